@@ -1,0 +1,103 @@
+# leamon: leamond (daemon) and leamon (client).
+#
+#   make            build build/leamond and build/leamon
+#   make demo       build, start leamond on a demo database, submit a month, show it
+#   make check      all tests: unit (cmocka) and integration, sanitizer builds
+#   make deps       install missing Debian packages (as root), or say which
+#   make clean
+#
+# Variables: BUILD (output dir), SAN=1 (AddressSanitizer + UBSan build), PREFIX, DESTDIR.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+SAN     ?=
+
+PKGS    := libzmq msgpack sqlite3 libconfig
+DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev pkg-config sqlite3
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
+           -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+LDLIBS  += $(PKG_LIBS) -lm
+
+PROTO_SRC  := $(wildcard proto/*.c)
+DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+PROTO_LIB  := $(BUILD)/libproto.a
+DAEMON_LIB := $(BUILD)/libdaemon.a
+CLIENT_LIB := $(BUILD)/libclient.a
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+# Keep objects: test binaries are built from them through pattern rules.
+.SECONDARY:
+
+.PHONY: all deps check unit integration demo clean install
+all: $(BUILD)/leamond $(BUILD)/leamon
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(PROTO_LIB): $(call obj,$(PROTO_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(DAEMON_LIB): $(call obj,$(DAEMON_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+
+$(BUILD)/leamond: $(call obj,daemon/main.c) $(DAEMON_LIB) $(PROTO_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/leamon: $(call obj,client/main.c) $(CLIENT_LIB) $(PROTO_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CLIENT_LIB) $(PROTO_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+# Missing packages are installed when we are root; otherwise we say what to run.
+deps:
+	@missing=""; for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || exit 1; \
+	  else \
+	    echo "missing packages:$$missing"; echo "run: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# Unit and integration tests run against the sanitizer build; the plain build must compile too.
+check: deps
+	$(MAKE) all
+	$(MAKE) BUILD=build/san SAN=1 all unit-bins
+	$(MAKE) BUILD=build/san SAN=1 unit
+	BUILD=build/san tests/integration/run.sh
+
+unit-bins: $(UNIT_BINS)
+unit: $(UNIT_BINS)
+	@tests/unit/run.sh $(UNIT_BINS)
+
+integration: all
+	BUILD=$(BUILD) tests/integration/run.sh
+
+demo: deps
+	$(MAKE) all
+	@BUILD=$(BUILD) config/demo.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

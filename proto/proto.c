@@ -1,0 +1,651 @@
+/* proto.c: msgpack codec of leamon requests and replies (proto/PROTOCOL.md). */
+#include "proto.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const op_names[PROTO_OP_COUNT] = {
+    [PROTO_OP_PING] = "ping",
+    [PROTO_OP_SUBMIT] = "submit",
+    [PROTO_OP_STATUS] = "status",
+    [PROTO_OP_CATALOG] = "catalog",
+};
+
+const char *proto_op_name(proto_op op)
+{
+    return (op >= 0 && op < PROTO_OP_COUNT) ? op_names[op] : "?";
+}
+
+int proto_op_parse(const char *name, size_t len, proto_op *out)
+{
+    for (int i = 0; i < PROTO_OP_COUNT; i++) {
+        if (strlen(op_names[i]) == len && memcmp(op_names[i], name, len) == 0) {
+            *out = (proto_op)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void proto_quote(char *dst, size_t n, const char *s, size_t len)
+{
+    if (n == 0)
+        return;
+    size_t room = n - 1, i = 0;
+    bool cut = len > room;
+    if (cut)
+        room = room > 3 ? room - 3 : 0;
+    for (; i < len && i < room; i++) {
+        unsigned char c = (unsigned char)s[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    if (cut)
+        for (size_t k = 0; k < 3 && i < n - 1; k++)
+            dst[i++] = '.';
+    dst[i] = '\0';
+}
+
+void proto_errors_init(proto_errors *errs)
+{
+    memset(errs, 0, sizeof *errs);
+}
+
+void proto_errors_free(proto_errors *errs)
+{
+    free(errs->items);
+    memset(errs, 0, sizeof *errs);
+}
+
+void proto_errors_add(proto_errors *errs, long index, const char *field, const char *code,
+                      const char *fmt, ...)
+{
+    errs->total++;
+    if (errs->count >= PROTO_MAX_ERRORS)
+        return;
+    if (errs->count == errs->cap) {
+        size_t cap = errs->cap ? errs->cap * 2 : 16;
+        if (cap > PROTO_MAX_ERRORS)
+            cap = PROTO_MAX_ERRORS;
+        proto_error *items = realloc(errs->items, cap * sizeof *items);
+        if (!items)
+            return; /* still counted in total; the reply says how many */
+        errs->items = items;
+        errs->cap = cap;
+    }
+    proto_error *e = &errs->items[errs->count++];
+    e->index = index;
+    snprintf(e->field, sizeof e->field, "%s", field);
+    snprintf(e->code, sizeof e->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+static bool key_is(const msgpack_object_kv *kv, const char *name)
+{
+    size_t n = strlen(name);
+    return kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == n &&
+           memcmp(kv->key.via.str.ptr, name, n) == 0;
+}
+
+/* Request ids travel in logs and replies: printable ASCII without spaces. */
+static bool id_chars_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+int proto_obj_number(const msgpack_object *obj, double *out)
+{
+    switch (obj->type) {
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        *out = (double)obj->via.u64;
+        return 0;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        *out = (double)obj->via.i64;
+        return 0;
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        *out = obj->via.f64;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static const char *type_name(const msgpack_object *o)
+{
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL: return "nil";
+    case MSGPACK_OBJECT_BOOLEAN: return "a boolean";
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "an integer";
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64: return "a float";
+    case MSGPACK_OBJECT_STR: return "a string";
+    case MSGPACK_OBJECT_ARRAY: return "an array";
+    case MSGPACK_OBJECT_MAP: return "a map";
+    case MSGPACK_OBJECT_BIN: return "binary";
+    case MSGPACK_OBJECT_EXT: return "an extension";
+    }
+    return "unknown";
+}
+
+/* Copy a string field of a record into dst (max bytes), or record why not. */
+static void record_str(const msgpack_object *v, char *dst, size_t max, long index,
+                       const char *field, unsigned bit, proto_record *rec, proto_errors *errs)
+{
+    if (v->type != MSGPACK_OBJECT_STR) {
+        proto_errors_add(errs, index, field, "type", "%s must be a string, got %s", field,
+                         type_name(v));
+        rec->bad |= bit;
+        return;
+    }
+    if (v->via.str.size == 0 || v->via.str.size > max) {
+        char q[40];
+        proto_quote(q, sizeof q, v->via.str.ptr, v->via.str.size);
+        proto_errors_add(errs, index, field, v->via.str.size ? "too_long" : "missing",
+                         "%s must be 1 to %zu characters, got %u ('%s')", field, max,
+                         (unsigned)v->via.str.size, q);
+        rec->bad |= bit;
+        return;
+    }
+    memcpy(dst, v->via.str.ptr, v->via.str.size);
+    dst[v->via.str.size] = '\0';
+}
+
+static void decode_record(const msgpack_object *o, long index, proto_record *rec,
+                          proto_errors *errs)
+{
+    memset(rec, 0, sizeof *rec);
+    if (o->type != MSGPACK_OBJECT_MAP) {
+        proto_errors_add(errs, index, "record", "type", "record must be a map, got %s",
+                         type_name(o));
+        rec->bad = PROTO_F_METRIC | PROTO_F_AREA | PROTO_F_PERIOD | PROTO_F_VALUE;
+        return;
+    }
+    static const struct { unsigned bit; const char *name; } fields[] = {
+        {PROTO_F_METRIC, "metric"}, {PROTO_F_AREA, "area"}, {PROTO_F_PERIOD, "period"},
+        {PROTO_F_VALUE, "value"}};
+    unsigned seen = 0;
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object_kv *kv = &o->via.map.ptr[i];
+        unsigned bit = 0;
+        const char *name = NULL;
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0] && !bit; f++)
+            if (key_is(kv, fields[f].name)) {
+                bit = fields[f].bit;
+                name = fields[f].name;
+            }
+        if (!bit) {
+            char q[16];
+            if (kv->key.type == MSGPACK_OBJECT_STR)
+                proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
+            else
+                snprintf(q, sizeof q, "(%s)", type_name(&kv->key));
+            proto_errors_add(errs, index, q, "unknown_field",
+                             "unknown field '%s': a record has metric, area, period and value", q);
+            continue;
+        }
+        if (seen & bit) {
+            proto_errors_add(errs, index, name, "duplicate_field", "%s appears twice in the record",
+                             name);
+            rec->bad |= bit;
+            continue;
+        }
+        seen |= bit;
+        switch (bit) {
+        case PROTO_F_METRIC:
+            record_str(&kv->val, rec->metric, PROTO_MAX_CODE, index, "metric", bit, rec, errs);
+            break;
+        case PROTO_F_AREA:
+            record_str(&kv->val, rec->area, PROTO_MAX_AREA, index, "area", bit, rec, errs);
+            break;
+        case PROTO_F_PERIOD:
+            record_str(&kv->val, rec->period, PROTO_MAX_PERIOD, index, "period", bit, rec, errs);
+            break;
+        default:
+            if (proto_obj_number(&kv->val, &rec->value) != 0) {
+                proto_errors_add(errs, index, "value", "type", "value must be a number, got %s",
+                                 type_name(&kv->val));
+                rec->bad |= bit;
+            }
+            break;
+        }
+    }
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        if (fields[f].bit != PROTO_F_AREA && !(seen & fields[f].bit)) {
+            proto_errors_add(errs, index, fields[f].name, "missing", "%s is missing",
+                             fields[f].name);
+            rec->bad |= fields[f].bit;
+        }
+    }
+}
+
+static int fail(char *why, size_t why_len, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *why, size_t why_len, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Top-level string field: type, length, and (for ids) character checks. */
+static int top_str(const msgpack_object *v, const char *field, char *dst, size_t max,
+                   char *why, size_t why_len)
+{
+    if (v->type != MSGPACK_OBJECT_STR)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be a string, got %s", field,
+                    type_name(v));
+    if (v->via.str.size == 0 || v->via.str.size > max)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be 1 to %zu characters, got %u",
+                    field, max, (unsigned)v->via.str.size);
+    if (!id_chars_ok(v->via.str.ptr, v->via.str.size))
+        return fail(why, why_len, PROTO_BAD_REQUEST,
+                    "%s must be printable ASCII without spaces", field);
+    memcpy(dst, v->via.str.ptr, v->via.str.size);
+    dst[v->via.str.size] = '\0';
+    return PROTO_OK;
+}
+
+static int decode_root(const msgpack_object *root, proto_request *req, proto_errors *errs,
+                       char *why, size_t why_len)
+{
+    if (root->type != MSGPACK_OBJECT_MAP)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "a request must be a msgpack map, got %s",
+                    type_name(root));
+    const msgpack_object_map *m = &root->via.map;
+    const msgpack_object *v = NULL, *op = NULL, *id = NULL, *reporter = NULL, *dry = NULL,
+                         *records = NULL;
+    for (uint32_t i = 0; i < m->size; i++) {
+        const msgpack_object_kv *kv = &m->ptr[i];
+        const msgpack_object **slot;
+        if (key_is(kv, "v"))
+            slot = &v;
+        else if (key_is(kv, "op"))
+            slot = &op;
+        else if (key_is(kv, "id"))
+            slot = &id;
+        else if (key_is(kv, "reporter"))
+            slot = &reporter;
+        else if (key_is(kv, "dry_run"))
+            slot = &dry;
+        else if (key_is(kv, "records"))
+            slot = &records;
+        else {
+            char q[40];
+            if (kv->key.type != MSGPACK_OBJECT_STR)
+                return fail(why, why_len, PROTO_BAD_REQUEST, "map keys must be strings, got %s",
+                            type_name(&kv->key));
+            proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
+            return fail(why, why_len, PROTO_BAD_REQUEST, "unknown field '%s'", q);
+        }
+        if (*slot) {
+            char q[40];
+            proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
+            return fail(why, why_len, PROTO_BAD_REQUEST, "field '%s' appears twice", q);
+        }
+        *slot = &kv->val;
+    }
+    /* The id first, so that even a refused request's reply carries it. */
+    if (!id)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "id is missing");
+    int st = top_str(id, "id", req->id, PROTO_MAX_ID, why, why_len);
+    if (st != PROTO_OK)
+        return st;
+    if (!v)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "v (protocol version) is missing");
+    if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "v must be a positive integer, got %s",
+                    type_name(v));
+    if (v->via.u64 != PROTO_VERSION)
+        return fail(why, why_len, PROTO_BAD_REQUEST,
+                    "unsupported protocol version %llu: this server speaks version %d",
+                    (unsigned long long)v->via.u64, PROTO_VERSION);
+    req->version = PROTO_VERSION;
+    if (!op)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "op is missing");
+    if (op->type != MSGPACK_OBJECT_STR)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "op must be a string, got %s",
+                    type_name(op));
+    if (proto_op_parse(op->via.str.ptr, op->via.str.size, &req->op) != 0) {
+        char q[40];
+        proto_quote(q, sizeof q, op->via.str.ptr, op->via.str.size);
+        return fail(why, why_len, PROTO_NOT_FOUND,
+                    "unknown op '%s': this server knows ping, submit, status, catalog", q);
+    }
+    if (reporter) {
+        st = top_str(reporter, "reporter", req->reporter, PROTO_MAX_CODE, why, why_len);
+        if (st != PROTO_OK)
+            return st;
+    }
+    if (dry) {
+        if (dry->type != MSGPACK_OBJECT_BOOLEAN)
+            return fail(why, why_len, PROTO_BAD_REQUEST, "dry_run must be a boolean, got %s",
+                        type_name(dry));
+        req->dry_run = dry->via.boolean;
+    }
+    if (req->op != PROTO_OP_SUBMIT) {
+        if (records)
+            return fail(why, why_len, PROTO_BAD_REQUEST, "records belong to op submit only");
+        return PROTO_OK;
+    }
+    if (!records)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "records is missing");
+    if (records->type != MSGPACK_OBJECT_ARRAY)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "records must be an array, got %s",
+                    type_name(records));
+    uint32_t n = records->via.array.size;
+    if (n == 0)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "records is empty: nothing to submit");
+    if (n > PROTO_MAX_RECORDS)
+        return fail(why, why_len, PROTO_TOO_LARGE,
+                    "%u records in one submission; the limit is %d", (unsigned)n,
+                    PROTO_MAX_RECORDS);
+    req->records = calloc(n, sizeof *req->records);
+    if (!req->records)
+        return fail(why, why_len, PROTO_INTERNAL, "out of memory");
+    req->n_records = n;
+    for (uint32_t i = 0; i < n; i++)
+        decode_record(&records->via.array.ptr[i], (long)i, &req->records[i], errs);
+    return PROTO_OK;
+}
+
+int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_errors *errs,
+                         char *why, size_t why_len)
+{
+    memset(req, 0, sizeof *req);
+    if (why_len)
+        why[0] = '\0';
+    if (len > PROTO_MAX_MESSAGE)
+        return fail(why, why_len, PROTO_TOO_LARGE, "message of %zu bytes; the limit is %d", len,
+                    PROTO_MAX_MESSAGE);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    int st;
+    msgpack_unpack_return r = msgpack_unpack_next(&u, buf, len, &off);
+    if (r == MSGPACK_UNPACK_SUCCESS && off != len)
+        st = fail(why, why_len, PROTO_BAD_REQUEST,
+                  "%zu bytes after the end of the request map", len - off);
+    else if (r == MSGPACK_UNPACK_SUCCESS)
+        st = decode_root(&u.data, req, errs, why, why_len);
+    else if (r == MSGPACK_UNPACK_CONTINUE || r == MSGPACK_UNPACK_EXTRA_BYTES)
+        st = fail(why, why_len, PROTO_BAD_REQUEST, "truncated msgpack message");
+    else if (r == MSGPACK_UNPACK_NOMEM_ERROR)
+        st = fail(why, why_len, PROTO_TOO_LARGE, "message too large to decode");
+    else
+        st = fail(why, why_len, PROTO_BAD_REQUEST,
+                  "not a msgpack message (or nested deeper than the decoder allows)");
+    msgpack_unpacked_destroy(&u);
+    if (st != PROTO_OK) {
+        char id[PROTO_MAX_ID + 1];
+        memcpy(id, req->id, sizeof id);
+        proto_request_free(req);
+        memcpy(req->id, id, sizeof id);
+    }
+    return st;
+}
+
+void proto_request_free(proto_request *req)
+{
+    free(req->records);
+    memset(req, 0, sizeof *req);
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+int proto_pack_str(msgpack_packer *pk, const char *s)
+{
+    size_t n = strlen(s);
+    if (msgpack_pack_str(pk, n) != 0)
+        return -1;
+    return msgpack_pack_str_body(pk, s, n);
+}
+
+int proto_pack_kv_str(msgpack_packer *pk, const char *key, const char *value)
+{
+    return proto_pack_str(pk, key) == 0 && proto_pack_str(pk, value) == 0 ? 0 : -1;
+}
+
+int proto_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value)
+{
+    return proto_pack_str(pk, key) == 0 && msgpack_pack_int64(pk, value) == 0 ? 0 : -1;
+}
+
+/* Whole numbers go out as integers, so counts look like counts on the wire. */
+static int pack_number(msgpack_packer *pk, double value)
+{
+    if (isfinite(value) && value == floor(value) && fabs(value) < 9007199254740992.0)
+        return msgpack_pack_int64(pk, (int64_t)value);
+    return msgpack_pack_double(pk, value);
+}
+
+int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value)
+{
+    return proto_pack_str(pk, key) == 0 && pack_number(pk, value) == 0 ? 0 : -1;
+}
+
+int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value)
+{
+    if (proto_pack_str(pk, key) != 0)
+        return -1;
+    return value ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+}
+
+int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int status,
+                          const char *error)
+{
+    bool with_error = status != PROTO_OK;
+    if (msgpack_pack_map(pk, extra + 3 + (with_error ? 1 : 0)) != 0)
+        return -1;
+    if (proto_pack_kv_int(pk, "v", PROTO_VERSION) != 0 || proto_pack_kv_str(pk, "id", id) != 0 ||
+        proto_pack_kv_int(pk, "status", status) != 0)
+        return -1;
+    if (with_error && proto_pack_kv_str(pk, "error", error ? error : "") != 0)
+        return -1;
+    return 0;
+}
+
+int proto_pack_errors(msgpack_packer *pk, const proto_errors *errs)
+{
+    if (proto_pack_str(pk, "errors") != 0 || msgpack_pack_array(pk, errs->count) != 0)
+        return -1;
+    for (size_t i = 0; i < errs->count; i++) {
+        const proto_error *e = &errs->items[i];
+        if (msgpack_pack_map(pk, 4) != 0 || proto_pack_kv_int(pk, "index", e->index) != 0 ||
+            proto_pack_kv_str(pk, "field", e->field) != 0 ||
+            proto_pack_kv_str(pk, "code", e->code) != 0 ||
+            proto_pack_kv_str(pk, "message", e->message) != 0)
+            return -1;
+    }
+    return proto_pack_kv_int(pk, "error_count", (int64_t)errs->total);
+}
+
+int proto_request_encode(const proto_request *req, msgpack_sbuffer *out)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    bool submit = req->op == PROTO_OP_SUBMIT;
+    size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0);
+    if (msgpack_pack_map(&pk, n) != 0 || proto_pack_kv_int(&pk, "v", PROTO_VERSION) != 0 ||
+        proto_pack_kv_str(&pk, "op", proto_op_name(req->op)) != 0 ||
+        proto_pack_kv_str(&pk, "id", req->id) != 0)
+        return -1;
+    if (req->reporter[0] && proto_pack_kv_str(&pk, "reporter", req->reporter) != 0)
+        return -1;
+    if (req->dry_run && proto_pack_kv_bool(&pk, "dry_run", true) != 0)
+        return -1;
+    if (!submit)
+        return 0;
+    if (proto_pack_str(&pk, "records") != 0 || msgpack_pack_array(&pk, req->n_records) != 0)
+        return -1;
+    for (size_t i = 0; i < req->n_records; i++) {
+        const proto_record *r = &req->records[i];
+        bool area = r->area[0] != '\0';
+        if (msgpack_pack_map(&pk, area ? 4 : 3) != 0 ||
+            proto_pack_kv_str(&pk, "metric", r->metric) != 0 ||
+            (area && proto_pack_kv_str(&pk, "area", r->area) != 0) ||
+            proto_pack_kv_str(&pk, "period", r->period) != 0 ||
+            proto_pack_kv_double(&pk, "value", r->value) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- reading replies --------------------------------------------------- */
+
+const msgpack_object *proto_get(const msgpack_object *map, const char *key)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    for (uint32_t i = 0; i < map->via.map.size; i++)
+        if (key_is(&map->via.map.ptr[i], key))
+            return &map->via.map.ptr[i].val;
+    return NULL;
+}
+
+int proto_get_int(const msgpack_object *map, const char *key, int64_t *out)
+{
+    const msgpack_object *v = proto_get(map, key);
+    if (!v)
+        return -1;
+    if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 <= INT64_MAX) {
+        *out = (int64_t)v->via.u64;
+        return 0;
+    }
+    if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+        *out = v->via.i64;
+        return 0;
+    }
+    return -1;
+}
+
+int proto_get_double(const msgpack_object *map, const char *key, double *out)
+{
+    const msgpack_object *v = proto_get(map, key);
+    return v ? proto_obj_number(v, out) : -1;
+}
+
+int proto_get_bool(const msgpack_object *map, const char *key, bool *out)
+{
+    const msgpack_object *v = proto_get(map, key);
+    if (!v || v->type != MSGPACK_OBJECT_BOOLEAN)
+        return -1;
+    *out = v->via.boolean;
+    return 0;
+}
+
+int proto_get_str(const msgpack_object *map, const char *key, char *dst, size_t n)
+{
+    const msgpack_object *v = proto_get(map, key);
+    if (!v || v->type != MSGPACK_OBJECT_STR || n == 0)
+        return -1;
+    size_t len = v->via.str.size < n - 1 ? v->via.str.size : n - 1;
+    memcpy(dst, v->via.str.ptr, len);
+    dst[len] = '\0';
+    return 0;
+}
+
+/* ---- JSON rendering ---------------------------------------------------- */
+
+static int json_str(FILE *out, const char *s, size_t n)
+{
+    if (fputc('"', out) == EOF)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int r;
+        if (c == '"' || c == '\\')
+            r = fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            r = fputs("\\n", out);
+        else if (c < 0x20 || c == 0x7f)
+            r = fprintf(out, "\\u%04x", c);
+        else
+            r = fputc(c, out);
+        if (r < 0)
+            return -1;
+    }
+    return fputc('"', out) == EOF ? -1 : 0;
+}
+
+static int json_double(FILE *out, double d)
+{
+    if (!isfinite(d))
+        return fputs("null", out) < 0 ? -1 : 0;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", d);
+    if (strtod(buf, NULL) != d)
+        snprintf(buf, sizeof buf, "%.17g", d);
+    return fputs(buf, out) < 0 ? -1 : 0;
+}
+
+int proto_write_json(FILE *out, const msgpack_object *o)
+{
+    int r = 0;
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL:
+        return fputs("null", out) < 0 ? -1 : 0;
+    case MSGPACK_OBJECT_BOOLEAN:
+        return fputs(o->via.boolean ? "true" : "false", out) < 0 ? -1 : 0;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        return fprintf(out, "%llu", (unsigned long long)o->via.u64) < 0 ? -1 : 0;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        return fprintf(out, "%lld", (long long)o->via.i64) < 0 ? -1 : 0;
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        return json_double(out, o->via.f64);
+    case MSGPACK_OBJECT_STR:
+        return json_str(out, o->via.str.ptr, o->via.str.size);
+    case MSGPACK_OBJECT_BIN:
+    case MSGPACK_OBJECT_EXT: {
+        const char *p = o->type == MSGPACK_OBJECT_BIN ? o->via.bin.ptr : o->via.ext.ptr;
+        uint32_t n = o->type == MSGPACK_OBJECT_BIN ? o->via.bin.size : o->via.ext.size;
+        if (fputc('"', out) == EOF)
+            return -1;
+        for (uint32_t i = 0; i < n && r >= 0; i++)
+            r = fprintf(out, "%02x", (unsigned char)p[i]);
+        return r < 0 || fputc('"', out) == EOF ? -1 : 0;
+    }
+    case MSGPACK_OBJECT_ARRAY:
+        if (fputc('[', out) == EOF)
+            return -1;
+        for (uint32_t i = 0; i < o->via.array.size; i++) {
+            if ((i && fputc(',', out) == EOF) || proto_write_json(out, &o->via.array.ptr[i]) != 0)
+                return -1;
+        }
+        return fputc(']', out) == EOF ? -1 : 0;
+    case MSGPACK_OBJECT_MAP:
+        if (fputc('{', out) == EOF)
+            return -1;
+        for (uint32_t i = 0; i < o->via.map.size; i++) {
+            const msgpack_object_kv *kv = &o->via.map.ptr[i];
+            if (i && fputc(',', out) == EOF)
+                return -1;
+            if (kv->key.type == MSGPACK_OBJECT_STR) {
+                if (json_str(out, kv->key.via.str.ptr, kv->key.via.str.size) != 0)
+                    return -1;
+            } else {
+                /* JSON keys are strings; leamon never sends other keys. */
+                if (fputs("\"?\"", out) < 0)
+                    return -1;
+            }
+            if (fputc(':', out) == EOF || proto_write_json(out, &kv->val) != 0)
+                return -1;
+        }
+        return fputc('}', out) == EOF ? -1 : 0;
+    }
+    return -1;
+}

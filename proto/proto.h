@@ -1,0 +1,142 @@
+/* proto.h: the leamon wire format (proto/PROTOCOL.md), shared by leamond and leamon.
+ *
+ * Every message is one msgpack map with string keys. Requests are decoded into a
+ * proto_request with fixed-size, bounded fields; replies are written with the
+ * proto_pack_* helpers and read back with the proto_get_* accessors.
+ */
+#ifndef LEAMON_PROTO_H
+#define LEAMON_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <msgpack.h>
+
+#define PROTO_VERSION      1
+#define PROTO_MAX_MESSAGE  (1024 * 1024) /* bytes in one request frame */
+#define PROTO_MAX_RECORDS  10000         /* records in one submission */
+#define PROTO_MAX_ID       64            /* request id, bytes */
+#define PROTO_MAX_CODE     64            /* metric code, reporter id, op name */
+#define PROTO_MAX_AREA     32            /* area code */
+#define PROTO_MAX_PERIOD   16            /* period text */
+#define PROTO_MAX_ERRORS   1000          /* record errors listed in one reply */
+
+/* Reply status codes (HTTP-like). */
+enum {
+    PROTO_OK = 200,
+    PROTO_BAD_REQUEST = 400,
+    PROTO_UNAUTHENTICATED = 401,
+    PROTO_FORBIDDEN = 403,
+    PROTO_NOT_FOUND = 404,
+    PROTO_CONFLICT = 409,
+    PROTO_TOO_LARGE = 413,
+    PROTO_INVALID = 422,
+    PROTO_INTERNAL = 500,
+    PROTO_UNAVAILABLE = 503
+};
+
+typedef enum {
+    PROTO_OP_PING,
+    PROTO_OP_SUBMIT,
+    PROTO_OP_STATUS,
+    PROTO_OP_CATALOG,
+    PROTO_OP_COUNT
+} proto_op;
+
+/* Fields of a record, as bits, so validation can skip fields that failed to decode. */
+enum {
+    PROTO_F_METRIC = 1u << 0,
+    PROTO_F_AREA = 1u << 1,
+    PROTO_F_PERIOD = 1u << 2,
+    PROTO_F_VALUE = 1u << 3
+};
+
+typedef struct {
+    char metric[PROTO_MAX_CODE + 1];
+    char area[PROTO_MAX_AREA + 1];   /* "" when absent: the reporter's home area */
+    char period[PROTO_MAX_PERIOD + 1];
+    double value;
+    unsigned bad;                    /* PROTO_F_* bits of fields that failed to decode */
+} proto_record;
+
+/* One problem with one record (index >= 0) or with the request (index -1). */
+typedef struct {
+    long index;
+    char field[16];
+    char code[24];
+    char message[200];
+} proto_error;
+
+/* Errors of one request: the first PROTO_MAX_ERRORS are kept, all are counted. */
+typedef struct {
+    proto_error *items; /* owned; grown on demand */
+    size_t count;
+    size_t cap;
+    size_t total;
+} proto_errors;
+
+typedef struct {
+    int version;
+    proto_op op;
+    char id[PROTO_MAX_ID + 1];
+    char reporter[PROTO_MAX_CODE + 1]; /* insecure mode only: who claims to send */
+    bool dry_run;
+    proto_record *records;             /* submit: n_records of them, owned */
+    size_t n_records;
+} proto_request;
+
+/* Name of an op ("ping", ...) and back; proto_op_parse returns -1 if unknown. */
+const char *proto_op_name(proto_op op);
+int proto_op_parse(const char *name, size_t len, proto_op *out);
+
+/* Decode one request frame. On success returns 200 and fills req (free with
+ * proto_request_free); record-level problems (wrong type, missing field) are
+ * added to errs and flagged in record.bad. On failure returns 400, 404 or 413,
+ * writes a one-line reason into why, and leaves req empty; req->id is filled
+ * when it could be read, so the reply can carry it. */
+int proto_request_decode(const void *buf, size_t len, proto_request *req,
+                         proto_errors *errs, char *why, size_t why_len);
+void proto_request_free(proto_request *req);
+
+/* Encode a request (client side). Returns 0 or -1. */
+int proto_request_encode(const proto_request *req, msgpack_sbuffer *out);
+
+/* Error list. proto_errors_add formats the message printf-style. */
+void proto_errors_init(proto_errors *errs);
+void proto_errors_free(proto_errors *errs);
+void proto_errors_add(proto_errors *errs, long index, const char *field, const char *code,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Copy s into dst (size n) with every byte outside printable ASCII replaced by '?',
+ * truncated with "..." if longer: safe to quote in a message or log line. */
+void proto_quote(char *dst, size_t n, const char *s, size_t len);
+
+/* Writing replies: small helpers over msgpack_packer, each returning 0 or -1. */
+int proto_pack_str(msgpack_packer *pk, const char *s);
+int proto_pack_kv_str(msgpack_packer *pk, const char *key, const char *value);
+int proto_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
+int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value);
+int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
+/* Start a reply map of extra + the common fields (v, id, status, and error when
+ * status is not 200); the caller then packs its extra key/value pairs. */
+int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int status,
+                          const char *error);
+/* Pack an errors list ("errors": [...], "error_count": n) as two key/value pairs. */
+int proto_pack_errors(msgpack_packer *pk, const proto_errors *errs);
+
+/* Reading replies. proto_get returns the value of key in map obj, or NULL. */
+const msgpack_object *proto_get(const msgpack_object *map, const char *key);
+/* The typed accessors return 0, or -1 if absent or of another type. */
+int proto_get_int(const msgpack_object *map, const char *key, int64_t *out);
+int proto_get_double(const msgpack_object *map, const char *key, double *out);
+int proto_get_bool(const msgpack_object *map, const char *key, bool *out);
+/* Copies the string (truncating to n-1 bytes) into dst. */
+int proto_get_str(const msgpack_object *map, const char *key, char *dst, size_t n);
+/* Numeric value of any msgpack number (int or float); 0 or -1. */
+int proto_obj_number(const msgpack_object *obj, double *out);
+
+/* Write obj as JSON (strings escaped, binary as base64-less hex string). */
+int proto_write_json(FILE *out, const msgpack_object *obj);
+
+#endif
