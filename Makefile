@@ -40,11 +40,12 @@ PROTO_LIB  := $(BUILD)/libproto.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 # Keep objects: test binaries are built from them through pattern rules.
 .SECONDARY:
 
-.PHONY: all deps check unit integration demo clean install
+.PHONY: all deps check unit unit-bins tools integration demo clean install
 all: $(BUILD)/leamond $(BUILD)/leamon
 
 $(BUILD)/obj/%.o: %.c
@@ -67,6 +68,11 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CLIENT_LIB) $(PROTO
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
+# Test tools (not installed): talk to leamond the way no shipped client would.
+$(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(PROTO_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Missing packages are installed when we are root; otherwise we say what to run.
 deps:
 	@missing=""; for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
@@ -82,15 +88,16 @@ deps:
 # Unit and integration tests run against the sanitizer build; the plain build must compile too.
 check: deps
 	$(MAKE) all
-	$(MAKE) BUILD=build/san SAN=1 all unit-bins
+	$(MAKE) BUILD=build/san SAN=1 all unit-bins tools
 	$(MAKE) BUILD=build/san SAN=1 unit
 	BUILD=build/san tests/integration/run.sh
 
 unit-bins: $(UNIT_BINS)
+tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(UNIT_BINS)
 
-integration: all
+integration: all tools
 	BUILD=$(BUILD) tests/integration/run.sh
 
 demo: deps

@@ -59,6 +59,18 @@ void proto_errors_free(proto_errors *errs)
     memset(errs, 0, sizeof *errs);
 }
 
+void proto_errors_sort(proto_errors *errs)
+{
+    /* Insertion sort: stable, and the list holds at most PROTO_MAX_ERRORS items. */
+    for (size_t i = 1; i < errs->count; i++) {
+        proto_error e = errs->items[i];
+        size_t j = i;
+        for (; j > 0 && errs->items[j - 1].index > e.index; j--)
+            errs->items[j] = errs->items[j - 1];
+        errs->items[j] = e;
+    }
+}
+
 void proto_errors_add(proto_errors *errs, long index, const char *field, const char *code,
                       const char *fmt, ...)
 {
@@ -366,6 +378,7 @@ int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_
                          char *why, size_t why_len)
 {
     memset(req, 0, sizeof *req);
+    req->op = PROTO_OP_COUNT; /* unknown until read */
     if (why_len)
         why[0] = '\0';
     if (len > PROTO_MAX_MESSAGE)
@@ -390,10 +403,13 @@ int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_
                   "not a msgpack message (or nested deeper than the decoder allows)");
     msgpack_unpacked_destroy(&u);
     if (st != PROTO_OK) {
+        /* Keep what identifies the request, for the reply and the log line. */
         char id[PROTO_MAX_ID + 1];
+        proto_op op = req->op;
         memcpy(id, req->id, sizeof id);
         proto_request_free(req);
         memcpy(req->id, id, sizeof id);
+        req->op = op;
     }
     return st;
 }

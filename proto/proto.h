@@ -93,8 +93,8 @@ int proto_op_parse(const char *name, size_t len, proto_op *out);
 /* Decode one request frame. On success returns 200 and fills req (free with
  * proto_request_free); record-level problems (wrong type, missing field) are
  * added to errs and flagged in record.bad. On failure returns 400, 404 or 413,
- * writes a one-line reason into why, and leaves req empty; req->id is filled
- * when it could be read, so the reply can carry it. */
+ * writes a one-line reason into why, and leaves req empty but for id and op
+ * (PROTO_OP_COUNT if unknown), kept when they could be read for the reply. */
 int proto_request_decode(const void *buf, size_t len, proto_request *req,
                          proto_errors *errs, char *why, size_t why_len);
 void proto_request_free(proto_request *req);
@@ -105,6 +105,8 @@ int proto_request_encode(const proto_request *req, msgpack_sbuffer *out);
 /* Error list. proto_errors_add formats the message printf-style. */
 void proto_errors_init(proto_errors *errs);
 void proto_errors_free(proto_errors *errs);
+/* Order by record index, keeping the order of errors within a record. */
+void proto_errors_sort(proto_errors *errs);
 void proto_errors_add(proto_errors *errs, long index, const char *field, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

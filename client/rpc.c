@@ -1,0 +1,332 @@
+/* rpc.c: Lazy Pirate request/reply over a DEALER socket (see rpc.h). */
+#include "rpc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "proto.h"
+
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS 4000
+#define RETRY_AFTER_MAX_MS 30000        /* never trust a server to park us for long */
+#define REPLY_MAX_BYTES (16 * 1024 * 1024)
+
+#define FAILED_EVENTS                                                                       \
+    (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                \
+     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+
+typedef struct {
+    void *sock; /* DEALER */
+    void *mon;  /* PAIR receiving sock's monitor events */
+} conn_t;
+
+typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED } wait_result;
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+void rpc_init(rpc_t *self, void *zctx, const char *endpoint, int timeout_ms, int retries,
+              FILE *log)
+{
+    memset(self, 0, sizeof *self);
+    self->zctx = zctx;
+    self->endpoint = endpoint;
+    self->timeout_ms = timeout_ms;
+    self->retries = retries;
+    self->log = log;
+}
+
+void rpc_destroy(rpc_t *self)
+{
+    /* volatile-free wipe is good enough here: the process exits soon after. */
+    memset(self->secret_key, 0, sizeof self->secret_key);
+}
+
+void rpc_reply_free(rpc_reply *reply)
+{
+    if (reply->set)
+        msgpack_unpacked_destroy(&reply->unpacked);
+    free(reply->data);
+    memset(reply, 0, sizeof *reply);
+}
+
+static void conn_close(conn_t *c)
+{
+    if (c->sock)
+        zmq_close(c->sock);
+    if (c->mon)
+        zmq_close(c->mon);
+    c->sock = c->mon = NULL;
+}
+
+static int conn_open(rpc_t *self, conn_t *c, char *err, size_t errlen)
+{
+    int zero = 0;
+    int64_t maxmsg = REPLY_MAX_BYTES;
+    char mon_ep[96];
+    memset(c, 0, sizeof *c);
+    c->sock = zmq_socket(self->zctx, ZMQ_DEALER);
+    if (!c->sock) {
+        say(err, errlen, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    /* Linger 0: a request still queued for a dead daemon must not hold up exit. */
+    if (zmq_setsockopt(c->sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &self->timeout_ms, sizeof self->timeout_ms) != 0 ||
+        zmq_setsockopt(c->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0)
+        goto fail;
+    if (self->curve &&
+        (zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, self->server_key, KEY_Z85_LEN) != 0 ||
+         zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, self->public_key, KEY_Z85_LEN) != 0 ||
+         zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, self->secret_key, KEY_Z85_LEN) != 0)) {
+        say(err, errlen, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
+            zmq_strerror(zmq_errno()));
+        conn_close(c);
+        return -1;
+    }
+    /* The monitor must be listening before we connect, or early events are lost. */
+    snprintf(mon_ep, sizeof mon_ep, "inproc://leamon-rpc-%p-%u", (void *)self, self->sockets++);
+    if (zmq_socket_monitor(c->sock, mon_ep,
+                           FAILED_EVENTS | ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0)
+        goto fail;
+    c->mon = zmq_socket(self->zctx, ZMQ_PAIR);
+    if (!c->mon || zmq_setsockopt(c->mon, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_connect(c->mon, mon_ep) != 0)
+        goto fail;
+    if (zmq_connect(c->sock, self->endpoint) != 0) {
+        say(err, errlen, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
+            self->endpoint, zmq_strerror(zmq_errno()));
+        conn_close(c);
+        return -1;
+    }
+    return 0;
+fail:
+    say(err, errlen, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
+    conn_close(c);
+    return -1;
+}
+
+/* Read one monitor event (two frames: event id + value, then the address). */
+static int read_event(void *mon, uint16_t *event, uint32_t *value)
+{
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, mon, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&msg);
+        return -1;
+    }
+    int rc = -1;
+    if (zmq_msg_size(&msg) >= 6) {
+        const uint8_t *d = zmq_msg_data(&msg);
+        memcpy(event, d, sizeof *event);
+        memcpy(value, d + 2, sizeof *value);
+        rc = 0;
+    }
+    bool more = zmq_msg_more(&msg);
+    zmq_msg_close(&msg);
+    while (more) {
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, mon, 0) < 0)
+            more = false;
+        else
+            more = zmq_msg_more(&msg);
+        zmq_msg_close(&msg);
+    }
+    return rc;
+}
+
+static void refused_message(rpc_t *self, uint16_t event, uint32_t value, char *err, size_t errlen)
+{
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        say(err, errlen, "the daemon refused this client's key (not in its partners file?) "
+                         "[ZAP status %u]", (unsigned)value);
+    else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+             value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        say(err, errlen, self->curve
+                             ? "the daemon at %s does not use CURVE: drop --server-key and --key"
+                             : "the daemon at %s requires CURVE: give --server-key and --key",
+            self->endpoint);
+    else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+        say(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
+                         "check --server-key", (unsigned)value);
+    else
+        say(err, errlen, "the handshake with the daemon failed: %s", zmq_strerror((int)value));
+}
+
+/* Decode a reply frame; returns 0 if it is a map carrying our id. */
+static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    size_t n = zmq_msg_size(msg);
+    reply->data = malloc(n ? n : 1);
+    if (!reply->data)
+        return -1;
+    memcpy(reply->data, zmq_msg_data(msg), n);
+    reply->size = n;
+    msgpack_unpacked_init(&reply->unpacked);
+    reply->set = true;
+    size_t off = 0;
+    char got_id[PROTO_MAX_ID + 2] = "";
+    int64_t status = 0;
+    if (msgpack_unpack_next(&reply->unpacked, reply->data, n, &off) != MSGPACK_UNPACK_SUCCESS ||
+        reply->unpacked.data.type != MSGPACK_OBJECT_MAP ||
+        proto_get_str(&reply->unpacked.data, "id", got_id, sizeof got_id) != 0 ||
+        strcmp(got_id, id) != 0 ||
+        proto_get_int(&reply->unpacked.data, "status", &status) != 0) {
+        rpc_reply_free(reply);
+        return -1;
+    }
+    reply->root = &reply->unpacked.data;
+    reply->status = (int)status;
+    if (proto_get_str(reply->root, "error", reply->error, sizeof reply->error) != 0)
+        reply->error[0] = '\0';
+    return 0;
+}
+
+static wait_result wait_reply(rpc_t *self, conn_t *c, const char *id, rpc_reply *reply,
+                              bool *connected, char *err, size_t errlen)
+{
+    long long deadline = now_ms() + self->timeout_ms;
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            return WAIT_TIMEOUT;
+        zmq_pollitem_t items[2] = {{c->sock, 0, ZMQ_POLLIN, 0}, {c->mon, 0, ZMQ_POLLIN, 0}};
+        int rc = zmq_poll(items, 2, (long)left);
+        if (rc < 0 && zmq_errno() == EINTR)
+            continue;
+        if (rc < 0) {
+            say(err, errlen, "poll failed: %s", zmq_strerror(zmq_errno()));
+            return WAIT_FAILED;
+        }
+        if (items[1].revents & ZMQ_POLLIN) {
+            uint16_t event = 0;
+            uint32_t value = 0;
+            if (read_event(c->mon, &event, &value) == 0) {
+                if (event & FAILED_EVENTS) {
+                    refused_message(self, event, value, err, errlen);
+                    return WAIT_REFUSED;
+                }
+                *connected = true;
+            }
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+            zmq_msg_t msg;
+            zmq_msg_init(&msg);
+            if (zmq_msg_recv(&msg, c->sock, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&msg);
+                continue;
+            }
+            bool more = zmq_msg_more(&msg);
+            int ok = more ? -1 : take_reply(&msg, id, reply);
+            zmq_msg_close(&msg);
+            while (more) { /* a reply is one frame; drop anything else whole */
+                zmq_msg_init(&msg);
+                more = zmq_msg_recv(&msg, c->sock, 0) >= 0 && zmq_msg_more(&msg);
+                zmq_msg_close(&msg);
+            }
+            if (ok == 0)
+                return WAIT_REPLY;
+            /* Stale (an earlier attempt's) or garbled: keep waiting for ours. */
+            if (self->log)
+                fprintf(self->log, "leamon: ignoring a reply that is not for request %s\n", id);
+        }
+    }
+}
+
+static long next_backoff(long backoff)
+{
+    return backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+}
+
+rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id,
+                    rpc_reply *reply, char *err, size_t errlen)
+{
+    memset(reply, 0, sizeof *reply);
+    conn_t c;
+    if (conn_open(self, &c, err, errlen) != 0)
+        return RPC_FAILED;
+    long backoff = BACKOFF_FIRST_MS;
+    bool connected = false, sent = false;
+    for (int attempt = 0;; attempt++) {
+        bool last = attempt >= self->retries;
+        wait_result wr = WAIT_TIMEOUT;
+        if (!sent) {
+            /* SNDTIMEO bounds this; a send that cannot even queue counts as a timeout. */
+            sent = zmq_send(c.sock, request, len, 0) == (int)len;
+        }
+        if (sent)
+            wr = wait_reply(self, &c, id, reply, &connected, err, errlen);
+        if (wr == WAIT_REFUSED || wr == WAIT_FAILED) {
+            conn_close(&c);
+            return wr == WAIT_REFUSED ? RPC_REFUSED : RPC_FAILED;
+        }
+        if (wr == WAIT_REPLY) {
+            if (reply->status < 500 || last) {
+                conn_close(&c);
+                return RPC_REPLY;
+            }
+            /* 5xx: the daemon is there but cannot take it now; same socket, same bytes. */
+            long delay = backoff;
+            int64_t after = 0;
+            if (reply->status == 503 && proto_get_int(reply->root, "retry_after_ms", &after) == 0)
+                delay = after < 10 ? 10 : after > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : (long)after;
+            if (self->log)
+                fprintf(self->log, "leamon: daemon answered %d (%s); retrying (%d of %d) in %ld ms\n",
+                        reply->status, reply->error[0] ? reply->error : "no reason given",
+                        attempt + 1, self->retries, delay);
+            rpc_reply_free(reply);
+            backoff = next_backoff(backoff);
+            sleep_ms(delay);
+            sent = false;
+            continue;
+        }
+        /* Timeout: the socket may hold a half-done exchange; start afresh. */
+        conn_close(&c);
+        if (last) {
+            if (connected)
+                say(err, errlen,
+                    "no reply from the daemon at %s (%d attempt%s, %d ms each)%s", self->endpoint,
+                    attempt + 1, attempt ? "s" : "", self->timeout_ms,
+                    self->curve ? "; with CURVE, check --server-key" : "");
+            else
+                say(err, errlen, "cannot reach the daemon at %s (%d attempt%s, %d ms each)",
+                    self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms);
+            return RPC_UNREACHABLE;
+        }
+        if (self->log)
+            fprintf(self->log, "leamon: no reply from %s within %d ms; retrying (%d of %d) in %ld ms\n",
+                    self->endpoint, self->timeout_ms, attempt + 1, self->retries, backoff);
+        sleep_ms(backoff);
+        backoff = next_backoff(backoff);
+        if (conn_open(self, &c, err, errlen) != 0)
+            return RPC_FAILED;
+        sent = false;
+    }
+}

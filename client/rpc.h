@@ -1,0 +1,67 @@
+/* rpc.h: one request, one reply, reliably (zguide's Lazy Pirate).
+ *
+ * Send on a DEALER socket and poll for the reply up to the timeout. On a
+ * timeout the socket is thrown away (linger 0) and the same bytes are sent on
+ * a new one after a backoff (250 ms doubling, at most 4 s), up to `retries`
+ * times: the daemon treats a repeated request id as the same request, so a
+ * retry never stores twice. 5xx replies are retried too (503 after its
+ * retry_after_ms). Replies whose id is not ours (left over from an earlier
+ * attempt) are ignored. A CURVE handshake the daemon refuses ends the call at
+ * once: retrying would not change the answer.
+ */
+#ifndef LEAMON_RPC_H
+#define LEAMON_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <msgpack.h>
+
+#include "keyfile.h"
+
+typedef struct {
+    void *zctx;            /* borrowed libzmq context */
+    const char *endpoint;  /* borrowed */
+    bool curve;            /* the keys below are set */
+    char server_key[KEY_Z85_LEN + 1];
+    char public_key[KEY_Z85_LEN + 1];
+    char secret_key[KEY_Z85_LEN + 1];
+    int timeout_ms;
+    int retries;
+    FILE *log;             /* notes on retries; NULL for none */
+    unsigned sockets;      /* sockets opened so far: names each monitor uniquely */
+} rpc_t;
+
+typedef enum {
+    RPC_REPLY,       /* a reply (possibly still 5xx when retries ran out) */
+    RPC_UNREACHABLE, /* no reply after every retry */
+    RPC_REFUSED,     /* the CURVE handshake failed: key refused or mismatched */
+    RPC_FAILED       /* local problem (bad endpoint, out of memory) */
+} rpc_result;
+
+typedef struct {
+    char *data;                /* owned copy of the reply frame */
+    size_t size;
+    msgpack_unpacked unpacked; /* the decoded map; its strings point into data */
+    const msgpack_object *root;
+    int status;
+    char error[512];           /* the reply's "error" text, if any */
+    bool set;
+} rpc_reply;
+
+/* Initialise with everything but the keys; zeroed keys mean insecure mode. */
+void rpc_init(rpc_t *self, void *zctx, const char *endpoint, int timeout_ms, int retries,
+              FILE *log);
+
+/* Send request (len bytes, carrying request id) and wait for its reply. On
+ * RPC_REPLY, reply holds it (free with rpc_reply_free). Otherwise err says
+ * what happened, in words for the user. */
+rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id,
+                    rpc_reply *reply, char *err, size_t errlen);
+
+void rpc_reply_free(rpc_reply *reply);
+
+/* Wipe the keys held in memory. */
+void rpc_destroy(rpc_t *self);
+
+#endif

@@ -1,0 +1,146 @@
+/* session.c: what commands share to talk to the daemon: keys, request
+ * set-up, sending, and turning failures into exit statuses. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "keyfile.h"
+#include "leamon.h"
+
+void leamon_error(leamon_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("leamon: ", ctx->err);
+    va_start(ap, fmt);
+    vfprintf(ctx->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', ctx->err);
+}
+
+const char *ctx_opt(const leamon_ctx *ctx, const char *name)
+{
+    if (!ctx->cmd || !ctx->cmd->opts)
+        return NULL;
+    for (size_t i = 0; i < CMD_MAX_OPTS && ctx->cmd->opts[i].name; i++)
+        if (!strcmp(ctx->cmd->opts[i].name, name))
+            return ctx->opt_value[i];
+    return NULL;
+}
+
+int ctx_connect(leamon_ctx *ctx)
+{
+    if (ctx->rpc_ready)
+        return 0;
+    if (!ctx->zctx && !(ctx->zctx = zmq_ctx_new())) {
+        leamon_error(ctx, "cannot create a ZeroMQ context: %s", zmq_strerror(zmq_errno()));
+        return LEAMON_EXIT_USAGE;
+    }
+    rpc_init(&ctx->rpc, ctx->zctx, opts_str(&ctx->opts, OPT_ENDPOINT),
+             (int)opts_int(&ctx->opts, OPT_TIMEOUT), (int)opts_int(&ctx->opts, OPT_RETRIES),
+             ctx->err);
+    const char *server = opts_str(&ctx->opts, OPT_SERVER_KEY);
+    const char *key = opts_str(&ctx->opts, OPT_KEY);
+    char err[512];
+    if (server) {
+        if (keyfile_read_public(server, ctx->rpc.server_key, err, sizeof err) != 0) {
+            leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err);
+            return LEAMON_EXIT_USAGE;
+        }
+        if (!key) {
+            leamon_error(ctx, "a server key is set (%s) but no client key: make one with "
+                              "`leamon keygen NAME` and give --key NAME.key",
+                         ctx->opts.source[OPT_SERVER_KEY]);
+            return LEAMON_EXIT_USAGE;
+        }
+        if (keyfile_read_secret(key, ctx->rpc.secret_key, err, sizeof err) != 0) {
+            leamon_error(ctx, "%s", err);
+            return LEAMON_EXIT_USAGE;
+        }
+        if (keyfile_public_from_secret(ctx->rpc.secret_key, ctx->rpc.public_key) != 0) {
+            leamon_error(ctx, "%s: cannot derive the public key", key);
+            return LEAMON_EXIT_USAGE;
+        }
+        ctx->rpc.curve = true;
+    } else if (key) {
+        leamon_error(ctx, "a client key is set (%s) but no server key: give --server-key too "
+                          "(or neither, for an insecure daemon)",
+                     ctx->opts.source[OPT_KEY]);
+        return LEAMON_EXIT_USAGE;
+    }
+    ctx->rpc_ready = true;
+    return 0;
+}
+
+int ctx_request(leamon_ctx *ctx, proto_request *req, proto_op op, const char *id)
+{
+    memset(req, 0, sizeof *req);
+    req->version = PROTO_VERSION;
+    req->op = op;
+    if (id) {
+        if (reqid_check(id) != 0) {
+            leamon_error(ctx, "--id: must be 1 to %d printable ASCII characters without spaces",
+                         PROTO_MAX_ID);
+            return LEAMON_EXIT_USAGE;
+        }
+        memcpy(req->id, id, strlen(id) + 1);
+    } else if (reqid_random(req->id) != 0) {
+        leamon_error(ctx, "cannot make a random request id (no getrandom or /dev/urandom)");
+        return LEAMON_EXIT_USAGE;
+    }
+    const char *reporter = opts_str(&ctx->opts, OPT_REPORTER);
+    if (reporter && !ctx->rpc.curve) {
+        if (reqid_check(reporter) != 0 || strlen(reporter) > PROTO_MAX_CODE) {
+            leamon_error(ctx, "reporter (%s): must be an organisation id of 1 to %d characters",
+                         ctx->opts.source[OPT_REPORTER], PROTO_MAX_CODE);
+            return LEAMON_EXIT_USAGE;
+        }
+        memcpy(req->reporter, reporter, strlen(reporter) + 1);
+    }
+    return 0;
+}
+
+int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err)
+{
+    switch (r) {
+    case RPC_REFUSED:
+        leamon_error(ctx, "%s", err);
+        return LEAMON_EXIT_REJECTED;
+    case RPC_UNREACHABLE:
+        leamon_error(ctx, "%s", err);
+        return LEAMON_EXIT_UNAVAILABLE;
+    default:
+        leamon_error(ctx, "%s", err);
+        return LEAMON_EXIT_USAGE;
+    }
+}
+
+int ctx_print_json(leamon_ctx *ctx, const rpc_reply *reply)
+{
+    if (proto_write_json(ctx->out, reply->root) != 0 || fputc('\n', ctx->out) == EOF)
+        return -1;
+    return 0;
+}
+
+int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
+{
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    if (proto_request_encode(req, &buf) != 0) {
+        msgpack_sbuffer_destroy(&buf);
+        leamon_error(ctx, "cannot encode the request (out of memory?)");
+        return LEAMON_EXIT_USAGE;
+    }
+    char err[512] = "";
+    rpc_result r = rpc_call(&ctx->rpc, buf.data, buf.size, req->id, reply, err, sizeof err);
+    msgpack_sbuffer_destroy(&buf);
+    if (r != RPC_REPLY)
+        return ctx_rpc_failure(ctx, r, err);
+    if (reply->status >= 500) {
+        leamon_error(ctx, "the daemon is unavailable: %d %s", reply->status,
+                     reply->error[0] ? reply->error : "");
+        rpc_reply_free(reply);
+        return LEAMON_EXIT_UNAVAILABLE;
+    }
+    return 0;
+}

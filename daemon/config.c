@@ -1,0 +1,169 @@
+/* config.c: leamond.conf settings, and loading the catalogue and partners they name. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+typedef enum { SET_STRING, SET_PATH, SET_INT } setting_type;
+
+typedef struct {
+    const char *name;
+    setting_type type;
+    size_t offset;
+    size_t size;            /* strings: buffer size */
+    const char *def;        /* default, as text */
+    long long min, max;     /* ints */
+    const char *help;
+} setting_desc;
+
+#define STR(f, t, d, h) {#f, t, offsetof(settings, f), sizeof(((settings *)0)->f), d, 0, 0, h}
+#define INT(f, d, lo, hi, h) {#f, SET_INT, offsetof(settings, f), 0, #d, lo, hi, h}
+
+static const setting_desc table[] = {
+    STR(listen, SET_STRING, "tcp://127.0.0.1:7710",
+        "ZeroMQ endpoint of the request socket (ROUTER)"),
+    STR(database, SET_PATH, "leamon.db", "SQLite database file (created if missing)"),
+    STR(catalog, SET_PATH, "catalog.conf", "metric catalogue"),
+    STR(partners, SET_PATH, "partners.conf", "areas, organisations and staff with their keys"),
+    STR(server_secret_key_file, SET_PATH, "",
+        "CURVE secret key of the daemon (mode 0600); empty: insecure mode, loopback only"),
+    INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
+    INT(batch_max, 256, 1, 100000, "most requests committed in one transaction"),
+    STR(log_level, SET_STRING, "info", "debug, info, warning or error"),
+};
+
+#define N_SETTINGS (sizeof table / sizeof table[0])
+
+static char *field(settings *s, const setting_desc *d)
+{
+    return (char *)s + d->offset;
+}
+
+static const char *cfield(const settings *s, const setting_desc *d)
+{
+    return (const char *)s + d->offset;
+}
+
+void settings_defaults(settings *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const setting_desc *d = &table[i];
+        if (d->type == SET_INT)
+            *(long long *)(void *)field(s, d) = strtoll(d->def, NULL, 10);
+        else
+            snprintf(field(s, d), d->size, "%s", d->def);
+    }
+}
+
+/* Resolve a relative path against dir (the config file's directory). */
+static int resolve(char *path, size_t size, const char *dir)
+{
+    if (!path[0] || path[0] == '/' || !dir[0])
+        return 0;
+    char joined[CONFIG_PATH_MAX * 2];
+    snprintf(joined, sizeof joined, "%s/%s", dir, path);
+    if (strlen(joined) >= size)
+        return -1;
+    memcpy(path, joined, strlen(joined) + 1);
+    return 0;
+}
+
+int settings_load(settings *s, const char *path, char *err, size_t errlen)
+{
+    config_t cfg;
+    int rc = -1;
+    settings_defaults(s);
+    if (strlen(path) >= sizeof s->file) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    memcpy(s->file, path, strlen(path) + 1);
+    if (conf_read_file(&cfg, path, err, errlen) < 0)
+        goto out;
+    const config_setting_t *root = config_root_setting(&cfg);
+    const char *known[N_SETTINGS + 1];
+    for (size_t i = 0; i < N_SETTINGS; i++)
+        known[i] = table[i].name;
+    known[N_SETTINGS] = NULL;
+    if (conf_known(root, known, err, errlen) < 0)
+        goto out;
+
+    char dir[CONFIG_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const setting_desc *d = &table[i];
+        if (d->type == SET_INT) {
+            if (conf_int(root, d->name, false, d->min, d->max, (long long *)(void *)field(s, d),
+                         err, errlen) < 0)
+                goto out;
+            continue;
+        }
+        int r = conf_str(root, d->name, false, field(s, d), d->size, err, errlen);
+        if (r < 0)
+            goto out;
+        if (d->type == SET_PATH && resolve(field(s, d), d->size, dir) < 0) {
+            conf_error(err, errlen, config_setting_get_member(root, d->name), "path too long");
+            goto out;
+        }
+    }
+    log_level lvl;
+    if (log_level_parse(s->log_level, &lvl) != 0) {
+        conf_error(err, errlen, config_setting_get_member(root, "log_level"),
+                   "'%s' is not one of debug, info, warning, error", s->log_level);
+        goto out;
+    }
+    rc = 0;
+out:
+    config_destroy(&cfg);
+    return rc;
+}
+
+void settings_print(const settings *s, FILE *out)
+{
+    fprintf(out, "# effective settings of %s\n", s->file);
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const setting_desc *d = &table[i];
+        if (d->type == SET_INT)
+            fprintf(out, "%s = %lld;\n", d->name, *(const long long *)(const void *)cfield(s, d));
+        else
+            fprintf(out, "%s = \"%s\";\n", d->name, cfield(s, d));
+    }
+}
+
+void settings_help(FILE *out)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const setting_desc *d = &table[i];
+        char def[80];
+        snprintf(def, sizeof def, d->type == SET_INT ? "%s" : "\"%s\"", d->def);
+        fprintf(out, "  %-24s %s (default %s)\n", d->name, d->help, def);
+    }
+}
+
+int registry_load(registry *r, const settings *s, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (catalog_load(&r->cat, s->catalog, err, errlen) < 0)
+        return -1;
+    if (partners_load(&r->parts, s->partners, err, errlen) < 0) {
+        catalog_free(&r->cat);
+        return -1;
+    }
+    return 0;
+}
+
+void registry_free(registry *r)
+{
+    catalog_free(&r->cat);
+    partners_free(&r->parts);
+}

@@ -1,0 +1,45 @@
+/* config.h: leamond.conf, described by one table of settings (name, type, bounds,
+ * default, help), from which parsing, validation, --help and --check all come. */
+#ifndef LEAMON_CONFIG_H
+#define LEAMON_CONFIG_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "catalog.h"
+#include "log.h"
+#include "partners.h"
+
+#define CONFIG_PATH_MAX 1024
+
+typedef struct {
+    char file[CONFIG_PATH_MAX];        /* the config file itself */
+    char listen[256];
+    char database[CONFIG_PATH_MAX];
+    char catalog[CONFIG_PATH_MAX];
+    char partners[CONFIG_PATH_MAX];
+    char server_secret_key_file[CONFIG_PATH_MAX];
+    long long grace_days;
+    long long batch_max;
+    char log_level[16];
+} settings;
+
+/* Fill s with the defaults, then read path over them. Relative paths in the file are
+ * resolved against the file's directory. Returns 0 or -1 with err set. */
+int settings_load(settings *s, const char *path, char *err, size_t errlen);
+void settings_defaults(settings *s);
+/* Print the effective settings in config-file syntax. */
+void settings_print(const settings *s, FILE *out);
+/* Print one line per setting with its default and meaning (for --help). */
+void settings_help(FILE *out);
+
+/* Everything that SIGHUP reloads, swapped as a whole. */
+typedef struct {
+    catalog cat;
+    partners parts;
+} registry;
+
+int registry_load(registry *r, const settings *s, char *err, size_t errlen);
+void registry_free(registry *r);
+
+#endif

@@ -1,0 +1,126 @@
+/* main.c: leamond's command line; everything else lives in server.c. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keyfile.h"
+#include "server.h"
+
+#define DEFAULT_CONFIG "/etc/leamon/leamond.conf"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+"Usage: leamond [OPTIONS]\n"
+"\n"
+"leamond receives monthly figures from the partners of a Lokale Educatieve Agenda\n"
+"(childcare, schools, the RBL, the GGD) over ZeroMQ, checks them against the metric\n"
+"catalogue and the partners file, and stores them durably in SQLite: a reply of\n"
+"success means the figures are on disk.\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE     configuration file (default " DEFAULT_CONFIG ")\n"
+"      --database PATH   use this database instead of the configured one\n"
+"      --listen ENDPOINT listen here instead of the configured endpoint\n"
+"      --check           load and check the configuration, print the effective\n"
+"                        settings, and exit (0 if valid, 1 if not)\n"
+"  -v, --verbose         log every request (log_level debug)\n"
+"  -h, --help            this text\n"
+"  -V, --version         print the version\n"
+"\n"
+"Settings of the configuration file (libconfig syntax, `name = value;`):\n");
+    settings_help(out);
+    fprintf(out,
+"\n"
+"Signals:\n"
+"  SIGTERM, SIGINT  stop reading requests, commit and answer those already received, exit 0\n"
+"  SIGHUP           reload the catalogue and partners files; if either is invalid the\n"
+"                   running configuration stays and the error is logged\n"
+"\n"
+"Logging: one line per event on stderr; under systemd with a <N> priority prefix.\n"
+"\n"
+"Exit status: 0 after a clean stop or a valid --check; 1 if the configuration,\n"
+"database or endpoint cannot be used (the reason names file, line and setting);\n"
+"2 on a usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},  {"database", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},  {"check", no_argument, NULL, 'k'},
+        {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+    };
+    const char *config = DEFAULT_CONFIG, *database = NULL, *listen = NULL;
+    bool check = false, verbose = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:vhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'd': database = optarg; break;
+        case 'l': listen = optarg; break;
+        case 'k': check = true; break;
+        case 'v': verbose = true; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("leamond " LEAMOND_VERSION "\n"); return 0;
+        default:
+            fprintf(stderr, "Try 'leamond --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "leamond: unexpected argument '%s'\nTry 'leamond --help'.\n",
+                argv[optind]);
+        return 2;
+    }
+
+    settings set;
+    char err[1024];
+    if (settings_load(&set, config, err, sizeof err) < 0) {
+        fprintf(stderr, "leamond: error: %s\n", err);
+        return 1;
+    }
+    if (database && snprintf(set.database, sizeof set.database, "%s", database) >= (int)sizeof set.database) {
+        fprintf(stderr, "leamond: error: --database: path too long\n");
+        return 1;
+    }
+    if (listen && snprintf(set.listen, sizeof set.listen, "%s", listen) >= (int)sizeof set.listen) {
+        fprintf(stderr, "leamond: error: --listen: endpoint too long\n");
+        return 1;
+    }
+    if (verbose)
+        snprintf(set.log_level, sizeof set.log_level, "debug");
+
+    if (check) {
+        registry reg;
+        char secret[KEY_Z85_LEN + 1];
+        if (registry_load(&reg, &set, err, sizeof err) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", err);
+            return 1;
+        }
+        registry_free(&reg);
+        if (set.server_secret_key_file[0] &&
+            keyfile_read_secret(set.server_secret_key_file, secret, err, sizeof err) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", err);
+            return 1;
+        }
+        memset(secret, 0, sizeof secret);
+        settings_print(&set, stdout);
+        return 0;
+    }
+
+    if (server_block_signals() != 0) {
+        fprintf(stderr, "leamond: error: cannot block signals\n");
+        return 1;
+    }
+    server srv;
+    int rc = 1;
+    if (server_start(&srv, &set, err, sizeof err) < 0)
+        log_msg(&srv.log, LOG_ERR, "%s", err);
+    else
+        rc = server_run(&srv);
+    server_free(&srv);
+    return rc;
+}

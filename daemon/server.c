@@ -1,0 +1,491 @@
+/* server.c: the request loop. Reads whatever requests are waiting, checks them, writes all
+ * accepted submissions in one transaction (group commit), and answers each request only
+ * after that transaction is on disk. */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "auth.h"
+#include "keyfile.h"
+#include "ops.h"
+#include "validate.h"
+
+/* Frames above the protocol limit still get a 413 reply; far larger ones are dropped by
+ * ZeroMQ itself (ZMQ_MAXMSGSIZE) before they cost memory. */
+#define HARD_MESSAGE_LIMIT (4 * PROTO_MAX_MESSAGE)
+
+/* One request of the batch being served. */
+typedef struct {
+    zmq_msg_t route;       /* ROUTER routing id of the sender */
+    bool req_envelope;     /* REQ sockets put an empty delimiter before the payload */
+    char user_id[41];      /* CURVE key (Z85) the ZAP handler approved */
+    proto_request req;
+    proto_errors errs;
+    identity who;
+    int status;            /* 200 until something fails */
+    char why[256];
+    bool write;            /* a submission to store in this batch */
+    submit_result res;
+} pending;
+
+int server_block_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+bool server_endpoint_is_local(const char *ep)
+{
+    static const char *const local[] = {"tcp://127.", "tcp://localhost:", "tcp://[::1]:",
+                                        "ipc://", "inproc://", NULL};
+    for (const char *const *p = local; *p; p++)
+        if (strncmp(ep, *p, strlen(*p)) == 0)
+            return true;
+    return false;
+}
+
+static int set_int(void *sock, int option, int value)
+{
+    return zmq_setsockopt(sock, option, &value, sizeof value);
+}
+
+static int open_router(server *srv, char *err, size_t errlen)
+{
+    srv->router = zmq_socket(srv->zmq, ZMQ_ROUTER);
+    if (!srv->router) {
+        snprintf(err, errlen, "request socket: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    int64_t maxmsg = HARD_MESSAGE_LIMIT;
+    if (zmq_setsockopt(srv->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
+        set_int(srv->router, ZMQ_LINGER, 2000) != 0 || set_int(srv->router, ZMQ_IPV6, 1) != 0 ||
+        set_int(srv->router, ZMQ_SNDHWM, 10000) != 0 ||
+        set_int(srv->router, ZMQ_RCVHWM, 10000) != 0) {
+        snprintf(err, errlen, "request socket options: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (srv->secure) {
+        char secret[KEY_Z85_LEN + 1];
+        if (keyfile_read_secret(srv->set.server_secret_key_file, secret, err, errlen) < 0)
+            return -1;
+        int rc = set_int(srv->router, ZMQ_CURVE_SERVER, 1) != 0 ||
+                 zmq_setsockopt(srv->router, ZMQ_CURVE_SECRETKEY, secret, KEY_Z85_LEN) != 0 ||
+                 zmq_setsockopt(srv->router, ZMQ_ZAP_DOMAIN, "leamon", 6) != 0;
+        memset(secret, 0, sizeof secret);
+        if (rc) {
+            snprintf(err, errlen, "CURVE: %s", zmq_strerror(zmq_errno()));
+            return -1;
+        }
+    }
+    if (zmq_bind(srv->router, srv->set.listen) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", srv->set.listen,
+                 zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+int server_start(server *srv, const settings *set, char *err, size_t errlen)
+{
+    memset(srv, 0, sizeof *srv);
+    srv->signal_fd = -1;
+    srv->set = *set;
+    log_level lvl = LOG_INFO;
+    log_level_parse(set->log_level, &lvl);
+    log_init(&srv->log, lvl);
+    srv->secure = set->server_secret_key_file[0] != '\0';
+    srv->started = time(NULL);
+    if (!srv->secure && !server_endpoint_is_local(set->listen)) {
+        snprintf(err, errlen,
+                 "%s: listen = \"%s\" is not a loopback endpoint; without "
+                 "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
+                 "[::1], localhost or ipc://",
+                 set->file, set->listen);
+        return -1;
+    }
+    if (registry_load(&srv->reg, set, err, errlen) < 0)
+        return -1;
+    if (store_open(&srv->db, set->database, err, errlen) < 0)
+        return -1;
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (srv->signal_fd < 0) {
+        snprintf(err, errlen, "signalfd: %s", strerror(errno));
+        return -1;
+    }
+    if (!(srv->zmq = zmq_ctx_new())) {
+        snprintf(err, errlen, "ZeroMQ context: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (auth_start(srv->zmq, &srv->zap, err, errlen) < 0 || open_router(srv, err, errlen) < 0)
+        return -1;
+    if (srv->secure)
+        log_msg(&srv->log, LOG_INFO, "listening on %s (CURVE, %zu keys known)", set->listen,
+                srv->reg.parts.n_keys);
+    else
+        log_msg(&srv->log, LOG_WARNING,
+                "INSECURE MODE: no server_secret_key_file; requests are not authenticated and "
+                "name their own reporter; listening on %s (loopback only)",
+                set->listen);
+    log_msg(&srv->log, LOG_INFO, "database %s, %zu metrics, %zu areas, %zu organisations, "
+            "%zu staff", set->database, srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
+            srv->reg.parts.n_orgs, srv->reg.parts.n_staff);
+    return 0;
+}
+
+void server_free(server *srv)
+{
+    if (srv->router)
+        zmq_close(srv->router);
+    if (srv->zap)
+        zmq_close(srv->zap);
+    if (srv->zmq)
+        zmq_ctx_term(srv->zmq);
+    if (srv->signal_fd >= 0)
+        close(srv->signal_fd);
+    store_close(&srv->db);
+    registry_free(&srv->reg);
+    srv->router = srv->zap = srv->zmq = NULL;
+    srv->signal_fd = -1;
+}
+
+/* SIGHUP: load catalogue and partners anew; keep the running ones if that fails. */
+static void reload(server *srv)
+{
+    registry fresh;
+    char err[512];
+    if (registry_load(&fresh, &srv->set, err, sizeof err) < 0) {
+        log_msg(&srv->log, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
+        return;
+    }
+    registry_free(&srv->reg);
+    srv->reg = fresh;
+    log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
+            "%zu staff, %zu keys", srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
+            srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
+}
+
+/* Read one request's frames. Returns 1 (got one), 0 (none waiting), -1 (broken envelope,
+ * already discarded). */
+static int receive(server *srv, pending *p)
+{
+    memset(p, 0, sizeof *p);
+    zmq_msg_init(&p->route);
+    if (zmq_msg_recv(&p->route, srv->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&p->route);
+        return 0;
+    }
+    zmq_msg_t body;
+    zmq_msg_init(&body);
+    int frames = 0;
+    bool more = zmq_msg_more(&p->route), empty_first = false;
+    zmq_msg_t payload;
+    zmq_msg_init(&payload);
+    while (more) {
+        zmq_msg_close(&body);
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&body, srv->router, 0) < 0)
+            break;
+        frames++;
+        more = zmq_msg_more(&body);
+        if (frames == 1 && zmq_msg_size(&body) == 0 && more) {
+            empty_first = true;
+            continue;
+        }
+        if (frames == (empty_first ? 2 : 1))
+            zmq_msg_copy(&payload, &body);
+    }
+    int expected = empty_first ? 2 : 1;
+    int rc = 1;
+    if (frames != expected) {
+        log_msg(&srv->log, LOG_WARNING,
+                "dropped a request of %d frames: a request is one frame (DEALER) or an empty "
+                "delimiter and one frame (REQ)", frames);
+        rc = -1;
+    } else {
+        p->req_envelope = empty_first;
+        const char *uid = zmq_msg_gets(&payload, "User-Id");
+        snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
+        p->status = proto_request_decode(zmq_msg_data(&payload), zmq_msg_size(&payload), &p->req,
+                                         &p->errs, p->why, sizeof p->why);
+    }
+    zmq_msg_close(&body);
+    zmq_msg_close(&payload);
+    if (rc < 0)
+        zmq_msg_close(&p->route);
+    return rc;
+}
+
+/* Decide everything that needs no write: identity, rights, record checks. */
+static void check(server *srv, pending *p, time_t now)
+{
+    if (p->status != PROTO_OK)
+        return;
+    p->status = auth_identify(&srv->reg, srv->secure, p->user_id, p->req.reporter, &p->who,
+                              p->why, sizeof p->why);
+    if (p->status != PROTO_OK || p->req.op != PROTO_OP_SUBMIT)
+        return;
+    if (p->who.type != IDENT_ORG) {
+        p->status = p->who.type == IDENT_ANONYMOUS ? PROTO_UNAUTHENTICATED : PROTO_FORBIDDEN;
+        snprintf(p->why, sizeof p->why, "%s",
+                 p->who.type == IDENT_ANONYMOUS
+                     ? "a submission must name its reporter in insecure mode (leamon --reporter ID)"
+                     : "staff read figures; only partner organisations submit them");
+        return;
+    }
+    if (!p->who.org->active) {
+        p->status = PROTO_FORBIDDEN;
+        snprintf(p->why, sizeof p->why, "organisation %s is inactive in the partners file",
+                 p->who.org->id);
+        return;
+    }
+    validate_submission(&p->req, p->who.org, &srv->reg, now, &p->errs);
+    proto_errors_sort(&p->errs);
+    size_t bad = p->errs.total; /* with the type errors found while decoding */
+    if (bad) {
+        p->status = PROTO_INVALID;
+        snprintf(p->why, sizeof p->why, "%zu error%s in %zu record%s; nothing was stored", bad,
+                 bad == 1 ? "" : "s", p->req.n_records, p->req.n_records == 1 ? "" : "s");
+        return;
+    }
+    p->write = true;
+}
+
+/* Store one submission inside the open transaction, under its own savepoint. */
+static void store_one(server *srv, pending *p, time_t now)
+{
+    const char *who = p->who.org->id;
+    uint64_t digest = validate_digest(&p->req);
+    stored_submission prior;
+    int found = store_find_submission(srv->db, who, p->req.id, &prior);
+    if (found == 1) {
+        p->write = false;
+        if (prior.digest != digest) {
+            p->status = PROTO_CONFLICT;
+            snprintf(p->why, sizeof p->why,
+                     "request id %s was already used for different figures; use a new id",
+                     p->req.id);
+            return;
+        }
+        p->res.duplicate = true;
+        p->res.accepted = prior.records;
+        return;
+    }
+    if (found == 0 && p->req.dry_run) {
+        p->write = false;
+        p->res.accepted = (int64_t)p->req.n_records;
+        return;
+    }
+    int64_t sub = 0;
+    bool ok = found == 0 && store_savepoint(srv->db) == 0 &&
+              store_add_submission(srv->db, who, p->req.id, now, (int64_t)p->req.n_records,
+                                   digest, &sub) == 0;
+    for (size_t i = 0; ok && i < p->req.n_records; i++) {
+        const proto_record *r = &p->req.records[i];
+        ok = store_put_observation(srv->db, who, r->metric, r->period, r->area, r->value, sub,
+                                   now) == 0;
+    }
+    if (ok && store_release(srv->db) == 0) {
+        p->res.accepted = (int64_t)p->req.n_records;
+        return;
+    }
+    bool transient = store_error_transient(srv->db);
+    log_msg(&srv->log, LOG_ERR, "storing submission %s of %s: %s", p->req.id, who,
+            store_errmsg(srv->db));
+    if (store_in_transaction(srv->db))
+        store_rollback_savepoint(srv->db);
+    p->write = false;
+    p->status = transient ? PROTO_UNAVAILABLE : PROTO_INTERNAL;
+    snprintf(p->why, sizeof p->why, "%s",
+             transient ? "the database cannot take writes now (disk full or read-only?); "
+                         "retry later"
+                       : "internal error storing the submission; nothing was stored");
+}
+
+/* Write every accepted submission of the batch in one transaction. */
+static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
+{
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++)
+        any = batch[i].write;
+    if (!any)
+        return;
+    bool ok = store_begin(srv->db) == 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (batch[i].write)
+            store_one(srv, &batch[i], now);
+        ok = store_in_transaction(srv->db);
+    }
+    if (ok && store_commit(srv->db) == 0)
+        return;
+    /* The transaction is gone: none of the batch's writes happened. */
+    bool transient = store_error_transient(srv->db);
+    log_msg(&srv->log, LOG_ERR, "commit failed, %zu requests refused: %s", n,
+            store_errmsg(srv->db));
+    store_rollback(srv->db);
+    for (size_t i = 0; i < n; i++) {
+        pending *p = &batch[i];
+        if (p->req.op != PROTO_OP_SUBMIT || p->status != PROTO_OK || p->req.dry_run)
+            continue;
+        p->write = false;
+        p->res.accepted = 0;
+        p->res.duplicate = false;
+        p->status = transient ? PROTO_UNAVAILABLE : PROTO_INTERNAL;
+        snprintf(p->why, sizeof p->why, "%s",
+                 transient ? "the database cannot take writes now (disk full or read-only?); "
+                             "retry later"
+                           : "internal error committing the submission; nothing was stored");
+    }
+}
+
+static void log_outcome(server *srv, const pending *p)
+{
+    const char *who = identity_id(&p->who);
+    const char *op = p->req.op == PROTO_OP_COUNT ? "request" : proto_op_name(p->req.op);
+    const char *id = p->req.id[0] ? p->req.id : "(no id)";
+    if (p->req.op != PROTO_OP_SUBMIT) {
+        log_msg(&srv->log, p->status == PROTO_OK ? LOG_DEBUG : LOG_INFO, "%s %s from %s: %d%s%s",
+                op, id, who[0] ? who : "-", p->status, p->status == PROTO_OK ? "" : " ",
+                p->status == PROTO_OK ? "" : p->why);
+        return;
+    }
+    if (p->status == PROTO_OK)
+        log_msg(&srv->log, LOG_INFO, "submit %s from %s: %lld record%s %s", id, who,
+                (long long)p->res.accepted, p->res.accepted == 1 ? "" : "s",
+                p->req.dry_run ? "valid (dry run)" : p->res.duplicate ? "already stored (retry)"
+                                                                      : "stored");
+    else
+        log_msg(&srv->log, LOG_INFO, "submit %s from %s refused: %d %s", id,
+                who[0] ? who : "-", p->status, p->why);
+}
+
+static void reply(server *srv, pending *p, time_t now)
+{
+    msgpack_sbuffer buf;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&buf);
+    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+    int rc;
+    const char *id = p->req.id[0] ? p->req.id : "";
+    if (p->req.op == PROTO_OP_SUBMIT && p->req.version && p->status != PROTO_BAD_REQUEST)
+        rc = ops_reply_submit(&pk, &p->req, p->status, p->why, &p->res, &p->errs);
+    else if (p->status != PROTO_OK)
+        rc = ops_reply_error(&pk, id, p->status, p->why);
+    else if (p->req.op == PROTO_OP_PING)
+        rc = ops_reply_ping(&pk, &p->req, now);
+    else if (p->req.op == PROTO_OP_STATUS)
+        rc = ops_reply_status(&pk, srv, &p->req, &p->who, now);
+    else
+        rc = ops_reply_catalog(&pk, srv, &p->req, &p->who);
+    if (rc != 0) {
+        log_msg(&srv->log, LOG_ERR, "cannot encode the reply to %s", id);
+        msgpack_sbuffer_clear(&buf);
+        ops_reply_error(&pk, id, PROTO_INTERNAL, "cannot encode the reply");
+    }
+    log_outcome(srv, p);
+    /* DONTWAIT: a client that went away must not stall everyone else. */
+    bool sent = zmq_msg_send(&p->route, srv->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
+                (!p->req_envelope || zmq_send(srv->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0) &&
+                zmq_send(srv->router, buf.data, buf.size, ZMQ_DONTWAIT) >= 0;
+    if (!sent)
+        log_msg(&srv->log, LOG_WARNING, "could not deliver the reply to %s: %s", id,
+                zmq_strerror(zmq_errno()));
+    msgpack_sbuffer_destroy(&buf);
+}
+
+/* One round: take what is waiting, check it, commit it, answer it. */
+static void serve_batch(server *srv, pending *batch)
+{
+    size_t n = 0;
+    while (n < (size_t)srv->set.batch_max) {
+        int r = receive(srv, &batch[n]);
+        if (r == 0)
+            break;
+        if (r > 0)
+            n++;
+    }
+    if (n == 0)
+        return;
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n; i++)
+        check(srv, &batch[i], now);
+    commit_batch(srv, batch, n, now);
+    for (size_t i = 0; i < n; i++) {
+        reply(srv, &batch[i], now);
+        zmq_msg_close(&batch[i].route);
+        proto_request_free(&batch[i].req);
+        proto_errors_free(&batch[i].errs);
+    }
+}
+
+static void read_signals(server *srv, bool *hup)
+{
+    struct signalfd_siginfo si;
+    while (read(srv->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (si.ssi_signo == SIGHUP)
+            *hup = true;
+        else if (!srv->stopping) {
+            srv->stopping = true;
+            log_msg(&srv->log, LOG_INFO, "signal %u: answering what has arrived, then stopping",
+                    si.ssi_signo);
+        }
+    }
+}
+
+int server_run(server *srv)
+{
+    pending *batch = calloc((size_t)srv->set.batch_max, sizeof *batch);
+    if (!batch) {
+        log_msg(&srv->log, LOG_ERR, "out of memory");
+        return 1;
+    }
+    zmq_pollitem_t items[3] = {
+        {srv->router, 0, ZMQ_POLLIN, 0},
+        {srv->zap, 0, ZMQ_POLLIN, 0},
+        {NULL, srv->signal_fd, ZMQ_POLLIN, 0},
+    };
+    while (!srv->stopping) {
+        /* No timeout: an idle daemon sleeps in poll and uses no CPU. */
+        if (zmq_poll(items, 3, -1) < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            log_msg(&srv->log, LOG_ERR, "poll: %s", zmq_strerror(zmq_errno()));
+            break;
+        }
+        bool hup = false;
+        if (items[2].revents & ZMQ_POLLIN)
+            read_signals(srv, &hup);
+        if (hup)
+            reload(srv);
+        if (items[1].revents & ZMQ_POLLIN)
+            auth_handle(srv->zap, &srv->reg, &srv->log);
+        if (items[0].revents & ZMQ_POLLIN)
+            serve_batch(srv, batch);
+    }
+    /* Stopping: answer everything already received, then leave. */
+    int before;
+    do {
+        int events = 0;
+        size_t sz = sizeof events;
+        serve_batch(srv, batch);
+        before = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
+                 (events & ZMQ_POLLIN);
+    } while (before);
+    free(batch);
+    log_msg(&srv->log, LOG_INFO, "stopped");
+    return 0;
+}

@@ -1,0 +1,40 @@
+/* server.h: leamond's context and main loop: the ROUTER socket, the ZAP handler, signals,
+ * and group commit of submissions. */
+#ifndef LEAMON_SERVER_H
+#define LEAMON_SERVER_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "config.h"
+#include "log.h"
+#include "store.h"
+
+#define LEAMOND_VERSION "0.1.0"
+
+typedef struct {
+    settings set;
+    registry reg;        /* swapped whole on SIGHUP */
+    store *db;
+    log_ctx log;
+    void *zmq;
+    void *router;
+    void *zap;
+    bool secure;         /* CURVE with a server key; else insecure development mode */
+    time_t started;
+    int signal_fd;
+    bool stopping;
+} server;
+
+/* Everything up to READY: config, catalogue, partners, database, sockets. Signals must
+ * already be blocked (server_block_signals) so ZeroMQ's threads inherit the mask. */
+int server_block_signals(void);
+int server_start(server *srv, const settings *set, char *err, size_t errlen);
+/* Serve until SIGTERM or SIGINT; then answer what was received and return 0. */
+int server_run(server *srv);
+void server_free(server *srv);
+
+/* True if endpoint only reaches this machine (allowed in insecure mode). */
+bool server_endpoint_is_local(const char *endpoint);
+
+#endif

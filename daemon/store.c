@@ -1,0 +1,372 @@
+/* store.c: SQLite storage with migrations, upsert-with-audit and idempotency lookups. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+    ST_FIND_SUB, ST_ADD_SUB, ST_PUT_OBS, ST_COUNT
+};
+
+static const char *const sql_text[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT submission",
+    [ST_RELEASE] = "RELEASE submission",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO submission",
+    [ST_FIND_SUB] = "SELECT id, received_at, records, digest FROM submission"
+                    " WHERE reporter = ?1 AND request_id = ?2",
+    [ST_ADD_SUB] = "INSERT INTO submission(reporter, request_id, received_at, records, digest)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* An unchanged value is left alone: it is not a new report. */
+    [ST_PUT_OBS] = "INSERT INTO observation(reporter, metric, period, area, value, submission,"
+                   " reported_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+                   " ON CONFLICT(reporter, metric, period, area) DO UPDATE SET"
+                   " value = excluded.value, submission = excluded.submission,"
+                   " updated_at = excluded.updated_at WHERE value IS NOT excluded.value",
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    int last_rc;
+    char msg[256];
+};
+
+/* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
+static const char *const migrations[] = {
+    /* 1: submissions, observations, audit of superseded values */
+    "CREATE TABLE submission ("
+    "  id INTEGER PRIMARY KEY,"
+    "  reporter TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  records INTEGER NOT NULL,"
+    "  digest INTEGER NOT NULL,"
+    "  UNIQUE (reporter, request_id));"
+    "CREATE TABLE observation ("
+    "  reporter TEXT NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  submission INTEGER NOT NULL REFERENCES submission(id),"
+    "  reported_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (reporter, metric, period, area)) WITHOUT ROWID;"
+    "CREATE INDEX observation_by_metric ON observation(metric, period, area);"
+    "CREATE TABLE observation_audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  reporter TEXT NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  old_value REAL NOT NULL,"
+    "  new_value REAL NOT NULL,"
+    "  old_submission INTEGER NOT NULL,"
+    "  new_submission INTEGER NOT NULL,"
+    "  changed_at INTEGER NOT NULL);"
+    /* Every change of a stored value leaves its trace, whatever statement made it. */
+    "CREATE TRIGGER observation_superseded AFTER UPDATE OF value ON observation"
+    " WHEN old.value IS NOT new.value BEGIN"
+    "  INSERT INTO observation_audit(reporter, metric, period, area, old_value, new_value,"
+    "   old_submission, new_submission, changed_at)"
+    "  VALUES (old.reporter, old.metric, old.period, old.area, old.value, new.value,"
+    "   old.submission, new.submission, new.updated_at);"
+    " END;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int remember(store *s, int rc)
+{
+    s->last_rc = rc;
+    snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+    return -1;
+}
+
+const char *store_errmsg(const store *s)
+{
+    return s->msg;
+}
+
+bool store_error_transient(const store *s)
+{
+    int primary = s->last_rc & 0xff;
+    return primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR ||
+           primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN;
+}
+
+static int exec(store *s, const char *sql)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : remember(s, rc);
+}
+
+static int user_version(store *s, int *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return remember(s, rc);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : remember(s, rc);
+}
+
+static int migrate(store *s, char *err, size_t errlen)
+{
+    int v;
+    if (user_version(s, &v) < 0) {
+        snprintf(err, errlen, "reading the schema version: %s", s->msg);
+        return -1;
+    }
+    if (v > N_MIGRATIONS) {
+        snprintf(err, errlen,
+                 "the database has schema version %d, newer than this leamond knows (%d):"
+                 " run a newer leamond", v, N_MIGRATIONS);
+        return -1;
+    }
+    for (; v < N_MIGRATIONS; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE") < 0 || exec(s, migrations[v]) < 0 || exec(s, bump) < 0 ||
+            exec(s, "COMMIT") < 0) {
+            snprintf(err, errlen, "migration %d: %s", v + 1, s->msg);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int store_open(store **out, const char *path, char *err, size_t errlen)
+{
+    store *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    /* WAL + synchronous=FULL: a COMMIT that returned is on disk, even on power loss. */
+    if (exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
+        exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0 ||
+        exec(s, "PRAGMA foreign_keys = ON") < 0) {
+        snprintf(err, errlen, "%s: %s", path, s->msg);
+        goto fail;
+    }
+    sqlite3_stmt *jm;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &jm, NULL) == SQLITE_OK) {
+        bool wal = sqlite3_step(jm) == SQLITE_ROW &&
+                   strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
+        sqlite3_finalize(jm);
+        if (!wal) {
+            snprintf(err, errlen, "%s: cannot switch the database to WAL mode", path);
+            goto fail;
+        }
+    }
+    if (migrate(s, err, errlen) < 0) {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%s: %s", path, err);
+        snprintf(err, errlen, "%s", tmp);
+        goto fail;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+        if (rc != SQLITE_OK) {
+            snprintf(err, errlen, "%s: preparing statement %d: %s", path, i, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    *out = s;
+    return 0;
+fail:
+    store_close(&s);
+    return -1;
+}
+
+void store_close(store **sp)
+{
+    store *s = *sp;
+    if (!s)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+    *sp = NULL;
+}
+
+/* Run a statement that returns no rows; reset it whatever happens. */
+static int run(store *s, int which)
+{
+    sqlite3_stmt *st = s->st[which];
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : remember(s, rc);
+}
+
+int store_begin(store *s) { return run(s, ST_BEGIN); }
+int store_commit(store *s) { return run(s, ST_COMMIT); }
+int store_savepoint(store *s) { return run(s, ST_SAVEPOINT); }
+int store_release(store *s) { return run(s, ST_RELEASE); }
+
+int store_rollback(store *s)
+{
+    /* After some errors SQLite has already rolled back: nothing left to undo is fine. */
+    if (sqlite3_get_autocommit(s->db))
+        return 0;
+    return run(s, ST_ROLLBACK);
+}
+
+int store_rollback_savepoint(store *s)
+{
+    if (sqlite3_get_autocommit(s->db))
+        return 0;
+    /* ROLLBACK TO keeps the savepoint open; release it to leave the transaction clean. */
+    return run(s, ST_ROLLBACK_TO) == 0 && run(s, ST_RELEASE) == 0 ? 0 : -1;
+}
+
+bool store_in_transaction(const store *s)
+{
+    return !sqlite3_get_autocommit(s->db);
+}
+
+static int bind_text(store *s, sqlite3_stmt *st, int i, const char *v)
+{
+    int rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    return rc == SQLITE_OK ? 0 : remember(s, rc);
+}
+
+static int bind_int(store *s, sqlite3_stmt *st, int i, int64_t v)
+{
+    int rc = sqlite3_bind_int64(st, i, v);
+    return rc == SQLITE_OK ? 0 : remember(s, rc);
+}
+
+int store_find_submission(store *s, const char *reporter, const char *request_id,
+                          stored_submission *out)
+{
+    sqlite3_stmt *st = s->st[ST_FIND_SUB];
+    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, request_id) < 0)
+        return -1;
+    int rc = sqlite3_step(st);
+    int found = 0;
+    if (rc == SQLITE_ROW) {
+        out->rowid = sqlite3_column_int64(st, 0);
+        out->received = sqlite3_column_int64(st, 1);
+        out->records = sqlite3_column_int64(st, 2);
+        out->digest = (uint64_t)sqlite3_column_int64(st, 3);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = remember(s, rc);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return found;
+}
+
+int store_add_submission(store *s, const char *reporter, const char *request_id,
+                         int64_t received, int64_t records, uint64_t digest, int64_t *rowid)
+{
+    sqlite3_stmt *st = s->st[ST_ADD_SUB];
+    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, request_id) < 0 ||
+        bind_int(s, st, 3, received) < 0 || bind_int(s, st, 4, records) < 0 ||
+        bind_int(s, st, 5, (int64_t)digest) < 0 || run(s, ST_ADD_SUB) < 0)
+        return -1;
+    *rowid = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int store_put_observation(store *s, const char *reporter, const char *metric,
+                          const char *period, const char *area, double value,
+                          int64_t submission, int64_t now)
+{
+    sqlite3_stmt *st = s->st[ST_PUT_OBS];
+    int rc = sqlite3_bind_double(st, 5, value);
+    if (rc != SQLITE_OK)
+        return remember(s, rc);
+    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, metric) < 0 ||
+        bind_text(s, st, 3, period) < 0 || bind_text(s, st, 4, area) < 0 ||
+        bind_int(s, st, 6, submission) < 0 || bind_int(s, st, 7, now) < 0)
+        return -1;
+    return run(s, ST_PUT_OBS);
+}
+
+static int count(store *s, const char *sql, const char *reporter, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return remember(s, rc);
+    if (reporter && (rc = sqlite3_bind_text(st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return remember(s, rc);
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        remember(s, rc);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_counts(store *s, const char *reporter, int64_t *observations, int64_t *submissions)
+{
+    if (reporter)
+        return count(s, "SELECT count(*) FROM observation WHERE reporter = ?1", reporter,
+                     observations) == 0 &&
+                       count(s, "SELECT count(*) FROM submission WHERE reporter = ?1", reporter,
+                             submissions) == 0
+                   ? 0
+                   : -1;
+    return count(s, "SELECT count(*) FROM observation", NULL, observations) == 0 &&
+                   count(s, "SELECT count(*) FROM submission", NULL, submissions) == 0
+               ? 0
+               : -1;
+}
+
+int store_last_submission(store *s, const char *reporter, char *request_id, size_t id_size,
+                          stored_submission *out)
+{
+    const char *sql = reporter ? "SELECT id, received_at, records, digest, request_id FROM"
+                                 " submission WHERE reporter = ?1 ORDER BY id DESC LIMIT 1"
+                               : "SELECT id, received_at, records, digest, request_id FROM"
+                                 " submission ORDER BY id DESC LIMIT 1";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return remember(s, rc);
+    if (reporter && (rc = sqlite3_bind_text(st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return remember(s, rc);
+    }
+    int found = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->rowid = sqlite3_column_int64(st, 0);
+        out->received = sqlite3_column_int64(st, 1);
+        out->records = sqlite3_column_int64(st, 2);
+        out->digest = (uint64_t)sqlite3_column_int64(st, 3);
+        snprintf(request_id, id_size, "%s", (const char *)sqlite3_column_text(st, 4));
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = remember(s, rc);
+    }
+    sqlite3_finalize(st);
+    return found;
+}

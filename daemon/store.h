@@ -1,0 +1,61 @@
+/* store.h: durable storage of submissions and observations in SQLite.
+ *
+ * WAL mode with synchronous=FULL: once store_commit returns 0 the data is on
+ * disk. The schema is created and upgraded by numbered migrations
+ * (PRAGMA user_version). */
+#ifndef LEAMON_STORE_H
+#define LEAMON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+/* The schema version this build writes. */
+#define STORE_SCHEMA_VERSION 1
+
+int store_open(store **out, const char *path, char *err, size_t errlen);
+void store_close(store **s);
+
+/* The last SQLite error message, for logs and replies. */
+const char *store_errmsg(const store *s);
+/* True if the last failure means "no space" or "read-only": retrying later may work. */
+bool store_error_transient(const store *s);
+
+int store_begin(store *s);
+int store_commit(store *s);
+int store_rollback(store *s);
+/* One savepoint per submission inside a group transaction. */
+int store_savepoint(store *s);
+int store_release(store *s);
+int store_rollback_savepoint(store *s);
+/* False once SQLite has rolled the whole transaction back (e.g. on a full disk). */
+bool store_in_transaction(const store *s);
+
+typedef struct {
+    int64_t rowid;
+    int64_t received;   /* unix seconds */
+    int64_t records;
+    uint64_t digest;    /* content hash, to tell a retry from a reused id */
+} stored_submission;
+
+/* Look up (reporter, request_id). Returns 1 found, 0 not found, -1 error. */
+int store_find_submission(store *s, const char *reporter, const char *request_id,
+                          stored_submission *out);
+int store_add_submission(store *s, const char *reporter, const char *request_id,
+                         int64_t received, int64_t records, uint64_t digest, int64_t *rowid);
+
+/* Store one value; an existing different value for the same (reporter, metric, period,
+ * area) is superseded and the old one kept in observation_audit. Returns 0 or -1. */
+int store_put_observation(store *s, const char *reporter, const char *metric,
+                          const char *period, const char *area, double value,
+                          int64_t submission, int64_t now);
+
+/* Counts of observations and submissions, of one reporter or (reporter NULL) all. */
+int store_counts(store *s, const char *reporter, int64_t *observations, int64_t *submissions);
+/* The newest submission of a reporter (or of anyone). Returns 1, 0 (none) or -1. */
+int store_last_submission(store *s, const char *reporter, char *request_id, size_t id_size,
+                          stored_submission *out);
+
+#endif

@@ -1,0 +1,240 @@
+/* keyfile.c: reading and writing CURVE key files (Z85 text, see keyfile.h). */
+#include "keyfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+/* A key file is a few lines; anything bigger is not one. */
+#define KEYFILE_MAX 4096
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* zmq_z85_decode checks the alphabet, but only for NUL-terminated input of a
+ * multiple of 5 characters; the length check keeps it to one 32-byte key. */
+bool keyfile_is_z85(const char *s)
+{
+    if (strlen(s) != KEY_Z85_LEN)
+        return false;
+    uint8_t raw[32];
+    return zmq_z85_decode(raw, s) != NULL;
+}
+
+int keyfile_public_from_secret(const char secret[KEY_Z85_LEN + 1],
+                               char public_z85[KEY_Z85_LEN + 1])
+{
+    if (!keyfile_is_z85(secret))
+        return -1;
+    return zmq_curve_public(public_z85, secret) == 0 ? 0 : -1;
+}
+
+static bool name_ok(const char *name)
+{
+    if (!name[0] || name[0] == '.' || strlen(name) > 200)
+        return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+/* Write text to a new file (O_EXCL) with exactly this mode, and fsync it. */
+static int write_new(const char *path, mode_t mode, const char *text, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return fail(err, errlen, "%s already exists; not overwriting a key", path);
+        return fail(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    }
+    /* The umask may have taken bits away; the mode must be exact either way. */
+    size_t len = strlen(text), done = 0;
+    int rc = fchmod(fd, mode);
+    while (rc == 0 && done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = -1;
+        else
+            done += (size_t)n;
+    }
+    if (rc == 0)
+        rc = fsync(fd);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(path);
+        return fail(err, errlen, "%s: cannot write: %s", path, strerror(saved));
+    }
+    return 0;
+}
+
+int keyfile_write_pair(const char *dir, const char *name, char public_z85[KEY_Z85_LEN + 1],
+                       char *err, size_t errlen)
+{
+    if (!name_ok(name))
+        return fail(err, errlen,
+                    "key name '%s': use letters, digits, '-', '_' and '.', not starting with '.'",
+                    name);
+    char key_path[4096], pub_path[4096];
+    if ((size_t)snprintf(key_path, sizeof key_path, "%s/%s.key", dir, name) >= sizeof key_path ||
+        (size_t)snprintf(pub_path, sizeof pub_path, "%s/%s.pub", dir, name) >= sizeof pub_path)
+        return fail(err, errlen, "%s/%s: path too long", dir, name);
+
+    /* Refuse before generating anything, so an existing pair stays intact. */
+    struct stat st;
+    if (lstat(pub_path, &st) == 0)
+        return fail(err, errlen, "%s already exists; not overwriting a key", pub_path);
+
+    char pub[KEY_Z85_LEN + 1], sec[KEY_Z85_LEN + 1];
+    if (zmq_curve_keypair(pub, sec) != 0)
+        return fail(err, errlen, "cannot make a CURVE key pair: %s (libzmq without libsodium?)",
+                    zmq_strerror(zmq_errno()));
+
+    char text[512];
+    snprintf(text, sizeof text,
+             "# leamon CURVE secret key '%s'. Keep it secret: mode 0600, on this machine only.\n"
+             "# The public half is in %s.pub.\n%s\n",
+             name, name, sec);
+    if (write_new(key_path, 0600, text, err, errlen) != 0) {
+        memset(sec, 0, sizeof sec);
+        memset(text, 0, sizeof text);
+        return -1;
+    }
+    memset(sec, 0, sizeof sec);
+    memset(text, 0, sizeof text);
+    snprintf(text, sizeof text,
+             "# leamon CURVE public key '%s'. Give it to the daemon's operator for the\n"
+             "# partners file: keys = [\"%s\"];\n%s\n",
+             name, pub, pub);
+    if (write_new(pub_path, 0644, text, err, errlen) != 0) {
+        unlink(key_path); /* never leave half a pair behind */
+        return -1;
+    }
+    memcpy(public_z85, pub, sizeof pub);
+    return 0;
+}
+
+/* Read a small key file; with secret set, insist on no group/other access. */
+static int read_key_file(const char *path, bool secret, char z85[KEY_Z85_LEN + 1], char *err,
+                         size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        return fail(err, errlen, "%s: cannot stat: %s", path, strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(err, errlen, "%s: not a regular file", path);
+    }
+    if (secret && (st.st_mode & 077)) {
+        close(fd);
+        return fail(err, errlen, "%s: secret key file has mode %04o; must be 0600 (chmod 600 %s)",
+                    path, (unsigned)(st.st_mode & 07777), path);
+    }
+    char buf[KEYFILE_MAX + 1];
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int saved = errno;
+            close(fd);
+            memset(buf, 0, sizeof buf);
+            return fail(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len == sizeof buf - 1)
+            break;
+    }
+    close(fd);
+    if (len == sizeof buf - 1) {
+        memset(buf, 0, sizeof buf);
+        return fail(err, errlen, "%s: too large for a key file (over %d bytes)", path,
+                    KEYFILE_MAX);
+    }
+    buf[len] = '\0';
+
+    int found = 0, lineno = 0, rc = 0;
+    /* strtok_r skips empty lines, so count line numbers by hand. */
+    char *p = buf;
+    while (rc == 0 && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        char *s = p, *e = p + strlen(p);
+        while (*s == ' ' || *s == '\t')
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+            e--;
+        *e = '\0';
+        if (*s && *s != '#') {
+            if (found)
+                rc = fail(err, errlen, "%s:%d: a second key; a key file holds exactly one", path,
+                          lineno);
+            else if (!keyfile_is_z85(s))
+                rc = fail(err, errlen, "%s:%d: not a key: expected 40 Z85 characters, got %zu",
+                          path, lineno, strlen(s));
+            else {
+                memcpy(z85, s, KEY_Z85_LEN + 1);
+                found = 1;
+            }
+        }
+        p = nl ? nl + 1 : e;
+    }
+    memset(buf, 0, sizeof buf);
+    if (rc == 0 && !found)
+        rc = fail(err, errlen, "%s: no key in the file (only comments or blank lines)", path);
+    return rc;
+}
+
+int keyfile_read_secret(const char *path, char z85[KEY_Z85_LEN + 1], char *err, size_t errlen)
+{
+    return read_key_file(path, true, z85, err, errlen);
+}
+
+int keyfile_read_public(const char *key_or_path, char z85[KEY_Z85_LEN + 1], char *err,
+                        size_t errlen)
+{
+    if (keyfile_is_z85(key_or_path)) {
+        memcpy(z85, key_or_path, KEY_Z85_LEN + 1);
+        return 0;
+    }
+    /* 40 characters and no such file: most likely a mistyped literal key. */
+    if (strlen(key_or_path) == KEY_Z85_LEN && access(key_or_path, F_OK) != 0)
+        return fail(err, errlen, "'%s' is neither a valid Z85 key nor a file", key_or_path);
+    return read_key_file(key_or_path, false, z85, err, errlen);
+}
