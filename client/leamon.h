@@ -11,6 +11,7 @@
 #include "opts.h"
 #include "proto.h"
 #include "rpc.h"
+#include "spool.h"
 
 /* Exit statuses: part of the interface (cron jobs test them), keep exact. */
 enum {
@@ -86,6 +87,10 @@ int reqid_check(const char *id);
 
 /* Printing commands' results, shared by submit and flush. */
 void leamon_error(leamon_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Deliver what waits in the spool dir, in order (the caller holds the lock).
+ * Returns 0 (see stats for what happened) or an exit status. */
+int flush_pending(leamon_ctx *ctx, const char *dir, spool_stats *stats);
 
 /* Commands. */
 int cmd_submit(leamon_ctx *ctx);

@@ -19,9 +19,9 @@ static const opt_spec specs[OPT_COUNT] = {
                       "tcp://127.0.0.1:7710", "EP", "the daemon's ZeroMQ endpoint"},
     [OPT_SERVER_KEY] = {"server-key", "LEAMON_SERVER_KEY", "server_key", OPT_KEYSPEC, 0, 0, NULL,
                         "KEY|FILE",
-                        "the daemon's CURVE public key (Z85) or its .pub file; none: insecure mode"},
+                        "the daemon's CURVE public key, or its .pub file"},
     [OPT_KEY] = {"key", "LEAMON_KEY", "key", OPT_PATH, 0, 0, NULL, "FILE",
-                 "this client's secret key file (mode 0600), made by `leamon keygen`"},
+                 "this client's secret key file (mode 0600)"},
     [OPT_REPORTER] = {"reporter", "LEAMON_REPORTER", "reporter", OPT_STR, 0, 0, NULL, "ID",
                       "organisation id to report as (insecure mode only)"},
     [OPT_TIMEOUT] = {"timeout", "LEAMON_TIMEOUT", "timeout_ms", OPT_INT, 1, 3600000, "5000", "MS",
@@ -29,7 +29,7 @@ static const opt_spec specs[OPT_COUNT] = {
     [OPT_RETRIES] = {"retries", "LEAMON_RETRIES", "retries", OPT_INT, 0, 100, "3", "N",
                      "retries after a timeout or a 5xx reply"},
     [OPT_SPOOL] = {"spool", "LEAMON_SPOOL", "spool", OPT_PATH, 0, 0, NULL, "DIR",
-                   "keep undeliverable submissions here for `leamon flush`"},
+                   "spool undeliverable submissions here"},
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)

@@ -253,6 +253,8 @@ static void check(server *srv, pending *p, time_t now)
                  p->who.org->id);
         return;
     }
+    log_msg(&srv->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
+            p->who.org->id, p->req.n_records);
     validate_submission(&p->req, p->who.org, &srv->reg, now, &p->errs);
     proto_errors_sort(&p->errs);
     size_t bad = p->errs.total; /* with the type errors found while decoding */
@@ -330,8 +332,17 @@ static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
             store_one(srv, &batch[i], now);
         ok = store_in_transaction(srv->db);
     }
-    if (ok && store_commit(srv->db) == 0)
+    if (ok && store_commit(srv->db) == 0) {
+        size_t subs = 0, records = 0;
+        for (size_t i = 0; i < n; i++)
+            if (batch[i].write) {
+                subs++;
+                records += batch[i].req.n_records;
+            }
+        log_msg(&srv->log, LOG_DEBUG, "committed %zu submissions (%zu records) in one transaction",
+                subs, records);
         return;
+    }
     /* The transaction is gone: none of the batch's writes happened. */
     bool transient = store_error_transient(srv->db);
     log_msg(&srv->log, LOG_ERR, "commit failed, %zu requests refused: %s", n,

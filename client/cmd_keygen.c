@@ -1,0 +1,68 @@
+/* cmd_keygen.c: `leamon keygen NAME`: a CURVE key pair for a partner, a staff
+ * member or the daemon itself. Needs no daemon. */
+#include <string.h>
+
+#include "keyfile.h"
+#include "leamon.h"
+
+/* Built as msgpack and written by proto_write_json, so paths are escaped right. */
+static int print_json(leamon_ctx *ctx, const char *dir, const char *name, const char *pub)
+{
+    char key_path[4200], pub_path[4200];
+    snprintf(key_path, sizeof key_path, "%s/%s.key", dir, name);
+    snprintf(pub_path, sizeof pub_path, "%s/%s.pub", dir, name);
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+    int rc = msgpack_pack_map(&pk, 4) == 0 && proto_pack_kv_str(&pk, "name", name) == 0 &&
+                     proto_pack_kv_str(&pk, "secret_key_file", key_path) == 0 &&
+                     proto_pack_kv_str(&pk, "public_key_file", pub_path) == 0 &&
+                     proto_pack_kv_str(&pk, "public_key", pub) == 0
+                 ? 0 : -1;
+    if (rc == 0) {
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        size_t off = 0;
+        rc = msgpack_unpack_next(&u, buf.data, buf.size, &off) == MSGPACK_UNPACK_SUCCESS &&
+                     proto_write_json(ctx->out, &u.data) == 0 && fputc('\n', ctx->out) != EOF
+                 ? 0 : -1;
+        msgpack_unpacked_destroy(&u);
+    }
+    msgpack_sbuffer_destroy(&buf);
+    if (rc != 0)
+        leamon_error(ctx, "cannot write the output");
+    return LEAMON_EXIT_OK; /* the keys are written either way */
+}
+
+int cmd_keygen(leamon_ctx *ctx)
+{
+    if (ctx->npos != 1) {
+        leamon_error(ctx, "keygen needs exactly one NAME (see leamon keygen --help)");
+        return LEAMON_EXIT_USAGE;
+    }
+    const char *dir = ctx_opt(ctx, "dir");
+    if (!dir)
+        dir = ".";
+    const char *name = ctx->pos[0];
+    char pub[KEY_Z85_LEN + 1], err[512];
+    if (keyfile_write_pair(dir, name, pub, err, sizeof err) != 0) {
+        leamon_error(ctx, "%s", err);
+        return LEAMON_EXIT_USAGE;
+    }
+    if (ctx->json)
+        return print_json(ctx, dir, name, pub);
+    fprintf(ctx->out,
+            "wrote %s/%s.key (secret key, mode 0600: keep it on this machine only)\n"
+            "wrote %s/%s.pub (public key)\n"
+            "public key: %s\n"
+            "\n"
+            "For a partner or staff member: add the public key to their entry in the\n"
+            "daemon's partners file, then reload leamond:\n"
+            "    keys = [\"%s\"];\n"
+            "and use the secret key here: leamon --key %s/%s.key --server-key SERVER_KEY ...\n"
+            "For the daemon itself: set server_secret_key_file = \"%s/%s.key\" in leamond.conf\n"
+            "and give partners %s/%s.pub (or the key above) as their --server-key.\n",
+            dir, name, dir, name, pub, pub, dir, name, dir, name, dir, name);
+    return LEAMON_EXIT_OK;
+}

@@ -1,0 +1,275 @@
+/* cmd_submit.c: `leamon submit`: read records (CSV file or metric=value
+ * arguments), send them in one atomic request, and report the outcome
+ * against the user's own lines. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "csv.h"
+#include "kvargs.h"
+#include "leamon.h"
+#include "period.h"
+#include "spool.h"
+
+#define SHOW_LOCAL_ERRORS 50 /* a file full of errors needs fixing, not a full list */
+
+typedef struct {
+    const char *source; /* file name as shown; NULL for metric=value arguments */
+    records_t recs;
+} input_t;
+
+/* Where a record (origin) or the input as a whole (origin 0) came from. */
+static void print_place(FILE *f, const input_t *in, long origin)
+{
+    if (in->source && origin > 0)
+        fprintf(f, "%s:%ld: ", in->source, origin);
+    else if (in->source)
+        fprintf(f, "%s: ", in->source);
+    else if (origin > 0)
+        fprintf(f, "argument %ld: ", origin);
+}
+
+static int local_errors(leamon_ctx *ctx, const input_t *in, const proto_errors *errs)
+{
+    for (size_t i = 0; i < errs->count && i < SHOW_LOCAL_ERRORS; i++) {
+        const proto_error *e = &errs->items[i];
+        print_place(ctx->err, in, e->index);
+        fprintf(ctx->err, "%s: %s\n", e->field, e->message);
+    }
+    if (errs->total > SHOW_LOCAL_ERRORS)
+        fprintf(ctx->err, "... and %zu more problems\n", errs->total - SHOW_LOCAL_ERRORS);
+    leamon_error(ctx, "%zu problem%s in the input; nothing sent", errs->total,
+                 errs->total == 1 ? "" : "s");
+    return LEAMON_EXIT_USAGE;
+}
+
+static int read_input(leamon_ctx *ctx, input_t *in, const char *period_text)
+{
+    const char *area = ctx_opt(ctx, "area");
+    bool is_file = ctx->npos == 1 && (!strchr(ctx->pos[0], '=') || strchr(ctx->pos[0], '/'));
+    proto_errors errs;
+    proto_errors_init(&errs);
+    int rc = 0;
+    if (is_file) {
+        const char *path = ctx->pos[0];
+        if (area) {
+            leamon_error(ctx, "--area is for metric=value arguments; in a CSV file the area is "
+                              "the second column");
+            return LEAMON_EXIT_USAGE;
+        }
+        bool use_stdin = !strcmp(path, "-");
+        in->source = use_stdin ? "stdin" : path;
+        FILE *f = use_stdin ? stdin : fopen(path, "r");
+        if (!f) {
+            leamon_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+            return LEAMON_EXIT_USAGE;
+        }
+        rc = csv_parse(f, period_text, &in->recs, &errs);
+        if (!use_stdin)
+            fclose(f);
+    } else {
+        for (size_t i = 0; i < ctx->npos; i++)
+            if (!strchr(ctx->pos[i], '=')) {
+                leamon_error(ctx, "'%s': give one FILE.csv, or metric=value arguments (not both)",
+                             ctx->pos[i]);
+                return LEAMON_EXIT_USAGE;
+            }
+        rc = kvargs_parse(ctx->pos, ctx->npos, period_text, area, &in->recs, &errs);
+    }
+    if (rc != 0)
+        rc = local_errors(ctx, in, &errs);
+    proto_errors_free(&errs);
+    return rc;
+}
+
+/* "2026-10", or "2026-09 to 2026-10" when the records span several periods. */
+static void describe_periods(const records_t *recs, char *buf, size_t n)
+{
+    const char *lo = recs->items[0].period, *hi = lo;
+    for (size_t i = 1; i < recs->count; i++) {
+        if (strcmp(recs->items[i].period, lo) < 0)
+            lo = recs->items[i].period;
+        if (strcmp(recs->items[i].period, hi) > 0)
+            hi = recs->items[i].period;
+    }
+    if (!strcmp(lo, hi))
+        snprintf(buf, n, "%s", lo);
+    else
+        snprintf(buf, n, "%s to %s", lo, hi);
+}
+
+static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req,
+                    const rpc_reply *reply)
+{
+    const msgpack_object *list = proto_get(reply->root, "errors");
+    int64_t total = 0;
+    size_t listed = 0;
+    if (list && list->type == MSGPACK_OBJECT_ARRAY) {
+        for (uint32_t i = 0; i < list->via.array.size; i++) {
+            const msgpack_object *e = &list->via.array.ptr[i];
+            int64_t index = -1;
+            char field[32] = "record", code[32] = "?", msg[256] = "";
+            proto_get_int(e, "index", &index);
+            proto_get_str(e, "field", field, sizeof field);
+            proto_get_str(e, "code", code, sizeof code);
+            proto_get_str(e, "message", msg, sizeof msg);
+            long origin = index >= 0 && (size_t)index < in->recs.count
+                              ? (long)in->recs.origin[index] : 0;
+            print_place(ctx->err, in, origin);
+            fprintf(ctx->err, "%s: %s (%s)\n", field, msg, code);
+            listed++;
+        }
+    }
+    if (proto_get_int(reply->root, "error_count", &total) != 0)
+        total = (int64_t)listed;
+    if (reply->status == PROTO_INVALID) {
+        leamon_error(ctx, "rejected: %lld error%s in %zu record%s; nothing stored (request %s)",
+                     (long long)total, total == 1 ? "" : "s", in->recs.count,
+                     in->recs.count == 1 ? "" : "s", req->id);
+        if ((size_t)total > listed)
+            leamon_error(ctx, "only the first %zu errors are listed", listed);
+        return LEAMON_EXIT_REJECTED;
+    }
+    leamon_error(ctx, "rejected by the daemon: %d %s; nothing stored (request %s)",
+                 reply->status, reply->error[0] ? reply->error : "(no reason given)", req->id);
+    if (reply->status == PROTO_CONFLICT)
+        leamon_error(ctx, "request id %s was used before for different records: "
+                          "give a new --id (or none, for a random one)", req->id);
+    else if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
+        leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
+    return LEAMON_EXIT_REJECTED;
+}
+
+static int stored(leamon_ctx *ctx, const input_t *in, const proto_request *req,
+                  const rpc_reply *reply)
+{
+    int64_t accepted = 0;
+    bool dup = false, dry = false;
+    char periods[64];
+    proto_get_int(reply->root, "accepted", &accepted);
+    proto_get_bool(reply->root, "duplicate", &dup);
+    proto_get_bool(reply->root, "dry_run", &dry);
+    describe_periods(&in->recs, periods, sizeof periods);
+    if (dry || req->dry_run)
+        fprintf(ctx->out, "valid: %zu record%s for %s (dry run, nothing stored)\n",
+                in->recs.count, in->recs.count == 1 ? "" : "s", periods);
+    else if (dup)
+        fprintf(ctx->out, "already stored (request %s): %lld record%s\n", req->id,
+                (long long)accepted, accepted == 1 ? "" : "s");
+    else
+        fprintf(ctx->out, "stored %lld record%s for %s (request %s)\n", (long long)accepted,
+                accepted == 1 ? "" : "s", periods, req->id);
+    return LEAMON_EXIT_OK;
+}
+
+/* Keep the request for `leamon flush`. The caller holds the spool lock. */
+static int spool_it(leamon_ctx *ctx, const char *dir, const proto_request *req,
+                    const msgpack_sbuffer *buf)
+{
+    char name[256], err[512];
+    if (spool_write(dir, req->id, buf->data, buf->size, time(NULL), name, sizeof name, err,
+                    sizeof err) != 0) {
+        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "could not spool the submission; nothing stored (request %s)", req->id);
+        return LEAMON_EXIT_UNAVAILABLE;
+    }
+    leamon_error(ctx, "spooled as %s/%s; `leamon flush --spool %s` delivers it (request %s)",
+                 dir, name, dir, req->id);
+    return LEAMON_EXIT_SPOOLED;
+}
+
+static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
+                   const msgpack_sbuffer *buf, const char *spool_dir)
+{
+    if (spool_dir) {
+        /* Older spooled figures go first: a later figure supersedes an earlier one. */
+        spool_stats st;
+        int rc = flush_pending(ctx, spool_dir, &st);
+        if (rc != 0)
+            return rc;
+        if (st.remaining)
+            return spool_it(ctx, spool_dir, req, buf);
+    }
+    rpc_reply reply;
+    char err[512] = "";
+    rpc_result r = rpc_call(&ctx->rpc, buf->data, buf->size, req->id, &reply, err, sizeof err);
+    if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.status >= 500)) {
+        if (r == RPC_REPLY) {
+            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.status,
+                     reply.error);
+            rpc_reply_free(&reply);
+        }
+        leamon_error(ctx, "%s", err);
+        if (spool_dir)
+            return spool_it(ctx, spool_dir, req, buf);
+        leamon_error(ctx, "nothing stored; sending again with --id %s is safe", req->id);
+        return LEAMON_EXIT_UNAVAILABLE;
+    }
+    if (r != RPC_REPLY)
+        return ctx_rpc_failure(ctx, r, err);
+    if (ctx->json && ctx_print_json(ctx, &reply) != 0)
+        leamon_error(ctx, "cannot write the output");
+    int rc;
+    if (reply.status == PROTO_OK)
+        rc = ctx->json ? LEAMON_EXIT_OK : stored(ctx, in, req, &reply);
+    else
+        rc = rejected(ctx, in, req, &reply);
+    rpc_reply_free(&reply);
+    return rc;
+}
+
+int cmd_submit(leamon_ctx *ctx)
+{
+    const char *period_text = ctx_opt(ctx, "period");
+    bool dry = ctx_opt(ctx, "dry-run") != NULL;
+    const char *spool_dir = dry ? NULL : opts_str(&ctx->opts, OPT_SPOOL);
+    period p;
+    if (period_text && (strlen(period_text) > PROTO_MAX_PERIOD || period_parse(period_text, &p) != 0)) {
+        leamon_error(ctx, "--period '%.20s': not a period (2026-10, 2026-Q4, 2026 or 2025/26)",
+                     period_text);
+        return LEAMON_EXIT_USAGE;
+    }
+    if (ctx->npos == 0) {
+        leamon_error(ctx, "submit needs FILE.csv (or - for stdin) or metric=value arguments; "
+                          "see leamon submit --help");
+        return LEAMON_EXIT_USAGE;
+    }
+    input_t in = {0};
+    records_init(&in.recs);
+    proto_request req;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    int rc = read_input(ctx, &in, period_text);
+    if (rc == 0)
+        rc = ctx_connect(ctx);
+    if (rc == 0)
+        rc = ctx_request(ctx, &req, PROTO_OP_SUBMIT, ctx_opt(ctx, "id"));
+    if (rc == 0) {
+        /* The records stay owned by in.recs; req only points at them to encode. */
+        req.dry_run = dry;
+        req.records = in.recs.items;
+        req.n_records = in.recs.count;
+        if (proto_request_encode(&req, &buf) != 0) {
+            leamon_error(ctx, "cannot encode the request (out of memory?)");
+            rc = LEAMON_EXIT_USAGE;
+        } else if (buf.size > PROTO_MAX_MESSAGE) {
+            leamon_error(ctx, "the request is %zu bytes; the limit is %d: split the input",
+                         buf.size, PROTO_MAX_MESSAGE);
+            rc = LEAMON_EXIT_USAGE;
+        }
+    }
+    if (rc == 0) {
+        int lock = -1;
+        char err[512];
+        if (spool_dir && (lock = spool_lock(spool_dir, err, sizeof err)) < 0) {
+            leamon_error(ctx, "%s", err);
+            rc = LEAMON_EXIT_USAGE;
+        } else {
+            rc = send_it(ctx, &in, &req, &buf, spool_dir);
+            spool_unlock(lock);
+        }
+    }
+    msgpack_sbuffer_destroy(&buf);
+    records_free(&in.recs);
+    return rc;
+}

@@ -1,0 +1,166 @@
+# lib.sh: helpers for integration tests. Each test runs in its own subshell with a fresh
+# directory $T (config, keys, database) and drives a real leamond with the real leamon.
+#
+#   setup_insecure              config without keys: requests name their reporter
+#   setup_secure                server key + a key per organisation/staff (in $T/keys)
+#   start_daemon [ARGS]         start leamond on $T/leamond.conf, wait until it listens
+#   stop_daemon                 SIGTERM, wait; sets DAEMON_RC
+#   lm ARGS                     run leamon against the daemon ($LM_ARGS are added)
+#   sql QUERY                   query the test database
+#   fail MSG / assert_eq / assert_contains / assert_not_contains / assert_status
+
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LEAMOND="$TOP/$BUILD/leamond"
+LEAMON="$TOP/$BUILD/leamon"
+LMRAW="$TOP/$BUILD/tools/lmraw"
+
+fail() {
+    echo "    FAIL: $*" >&2
+    exit 1
+}
+
+assert_eq() { # expected actual what
+    [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_contains() { # haystack needle what
+    case "$1" in *"$2"*) ;; *) fail "$3: '$2' not found in: $1" ;; esac
+}
+
+assert_not_contains() { # haystack needle what
+    case "$1" in *"$2"*) fail "$3: '$2' unexpectedly found in: $1" ;; esac
+}
+
+assert_status() { # expected-exit-code what -- command...
+    local want=$1 what=$2
+    shift 2
+    local rc=0
+    OUT=$("$@" 2>&1) || rc=$?
+    [ "$rc" = "$want" ] || fail "$what: exit code $rc, expected $want; output: $OUT"
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+        echo $((20000 + RANDOM % 40000))
+}
+
+write_conf() { # extra settings appended
+    PORT=$(free_port)
+    EP="tcp://127.0.0.1:$PORT"
+    cp "$TOP/config/catalog.conf" "$T/catalog.conf"
+    cat > "$T/leamond.conf" <<CONF
+listen = "$EP";
+database = "leamon.db";
+catalog = "catalog.conf";
+partners = "partners.conf";
+log_level = "debug";
+$1
+CONF
+}
+
+# Areas and organisations used by every test: a gemeente with three wijken, a second
+# gemeente, two childcare locations, a school, the RBL, and two staff members.
+write_partners() { # $1: "keys" to add keys = [...] from $T/keys/<id>.pub
+    local with_keys=$1
+    key() {
+        if [ "$with_keys" = keys ]; then printf 'keys = ["%s"];' "$(grep -v '^#' "$T/keys/$1.pub" | head -n1)"; fi
+    }
+    cat > "$T/partners.conf" <<CONF
+areas = (
+  { code = "GM0164"; name = "Hengelo"; level = "gemeente"; },
+  { code = "WK016401"; name = "Hengelose Es"; level = "wijk"; parent = "GM0164"; },
+  { code = "WK016402"; name = "Noord"; level = "wijk"; parent = "GM0164"; },
+  { code = "WK016404"; name = "Groot Driene"; level = "wijk"; parent = "GM0164"; },
+  { code = "GM0153"; name = "Enschede"; level = "gemeente"; },
+  { code = "WK015301"; name = "Centrum"; level = "wijk"; parent = "GM0153"; }
+);
+organisations = (
+  { id = "ko-a"; name = "Kinderopvang A"; kind = "kinderopvang"; area = "WK016402"; $(key ko-a) },
+  { id = "ko-b"; name = "Kinderopvang B"; kind = "kinderopvang"; area = "WK015301"; $(key ko-b) },
+  { id = "po-a"; name = "Basisschool A"; kind = "school_po"; area = "WK016404"; $(key po-a) },
+  { id = "rbl"; name = "RBL Twente"; kind = "rbl"; area = "GM0164"; reports_for = ["GM0164", "GM0153"]; $(key rbl) }
+);
+staff = (
+  { id = "viewer"; name = "Raadsgriffie"; role = "viewer"; $(key viewer) },
+  { id = "admin"; name = "Beleid"; role = "admin"; $(key admin) }
+);
+CONF
+}
+
+setup_insecure() {
+    write_conf ""
+    write_partners ""
+    LM_ARGS=(--endpoint "$EP" --timeout 2000 --retries 1)
+}
+
+setup_secure() {
+    mkdir -p "$T/keys"
+    local id
+    for id in server ko-a ko-b po-a rbl viewer admin stranger; do
+        "$LEAMON" keygen "$id" --dir "$T/keys" >/dev/null || fail "keygen $id"
+    done
+    write_conf "server_secret_key_file = \"keys/server.key\";"
+    write_partners keys
+    SERVER_KEY=$(grep -v '^#' "$T/keys/server.pub" | head -n1)
+    LM_ARGS=(--endpoint "$EP" --server-key "$SERVER_KEY" --timeout 2000 --retries 1)
+}
+
+# leamon as identity $1 in secure mode (its key file), or as reporter $1 in insecure mode.
+as() {
+    local who=$1
+    shift
+    if [ -n "${SERVER_KEY:-}" ]; then
+        "$LEAMON" "${LM_ARGS[@]}" --key "$T/keys/$who.key" "$@"
+    else
+        "$LEAMON" "${LM_ARGS[@]}" --reporter "$who" "$@"
+    fi
+}
+
+lm() {
+    "$LEAMON" "${LM_ARGS[@]}" "$@"
+}
+
+start_daemon() {
+    : > "$T/leamond.log"
+    "$LEAMOND" -c "$T/leamond.conf" "$@" 2>> "$T/leamond.log" &
+    DAEMON_PID=$!
+    echo "$DAEMON_PID" > "$T/leamond.pid"
+    local i
+    for i in $(seq 1 100); do
+        if grep -q -e 'listening on' -e 'INSECURE MODE' "$T/leamond.log" 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$DAEMON_PID" 2>/dev/null || fail "leamond exited at start: $(cat "$T/leamond.log")"
+        sleep 0.05
+    done
+    fail "leamond did not start listening within 5 s: $(cat "$T/leamond.log")"
+}
+
+stop_daemon() {
+    DAEMON_RC=0
+    [ -n "${DAEMON_PID:-}" ] || return 0
+    kill -TERM "$DAEMON_PID" 2>/dev/null
+    wait "$DAEMON_PID" || DAEMON_RC=$?
+    DAEMON_PID=
+    rm -f "$T/leamond.pid"
+}
+
+# Wait up to 5 s for a line matching $1 in the daemon's log.
+wait_log() {
+    local i
+    for i in $(seq 1 100); do
+        grep -q -e "$1" "$T/leamond.log" && return 0
+        sleep 0.05
+    done
+    fail "no log line matching '$1': $(cat "$T/leamond.log")"
+}
+
+sql() {
+    sqlite3 -batch "$T/leamon.db" "$1"
+}
+
+# The current month and the one before, for figures that must not lie in the future.
+THIS_MONTH=$(date +%Y-%m)
+LAST_MONTH=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
+NEXT_MONTH=$(date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
