@@ -163,7 +163,7 @@ static void format_number(const msgpack_object *map, const char *key, char *buf,
 {
     double v;
     if (proto_get_double(map, key, &v) == 0)
-        snprintf(buf, n, "%g", v);
+        snprintf(buf, n, "%.15g", v);
     else
         snprintf(buf, n, "-");
 }
