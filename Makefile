@@ -13,8 +13,9 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 SAN     ?=
 
-PKGS    := libzmq msgpack sqlite3 libconfig
-DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev pkg-config sqlite3
+PKGS    := libzmq msgpack sqlite3 libconfig libsystemd
+DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev libsystemd-dev \
+           pkg-config sqlite3
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -103,6 +104,20 @@ integration: all tools
 demo: deps
 	$(MAKE) all
 	@BUILD=$(BUILD) config/demo.sh
+
+# Binaries, the unit, and example configuration; /etc/leamon is filled only where empty.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/share/leamon/examples $(DESTDIR)$(PREFIX)/share/doc/leamon \
+	  $(DESTDIR)/etc/leamon
+	install -m 0755 $(BUILD)/leamond $(BUILD)/leamon $(DESTDIR)$(PREFIX)/bin/
+	sed 's|/usr/local|$(PREFIX)|g' systemd/leamond.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/leamond.service
+	install -m 0644 config/catalog.conf config/partners-hengelo.conf config/leamond.system.conf \
+	  $(DESTDIR)$(PREFIX)/share/leamon/examples/
+	install -m 0644 README.md proto/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/leamon/
+	[ -e $(DESTDIR)/etc/leamon/leamond.conf ] || install -m 0644 config/leamond.system.conf $(DESTDIR)/etc/leamon/leamond.conf
+	[ -e $(DESTDIR)/etc/leamon/catalog.conf ] || install -m 0644 config/catalog.conf $(DESTDIR)/etc/leamon/catalog.conf
+	[ -e $(DESTDIR)/etc/leamon/partners.conf ] || install -m 0644 config/partners-hengelo.conf $(DESTDIR)/etc/leamon/partners.conf
 
 clean:
 	rm -rf build

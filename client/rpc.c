@@ -175,8 +175,12 @@ static void refused_message(rpc_t *self, uint16_t event, uint32_t value, char *e
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
         say(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
                          "check --server-key", (unsigned)value);
+    else if (self->curve)
+        say(err, errlen, "the CURVE handshake with the daemon at %s failed (%s): is --server-key "
+                         "the daemon's public key?", self->endpoint, zmq_strerror((int)value));
     else
-        say(err, errlen, "the handshake with the daemon failed: %s", zmq_strerror((int)value));
+        say(err, errlen, "the handshake with the daemon at %s failed (%s): if it requires CURVE, "
+                         "give --server-key and --key", self->endpoint, zmq_strerror((int)value));
 }
 
 /* Decode a reply frame; returns 0 if it is a map carrying our id. */

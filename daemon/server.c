@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -168,7 +169,10 @@ static void reload(server *srv)
 {
     registry fresh;
     char err[512];
-    if (registry_load(&fresh, &srv->set, err, sizeof err) < 0) {
+    sd_notify(0, "RELOADING=1");
+    int rc = registry_load(&fresh, &srv->set, err, sizeof err);
+    sd_notify(0, "READY=1");
+    if (rc < 0) {
         log_msg(&srv->log, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
         return;
     }
@@ -464,6 +468,9 @@ int server_run(server *srv)
         log_msg(&srv->log, LOG_ERR, "out of memory");
         return 1;
     }
+    /* Under systemd (Type=notify) the unit is started once the database is open and the
+     * socket is bound; elsewhere sd_notify does nothing. */
+    sd_notifyf(0, "READY=1\nSTATUS=listening on %s", srv->set.listen);
     zmq_pollitem_t items[3] = {
         {srv->router, 0, ZMQ_POLLIN, 0},
         {srv->zap, 0, ZMQ_POLLIN, 0},
@@ -488,6 +495,7 @@ int server_run(server *srv)
             serve_batch(srv, batch);
     }
     /* Stopping: answer everything already received, then leave. */
+    sd_notify(0, "STOPPING=1");
     int before;
     do {
         int events = 0;
