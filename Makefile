@@ -51,7 +51,8 @@ all: $(BUILD)/leamond $(BUILD)/leamon
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(PROTO_LIB): $(call obj,$(PROTO_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^

@@ -79,10 +79,12 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
             const msgpack_object *list = proto_get(reply.root, "errors");
             int64_t total = 0;
             proto_get_int(reply.root, "error_count", &total);
-            snprintf(why, whylen, "rejected by the daemon: %d %s%s%lld record error%s (request %s)",
-                     reply.status, reply.error, total ? "; " : "", (long long)total,
-                     total == 1 ? "" : "s", req.id);
-            if (!total)
+            if (total)
+                snprintf(why, whylen, "rejected by the daemon: %d %s; %lld record error%s "
+                                      "(request %s)",
+                         reply.status, reply.error, (long long)total, total == 1 ? "" : "s",
+                         req.id);
+            else
                 snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", reply.status,
                          reply.error, req.id);
             if (list && list->type == MSGPACK_OBJECT_ARRAY)

@@ -14,7 +14,11 @@ static int refused(leamon_ctx *ctx, const rpc_reply *reply)
     return LEAMON_EXIT_REJECTED;
 }
 
-/* Send op and wait; on 0 the reply is a 200 (or printed as JSON). */
+/* simple_call's result when the reply was printed as JSON and all is done. */
+#define CALL_DONE (-1)
+
+/* Send op and wait. Returns 0 with a 200 reply to print, CALL_DONE, or an
+ * exit status (after printing why). */
 static int simple_call(leamon_ctx *ctx, proto_op op, rpc_reply *reply, long long *elapsed_ms)
 {
     int rc = ctx_connect(ctx);
@@ -33,9 +37,9 @@ static int simple_call(leamon_ctx *ctx, proto_op op, rpc_reply *reply, long long
     if (ctx->json) {
         if (ctx_print_json(ctx, reply) != 0)
             leamon_error(ctx, "cannot write the output");
-        rc = reply->status == PROTO_OK ? 0 : LEAMON_EXIT_REJECTED;
+        rc = reply->status == PROTO_OK ? CALL_DONE : LEAMON_EXIT_REJECTED;
         rpc_reply_free(reply);
-        return rc < 0 ? rc : (rc ? rc : -1); /* -1: done, nothing more to print */
+        return rc;
     }
     if (reply->status != PROTO_OK) {
         rc = refused(ctx, reply);
@@ -75,7 +79,7 @@ int cmd_ping(leamon_ctx *ctx)
     long long ms = 0;
     int rc = simple_call(ctx, PROTO_OP_PING, &reply, &ms);
     if (rc != 0)
-        return rc < 0 ? 0 : rc;
+        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
     char server[64];
     int64_t t = 0;
     field_str(reply.root, "server", server, sizeof server);
@@ -96,7 +100,7 @@ int cmd_status(leamon_ctx *ctx)
     rpc_reply reply;
     int rc = simple_call(ctx, PROTO_OP_STATUS, &reply, NULL);
     if (rc != 0)
-        return rc < 0 ? 0 : rc;
+        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
     const msgpack_object *r = reply.root;
     char a[128], b[64], c[64], d[160];
     int64_t up = 0, n = 0;
@@ -173,7 +177,7 @@ int cmd_catalog(leamon_ctx *ctx)
     rpc_reply reply;
     int rc = simple_call(ctx, PROTO_OP_CATALOG, &reply, NULL);
     if (rc != 0)
-        return rc < 0 ? 0 : rc;
+        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
     const msgpack_object *r = reply.root;
     char a[200], b[64], c[64], d[64], e[64], f[300];
     fprintf(ctx->out, "first period: %s\n\n", field_str(r, "first_period", a, sizeof a));

@@ -6,14 +6,15 @@
 
 static const char exit_status[] =
     "EXIT STATUS\n"
-    "    0  ok: stored (or already stored), dry run valid, flush delivered everything\n"
-    "    1  rejected by the daemon (4xx: invalid records, key refused, not allowed,\n"
-    "       request id reused): nothing stored\n"
-    "    2  usage or local input error (bad option, unreadable file, bad CSV line,\n"
-    "       bad key file): nothing sent\n"
-    "    3  daemon unreachable, or unavailable (5xx) after every retry: nothing stored,\n"
-    "       not spooled; sending again with the same --id is safe\n"
-    "    4  daemon unreachable: the submission was spooled; `leamon flush` delivers it\n";
+    "    0  ok: stored (or already stored), dry run valid, flush delivered all\n"
+    "    1  rejected by the daemon (4xx: invalid records, key refused, not\n"
+    "       allowed, request id reused): nothing stored\n"
+    "    2  usage or local input error (bad option, unreadable file, bad CSV\n"
+    "       line, bad key file): nothing sent\n"
+    "    3  daemon unreachable, or unavailable (5xx) after every retry: nothing\n"
+    "       stored, not spooled; sending again with the same --id is safe\n"
+    "    4  daemon unreachable: the submission was spooled; `leamon flush`\n"
+    "       delivers it\n";
 
 static void print_global_options(FILE *out)
 {
@@ -27,10 +28,9 @@ static void print_global_options(FILE *out)
         char head[64];
         snprintf(head, sizeof head, "--%s %s", s->flag, s->arg);
         fprintf(out, "    %-22s %s\n", head, s->help);
-        fprintf(out, "    %-22s env %s, config %s", "", s->env, s->key);
+        fprintf(out, "    %-22s env %s, config %s\n", "", s->env, s->key);
         if (s->def)
-            fprintf(out, ", default %s", s->def);
-        fputc('\n', out);
+            fprintf(out, "    %-22s default %s\n", "", s->def);
     }
     fputs("    --config FILE          read this config file (environment LEAMON_CONFIG)\n"
           "    --format text|json     json: print each reply of the daemon as one JSON\n"
@@ -43,9 +43,10 @@ static void print_global_options(FILE *out)
 static const char files[] =
     "FILES\n"
     "    ~/.config/leamon/leamon.conf, or else /etc/leamon/leamon.conf\n"
-    "        read if it exists (--config FILE or LEAMON_CONFIG name another one, which\n"
-    "        must then exist). libconfig syntax; relative paths in it are taken from\n"
-    "        the file's own directory; an unknown setting is an error:\n"
+    "        read if it exists (--config FILE or LEAMON_CONFIG name another\n"
+    "        one, which must then exist). libconfig syntax; relative paths in it\n"
+    "        are taken from the file's own directory; an unknown setting is an\n"
+    "        error:\n"
     "            endpoint   = \"tcp://leamon.gemeente.example:7710\";\n"
     "            server_key = \"/etc/leamon/leamond.pub\";   # or the 40-character key\n"
     "            key        = \"/etc/leamon/ko-zonnebloem.key\";\n"
@@ -96,7 +97,7 @@ void help_main(FILE *out)
           "    leamon --server-key leamond.pub --key ko-zonnebloem.key ping\n"
           "    leamon submit --period 2026-10 oktober.csv\n"
           "    leamon submit --period 2026-10 vve.peuters.geplaatst=42 vve.wachtlijst=3\n"
-          "    leamon --reporter ko-zonnebloem submit --dry-run --period 2026-10 oktober.csv\n"
+          "    leamon --reporter ko-zonnebloem submit --dry-run --period 2026-10 a.csv\n"
           "    leamon catalog --format json\n",
           out);
 }
@@ -107,7 +108,8 @@ const char help_submit[] =
     "\n"
     "SYNOPSIS\n"
     "    leamon submit [--period PERIOD] [--dry-run] [--id ID] [--spool DIR] FILE.csv\n"
-    "    leamon submit --period PERIOD [--area AREA] [--dry-run] [--id ID] metric=value...\n"
+    "    leamon submit --period PERIOD [--area AREA] [--dry-run] [--id ID]\n"
+    "                  metric=value...\n"
     "\n"
     "DESCRIPTION\n"
     "    Sends the records of a CSV file (FILE - reads standard input) or of\n"
@@ -137,15 +139,16 @@ const char help_submit[] =
     "    --area AREA       area code for metric=value arguments (default: your home\n"
     "                      area)\n"
     "    --dry-run         the daemon validates everything and stores nothing\n"
-    "    --id ID           request id (1-64 printable characters, no spaces); default\n"
-    "                      32 random hex characters. The daemon stores an id once: a\n"
-    "                      cron job that sets a stable id (e.g. ko-zonnebloem-2026-10)\n"
-    "                      can be re-run without storing twice. The same id with\n"
-    "                      different records is refused (409).\n"
-    "    --spool DIR       if the daemon cannot be reached (after all retries) or stays\n"
-    "                      unavailable, keep the request in DIR and exit 4; earlier\n"
-    "                      spooled submissions are delivered first, in order, and a new\n"
-    "                      one waits behind them while they cannot be delivered\n"
+    "    --id ID           request id (1-64 printable characters, no spaces);\n"
+    "                      default 32 random hex characters. The daemon stores an\n"
+    "                      id once: a cron job with a stable id (for example\n"
+    "                      zonnebloem-2026-10) can be re-run without storing twice.\n"
+    "                      The same id with different records is refused (409).\n"
+    "    --spool DIR       if the daemon cannot be reached (after all retries) or\n"
+    "                      stays unavailable, keep the request in DIR and exit 4;\n"
+    "                      earlier spooled submissions are delivered first, in\n"
+    "                      order, and a new one waits behind them while they\n"
+    "                      cannot be delivered. Not used with --dry-run.\n"
     "    Global options (see leamon --help) may be given here too.\n"
     "\n"
     "OUTPUT\n"
@@ -164,7 +167,8 @@ const char help_submit[] =
     "EXAMPLES\n"
     "    leamon submit --period 2026-10 oktober.csv\n"
     "    leamon submit --dry-run --period 2026-10 - < oktober.csv\n"
-    "    leamon submit --period 2026-10 --area WK016402 vve.plaatsen=48 vve.wachtlijst=3\n"
+    "    leamon submit --period 2026-10 --area WK016402 vve.plaatsen=48 \\\n"
+    "        vve.wachtlijst=3\n"
     "    leamon submit --spool /var/spool/leamon --id zonnebloem-2026-10 \\\n"
     "        --period 2026-10 oktober.csv\n";
 

@@ -164,7 +164,7 @@ const metric *catalog_metric(const catalog *cat, const char *code)
 {
     metric key;
     size_t n = strlen(code);
-    if (n >= sizeof key.code)
+    if (n >= sizeof key.code || !cat->n_metrics)
         return NULL;
     memcpy(key.code, code, n + 1);
     return bsearch(&key, cat->metrics, cat->n_metrics, sizeof *cat->metrics, by_code);

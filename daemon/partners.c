@@ -269,8 +269,11 @@ int partners_load(partners *p, const char *path, char *err, size_t errlen)
             }
     }
     /* Sort, then collect keys against the sorted positions. */
-    qsort(p->orgs, p->n_orgs, sizeof *p->orgs, org_by_id);
-    qsort(p->staff, p->n_staff, sizeof *p->staff, staff_by_id);
+    /* qsort and bsearch want a real array even for zero elements. */
+    if (p->n_orgs)
+        qsort(p->orgs, p->n_orgs, sizeof *p->orgs, org_by_id);
+    if (p->n_staff)
+        qsort(p->staff, p->n_staff, sizeof *p->staff, staff_by_id);
     for (size_t i = 0; i < n_orgs; i++) {
         const config_setting_t *s = config_setting_get_elem(orgs, (unsigned)i);
         char id[PROTO_MAX_CODE + 1] = "";
@@ -285,7 +288,8 @@ int partners_load(partners *p, const char *path, char *err, size_t errlen)
             load_keys(p, s, true, (size_t)(partners_staff(p, id) - p->staff), err, errlen) < 0)
             goto out;
     }
-    qsort(p->keys, p->n_keys, sizeof *p->keys, key_cmp);
+    if (p->n_keys)
+        qsort(p->keys, p->n_keys, sizeof *p->keys, key_cmp);
     for (size_t i = 1; i < p->n_keys; i++)
         if (key_cmp(&p->keys[i - 1], &p->keys[i]) == 0) {
             snprintf(err, errlen, "%s: one public key is listed for two identities (%s and %s)",
@@ -324,7 +328,7 @@ const organisation *partners_org(const partners *p, const char *id)
 {
     organisation key;
     size_t n = strlen(id);
-    if (n >= sizeof key.id)
+    if (n >= sizeof key.id || !p->n_orgs)
         return NULL;
     memcpy(key.id, id, n + 1);
     return bsearch(&key, p->orgs, p->n_orgs, sizeof *p->orgs, org_by_id);
@@ -334,7 +338,7 @@ const staff_member *partners_staff(const partners *p, const char *id)
 {
     staff_member key;
     size_t n = strlen(id);
-    if (n >= sizeof key.id)
+    if (n >= sizeof key.id || !p->n_staff)
         return NULL;
     memcpy(key.id, id, n + 1);
     return bsearch(&key, p->staff, p->n_staff, sizeof *p->staff, staff_by_id);
@@ -343,6 +347,8 @@ const staff_member *partners_staff(const partners *p, const char *id)
 const key_entry *partners_key(const partners *p, const uint8_t key[CURVE_KEY_BYTES])
 {
     key_entry k;
+    if (!p->n_keys)
+        return NULL;
     memcpy(k.key, key, CURVE_KEY_BYTES);
     return bsearch(&k, p->keys, p->n_keys, sizeof *p->keys, key_cmp);
 }

@@ -61,10 +61,10 @@ CONF
 
 # Areas and organisations used by every test: a gemeente with three wijken, a second
 # gemeente, two childcare locations, a school, the RBL, and two staff members.
-write_partners() { # $1: "keys" to add keys = [...] from $T/keys/<id>.pub
+write_partners() { # $1: "keys" to add keys = [...] from $T/keys/<id>.pub, except $REVOKE's
     local with_keys=$1
     key() {
-        if [ "$with_keys" = keys ]; then printf 'keys = ["%s"];' "$(grep -v '^#' "$T/keys/$1.pub" | head -n1)"; fi
+        if [ "$with_keys" = keys ] && [ "$1" != "${REVOKE:-}" ]; then printf 'keys = ["%s"];' "$(grep -v '^#' "$T/keys/$1.pub" | head -n1)"; fi
     }
     cat > "$T/partners.conf" <<CONF
 areas = (

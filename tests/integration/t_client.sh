@@ -346,7 +346,7 @@ CONF
     printf 'endpoint = "x";\ntimeuot_ms = 5;\n' > "$T/etc/typo.conf"
     assert_status 2 "unknown setting" "$LEAMON" --config "$T/etc/typo.conf" ping
     assert_contains "$OUT" "typo.conf:2: unknown setting 'timeuot_ms'" "typo named"
-    printf 'endpoint = "x"\nretries = 3;\n' > "$T/etc/syntax.conf"
+    printf 'endpoint = "x";\nretries = = 3;\n' > "$T/etc/syntax.conf"
     assert_status 2 "syntax error" "$LEAMON" --config "$T/etc/syntax.conf" ping
     assert_contains "$OUT" "syntax.conf:2:" "line of the syntax error"
     assert_status 2 "bad number in the environment" env LEAMON_TIMEOUT=soon "$LEAMON" ping

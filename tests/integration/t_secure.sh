@@ -67,9 +67,10 @@ test_revoked_key_is_refused_after_reload() {
     setup_secure
     start_daemon
     assert_status 0 "before revocation" as ko-a ping
-    sed -i '/id = "ko-a"/s/keys = \[[^]]*\];//' "$T/partners.conf"
+    REVOKE=ko-a write_partners keys
+    assert_not_contains "$(cat "$T/partners.conf")" "$(grep -v '^#' "$T/keys/ko-a.pub")" "key removed from the file"
     kill -HUP "$DAEMON_PID"
-    wait_log 'reloaded:'
+    wait_log 'reloaded: .* 5 keys'
     assert_status 1 "after revocation" as ko-a ping
     assert_contains "$OUT" "refused" "refused at the handshake"
     assert_status 0 "others unaffected" as po-a ping
