@@ -257,6 +257,15 @@ static int bind_int(store *s, sqlite3_stmt *st, int i, int64_t v)
     return rc == SQLITE_OK ? 0 : remember(s, rc);
 }
 
+/* Columns id, received_at, records, digest, in that order. */
+static void read_submission(sqlite3_stmt *st, stored_submission *out)
+{
+    out->rowid = sqlite3_column_int64(st, 0);
+    out->received = sqlite3_column_int64(st, 1);
+    out->records = sqlite3_column_int64(st, 2);
+    out->digest = (uint64_t)sqlite3_column_int64(st, 3);
+}
+
 int store_find_submission(store *s, const char *reporter, const char *request_id,
                           stored_submission *out)
 {
@@ -266,10 +275,7 @@ int store_find_submission(store *s, const char *reporter, const char *request_id
     int rc = sqlite3_step(st);
     int found = 0;
     if (rc == SQLITE_ROW) {
-        out->rowid = sqlite3_column_int64(st, 0);
-        out->received = sqlite3_column_int64(st, 1);
-        out->records = sqlite3_column_int64(st, 2);
-        out->digest = (uint64_t)sqlite3_column_int64(st, 3);
+        read_submission(st, out);
         found = 1;
     } else if (rc != SQLITE_DONE) {
         found = remember(s, rc);
@@ -306,17 +312,25 @@ int store_put_observation(store *s, const char *reporter, const char *metric,
     return run(s, ST_PUT_OBS);
 }
 
+/* Prepare a one-off query, binding ?1 to reporter when there is one. */
+static int prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK)
+        return remember(s, rc);
+    if (reporter && (rc = sqlite3_bind_text(*st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        return remember(s, rc);
+    }
+    return 0;
+}
+
 static int count(store *s, const char *sql, const char *reporter, int64_t *out)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return remember(s, rc);
-    if (reporter && (rc = sqlite3_bind_text(st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return remember(s, rc);
-    }
-    rc = sqlite3_step(st);
+    if (prepare_for(s, sql, reporter, &st) < 0)
+        return -1;
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
@@ -348,20 +362,12 @@ int store_last_submission(store *s, const char *reporter, char *request_id, size
                                : "SELECT id, received_at, records, digest, request_id FROM"
                                  " submission ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return remember(s, rc);
-    if (reporter && (rc = sqlite3_bind_text(st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return remember(s, rc);
-    }
+    if (prepare_for(s, sql, reporter, &st) < 0)
+        return -1;
     int found = 0;
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        out->rowid = sqlite3_column_int64(st, 0);
-        out->received = sqlite3_column_int64(st, 1);
-        out->records = sqlite3_column_int64(st, 2);
-        out->digest = (uint64_t)sqlite3_column_int64(st, 3);
+        read_submission(st, out);
         snprintf(request_id, id_size, "%s", (const char *)sqlite3_column_text(st, 4));
         found = 1;
     } else if (rc != SQLITE_DONE) {
