@@ -389,7 +389,7 @@ int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_
     size_t off = 0;
     int st;
     msgpack_unpack_return r = msgpack_unpack_next(&u, buf, len, &off);
-    if (r == MSGPACK_UNPACK_SUCCESS && off != len)
+    if (r == MSGPACK_UNPACK_SUCCESS && off != len && u.data.type == MSGPACK_OBJECT_MAP)
         st = fail(why, why_len, PROTO_BAD_REQUEST,
                   "%zu bytes after the end of the request map", len - off);
     else if (r == MSGPACK_UNPACK_SUCCESS)
