@@ -153,6 +153,12 @@ static int stored(leamon_ctx *ctx, const input_t *in, const proto_request *req,
     if (dry || req->dry_run)
         fprintf(ctx->out, "valid: %zu record%s for %s (dry run, nothing stored)\n",
                 in->recs.count, in->recs.count == 1 ? "" : "s", periods);
+    else if (dup && reply->attempts > 1 && !ctx_opt(ctx, "id"))
+        /* A random id is ours alone: the "earlier" submission was our own timed-out attempt. */
+        fprintf(ctx->out, "stored %lld record%s for %s (request %s; on retry %d, an earlier "
+                          "attempt had arrived)\n",
+                (long long)accepted, accepted == 1 ? "" : "s", periods, req->id,
+                reply->attempts - 1);
     else if (dup)
         fprintf(ctx->out, "already stored (request %s): %lld record%s\n", req->id,
                 (long long)accepted, accepted == 1 ? "" : "s");

@@ -294,6 +294,7 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         if (wr == WAIT_REPLY) {
             if (reply->status < 500 || last) {
                 conn_close(&c);
+                reply->attempts = attempt + 1;
                 return RPC_REPLY;
             }
             /* 5xx: the daemon is there but cannot take it now; same socket, same bytes. */

@@ -46,6 +46,7 @@ typedef struct {
     const msgpack_object *root;
     int status;
     char error[512];           /* the reply's "error" text, if any */
+    int attempts;              /* sends it took, 1 + retries used */
     bool set;
 } rpc_reply;
 

@@ -89,6 +89,9 @@ int ctx_request(leamon_ctx *ctx, proto_request *req, proto_op op, const char *id
         return LEAMON_EXIT_USAGE;
     }
     const char *reporter = opts_str(&ctx->opts, OPT_REPORTER);
+    if (reporter && ctx->rpc.curve && !strcmp(ctx->opts.source[OPT_REPORTER], "--reporter"))
+        leamon_error(ctx, "note: --reporter is ignored with CURVE: the daemon knows you by "
+                          "your key");
     if (reporter && !ctx->rpc.curve) {
         if (reqid_check(reporter) != 0 || strlen(reporter) > PROTO_MAX_CODE) {
             leamon_error(ctx, "reporter (%s): must be an organisation id of 1 to %d characters",

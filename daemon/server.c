@@ -264,8 +264,17 @@ static void check(server *srv, pending *p, time_t now)
     size_t bad = p->errs.total; /* with the type errors found while decoding */
     if (bad) {
         p->status = PROTO_INVALID;
-        snprintf(p->why, sizeof p->why, "%zu error%s in %zu record%s; nothing was stored", bad,
-                 bad == 1 ? "" : "s", p->req.n_records, p->req.n_records == 1 ? "" : "s");
+        size_t records = 0; /* distinct bad records among those listed */
+        for (size_t i = 0; i < p->errs.count; i++)
+            records += i == 0 || p->errs.items[i].index != p->errs.items[i - 1].index;
+        if (p->errs.count < bad)
+            snprintf(p->why, sizeof p->why,
+                     "%zu errors in a submission of %zu records (the first %zu listed); "
+                     "nothing was stored", bad, p->req.n_records, p->errs.count);
+        else
+            snprintf(p->why, sizeof p->why, "%zu error%s in %zu of %zu record%s; nothing was stored",
+                     bad, bad == 1 ? "" : "s", records, p->req.n_records,
+                     p->req.n_records == 1 ? "" : "s");
         return;
     }
     p->write = true;
@@ -354,7 +363,8 @@ static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
     store_rollback(srv->db);
     for (size_t i = 0; i < n; i++) {
         pending *p = &batch[i];
-        if (p->req.op != PROTO_OP_SUBMIT || p->status != PROTO_OK || p->req.dry_run)
+        /* Dry runs and retries too: their checks ran in the transaction that is gone. */
+        if (p->req.op != PROTO_OP_SUBMIT || p->status != PROTO_OK)
             continue;
         p->write = false;
         p->res.accepted = 0;

@@ -280,9 +280,13 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
     const msgpack_object_map *m = &root->via.map;
     const msgpack_object *v = NULL, *op = NULL, *id = NULL, *reporter = NULL, *dry = NULL,
                          *records = NULL;
+    /* Note the first problem with the map's keys, but read the id before reporting it, so
+     * that the reply carries the id and the client knows it is the answer to its request. */
+    char problem[160] = "";
     for (uint32_t i = 0; i < m->size; i++) {
         const msgpack_object_kv *kv = &m->ptr[i];
         const msgpack_object **slot;
+        char q[40];
         if (key_is(kv, "v"))
             slot = &v;
         else if (key_is(kv, "op"))
@@ -296,26 +300,34 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         else if (key_is(kv, "records"))
             slot = &records;
         else {
-            char q[40];
-            if (kv->key.type != MSGPACK_OBJECT_STR)
-                return fail(why, why_len, PROTO_BAD_REQUEST, "map keys must be strings, got %s",
-                            type_name(&kv->key));
+            if (problem[0])
+                continue;
+            if (kv->key.type != MSGPACK_OBJECT_STR) {
+                snprintf(problem, sizeof problem, "map keys must be strings, got %s",
+                         type_name(&kv->key));
+                continue;
+            }
             proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
-            return fail(why, why_len, PROTO_BAD_REQUEST, "unknown field '%s'", q);
+            snprintf(problem, sizeof problem, "unknown field '%s'", q);
+            continue;
         }
         if (*slot) {
-            char q[40];
-            proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
-            return fail(why, why_len, PROTO_BAD_REQUEST, "field '%s' appears twice", q);
+            if (!problem[0]) {
+                proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
+                snprintf(problem, sizeof problem, "field '%s' appears twice", q);
+            }
+            continue;
         }
         *slot = &kv->val;
     }
-    /* The id first, so that even a refused request's reply carries it. */
     if (!id)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "id is missing");
+        return fail(why, why_len, PROTO_BAD_REQUEST, "id is missing%s%s",
+                    problem[0] ? "; " : "", problem);
     int st = top_str(id, "id", req->id, PROTO_MAX_ID, why, why_len);
     if (st != PROTO_OK)
         return st;
+    if (problem[0])
+        return fail(why, why_len, PROTO_BAD_REQUEST, "%s", problem);
     if (!v)
         return fail(why, why_len, PROTO_BAD_REQUEST, "v (protocol version) is missing");
     if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)

@@ -92,7 +92,8 @@ int proto_op_parse(const char *name, size_t len, proto_op *out);
 
 /* Decode one request frame. On success returns 200 and fills req (free with
  * proto_request_free); record-level problems (wrong type, missing field) are
- * added to errs and flagged in record.bad. On failure returns 400, 404 or 413,
+ * added to errs and flagged in record.bad. On failure returns 400, 404, 413 (or 500
+ * when out of memory),
  * writes a one-line reason into why, and leaves req empty but for id and op
  * (PROTO_OP_COUNT if unknown), kept when they could be read for the reply. */
 int proto_request_decode(const void *buf, size_t len, proto_request *req,

@@ -367,3 +367,21 @@ test_client_help_and_usage() {
     assert_status 2 "unknown command" "$LEAMON" frobnicate
     assert_contains "$OUT" "unknown command 'frobnicate'" "message"
 }
+
+test_client_retry_after_timeout_stores_once() {
+    setup_insecure
+    start_daemon
+    # A frozen daemon: the first attempt times out, a retry on a new socket
+    # gets through once it thaws. The same request id makes that safe.
+    kill -STOP "$DAEMON_PID"
+    (sleep 0.7; kill -CONT "$DAEMON_PID") &
+    local thaw=$!
+    assert_status 0 "submit to a frozen daemon" as ko-a --timeout 300 --retries 4 submit \
+        --period "$LAST_MONTH" vve.plaatsen=40 vve.wachtlijst=2
+    wait "$thaw"
+    assert_contains "$OUT" "no reply from $EP within 300 ms; retrying (1 of 4)" "retried"
+    assert_contains "$OUT" "stored 2 records for $LAST_MONTH" "stored"
+    assert_eq 1 "$(count submission)" "one submission"
+    assert_eq 2 "$(count observation)" "stored once"
+    assert_eq 0 "$(count observation_audit)" "nothing superseded"
+}
