@@ -65,7 +65,7 @@ static int resolve(char *path, size_t size, const char *dir)
     if (!path[0] || path[0] == '/' || !dir[0])
         return 0;
     char joined[CONFIG_PATH_MAX * 2];
-    snprintf(joined, sizeof joined, "%s/%s", dir, path);
+    snprintf(joined, sizeof joined, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", path);
     if (strlen(joined) >= size)
         return -1;
     memcpy(path, joined, strlen(joined) + 1);
@@ -95,7 +95,9 @@ int settings_load(settings *s, const char *path, char *err, size_t errlen)
     char dir[CONFIG_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (slash)
+    if (slash == dir)
+        dir[1] = '\0'; /* a file in / */
+    else if (slash)
         *slash = '\0';
     else
         dir[0] = '\0';

@@ -86,11 +86,12 @@ static int load_keys(partners *p, const config_setting_t *s, bool staff, size_t 
     if (!keys)
         return 0;
     size_t n = (size_t)config_setting_length(keys);
+    if (n == 0)
+        return 0; /* realloc(p, 0) would hand back memory nobody keeps */
     key_entry *grown = realloc(p->keys, (p->n_keys + n) * sizeof *grown);
-    if (!grown && n)
+    if (!grown)
         return conf_error(err, errlen, keys, "out of memory");
-    if (n)
-        p->keys = grown;
+    p->keys = grown;
     for (size_t i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(keys, (unsigned)i);
         const char *z85 = config_setting_get_string(e);

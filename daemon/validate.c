@@ -62,9 +62,18 @@ static void check_area(proto_record *r, long i, const organisation *org, const p
         return;
     }
     if (!partners_may_report(p, org, a)) {
+        char allowed[120] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < org->n_reports_for && used < sizeof allowed; k++) {
+            int w = snprintf(allowed + used, sizeof allowed - used, "%s%s", k ? ", " : "",
+                             p->areas[org->reports_for[k]].code);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+        }
         proto_errors_add(errs, i, "area", "area_not_allowed",
                          "%s may not report for area %s; it reports for %s and the areas below",
-                         org->id, q, p->areas[org->reports_for[0]].code);
+                         org->id, q, allowed);
     }
 }
 

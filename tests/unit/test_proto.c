@@ -531,18 +531,31 @@ static void test_decode_refused(void **state)
         {"nil", 400, "got nil", "", PROTO_OP_COUNT},
         {"7", 400, "got an integer", "", PROTO_OP_COUNT},
         {"{}", 400, "id is missing", "", PROTO_OP_COUNT},
-        {"{1:2,'v':1,'op':'ping','id':'a'}", 400, "map keys must be strings, got an integer", "",
+        /* The map's keys: the id is read first, so the reply can carry it (§3). */
+        {"{1:2,'v':1,'op':'ping','id':'a'}", 400, "map keys must be strings, got an integer", "a",
          PROTO_OP_COUNT},
-        {"{'v':1,'op':'ping','id':'a',nil:1}", 400, "map keys must be strings, got nil", "",
+        {"{'v':1,'op':'ping','id':'a',nil:1}", 400, "map keys must be strings, got nil", "a",
          PROTO_OP_COUNT},
-        {"{'v':1,'op':'ping','id':'a','colour':'red'}", 400, "unknown field 'colour'", "",
+        {"{'v':1,'op':'ping','id':'a','colour':'red'}", 400, "unknown field 'colour'", "a",
          PROTO_OP_COUNT},
-        {"{'v':1,'op':'ping','id':'a','V':1}", 400, "unknown field 'V'", "", PROTO_OP_COUNT},
-        {"{'v':1,'op':'ping','id':'a','bad\\x01key':1}", 400, "unknown field 'bad?key'", "",
+        {"{'v':1,'op':'ping','id':'a','V':1}", 400, "unknown field 'V'", "a", PROTO_OP_COUNT},
+        {"{'v':1,'op':'ping','id':'a','bad\\x01key':1}", 400, "unknown field 'bad?key'", "a",
          PROTO_OP_COUNT},
-        {"{'v':1,'v':1,'op':'ping','id':'a'}", 400, "field 'v' appears twice", "",
+        {"{'v':1,'v':1,'op':'ping','id':'a'}", 400, "field 'v' appears twice", "a",
          PROTO_OP_COUNT},
-        {"{'v':1,'op':'ping','id':'a','id':'b'}", 400, "field 'id' appears twice", "",
+        {"{'v':1,'op':'ping','id':'a','id':'b'}", 400, "field 'id' appears twice", "a",
+         PROTO_OP_COUNT},
+        /* The first problem with the keys is the one reported. */
+        {"{'x':1,'v':1,'v':2,'op':'ping','id':'a',7:1}", 400, "unknown field 'x'", "a",
+         PROTO_OP_COUNT},
+        {"{'v':1,'v':2,'x':1,'op':'ping','id':'a'}", 400, "field 'v' appears twice", "a",
+         PROTO_OP_COUNT},
+        /* Without a usable id, the id's problem comes first. */
+        {"{'colour':1,'v':1,'op':'ping'}", 400, "id is missing; unknown field 'colour'", "",
+         PROTO_OP_COUNT},
+        {"{'colour':1,'v':1,'op':'ping','id':'a b'}", 400,
+         "id must be printable ASCII without spaces", "", PROTO_OP_COUNT},
+        {"{'colour':1,'v':1,'op':'ping','id':7}", 400, "id must be a string, got an integer", "",
          PROTO_OP_COUNT},
         /* id */
         {"{'v':1,'op':'ping'}", 400, "id is missing", "", PROTO_OP_COUNT},
@@ -650,6 +663,9 @@ static void test_decode_not_msgpack(void **state)
         {"\x83", 1, "truncated msgpack message"},
         {"\x80\x00", 2, "1 bytes after the end of the request map"},
         {"\x80\x80\x80", 3, "2 bytes after the end"},
+        /* Not a map comes before trailing bytes. */
+        {"\x91\x00\x00", 3, "a request must be a msgpack map, got an array"},
+        {"\xc0\x00", 2, "a request must be a msgpack map, got nil"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1000,6 +1016,43 @@ static void test_decode_record_errors(void **state)
         }
         decoded_free(&d);
     }
+}
+
+/* A record string with a NUL byte inside must not be cut at the NUL and pass as its
+ * prefix: 'vve.plaatsen\0junk' is not the metric vve.plaatsen. The field is refused. */
+static void test_decode_record_embedded_nul(void **state)
+{
+    static const struct { const char *record, *field; unsigned bit; } cases[] = {
+        {"{'metric':'vve.plaatsen\\x00junk','area':'WK016400','period':'2026-10','value':3}",
+         "metric", PROTO_F_METRIC},
+        {"{'metric':'vve.plaatsen','area':'WK016400\\x00','period':'2026-10','value':3}", "area",
+         PROTO_F_AREA},
+        {"{'metric':'vve.plaatsen','area':'WK016400','period':'2026-10\\x00x','value':3}",
+         "period", PROTO_F_PERIOD},
+        /* Cut to "", an area would pass as absent and become the home area. */
+        {"{'metric':'vve.plaatsen','area':'\\x00GM0153','period':'2026-10','value':3}", "area",
+         PROTO_F_AREA},
+    };
+    char report[2048] = "";
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        decoded d;
+        snprintf(text, sizeof text, "{" HEAD ",'records':[%s]}", cases[i].record);
+        decode_mp(text, &d);
+        assert_int_equal(d.st, PROTO_OK);
+        const proto_record *r = &d.req.records[0];
+        bool flagged = (r->bad & cases[i].bit) && d.errs.count == 1 &&
+                       strcmp(d.errs.items[0].field, cases[i].field) == 0;
+        if (!flagged)
+            report_add(report, sizeof report,
+                       "case %zu: %s accepted as metric '%s' area '%s' period '%s' (bad 0x%x, "
+                       "%zu errors)",
+                       i, cases[i].field, r->metric, r->area, r->period, r->bad, d.errs.count);
+        decoded_free(&d);
+    }
+    if (report[0])
+        fail_msg("%s", report);
 }
 
 /* Fields that did decode are kept; the first of a duplicated field wins. */
@@ -1459,6 +1512,7 @@ int main(void)
         cmocka_unit_test(test_decode_too_large),
         cmocka_unit_test(test_decode_record_count_limit),
         cmocka_unit_test(test_decode_record_errors),
+        cmocka_unit_test(test_decode_record_embedded_nul),
         cmocka_unit_test(test_decode_record_partial),
         cmocka_unit_test(test_decode_errors_indexed),
         cmocka_unit_test(test_decode_errors_capped),

@@ -1,0 +1,628 @@
+/* Unit tests for daemon/store.c on temp database files: migrations, submissions,
+ * observations with their audit trail, savepoints, counts. What the store wrote is
+ * checked through a second, plain SQLite connection. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define TP 256
+
+static char tmpdir[64];
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            char sub[TP + 300];
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            remove_tree(sub);
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/leamon-test-store-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    remove_tree(tmpdir);
+    return 0;
+}
+
+/* Each test gets its own database file, closed and removed after it. */
+typedef struct {
+    char path[TP];
+    store *st;
+    sqlite3 *raw; /* a second connection, for looking */
+} fixture;
+
+static int counter;
+
+static int setup_db(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char err[512];
+    if (!f)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/db-%d.sqlite", tmpdir, counter++);
+    if (store_open(&f->st, f->path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(f);
+        return -1;
+    }
+    if (sqlite3_open_v2(f->path, &f->raw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        store_close(&f->st);
+        free(f);
+        return -1;
+    }
+    sqlite3_busy_timeout(f->raw, 5000);
+    *state = f;
+    return 0;
+}
+
+static int teardown_db(void **state)
+{
+    fixture *f = *state;
+    sqlite3_close(f->raw);
+    store_close(&f->st);
+    free(f);
+    return 0;
+}
+
+/* The single integer a query returns. */
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        fail_msg("%s: no row", sql);
+    }
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The single text a query returns, into buf. */
+static const char *query_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        fail_msg("%s: no row", sql);
+    }
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, n, "%s", t ? (const char *)t : "(null)");
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        char copy[256];
+        snprintf(copy, sizeof copy, "%s", msg ? msg : "?");
+        sqlite3_free(msg);
+        fail_msg("%s: %s", sql, copy);
+    }
+}
+
+static int64_t add_sub(store *s, const char *reporter, const char *id, int64_t received)
+{
+    int64_t rowid = -1;
+    if (store_add_submission(s, reporter, id, received, 1, 42, &rowid) != 0)
+        fail_msg("add %s/%s: %s", reporter, id, store_errmsg(s));
+    return rowid;
+}
+
+static void put(store *s, const char *reporter, const char *metric, const char *period,
+                const char *area, double value, int64_t sub, int64_t now)
+{
+    if (store_put_observation(s, reporter, metric, period, area, value, sub, now) != 0)
+        fail_msg("put %s %s %s %s %g: %s", reporter, metric, period, area, value,
+                 store_errmsg(s));
+}
+
+/* ---- opening and migrations ---------------------------------------------- */
+
+static const char SCHEMA_SQL[] =
+    "SELECT group_concat(type || ' ' || name || ': ' || coalesce(sql, ''), char(10))"
+    " FROM (SELECT * FROM sqlite_master ORDER BY type, name)";
+
+static void test_open_creates_schema(void **state)
+{
+    fixture *f = *state;
+    char before[4096], after[4096], err[512] = "", buf[64];
+    assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_string_equal(query_text(f->raw, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    static const char *const objects[] = {
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'submission'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'observation'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'observation_audit'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+        " AND name = 'observation_superseded'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+        " AND name = 'observation_by_metric'",
+    };
+    for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++)
+        if (query_int(f->raw, objects[i]) != 1)
+            fail_msg("missing: %s", objects[i]);
+    assert_false(store_in_transaction(f->st));
+    query_text(f->raw, SCHEMA_SQL, before, sizeof before);
+
+    /* Some data, then reopen: no migration runs again, nothing is lost. */
+    int64_t sub = add_sub(f->st, "ko", "r1", 1000);
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 12, sub, 1000);
+    store_close(&f->st);
+    assert_null(f->st);
+    for (int round = 0; round < 2; round++) {
+        if (store_open(&f->st, f->path, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+        query_text(f->raw, SCHEMA_SQL, after, sizeof after);
+        assert_string_equal(after, before);
+        int64_t obs = -1, subs = -1;
+        assert_int_equal(store_counts(f->st, NULL, &obs, &subs), 0);
+        assert_int_equal(obs, 1);
+        assert_int_equal(subs, 1);
+        if (round == 0)
+            store_close(&f->st);
+    }
+    store_close(&f->st);
+    store_close(&f->st); /* closing twice is harmless */
+}
+
+/* A database written by a newer leamond is refused, and left as it was. */
+static void test_open_newer_schema(void **state)
+{
+    char path[TP], err[512] = "", want[TP + 200];
+    sqlite3 *db;
+    static int not_a_store;
+    store *s = (store *)&not_a_store; /* not NULL, to see it cleared */
+    (void)state;
+    snprintf(path, sizeof path, "%s/newer.sqlite", tmpdir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    raw_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 2");
+    assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+    assert_null(s);
+    snprintf(want, sizeof want,
+             "%s: the database has schema version 2, newer than this leamond knows (%d):"
+             " run a newer leamond",
+             path, STORE_SCHEMA_VERSION);
+    assert_string_equal(err, want);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'submission'"),
+                     0);
+    sqlite3_close(db);
+}
+
+/* A migration that fails leaves the schema version and the tables as they were. */
+static void test_open_failed_migration(void **state)
+{
+    char path[TP], err[512] = "";
+    sqlite3 *db;
+    store *s = NULL;
+    (void)state;
+    snprintf(path, sizeof path, "%s/clash.sqlite", tmpdir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    raw_exec(db, "CREATE TABLE submission(x)");
+    assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+    assert_null(s);
+    assert_true(strncmp(err, path, strlen(path)) == 0);
+    assert_non_null(strstr(err, "migration 1: table submission already exists"));
+    assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'observation'"),
+                     0);
+    /* Once the clash is gone, the same file migrates. */
+    raw_exec(db, "DROP TABLE submission");
+    if (store_open(&s, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    store_close(&s);
+    sqlite3_close(db);
+}
+
+static void test_open_errors(void **state)
+{
+    char path[TP], err[512];
+    store *s = NULL;
+    (void)state;
+    static const char *const kinds[] = {"no-such-dir/x.sqlite", "", "garbage.sqlite"};
+    snprintf(path, sizeof path, "%s/garbage.sqlite", tmpdir);
+    FILE *g = fopen(path, "w");
+    assert_non_null(g);
+    for (int i = 0; i < 200; i++)
+        fputs("this is not a database file. ", g);
+    assert_int_equal(fclose(g), 0);
+    static const char *const says[] = {"unable to open database file", "", "file is not a database"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", tmpdir, kinds[i]); /* "": the directory itself */
+        strcpy(err, "untouched");
+        assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+        assert_null(s);
+        if (strncmp(err, path, strlen(path)) != 0 || !strstr(err, says[i]))
+            fail_msg("case %zu: '%s'", i, err);
+    }
+}
+
+/* Without WAL there is no durable group commit: a database that cannot switch is
+ * refused (an in-memory one stays in "memory" mode). */
+static void test_open_needs_wal(void **state)
+{
+    char err[512] = "";
+    store *s = NULL;
+    (void)state;
+    assert_int_equal(store_open(&s, ":memory:", err, sizeof err), -1);
+    assert_null(s);
+    assert_string_equal(err, ":memory:: cannot switch the database to WAL mode");
+}
+
+/* ---- submissions --------------------------------------------------------- */
+
+static void test_submissions(void **state)
+{
+    fixture *f = *state;
+    stored_submission got;
+    int64_t a = -1, b = -1, c = -1;
+    assert_int_equal(store_find_submission(f->st, "ko", "r1", &got), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "r1", 1790000000, 3, 0x123456789abcdefull,
+                                          &a), 0);
+    assert_true(a > 0);
+    memset(&got, 0, sizeof got);
+    assert_int_equal(store_find_submission(f->st, "ko", "r1", &got), 1);
+    assert_int_equal(got.rowid, a);
+    assert_int_equal(got.received, 1790000000);
+    assert_int_equal(got.records, 3);
+    assert_true(got.digest == 0x123456789abcdefull);
+    /* The request id is unique per reporter, not overall. */
+    assert_int_equal(store_find_submission(f->st, "ko", "r2", &got), 0);
+    assert_int_equal(store_find_submission(f->st, "rbl", "r1", &got), 0);
+    assert_int_equal(store_find_submission(f->st, "KO", "r1", &got), 0);
+    assert_int_equal(store_add_submission(f->st, "rbl", "r1", 1, 1, 0, &b), 0);
+    assert_true(b > a);
+    /* Digests use all 63 bits (and a 64th would survive too). */
+    assert_int_equal(store_add_submission(f->st, "ko", "r3", 2, 1, 0x7fffffffffffffffull, &c), 0);
+    assert_int_equal(store_find_submission(f->st, "ko", "r3", &got), 1);
+    assert_true(got.digest == 0x7fffffffffffffffull);
+    assert_int_equal(store_add_submission(f->st, "ko", "r4", 2, 1, 0xffffffffffffffffull, &c), 0);
+    assert_int_equal(store_find_submission(f->st, "ko", "r4", &got), 1);
+    assert_true(got.digest == 0xffffffffffffffffull);
+
+    /* UNIQUE (reporter, request_id). */
+    int64_t d = -7;
+    assert_int_equal(store_add_submission(f->st, "ko", "r1", 3, 9, 9, &d), -1);
+    assert_int_equal(d, -7);
+    assert_non_null(strstr(store_errmsg(f->st),
+                           "UNIQUE constraint failed: submission.reporter, submission.request_id"));
+    assert_false(store_error_transient(f->st));
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM submission"), 4);
+    assert_int_equal(query_int(f->raw, "SELECT records FROM submission WHERE request_id = 'r1'"
+                                       " AND reporter = 'ko'"),
+                     3);
+    /* The statements are reset after a failure: the store goes on working. */
+    assert_int_equal(store_find_submission(f->st, "ko", "r1", &got), 1);
+    assert_int_equal(got.rowid, a);
+    assert_int_equal(store_add_submission(f->st, "ko", "r5", 4, 1, 1, &d), 0);
+}
+
+/* ---- observations and their audit ---------------------------------------- */
+
+typedef struct {
+    double value;
+    int64_t submission, reported_at, updated_at;
+} obs_row;
+
+static obs_row observation(sqlite3 *db, const char *reporter, const char *metric,
+                           const char *period, const char *area)
+{
+    sqlite3_stmt *st;
+    obs_row r = {0};
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT value, submission, reported_at, updated_at"
+                                        " FROM observation WHERE reporter = ?1 AND metric = ?2"
+                                        " AND period = ?3 AND area = ?4",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, reporter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, area, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        r.value = sqlite3_column_double(st, 0);
+        r.submission = sqlite3_column_int64(st, 1);
+        r.reported_at = sqlite3_column_int64(st, 2);
+        r.updated_at = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        fail_msg("no observation %s %s %s %s", reporter, metric, period, area);
+    return r;
+}
+
+static void test_observation_audit(void **state)
+{
+    fixture *f = *state;
+    int64_t s1 = add_sub(f->st, "ko", "r1", 100), s2 = add_sub(f->st, "ko", "r2", 200),
+            s3 = add_sub(f->st, "ko", "r3", 300), s4 = add_sub(f->st, "ko", "r4", 400);
+    obs_row r;
+
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 5, s1, 100);
+    r = observation(f->raw, "ko", "vve.plaatsen", "2026-10", "WK1");
+    assert_true(r.value == 5);
+    assert_int_equal(r.submission, s1);
+    assert_int_equal(r.reported_at, 100);
+    assert_int_equal(r.updated_at, 100);
+
+    /* The same value again: not a new report, no audit, nothing changes. */
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 5, s2, 200);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 0);
+    r = observation(f->raw, "ko", "vve.plaatsen", "2026-10", "WK1");
+    assert_int_equal(r.submission, s1);
+    assert_int_equal(r.updated_at, 100);
+
+    /* A different value supersedes, and the old one is kept. */
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 7, s3, 300);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 1);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(f->raw,
+                                        "SELECT reporter, metric, period, area, old_value,"
+                                        " new_value, old_submission, new_submission, changed_at"
+                                        " FROM observation_audit",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ko");
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "vve.plaatsen");
+    assert_string_equal((const char *)sqlite3_column_text(st, 2), "2026-10");
+    assert_string_equal((const char *)sqlite3_column_text(st, 3), "WK1");
+    assert_true(sqlite3_column_double(st, 4) == 5);
+    assert_true(sqlite3_column_double(st, 5) == 7);
+    assert_int_equal(sqlite3_column_int64(st, 6), s1);
+    assert_int_equal(sqlite3_column_int64(st, 7), s3);
+    assert_int_equal(sqlite3_column_int64(st, 8), 300);
+    sqlite3_finalize(st);
+    r = observation(f->raw, "ko", "vve.plaatsen", "2026-10", "WK1");
+    assert_true(r.value == 7);
+    assert_int_equal(r.submission, s3);
+    assert_int_equal(r.reported_at, 100); /* first reported then */
+    assert_int_equal(r.updated_at, 300);
+
+    /* Unchanged again: still one audit row; then back to 5: a second one. */
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 7, s4, 400);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 1);
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 5, s4, 500);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 2);
+    assert_int_equal(query_int(f->raw, "SELECT old_submission FROM observation_audit"
+                                       " ORDER BY id DESC LIMIT 1"),
+                     s3);
+    assert_int_equal(query_int(f->raw, "SELECT new_submission FROM observation_audit"
+                                       " ORDER BY id DESC LIMIT 1"),
+                     s4);
+
+    /* Each of the four key columns makes another observation, without audit. */
+    static const struct { const char *reporter, *metric, *period, *area; } keys[] = {
+        {"rbl", "vve.plaatsen", "2026-10", "WK1"},
+        {"ko", "vve.wachtlijst", "2026-10", "WK1"},
+        {"ko", "vve.plaatsen", "2026-09", "WK1"},
+        {"ko", "vve.plaatsen", "2026-10", "WK2"},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        put(f->st, keys[i].reporter, keys[i].metric, keys[i].period, keys[i].area, 12.25, s4,
+            600);
+        assert_true(observation(f->raw, keys[i].reporter, keys[i].metric, keys[i].period,
+                                keys[i].area).value == 12.25);
+    }
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 5);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 2);
+}
+
+static void test_observation_needs_submission(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_put_observation(f->st, "ko", "m", "2026-10", "WK1", 1, 999, 1), -1);
+    assert_non_null(strstr(store_errmsg(f->st), "FOREIGN KEY constraint failed"));
+    assert_false(store_error_transient(f->st));
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 0);
+    /* NaN is no value: SQLite would store NULL, which the schema refuses. */
+    int64_t s = add_sub(f->st, "ko", "r1", 1);
+    assert_int_equal(store_put_observation(f->st, "ko", "m", "2026-10", "WK1", NAN, s, 1), -1);
+    assert_non_null(strstr(store_errmsg(f->st), "NOT NULL constraint failed: observation.value"));
+    put(f->st, "ko", "m", "2026-10", "WK1", 1, s, 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 1);
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+/* A group commit: three submissions in one transaction, the middle one undone. */
+static void test_savepoint_rollback(void **state)
+{
+    fixture *f = *state;
+    stored_submission got;
+    int64_t a, b, c, dummy;
+
+    put(f->st, "ko", "vve.plaatsen", "2026-09", "WK1", 1, add_sub(f->st, "ko", "r0", 1), 1);
+    assert_int_equal(store_begin(f->st), 0);
+    assert_true(store_in_transaction(f->st));
+
+    assert_int_equal(store_savepoint(f->st), 0);
+    a = add_sub(f->st, "ko", "ra", 10);
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 10, a, 10);
+    assert_int_equal(store_release(f->st), 0);
+    assert_true(store_in_transaction(f->st));
+
+    assert_int_equal(store_savepoint(f->st), 0);
+    b = add_sub(f->st, "ko", "rb", 20);
+    put(f->st, "ko", "vve.plaatsen", "2026-11", "WK1", 20, b, 20);
+    put(f->st, "ko", "vve.plaatsen", "2026-09", "WK1", 99, b, 20); /* would be audited */
+    /* ... and then a record of it fails, like a reused request id: */
+    assert_int_equal(store_add_submission(f->st, "ko", "ra", 20, 1, 1, &dummy), -1);
+    assert_true(store_in_transaction(f->st));
+    assert_int_equal(store_rollback_savepoint(f->st), 0);
+    assert_true(store_in_transaction(f->st));
+
+    assert_int_equal(store_savepoint(f->st), 0);
+    c = add_sub(f->st, "rbl", "rc", 30);
+    put(f->st, "rbl", "rbl.vsv", "2026-10", "GM1", 30, c, 30);
+    assert_int_equal(store_release(f->st), 0);
+
+    /* Nothing is visible to others before the commit. */
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM submission"), 1);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_false(store_in_transaction(f->st));
+
+    assert_int_equal(store_find_submission(f->st, "ko", "ra", &got), 1);
+    assert_int_equal(store_find_submission(f->st, "ko", "rb", &got), 0);
+    assert_int_equal(store_find_submission(f->st, "rbl", "rc", &got), 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM submission"), 3);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 3);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation WHERE period = '2026-11'"),
+                     0);
+    assert_true(observation(f->raw, "ko", "vve.plaatsen", "2026-09", "WK1").value == 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 0);
+    assert_int_equal(observation(f->raw, "rbl", "rbl.vsv", "2026-10", "GM1").submission, c);
+    assert_int_equal(observation(f->raw, "ko", "vve.plaatsen", "2026-10", "WK1").submission, a);
+    (void)b;
+}
+
+static void test_rollback(void **state)
+{
+    fixture *f = *state;
+    stored_submission got;
+    /* Nothing to roll back is fine. */
+    assert_int_equal(store_rollback(f->st), 0);
+    assert_int_equal(store_rollback_savepoint(f->st), 0);
+
+    assert_int_equal(store_begin(f->st), 0);
+    /* One transaction at a time. */
+    assert_int_equal(store_begin(f->st), -1);
+    assert_non_null(strstr(store_errmsg(f->st), "within a transaction"));
+    assert_true(store_in_transaction(f->st));
+    int64_t s = add_sub(f->st, "ko", "r1", 1);
+    put(f->st, "ko", "m", "2026-10", "WK1", 1, s, 1);
+    assert_int_equal(store_rollback(f->st), 0);
+    assert_false(store_in_transaction(f->st));
+    assert_int_equal(store_find_submission(f->st, "ko", "r1", &got), 0);
+    int64_t obs = -1, subs = -1;
+    assert_int_equal(store_counts(f->st, NULL, &obs, &subs), 0);
+    assert_int_equal(obs, 0);
+    assert_int_equal(subs, 0);
+    /* COMMIT without BEGIN fails and says so. */
+    assert_int_equal(store_commit(f->st), -1);
+    assert_non_null(strstr(store_errmsg(f->st), "no transaction is active"));
+    /* RELEASE of a savepoint that is not there. */
+    assert_int_equal(store_release(f->st), -1);
+    assert_non_null(strstr(store_errmsg(f->st), "no such savepoint"));
+}
+
+/* ---- counts and the last submission -------------------------------------- */
+
+static void test_counts_and_last(void **state)
+{
+    fixture *f = *state;
+    stored_submission got;
+    char id[128];
+    int64_t obs = -1, subs = -1;
+
+    assert_int_equal(store_counts(f->st, NULL, &obs, &subs), 0);
+    assert_int_equal(obs, 0);
+    assert_int_equal(subs, 0);
+    assert_int_equal(store_counts(f->st, "ko", &obs, &subs), 0);
+    assert_int_equal(obs, 0);
+    assert_int_equal(store_last_submission(f->st, NULL, id, sizeof id, &got), 0);
+    assert_int_equal(store_last_submission(f->st, "ko", id, sizeof id, &got), 0);
+
+    int64_t k1 = add_sub(f->st, "ko", "k-1", 100);
+    int64_t k2 = add_sub(f->st, "ko", "k-second", 90); /* later id, earlier clock */
+    int64_t r1 = add_sub(f->st, "rbl", "r-1", 80);
+    put(f->st, "ko", "m", "2026-08", "WK1", 1, k1, 1);
+    put(f->st, "ko", "m", "2026-09", "WK1", 1, k2, 1);
+    put(f->st, "ko", "m", "2026-10", "WK1", 1, k2, 1);
+    put(f->st, "ko", "m", "2026-10", "WK1", 2, k2, 1); /* superseded: still one */
+    put(f->st, "rbl", "m", "2026-10", "GM1", 1, r1, 1);
+
+    static const struct { const char *reporter; int64_t obs, subs; } want[] = {
+        {"ko", 3, 2}, {"rbl", 1, 1}, {NULL, 4, 3}, {"nobody", 0, 0}, {"", 0, 0}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        obs = subs = -1;
+        assert_int_equal(store_counts(f->st, want[i].reporter, &obs, &subs), 0);
+        if (obs != want[i].obs || subs != want[i].subs)
+            fail_msg("%s: %lld observations, %lld submissions",
+                     want[i].reporter ? want[i].reporter : "(all)", (long long)obs,
+                     (long long)subs);
+    }
+
+    static const struct { const char *reporter; int found; const char *id; int64_t rowid; } last[] = {
+        {"ko", 1, "k-second", 0}, {"rbl", 1, "r-1", 0}, {NULL, 1, "r-1", 0}, {"nobody", 0, "", 0}};
+    for (size_t i = 0; i < sizeof last / sizeof last[0]; i++) {
+        memset(&got, 0, sizeof got);
+        strcpy(id, "");
+        int rc = store_last_submission(f->st, last[i].reporter, id, sizeof id, &got);
+        assert_int_equal(rc, last[i].found);
+        if (rc == 1)
+            assert_string_equal(id, last[i].id);
+    }
+    assert_int_equal(store_last_submission(f->st, "ko", id, sizeof id, &got), 1);
+    assert_int_equal(got.rowid, k2);
+    assert_int_equal(got.received, 90);
+    assert_int_equal(got.records, 1);
+    assert_true(got.digest == 42);
+    /* The id is cut to fit. */
+    char small[4] = "zzz";
+    assert_int_equal(store_last_submission(f->st, "ko", small, sizeof small, &got), 1);
+    assert_string_equal(small, "k-s");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_creates_schema, setup_db, teardown_db),
+        cmocka_unit_test(test_open_newer_schema),
+        cmocka_unit_test(test_open_failed_migration),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_needs_wal),
+        cmocka_unit_test_setup_teardown(test_submissions, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_observation_audit, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_observation_needs_submission, setup_db,
+                                        teardown_db),
+        cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_rollback, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_counts_and_last, setup_db, teardown_db),
+    };
+    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}
