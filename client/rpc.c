@@ -64,8 +64,7 @@ void rpc_init(rpc_t *self, void *zctx, const char *endpoint, int timeout_ms, int
 
 void rpc_destroy(rpc_t *self)
 {
-    /* volatile-free wipe is good enough here: the process exits soon after. */
-    memset(self->secret_key, 0, sizeof self->secret_key);
+    explicit_bzero(self->secret_key, sizeof self->secret_key);
 }
 
 void rpc_reply_free(rpc_reply *reply)
@@ -183,7 +182,9 @@ static void refused_message(rpc_t *self, uint16_t event, uint32_t value, char *e
                          "give --server-key and --key", self->endpoint, zmq_strerror((int)value));
 }
 
-/* Decode a reply frame; returns 0 if it is a map carrying our id. */
+/* Decode a reply frame; returns 0 if it is a map carrying our id, or the empty id the
+ * daemon uses when it could not read ours (each attempt has its own socket, so such a
+ * reply answers this request). */
 static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply)
 {
     memset(reply, 0, sizeof *reply);
@@ -201,7 +202,7 @@ static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply)
     if (msgpack_unpack_next(&reply->unpacked, reply->data, n, &off) != MSGPACK_UNPACK_SUCCESS ||
         reply->unpacked.data.type != MSGPACK_OBJECT_MAP ||
         proto_get_str(&reply->unpacked.data, "id", got_id, sizeof got_id) != 0 ||
-        strcmp(got_id, id) != 0 ||
+        (got_id[0] && strcmp(got_id, id) != 0) ||
         proto_get_int(&reply->unpacked.data, "status", &status) != 0) {
         rpc_reply_free(reply);
         return -1;

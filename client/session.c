@@ -43,6 +43,14 @@ int ctx_connect(leamon_ctx *ctx)
     const char *key = opts_str(&ctx->opts, OPT_KEY);
     char err[512];
     if (server) {
+        /* The daemon's secret key given as its public one would leak it into a config. */
+        size_t n = strlen(server);
+        if (n > 4 && !strcmp(server + n - 4, ".key")) {
+            leamon_error(ctx, "server key (%s): %s looks like a secret key file; give the "
+                              "daemon's public key (its .pub file or the 40-character key)",
+                         ctx->opts.source[OPT_SERVER_KEY], server);
+            return LEAMON_EXIT_USAGE;
+        }
         if (keyfile_read_public(server, ctx->rpc.server_key, err, sizeof err) != 0) {
             leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err);
             return LEAMON_EXIT_USAGE;

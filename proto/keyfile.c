@@ -11,7 +11,8 @@
 #include <unistd.h>
 #include <zmq.h>
 
-/* A key file is a few lines; anything bigger is not one. */
+/* A key file is a few lines; anything bigger is not one. Buffers that held a
+ * secret key are wiped with explicit_bzero, which the compiler cannot drop. */
 #define KEYFILE_MAX 4096
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -121,12 +122,12 @@ int keyfile_write_pair(const char *dir, const char *name, char public_z85[KEY_Z8
              "# The public half is in %s.pub.\n%s\n",
              name, name, sec);
     if (write_new(key_path, 0600, text, err, errlen) != 0) {
-        memset(sec, 0, sizeof sec);
-        memset(text, 0, sizeof text);
+        explicit_bzero(sec, sizeof sec);
+        explicit_bzero(text, sizeof text);
         return -1;
     }
-    memset(sec, 0, sizeof sec);
-    memset(text, 0, sizeof text);
+    explicit_bzero(sec, sizeof sec);
+    explicit_bzero(text, sizeof text);
     snprintf(text, sizeof text,
              "# leamon CURVE public key '%s'. Give it to the daemon's operator for the\n"
              "# partners file: keys = [\"%s\"];\n%s\n",
@@ -170,7 +171,7 @@ static int read_key_file(const char *path, bool secret, char z85[KEY_Z85_LEN + 1
         if (n < 0) {
             int saved = errno;
             close(fd);
-            memset(buf, 0, sizeof buf);
+            explicit_bzero(buf, sizeof buf);
             return fail(err, errlen, "%s: cannot read: %s", path, strerror(saved));
         }
         if (n == 0)
@@ -181,7 +182,7 @@ static int read_key_file(const char *path, bool secret, char z85[KEY_Z85_LEN + 1
     }
     close(fd);
     if (len == sizeof buf - 1) {
-        memset(buf, 0, sizeof buf);
+        explicit_bzero(buf, sizeof buf);
         return fail(err, errlen, "%s: too large for a key file (over %d bytes)", path,
                     KEYFILE_MAX);
     }
@@ -215,7 +216,7 @@ static int read_key_file(const char *path, bool secret, char z85[KEY_Z85_LEN + 1
         }
         p = nl ? nl + 1 : e;
     }
-    memset(buf, 0, sizeof buf);
+    explicit_bzero(buf, sizeof buf);
     if (rc == 0 && !found)
         rc = fail(err, errlen, "%s: no key in the file (only comments or blank lines)", path);
     return rc;

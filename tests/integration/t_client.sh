@@ -306,6 +306,9 @@ test_client_secure_keys() {
     assert_status 0 "server key from its .pub file" "$LEAMON" --endpoint "$EP" --server-key "$T/keys/server.pub" \
         --key "$T/keys/po-a.key" status
     assert_contains "$OUT" "po-a (partner, school_po)" "identity from the key"
+    assert_status 2 "the daemon's secret key as server key" "$LEAMON" --endpoint "$EP" \
+        --server-key "$T/keys/server.key" --key "$T/keys/po-a.key" ping
+    assert_contains "$OUT" "looks like a secret key file" "refused locally"
 }
 
 test_client_keygen() {
