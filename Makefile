@@ -23,7 +23,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
-           -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
+           -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iproto -Idaemon -Iclient -Itests/unit/support $(PKG_CFLAGS)
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -34,12 +34,14 @@ PROTO_SRC  := $(wildcard proto/*.c)
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+SUPPORT_SRC := $(wildcard tests/unit/support/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 PROTO_LIB  := $(BUILD)/libproto.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
+SUPPORT_LIB := $(BUILD)/libtestsupport.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
@@ -60,13 +62,15 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 $(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(SUPPORT_LIB): $(call obj,$(SUPPORT_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 
 $(BUILD)/leamond: $(call obj,daemon/main.c) $(DAEMON_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/leamon: $(call obj,client/main.c) $(CLIENT_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CLIENT_LIB) $(PROTO_LIB)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SUPPORT_LIB) $(DAEMON_LIB) $(CLIENT_LIB) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
