@@ -101,6 +101,10 @@ int main(int argc, char **argv)
             return 1;
         }
         registry_free(&reg);
+        if (server_check_endpoint(&set, err, sizeof err) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", err);
+            return 1;
+        }
         if (set.server_secret_key_file[0] &&
             keyfile_read_secret(set.server_secret_key_file, secret, err, sizeof err) < 0) {
             fprintf(stderr, "leamond: error: %s\n", err);

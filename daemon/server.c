@@ -55,6 +55,18 @@ bool server_endpoint_is_local(const char *ep)
     return false;
 }
 
+int server_check_endpoint(const settings *set, char *err, size_t errlen)
+{
+    if (set->server_secret_key_file[0] || server_endpoint_is_local(set->listen))
+        return 0;
+    snprintf(err, errlen,
+             "%s: listen = \"%s\" is not a loopback endpoint; without "
+             "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
+             "[::1], localhost or ipc://",
+             set->file, set->listen);
+    return -1;
+}
+
 static int set_int(void *sock, int option, int value)
 {
     return zmq_setsockopt(sock, option, &value, sizeof value);
@@ -106,14 +118,8 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
     log_init(&srv->log, lvl);
     srv->secure = set->server_secret_key_file[0] != '\0';
     srv->started = time(NULL);
-    if (!srv->secure && !server_endpoint_is_local(set->listen)) {
-        snprintf(err, errlen,
-                 "%s: listen = \"%s\" is not a loopback endpoint; without "
-                 "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
-                 "[::1], localhost or ipc://",
-                 set->file, set->listen);
+    if (server_check_endpoint(set, err, errlen) < 0)
         return -1;
-    }
     if (registry_load(&srv->reg, set, err, errlen) < 0)
         return -1;
     if (store_open(&srv->db, set->database, err, errlen) < 0)
@@ -210,8 +216,8 @@ static int receive(server *srv, pending *p)
             empty_first = true;
             continue;
         }
-        if (frames == (empty_first ? 2 : 1))
-            zmq_msg_copy(&payload, &body);
+        if (frames == (empty_first ? 2 : 1) && zmq_msg_copy(&payload, &body) != 0)
+            break;
     }
     int expected = empty_first ? 2 : 1;
     int rc = 1;
@@ -504,16 +510,17 @@ int server_run(server *srv)
         if (items[0].revents & ZMQ_POLLIN)
             serve_batch(srv, batch);
     }
-    /* Stopping: answer everything already received, then leave. */
+    /* Stopping: answer what has already arrived, then leave. A bounded number of rounds,
+     * so that clients that keep sending cannot hold the daemon up. */
     sd_notify(0, "STOPPING=1");
-    int before;
-    do {
+    bool waiting = true;
+    for (int round = 0; round < 16 && waiting; round++) {
         int events = 0;
         size_t sz = sizeof events;
         serve_batch(srv, batch);
-        before = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
-                 (events & ZMQ_POLLIN);
-    } while (before);
+        waiting = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
+                  (events & ZMQ_POLLIN);
+    }
     free(batch);
     log_msg(&srv->log, LOG_INFO, "stopped");
     return 0;

@@ -34,6 +34,9 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen);
 int server_run(server *srv);
 void server_free(server *srv);
 
+/* Insecure mode (no server key) may only listen on loopback: 0, or -1 with the reason. */
+int server_check_endpoint(const settings *set, char *err, size_t errlen);
+
 /* True if endpoint only reaches this machine (allowed in insecure mode). */
 bool server_endpoint_is_local(const char *endpoint);
 

@@ -43,6 +43,8 @@ test_insecure_mode_refuses_public_endpoint() {
     sed -i "s|listen = .*|listen = \"tcp://0.0.0.0:$PORT\";|" "$T/leamond.conf"
     assert_status 1 "leamond on 0.0.0.0 without keys" "$LEAMOND" -c "$T/leamond.conf"
     assert_contains "$OUT" "is not a loopback endpoint" "reason"
+    assert_status 1 "leamond --check" "$LEAMOND" -c "$T/leamond.conf" --check
+    assert_contains "$OUT" "is not a loopback endpoint" "--check says so too"
 }
 
 test_insecure_mode_says_so_and_serves() {
