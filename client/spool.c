@@ -1,5 +1,6 @@
 /* spool.c: the on-disk queue of undelivered submissions (see spool.h). */
 #include "spool.h"
+#include "fileio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -168,42 +169,6 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
     return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Write a new file (O_EXCL), fsync it; on failure remove it. */
-static int write_file(const char *path, const void *buf, size_t len, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return fail(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-    int rc = write_all(fd, buf, len);
-    if (rc == 0)
-        rc = fsync(fd);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc != 0) {
-        unlink(path);
-        return fail(err, errlen, "%s: cannot write: %s", path, strerror(saved));
-    }
-    return 0;
-}
-
 int spool_write(const char *dir, const char *id, const void *buf, size_t len, time_t now,
                 char *name, size_t namelen, char *err, size_t errlen)
 {
@@ -253,7 +218,7 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     if (join(tmp, sizeof tmp, dir, tmpname) != 0)
         return fail(err, errlen, "%s: path too long", dir);
     unlink(tmp); /* a leftover of a crashed run with the same pid */
-    if (write_file(tmp, buf, len, err, errlen) != 0)
+    if (fileio_write_new(tmp, buf, len, 0600, 0, err, errlen) != 0)
         return -1;
 
     int rc = -1;
@@ -357,7 +322,7 @@ int spool_reject(const char *dir, const char *name, const char *why, char *err, 
     unlink(whypath);
     char text[1200];
     snprintf(text, sizeof text, "%s\n", why ? why : "rejected");
-    return write_file(whypath, text, strlen(text), err, errlen);
+    return fileio_write_new(whypath, text, strlen(text), 0600, 0, err, errlen);
 }
 
 int spool_flush(const char *dir, spool_deliver_fn deliver, void *arg, spool_stats *stats,

@@ -1,5 +1,6 @@
 /* keyfile.c: reading and writing CURVE key files (Z85 text, see keyfile.h). */
 #include "keyfile.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,39 +60,14 @@ static bool name_ok(const char *name)
     return true;
 }
 
-/* Write text to a new file (O_EXCL) with exactly this mode, and fsync it. */
+/* Write text to a new key file (O_EXCL) with exactly this mode, and fsync it. */
 static int write_new(const char *path, mode_t mode, const char *text, char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return fail(err, errlen, "%s already exists; not overwriting a key", path);
-        return fail(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-    }
-    /* The umask may have taken bits away; the mode must be exact either way. */
-    size_t len = strlen(text), done = 0;
-    int rc = fchmod(fd, mode);
-    while (rc == 0 && done < len) {
-        ssize_t n = write(fd, text + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            rc = -1;
-        else
-            done += (size_t)n;
-    }
-    if (rc == 0)
-        rc = fsync(fd);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc != 0) {
-        unlink(path);
-        return fail(err, errlen, "%s: cannot write: %s", path, strerror(saved));
-    }
-    return 0;
+    if (fileio_write_new(path, text, strlen(text), mode, FILEIO_EXACT_MODE, err, errlen) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return fail(err, errlen, "%s already exists; not overwriting a key", path);
+    return -1;
 }
 
 int keyfile_write_pair(const char *dir, const char *name, char public_z85[KEY_Z85_LEN + 1],

@@ -7,95 +7,21 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog.h"
 #include "conf.h"
 #include "config.h"
+#include "testutil.h"
 
 #define CATALOG_CONF "config/catalog.conf"
 #define PARTNERS_CONF "config/partners-hengelo.conf"
 #define TP 256 /* room for a path in the temp dir */
-
-/* ---- temp files ---------------------------------------------------------- */
-
-static char tmpdir[64];
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[TP + 300];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/leamon-test-catalog-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    remove_tree(tmpdir);
-    return 0;
-}
-
-/* Write text to tmpdir/name; the full path goes to path. */
-static void write_file(const char *name, const char *text, char *path, size_t size)
-{
-    snprintf(path, size, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* err must read "PATH:LINE: SETTING: ..." and contain message; line 0 means the error
- * is about the file as a whole and reads "PATH: ...". Returns NULL or what is wrong. */
-static const char *check_located(const char *err, const char *path, int line,
-                                 const char *setting, const char *message)
-{
-    static char why[1200];
-    char prefix[TP + 200];
-    if (line)
-        snprintf(prefix, sizeof prefix, "%s:%d: %s: ", path, line, setting);
-    else
-        snprintf(prefix, sizeof prefix, "%s: ", path);
-    if (strncmp(err, prefix, strlen(prefix)) != 0) {
-        snprintf(why, sizeof why, "'%s' does not start with '%s'", err, prefix);
-        return why;
-    }
-    if (!strstr(err + strlen(prefix), message)) {
-        snprintf(why, sizeof why, "'%s' does not say '%s'", err, message);
-        return why;
-    }
-    return NULL;
-}
 
 /* ---- kinds and roll-ups -------------------------------------------------- */
 
@@ -414,7 +340,7 @@ static void test_catalog_unreadable(void **state)
     char path[TP], err[512] = "";
     catalog cat;
     (void)state;
-    snprintf(path, sizeof path, "%s/does-not-exist.conf", tmpdir);
+    path_join(path, sizeof path, tmpdir, "does-not-exist.conf");
     assert_int_equal(catalog_load(&cat, path, err, sizeof err), -1);
     assert_null(check_located(err, path, 0, NULL, "cannot read the file"));
     assert_null(cat.metrics);
@@ -601,13 +527,13 @@ static void test_settings_paths(void **state)
         fail_msg("%s", err);
     assert_string_equal(s.file, path);
     assert_string_equal(s.listen, "tcp://0.0.0.0:9000");
-    snprintf(want, sizeof want, "%s/data/x.db", tmpdir);
+    path_join(want, sizeof want, tmpdir, "data/x.db");
     assert_string_equal(s.database, want);
     assert_string_equal(s.catalog, "/etc/leamon/catalog.conf"); /* absolute: as written */
-    snprintf(want, sizeof want, "%s/keys/server.key", tmpdir);
+    path_join(want, sizeof want, tmpdir, "keys/server.key");
     assert_string_equal(s.server_secret_key_file, want);
     /* Not in the file: the default, next to the file. */
-    snprintf(want, sizeof want, "%s/partners.conf", tmpdir);
+    path_join(want, sizeof want, tmpdir, "partners.conf");
     assert_string_equal(s.partners, want);
     assert_int_equal(s.grace_days, 0);
     assert_int_equal(s.batch_max, 100000);
@@ -617,7 +543,7 @@ static void test_settings_paths(void **state)
     write_file("empty.conf", "# nothing\n", path, sizeof path);
     if (settings_load(&s, path, err, sizeof err) != 0)
         fail_msg("%s", err);
-    snprintf(want, sizeof want, "%s/leamon.db", tmpdir);
+    path_join(want, sizeof want, tmpdir, "leamon.db");
     assert_string_equal(s.database, want);
     assert_string_equal(s.server_secret_key_file, "");
     assert_string_equal(s.listen, "tcp://127.0.0.1:7710");
@@ -719,7 +645,7 @@ static void test_settings_limits(void **state)
     assert_null(check_located(err, path, 2, "database", "path too long"));
 
     /* The file that does not exist, and a file name longer than the settings hold. */
-    snprintf(path, sizeof path, "%s/missing.conf", tmpdir);
+    path_join(path, sizeof path, tmpdir, "missing.conf");
     assert_int_equal(settings_load(&s, path, err, sizeof err), -1);
     assert_null(check_located(err, path, 0, NULL, "cannot read the file"));
     char longname[CONFIG_PATH_MAX + 8], bigerr[2 * CONFIG_PATH_MAX];
@@ -741,7 +667,7 @@ static void test_settings_print_roundtrip(void **state)
                path, sizeof path);
     if (settings_load(&a, path, err, sizeof err) != 0)
         fail_msg("%s", err);
-    snprintf(printed, sizeof printed, "%s/printed.conf", tmpdir);
+    path_join(printed, sizeof printed, tmpdir, "printed.conf");
     FILE *f = fopen(printed, "w");
     assert_non_null(f);
     settings_print(&a, f);
@@ -848,5 +774,5 @@ int main(void)
         cmocka_unit_test(test_settings_help),
         cmocka_unit_test(test_registry_load),
     };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -5,56 +5,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "keyfile.h"
-
-typedef struct {
-    char dir[64];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/leamon-keyfile.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
-    free(f);
-    return rc == 0 ? 0 : -1;
-}
-
-static void path_of(const fixture *f, const char *name, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s/%s", f->dir, name);
-}
-
-static void write_text(const char *path, const char *text, mode_t mode)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    assert_int_equal(fchmod(fd, mode), 0);
-    assert_int_equal(close(fd), 0);
-}
+#include "testutil.h"
 
 static mode_t mode_of(const char *path)
 {
@@ -65,17 +22,17 @@ static mode_t mode_of(const char *path)
 
 static void test_write_pair_and_read_back(void **state)
 {
-    fixture *f = *state;
     char pub[KEY_Z85_LEN + 1], sec[KEY_Z85_LEN + 1], pub2[KEY_Z85_LEN + 1],
         derived[KEY_Z85_LEN + 1], err[512], key_path[128], pub_path[128];
+    (void)state;
     mode_t old = umask(0); /* the modes must not depend on the umask */
-    int rc = keyfile_write_pair(f->dir, "ko-a", pub, err, sizeof err);
+    int rc = keyfile_write_pair(tmpdir, "ko-a", pub, err, sizeof err);
     umask(old);
     assert_int_equal(rc, 0);
     assert_int_equal(strlen(pub), KEY_Z85_LEN);
     assert_true(keyfile_is_z85(pub));
-    path_of(f, "ko-a.key", key_path, sizeof key_path);
-    path_of(f, "ko-a.pub", pub_path, sizeof pub_path);
+    path_join(key_path, sizeof key_path, tmpdir, "ko-a.key");
+    path_join(pub_path, sizeof pub_path, tmpdir, "ko-a.pub");
     assert_int_equal(mode_of(key_path), 0600);
     assert_int_equal(mode_of(pub_path), 0644);
 
@@ -90,41 +47,41 @@ static void test_write_pair_and_read_back(void **state)
 
 static void test_write_never_overwrites(void **state)
 {
-    fixture *f = *state;
     char pub[KEY_Z85_LEN + 1], sec1[KEY_Z85_LEN + 1], sec2[KEY_Z85_LEN + 1], err[512],
         key_path[128], pub_path[128];
-    path_of(f, "srv.key", key_path, sizeof key_path);
-    path_of(f, "srv.pub", pub_path, sizeof pub_path);
-    assert_int_equal(keyfile_write_pair(f->dir, "srv", pub, err, sizeof err), 0);
+    (void)state;
+    path_join(key_path, sizeof key_path, tmpdir, "srv.key");
+    path_join(pub_path, sizeof pub_path, tmpdir, "srv.pub");
+    assert_int_equal(keyfile_write_pair(tmpdir, "srv", pub, err, sizeof err), 0);
     assert_int_equal(keyfile_read_secret(key_path, sec1, err, sizeof err), 0);
-    assert_int_equal(keyfile_write_pair(f->dir, "srv", pub, err, sizeof err), -1);
+    assert_int_equal(keyfile_write_pair(tmpdir, "srv", pub, err, sizeof err), -1);
     assert_non_null(strstr(err, "already exists"));
     assert_int_equal(keyfile_read_secret(key_path, sec2, err, sizeof err), 0);
     assert_string_equal(sec1, sec2);
 
     /* Only the .pub exists: nothing is written, no lone .key appears. */
     assert_int_equal(unlink(key_path), 0);
-    assert_int_equal(keyfile_write_pair(f->dir, "srv", pub, err, sizeof err), -1);
+    assert_int_equal(keyfile_write_pair(tmpdir, "srv", pub, err, sizeof err), -1);
     assert_int_equal(access(key_path, F_OK), -1);
 }
 
 static void test_bad_names(void **state)
 {
-    fixture *f = *state;
     char pub[KEY_Z85_LEN + 1], err[512];
-    assert_int_equal(keyfile_write_pair(f->dir, "../evil", pub, err, sizeof err), -1);
-    assert_int_equal(keyfile_write_pair(f->dir, ".hidden", pub, err, sizeof err), -1);
-    assert_int_equal(keyfile_write_pair(f->dir, "", pub, err, sizeof err), -1);
+    (void)state;
+    assert_int_equal(keyfile_write_pair(tmpdir, "../evil", pub, err, sizeof err), -1);
+    assert_int_equal(keyfile_write_pair(tmpdir, ".hidden", pub, err, sizeof err), -1);
+    assert_int_equal(keyfile_write_pair(tmpdir, "", pub, err, sizeof err), -1);
     assert_int_equal(keyfile_write_pair("/nonexistent/dir", "x", pub, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/dir/x.key"));
 }
 
 static void test_refuse_readable_secret(void **state)
 {
-    fixture *f = *state;
     char pub[KEY_Z85_LEN + 1], sec[KEY_Z85_LEN + 1], err[512], key_path[128], want[300];
-    path_of(f, "p.key", key_path, sizeof key_path);
-    assert_int_equal(keyfile_write_pair(f->dir, "p", pub, err, sizeof err), 0);
+    (void)state;
+    path_join(key_path, sizeof key_path, tmpdir, "p.key");
+    assert_int_equal(keyfile_write_pair(tmpdir, "p", pub, err, sizeof err), 0);
     assert_int_equal(chmod(key_path, 0644), 0);
     assert_int_equal(keyfile_read_secret(key_path, sec, err, sizeof err), -1);
     snprintf(want, sizeof want, "mode 0644; must be 0600 (chmod 600 %s)", key_path);
@@ -142,11 +99,11 @@ static void test_refuse_readable_secret(void **state)
 
 static void test_bad_content(void **state)
 {
-    fixture *f = *state;
     char z[KEY_Z85_LEN + 1], err[512], path[128];
+    (void)state;
     const char *good = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
     assert_true(keyfile_is_z85(good));
-    path_of(f, "k", path, sizeof path);
+    path_join(path, sizeof path, tmpdir, "k");
 
     write_text(path, "# only a comment\n\n", 0600);
     assert_int_equal(keyfile_read_secret(path, z, err, sizeof err), -1);
@@ -176,21 +133,21 @@ static void test_bad_content(void **state)
 
     assert_int_equal(keyfile_read_secret("/nonexistent/k", z, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/k"));
-    assert_int_equal(keyfile_read_secret(f->dir, z, err, sizeof err), -1);
+    assert_int_equal(keyfile_read_secret(tmpdir, z, err, sizeof err), -1);
     assert_non_null(strstr(err, "not a regular file"));
 }
 
 static void test_public_literal_or_file(void **state)
 {
-    fixture *f = *state;
     char z[KEY_Z85_LEN + 1], err[512], path[128], text[200];
+    (void)state;
     const char *good = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
     assert_true(keyfile_is_z85(good));
     assert_int_equal(keyfile_read_public(good, z, err, sizeof err), 0);
     assert_string_equal(z, good);
 
     /* A public key file may be world-readable. */
-    path_of(f, "srv.pub", path, sizeof path);
+    path_join(path, sizeof path, tmpdir, "srv.pub");
     snprintf(text, sizeof text, "# server\n%s\n", good);
     write_text(path, text, 0644);
     memset(z, 0, sizeof z);
@@ -209,12 +166,12 @@ static void test_public_literal_or_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_write_pair_and_read_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_never_overwrites, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refuse_readable_secret, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_content, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_public_literal_or_file, setup, teardown),
+        tmpdir_test(test_write_pair_and_read_back),
+        tmpdir_test(test_write_never_overwrites),
+        tmpdir_test(test_bad_names),
+        tmpdir_test(test_refuse_readable_secret),
+        tmpdir_test(test_bad_content),
+        tmpdir_test(test_public_literal_or_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,91 +7,18 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include "partners.h"
+#include "testutil.h"
 
 #define PARTNERS_CONF "config/partners-hengelo.conf"
 #define TP 256 /* room for a path in the temp dir */
-
-/* ---- temp files ---------------------------------------------------------- */
-
-static char tmpdir[64];
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[TP + 300];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/leamon-test-partners-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    remove_tree(tmpdir);
-    return 0;
-}
-
-static void write_file(const char *name, const char *text, char *path, size_t size)
-{
-    snprintf(path, size, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* See test_catalog.c: "PATH:LINE: SETTING: ..." containing message, or "PATH: ..." for
- * line 0. Returns NULL or what is wrong. */
-static const char *check_located(const char *err, const char *path, int line,
-                                 const char *setting, const char *message)
-{
-    static char why[1200];
-    char prefix[TP + 200];
-    if (line)
-        snprintf(prefix, sizeof prefix, "%s:%d: %s: ", path, line, setting);
-    else
-        snprintf(prefix, sizeof prefix, "%s: ", path);
-    if (strncmp(err, prefix, strlen(prefix)) != 0) {
-        snprintf(why, sizeof why, "'%s' does not start with '%s'", err, prefix);
-        return why;
-    }
-    if (!strstr(err + strlen(prefix), message)) {
-        snprintf(why, sizeof why, "'%s' does not say '%s'", err, message);
-        return why;
-    }
-    return NULL;
-}
 
 static void load_ok(partners *p, const char *path)
 {
@@ -647,7 +574,7 @@ static void test_partners_unreadable(void **state)
     char path[TP], err[512] = "";
     partners p;
     (void)state;
-    snprintf(path, sizeof path, "%s/nope.conf", tmpdir);
+    path_join(path, sizeof path, tmpdir, "nope.conf");
     assert_int_equal(partners_load(&p, path, err, sizeof err), -1);
     assert_null(check_located(err, path, 0, NULL, "cannot read the file"));
     write_file("syntax.conf", "areas = (\n  { code = \"A\" name = \"x\"; }\n);\n", path,
@@ -674,5 +601,5 @@ int main(void)
         cmocka_unit_test(test_partners_bad),
         cmocka_unit_test(test_partners_unreadable),
     };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

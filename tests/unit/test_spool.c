@@ -13,83 +13,55 @@
 #include <unistd.h>
 
 #include "spool.h"
+#include "testutil.h"
 
-typedef struct {
-    char dir[64];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/leamon-spool.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
-    free(f);
-    return rc == 0 ? 0 : -1;
-}
-
-static void spool(const fixture *f, const char *id, const char *body, time_t when, char *name,
-                  size_t n)
+static void spool(const char *id, const char *body, time_t when, char *name, size_t n)
 {
     char err[512];
-    if (spool_write(f->dir, id, body, strlen(body), when, name, n, err, sizeof err) != 0)
+    if (spool_write(tmpdir, id, body, strlen(body), when, name, n, err, sizeof err) != 0)
         fail_msg("spool_write: %s", err);
 }
 
 static void test_write_names_and_content(void **state)
 {
-    fixture *f = *state;
     char name[256], err[512], path[512];
+    (void)state;
     /* 2026-11-02 09:30:00 UTC */
-    spool(f, "abc123", "payload-1", 1793611800, name, sizeof name);
+    spool("abc123", "payload-1", 1793611800, name, sizeof name);
     assert_string_equal(name, "20261102T093000Z-000001-abc123.req");
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    path_join(path, sizeof path, tmpdir, name);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
 
     void *buf = NULL;
     size_t len = 0;
-    assert_int_equal(spool_read(f->dir, name, &buf, &len, err, sizeof err), 0);
+    assert_int_equal(spool_read(tmpdir, name, &buf, &len, err, sizeof err), 0);
     assert_int_equal(len, 9);
     assert_memory_equal(buf, "payload-1", 9);
     free(buf);
 
     /* Characters unsafe in a file name are replaced; no temporary file is left. */
-    spool(f, "a/b c", "x", 1793611800, name, sizeof name);
+    spool("a/b c", "x", 1793611800, name, sizeof name);
     assert_string_equal(name, "20261102T093000Z-000002-a_b_c.req");
     char **names;
     size_t count;
-    assert_int_equal(spool_list(f->dir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 2);
     spool_list_free(names, count);
 }
 
 static void test_order_survives_clock_going_back(void **state)
 {
-    fixture *f = *state;
     char a[256], b[256], c[256], d[256], err[512];
-    spool(f, "first", "1", 1793611800, a, sizeof a);
-    spool(f, "second", "2", 1793611800, b, sizeof b);     /* same second */
-    spool(f, "third", "3", 1793611800 - 3600, c, sizeof c); /* clock stepped back */
-    spool(f, "fourth", "4", 1793611800 + 60, d, sizeof d);
+    (void)state;
+    spool("first", "1", 1793611800, a, sizeof a);
+    spool("second", "2", 1793611800, b, sizeof b);     /* same second */
+    spool("third", "3", 1793611800 - 3600, c, sizeof c); /* clock stepped back */
+    spool("fourth", "4", 1793611800 + 60, d, sizeof d);
     char **names;
     size_t count;
-    assert_int_equal(spool_list(f->dir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 4);
     assert_string_equal(names[0], a);
     assert_string_equal(names[1], b);
@@ -101,28 +73,22 @@ static void test_order_survives_clock_going_back(void **state)
 
 static void test_list_ignores_other_files(void **state)
 {
-    fixture *f = *state;
     char name[256], err[512], path[512];
+    (void)state;
     char **names;
     size_t count;
     /* A missing spool is an empty one. */
-    snprintf(path, sizeof path, "%s/none", f->dir);
+    path_join(path, sizeof path, tmpdir, "none");
     assert_int_equal(spool_list(path, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 0);
 
-    spool(f, "x", "1", 1793611800, name, sizeof name);
-    snprintf(path, sizeof path, "%s/.tmp-1-x", f->dir);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fclose(fp);
-    snprintf(path, sizeof path, "%s/notes.txt", f->dir);
-    fp = fopen(path, "w");
-    assert_non_null(fp);
-    fclose(fp);
-    int lock = spool_lock(f->dir, err, sizeof err);
+    spool("x", "1", 1793611800, name, sizeof name);
+    write_file(".tmp-1-x", "", path, sizeof path);
+    write_file("notes.txt", "", path, sizeof path);
+    int lock = spool_lock(tmpdir, err, sizeof err);
     assert_true(lock >= 0);
     spool_unlock(lock);
-    assert_int_equal(spool_list(f->dir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 1);
     assert_string_equal(names[0], name);
     spool_list_free(names, count);
@@ -150,17 +116,17 @@ static spool_outcome fake_deliver(void *arg, const char *name, const void *buf, 
 
 static void test_flush_bookkeeping(void **state)
 {
-    fixture *f = *state;
     char n1[256], n2[256], n3[256], n4[256], err[512], path[600];
-    spool(f, "one", "body-1", 1793611800, n1, sizeof n1);
-    spool(f, "two", "body-2", 1793611801, n2, sizeof n2);
-    spool(f, "three", "body-3", 1793611802, n3, sizeof n3);
-    spool(f, "four", "body-4", 1793611803, n4, sizeof n4);
+    (void)state;
+    spool("one", "body-1", 1793611800, n1, sizeof n1);
+    spool("two", "body-2", 1793611801, n2, sizeof n2);
+    spool("three", "body-3", 1793611802, n3, sizeof n3);
+    spool("four", "body-4", 1793611803, n4, sizeof n4);
 
     /* Delivered, rejected, then the daemon is gone: the rest stays, in order. */
     fake fk = {.script = {SPOOL_DELIVERED, SPOOL_REJECTED, SPOOL_STOP}};
     spool_stats st;
-    assert_int_equal(spool_flush(f->dir, fake_deliver, &fk, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk, &st, err, sizeof err), 0);
     assert_int_equal(fk.calls, 3);
     assert_string_equal(fk.seen[0], "body-1");
     assert_string_equal(fk.seen[1], "body-2");
@@ -169,11 +135,11 @@ static void test_flush_bookkeeping(void **state)
     assert_int_equal(st.rejected, 1);
     assert_int_equal(st.remaining, 2);
 
-    snprintf(path, sizeof path, "%s/%s", f->dir, n1);
+    path_join(path, sizeof path, tmpdir, n1);
     assert_int_equal(access(path, F_OK), -1); /* delivered: gone */
-    snprintf(path, sizeof path, "%s/rejected/%s", f->dir, n2);
+    snprintf(path, sizeof path, "%s/rejected/%s", tmpdir, n2);
     assert_int_equal(access(path, F_OK), 0); /* rejected: moved */
-    snprintf(path, sizeof path, "%s/rejected/%s.why", f->dir, n2);
+    snprintf(path, sizeof path, "%s/rejected/%s.why", tmpdir, n2);
     FILE *fp = fopen(path, "r");
     assert_non_null(fp);
     char line[200] = "";
@@ -183,7 +149,7 @@ static void test_flush_bookkeeping(void **state)
 
     char **names;
     size_t count;
-    assert_int_equal(spool_list(f->dir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 2);
     assert_string_equal(names[0], n3);
     assert_string_equal(names[1], n4);
@@ -191,33 +157,33 @@ static void test_flush_bookkeeping(void **state)
 
     /* A new submission while older ones wait goes behind them. */
     char n5[256];
-    spool(f, "five", "body-5", 1793611700, n5, sizeof n5);
+    spool("five", "body-5", 1793611700, n5, sizeof n5);
     assert_true(strcmp(n5, n4) > 0);
 
     /* The daemon is back: everything goes, oldest first. */
     fake fk2 = {.script = {SPOOL_DELIVERED, SPOOL_DELIVERED, SPOOL_DELIVERED}};
-    assert_int_equal(spool_flush(f->dir, fake_deliver, &fk2, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk2, &st, err, sizeof err), 0);
     assert_int_equal(fk2.calls, 3);
     assert_string_equal(fk2.seen[0], "body-3");
     assert_string_equal(fk2.seen[1], "body-4");
     assert_string_equal(fk2.seen[2], "body-5");
     assert_int_equal(st.delivered, 3);
     assert_int_equal(st.remaining, 0);
-    assert_int_equal(spool_list(f->dir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
     assert_int_equal(count, 0);
     spool_list_free(names, count);
 
     /* Flushing an empty spool calls nobody. */
     fake fk3 = {.script = {SPOOL_STOP}};
-    assert_int_equal(spool_flush(f->dir, fake_deliver, &fk3, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk3, &st, err, sizeof err), 0);
     assert_int_equal(fk3.calls, 0);
 }
 
 static void test_spool_dir_is_created(void **state)
 {
-    fixture *f = *state;
     char sub[128], name[256], err[512];
-    snprintf(sub, sizeof sub, "%s/new", f->dir);
+    (void)state;
+    path_join(sub, sizeof sub, tmpdir, "new");
     assert_int_equal(spool_write(sub, "id", "b", 1, 1793611800, name, sizeof name, err, sizeof err),
                      0);
     struct stat st;
@@ -233,11 +199,11 @@ static void test_spool_dir_is_created(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_write_names_and_content, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_order_survives_clock_going_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_ignores_other_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_flush_bookkeeping, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_spool_dir_is_created, setup, teardown),
+        tmpdir_test(test_write_names_and_content),
+        tmpdir_test(test_order_survives_clock_going_back),
+        tmpdir_test(test_list_ignores_other_files),
+        tmpdir_test(test_flush_bookkeeping),
+        tmpdir_test(test_spool_dir_is_created),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,57 +7,17 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
+#include "testutil.h"
 
 #define TP 256
-
-static char tmpdir[64];
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[TP + 300];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/leamon-test-store-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    remove_tree(tmpdir);
-    return 0;
-}
 
 /* Each test gets its own database file, closed and removed after it. */
 typedef struct {
@@ -214,7 +174,7 @@ static void test_open_newer_schema(void **state)
     static int not_a_store;
     store *s = (store *)&not_a_store; /* not NULL, to see it cleared */
     (void)state;
-    snprintf(path, sizeof path, "%s/newer.sqlite", tmpdir);
+    path_join(path, sizeof path, tmpdir, "newer.sqlite");
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     raw_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 2");
     assert_int_equal(store_open(&s, path, err, sizeof err), -1);
@@ -237,7 +197,7 @@ static void test_open_failed_migration(void **state)
     sqlite3 *db;
     store *s = NULL;
     (void)state;
-    snprintf(path, sizeof path, "%s/clash.sqlite", tmpdir);
+    path_join(path, sizeof path, tmpdir, "clash.sqlite");
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     raw_exec(db, "CREATE TABLE submission(x)");
     assert_int_equal(store_open(&s, path, err, sizeof err), -1);
@@ -262,7 +222,7 @@ static void test_open_errors(void **state)
     store *s = NULL;
     (void)state;
     static const char *const kinds[] = {"no-such-dir/x.sqlite", "", "garbage.sqlite"};
-    snprintf(path, sizeof path, "%s/garbage.sqlite", tmpdir);
+    path_join(path, sizeof path, tmpdir, "garbage.sqlite");
     FILE *g = fopen(path, "w");
     assert_non_null(g);
     for (int i = 0; i < 200; i++)
@@ -270,7 +230,7 @@ static void test_open_errors(void **state)
     assert_int_equal(fclose(g), 0);
     static const char *const says[] = {"unable to open database file", "", "file is not a database"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", tmpdir, kinds[i]); /* "": the directory itself */
+        path_join(path, sizeof path, tmpdir, kinds[i]); /* "": the directory itself */
         strcpy(err, "untouched");
         assert_int_equal(store_open(&s, path, err, sizeof err), -1);
         assert_null(s);
@@ -624,5 +584,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback, setup_db, teardown_db),
         cmocka_unit_test_setup_teardown(test_counts_and_last, setup_db, teardown_db),
     };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

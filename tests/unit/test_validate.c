@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "validate.h"
+#include "testutil.h"
 
 #define CATALOG_CONF "config/catalog.conf"
 
@@ -36,7 +36,6 @@ static const char PARTNERS[] =
     "  { id = \"po\";  name = \"Basisschool\"; kind = \"school_po\"; area = \"WK016401\"; }\n"
     ");\n";
 
-static char tmpdir[64];
 static char partners_path[256];
 static registry reg;
 static time_t now; /* 2026-11-15 12:00 local */
@@ -58,18 +57,13 @@ static int setup(void **state)
 {
     settings s;
     char err[512];
-    (void)state;
     if (setenv("TZ", "Europe/Amsterdam", 1) != 0)
         return -1;
     tzset();
     now = local_time(2026, 11, 15, 12, 0, 0);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/leamon-test-validate-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tmpdir_setup(state) != 0)
         return -1;
-    snprintf(partners_path, sizeof partners_path, "%s/partners.conf", tmpdir);
-    FILE *f = fopen(partners_path, "w");
-    if (!f || fputs(PARTNERS, f) < 0 || fclose(f) != 0)
-        return -1;
+    write_file("partners.conf", PARTNERS, partners_path, sizeof partners_path);
     settings_defaults(&s);
     snprintf(s.catalog, sizeof s.catalog, "%s", CATALOG_CONF);
     snprintf(s.partners, sizeof s.partners, "%s", partners_path);
@@ -82,11 +76,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
     registry_free(&reg);
-    unlink(partners_path);
-    rmdir(tmpdir);
-    return 0;
+    return tmpdir_teardown(state);
 }
 
 static const organisation *org(const char *id)
