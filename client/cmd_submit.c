@@ -123,9 +123,12 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
     if (proto_get_int(reply->root, "error_count", &total) != 0)
         total = (int64_t)listed;
     if (reply->status == PROTO_INVALID) {
-        leamon_error(ctx, "rejected: %lld error%s in %zu record%s; nothing stored (request %s)",
-                     (long long)total, total == 1 ? "" : "s", in->recs.count,
-                     in->recs.count == 1 ? "" : "s", req->id);
+        /* The daemon's summary says how many records are affected ("3 errors in 2 of 4"). */
+        if (reply->error[0])
+            leamon_error(ctx, "rejected: %s (request %s)", reply->error, req->id);
+        else
+            leamon_error(ctx, "rejected: %lld error%s; nothing stored (request %s)",
+                         (long long)total, total == 1 ? "" : "s", req->id);
         if ((size_t)total > listed)
             leamon_error(ctx, "only the first %zu errors are listed", listed);
         return LEAMON_EXIT_REJECTED;

@@ -8,7 +8,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 LEAMOND="$TOP/$BUILD/leamond"
 LEAMON="$TOP/$BUILD/leamon"
-DEMO="$TOP/demo"
+DEMO=${DEMO:-$TOP/demo}
 MONTH=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -84,7 +84,7 @@ CSV
     assert_contains "$OUT" "bad.csv:8: value:" "fraction of a count at line 8"
     assert_not_contains "$OUT" "bad.csv:2:" "good line 2"
     assert_not_contains "$OUT" "bad.csv:6:" "good line 6"
-    assert_contains "$OUT" "rejected: 4 errors in 6 records; nothing stored" "summary"
+    assert_contains "$OUT" "rejected: 4 errors in 4 of 6 records; nothing was stored" "summary"
     assert_eq 0 "$(count observation)" "nothing stored"
     assert_eq 0 "$(count submission)" "no submission row"
 }

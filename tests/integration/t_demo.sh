@@ -1,0 +1,19 @@
+# t_demo.sh: `make demo` is what a newcomer sees first; it must keep working.
+
+test_demo_runs_end_to_end() {
+    local rc=0
+    DEMO="$T/demo" BUILD="$BUILD" "$TOP/config/demo.sh" > "$T/demo.out" 2>&1 || rc=$?
+    local out
+    out=$(cat "$T/demo.out")
+    assert_eq 0 "$rc" "demo exit code (output: $out)"
+    assert_contains "$out" "stored 5 records for" "CSV submission"
+    assert_contains "$out" "stored 3 records for" "semicolon CSV"
+    assert_contains "$out" "rejected: 3 errors" "file with mistakes"
+    assert_contains "$out" "already stored (request po-driene-" "retry"
+    assert_contains "$out" "refused this client's key" "unknown key"
+    assert_contains "$out" "leamond exited with 0" "clean stop"
+    assert_eq 30 "$(sqlite3 "$T/demo/leamon.db" 'select count(*) from observation')" "observations stored"
+    assert_eq 1 "$(sqlite3 "$T/demo/leamon.db" 'select count(*) from observation_audit')" "one correction audited"
+    pgrep -f "$T/demo/leamond.conf" >/dev/null && fail "demo left leamond running"
+    return 0
+}
