@@ -31,7 +31,7 @@ static const setting_desc table[] = {
     STR(server_secret_key_file, SET_PATH, "",
         "CURVE secret key of the daemon (mode 0600); empty: insecure mode, loopback only"),
     INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
-    INT(batch_max, 256, 1, 100000, "most requests committed in one transaction"),
+    INT(batch_max, 256, 1, 4096, "most requests committed in one transaction"),
     STR(log_level, SET_STRING, "info", "debug, info, warning or error"),
 };
 

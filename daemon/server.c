@@ -19,7 +19,13 @@
 
 /* Frames above the protocol limit still get a 413 reply; far larger ones are dropped by
  * ZeroMQ itself (ZMQ_MAXMSGSIZE) before they cost memory. */
-#define HARD_MESSAGE_LIMIT (4 * PROTO_MAX_MESSAGE)
+#define HARD_MESSAGE_LIMIT (2 * PROTO_MAX_MESSAGE)
+
+/* Requests queued per connection before ZeroMQ stops reading from it (back pressure). */
+#define RECEIVE_HWM 256
+
+/* Decoded records held by one batch: two full submissions. */
+#define BATCH_RECORDS (2 * PROTO_MAX_RECORDS)
 
 /* One request of the batch being served. */
 typedef struct {
@@ -32,6 +38,7 @@ typedef struct {
     int status;            /* 200 until something fails */
     char why[256];
     bool write;            /* a submission to store in this batch */
+    bool in_txn;           /* its outcome was decided inside the batch transaction */
     submit_result res;
 } pending;
 
@@ -83,7 +90,7 @@ static int open_router(server *srv, char *err, size_t errlen)
     if (zmq_setsockopt(srv->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         set_int(srv->router, ZMQ_LINGER, 2000) != 0 || set_int(srv->router, ZMQ_IPV6, 1) != 0 ||
         set_int(srv->router, ZMQ_SNDHWM, 10000) != 0 ||
-        set_int(srv->router, ZMQ_RCVHWM, 10000) != 0) {
+        set_int(srv->router, ZMQ_RCVHWM, RECEIVE_HWM) != 0) {
         snprintf(err, errlen, "request socket options: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
@@ -222,10 +229,7 @@ static int receive(server *srv, pending *p)
     int expected = empty_first ? 2 : 1;
     int rc = 1;
     if (frames != expected) {
-        log_msg(&srv->log, LOG_WARNING,
-                "dropped a request of %d frames: a request is one frame (DEALER) or an empty "
-                "delimiter and one frame (REQ)", frames);
-        rc = -1;
+        rc = -1; /* counted and logged once per batch by serve_batch */
     } else {
         p->req_envelope = empty_first;
         const char *uid = zmq_msg_gets(&payload, "User-Id");
@@ -293,6 +297,7 @@ static void store_one(server *srv, pending *p, time_t now)
     uint64_t digest = validate_digest(&p->req);
     stored_submission prior;
     int found = store_find_submission(srv->db, who, p->req.id, &prior);
+    p->in_txn = true;
     if (found == 1) {
         p->write = false;
         if (prior.digest != digest) {
@@ -327,8 +332,10 @@ static void store_one(server *srv, pending *p, time_t now)
     bool transient = store_error_transient(srv->db);
     log_msg(&srv->log, LOG_ERR, "storing submission %s of %s: %s", p->req.id, who,
             store_errmsg(srv->db));
-    if (store_in_transaction(srv->db))
-        store_rollback_savepoint(srv->db);
+    /* If the savepoint cannot be undone, the part written must not reach COMMIT: drop the
+     * whole transaction, and the batch fails as one. */
+    if (store_in_transaction(srv->db) && store_rollback_savepoint(srv->db) != 0)
+        store_rollback(srv->db);
     p->write = false;
     p->status = transient ? PROTO_UNAVAILABLE : PROTO_INTERNAL;
     snprintf(p->why, sizeof p->why, "%s",
@@ -369,8 +376,8 @@ static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
     store_rollback(srv->db);
     for (size_t i = 0; i < n; i++) {
         pending *p = &batch[i];
-        /* Dry runs and retries too: their checks ran in the transaction that is gone. */
-        if (p->req.op != PROTO_OP_SUBMIT || p->status != PROTO_OK)
+        /* Dry runs, retries and 409s too: they were decided in the transaction that is gone. */
+        if (p->req.op != PROTO_OP_SUBMIT || (p->status != PROTO_OK && !p->in_txn))
             continue;
         p->write = false;
         p->res.accepted = 0;
@@ -425,7 +432,10 @@ static void reply(server *srv, pending *p, time_t now)
     if (rc != 0) {
         log_msg(&srv->log, LOG_ERR, "cannot encode the reply to %s", id);
         msgpack_sbuffer_clear(&buf);
-        ops_reply_error(&pk, id, PROTO_INTERNAL, "cannot encode the reply");
+        if (ops_reply_error(&pk, id, PROTO_INTERNAL, "cannot encode the reply") != 0) {
+            msgpack_sbuffer_destroy(&buf);
+            return; /* no reply: the client's retry will ask again */
+        }
     }
     log_outcome(srv, p);
     /* DONTWAIT: a client that went away must not stall everyone else. */
@@ -441,14 +451,27 @@ static void reply(server *srv, pending *p, time_t now)
 /* One round: take what is waiting, check it, commit it, answer it. */
 static void serve_batch(server *srv, pending *batch)
 {
-    size_t n = 0;
-    while (n < (size_t)srv->set.batch_max) {
+    /* Every message read counts, dropped ones too, so a flood of malformed envelopes
+     * cannot keep the loop from signals and handshakes; and a batch holds at most
+     * BATCH_RECORDS decoded records, so many large requests cannot pile up in memory. */
+    size_t n = 0, records = 0, dropped = 0;
+    for (size_t reads = 0; reads < (size_t)srv->set.batch_max && records < BATCH_RECORDS;
+         reads++) {
         int r = receive(srv, &batch[n]);
         if (r == 0)
             break;
-        if (r > 0)
-            n++;
+        if (r < 0) {
+            dropped++;
+            continue;
+        }
+        records += batch[n].req.n_records;
+        n++;
     }
+    if (dropped)
+        log_msg(&srv->log, LOG_WARNING,
+                "dropped %zu message%s with a wrong frame layout: a request is one frame "
+                "(DEALER) or an empty delimiter and one frame (REQ)", dropped,
+                dropped == 1 ? "" : "s");
     if (n == 0)
         return;
     time_t now = time(NULL);

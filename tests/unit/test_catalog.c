@@ -520,7 +520,7 @@ static void test_settings_paths(void **state)
                "catalog = \"/etc/leamon/catalog.conf\";\n"
                "server_secret_key_file = \"keys/server.key\";\n"
                "grace_days = 0;\n"
-               "batch_max = 100000;\n"
+               "batch_max = 4096;\n"
                "log_level = \"debug\";\n",
                path, sizeof path);
     if (settings_load(&s, path, err, sizeof err) != 0)
@@ -536,7 +536,7 @@ static void test_settings_paths(void **state)
     path_join(want, sizeof want, tmpdir, "partners.conf");
     assert_string_equal(s.partners, want);
     assert_int_equal(s.grace_days, 0);
-    assert_int_equal(s.batch_max, 100000);
+    assert_int_equal(s.batch_max, 4096);
     assert_string_equal(s.log_level, "debug");
 
     /* An empty file: every default, relative paths next to it, no secret key. */
@@ -597,9 +597,9 @@ static void test_settings_bad(void **state)
         {"grace_days = -1;\n", 1, "grace_days", "-1 is outside 0..366"},
         {"grace_days = 1.5;\n", 1, "grace_days", "must be a whole number"},
         {"grace_days = \"10\";\n", 1, "grace_days", "must be a whole number"},
-        {"\n\nbatch_max = 0;\n", 3, "batch_max", "0 is outside 1..100000"},
-        {"batch_max = 100001;\n", 1, "batch_max", "100001 is outside 1..100000"},
-        {"batch_max = 9000000000L;\n", 1, "batch_max", "9000000000 is outside 1..100000"},
+        {"\n\nbatch_max = 0;\n", 3, "batch_max", "0 is outside 1..4096"},
+        {"batch_max = 4097;\n", 1, "batch_max", "4097 is outside 1..4096"},
+        {"batch_max = 9000000000L;\n", 1, "batch_max", "9000000000 is outside 1..4096"},
         {"log_level = \"loud\";\n", 1, "log_level",
          "'loud' is not one of debug, info, warning, error"},
         {"log_level = \"INFO\";\n", 1, "log_level", "'INFO' is not one of"},
