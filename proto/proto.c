@@ -12,6 +12,9 @@ static const char *const op_names[PROTO_OP_COUNT] = {
     [PROTO_OP_SUBMIT] = "submit",
     [PROTO_OP_STATUS] = "status",
     [PROTO_OP_CATALOG] = "catalog",
+    [PROTO_OP_SNAPSHOT] = "snapshot",
+    [PROTO_OP_SERIES] = "series",
+    [PROTO_OP_COMPLETENESS] = "completeness",
 };
 
 const char *proto_op_name(proto_op op)
@@ -285,7 +288,23 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
                     type_name(root));
     const msgpack_object_map *m = &root->via.map;
     const msgpack_object *v = NULL, *op = NULL, *id = NULL, *reporter = NULL, *dry = NULL,
-                         *records = NULL;
+                         *records = NULL, *as_of = NULL;
+    /* Query fields: optional codes and periods, each checked the same way. */
+    struct {
+        const char *name;
+        char *dst;
+        size_t max;
+        const msgpack_object *val;
+    } text[] = {
+        {"indicator", req->indicator, PROTO_MAX_CODE, NULL},
+        {"metric", req->metric, PROTO_MAX_CODE, NULL},
+        {"period", req->period, PROTO_MAX_PERIOD, NULL},
+        {"from", req->from, PROTO_MAX_PERIOD, NULL},
+        {"to", req->to, PROTO_MAX_PERIOD, NULL},
+        {"area", req->area, PROTO_MAX_AREA, NULL},
+        {"by", req->by, sizeof req->by - 1, NULL},
+    };
+    const size_t n_text = sizeof text / sizeof text[0];
     /* Note the first problem with the map's keys, but read the id before reporting it, so
      * that the reply carries the id and the client knows it is the answer to its request. */
     char problem[160] = "";
@@ -305,7 +324,15 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
             slot = &dry;
         else if (key_is(kv, "records"))
             slot = &records;
+        else if (key_is(kv, "as_of"))
+            slot = &as_of;
         else {
+            slot = NULL;
+            for (size_t t = 0; t < n_text && !slot; t++)
+                if (key_is(kv, text[t].name))
+                    slot = &text[t].val;
+        }
+        if (!slot) {
             if (problem[0])
                 continue;
             if (kv->key.type != MSGPACK_OBJECT_STR) {
@@ -353,7 +380,8 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         char q[40];
         proto_quote(q, sizeof q, op->via.str.ptr, op->via.str.size);
         return fail(why, why_len, PROTO_NOT_FOUND,
-                    "unknown op '%s': this server knows ping, submit, status, catalog", q);
+                    "unknown op '%s': this server knows ping, submit, status, catalog, "
+                    "snapshot, series, completeness", q);
     }
     if (reporter) {
         st = top_str(reporter, "reporter", req->reporter, PROTO_MAX_CODE, why, why_len);
@@ -366,6 +394,32 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
                         type_name(dry));
         req->dry_run = dry->via.boolean;
     }
+    for (size_t t = 0; t < n_text; t++)
+        if (text[t].val &&
+            (st = top_str(text[t].val, text[t].name, text[t].dst, text[t].max, why, why_len)) !=
+                PROTO_OK)
+            return st;
+    if (as_of) {
+        if (as_of->type != MSGPACK_OBJECT_POSITIVE_INTEGER || as_of->via.u64 > INT64_MAX)
+            return fail(why, why_len, PROTO_BAD_REQUEST,
+                        "as_of must be a time in unix seconds, got %s", type_name(as_of));
+        req->has_as_of = true;
+        req->as_of = (int64_t)as_of->via.u64;
+    }
+    /* What each query needs; its meaning (known indicator, valid period) is the daemon's. */
+    static const struct {
+        proto_op op;
+        const char *field;
+        size_t slot;
+    } needs[] = {
+        {PROTO_OP_SNAPSHOT, "indicator", 0}, {PROTO_OP_SNAPSHOT, "period", 2},
+        {PROTO_OP_SERIES, "indicator", 0},   {PROTO_OP_SERIES, "from", 3},
+        {PROTO_OP_SERIES, "to", 4},          {PROTO_OP_COMPLETENESS, "period", 2},
+    };
+    for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
+        if (needs[k].op == req->op && !text[needs[k].slot].val)
+            return fail(why, why_len, PROTO_BAD_REQUEST, "%s needs %s", proto_op_name(req->op),
+                        needs[k].field);
     if (req->op != PROTO_OP_SUBMIT) {
         if (records)
             return fail(why, why_len, PROTO_BAD_REQUEST, "records belong to op submit only");
@@ -612,10 +666,24 @@ int proto_request_encode(const proto_request *req, msgpack_sbuffer *out)
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
     bool submit = req->op == PROTO_OP_SUBMIT;
-    size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0);
+    const struct {
+        const char *name;
+        const char *value;
+    } text[] = {{"indicator", req->indicator}, {"metric", req->metric}, {"period", req->period},
+                {"from", req->from},           {"to", req->to},         {"area", req->area},
+                {"by", req->by}};
+    size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0) +
+               (req->has_as_of ? 1 : 0);
+    for (size_t t = 0; t < sizeof text / sizeof text[0]; t++)
+        n += text[t].value[0] != '\0';
     if (msgpack_pack_map(&pk, n) != 0 || proto_pack_kv_int(&pk, "v", PROTO_VERSION) != 0 ||
         proto_pack_kv_str(&pk, "op", proto_op_name(req->op)) != 0 ||
         proto_pack_kv_str(&pk, "id", req->id) != 0)
+        return -1;
+    for (size_t t = 0; t < sizeof text / sizeof text[0]; t++)
+        if (text[t].value[0] && proto_pack_kv_str(&pk, text[t].name, text[t].value) != 0)
+            return -1;
+    if (req->has_as_of && proto_pack_kv_int(&pk, "as_of", req->as_of) != 0)
         return -1;
     if (req->reporter[0] && proto_pack_kv_str(&pk, "reporter", req->reporter) != 0)
         return -1;

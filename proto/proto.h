@@ -21,6 +21,7 @@
 #define PROTO_MAX_AREA     32            /* area code */
 #define PROTO_MAX_PERIOD   16            /* period text */
 #define PROTO_MAX_ERRORS   1000          /* record errors listed in one reply */
+#define PROTO_MAX_SERIES   120           /* periods in one series */
 
 /* Reply status codes (HTTP-like). */
 enum {
@@ -41,6 +42,9 @@ typedef enum {
     PROTO_OP_SUBMIT,
     PROTO_OP_STATUS,
     PROTO_OP_CATALOG,
+    PROTO_OP_SNAPSHOT,
+    PROTO_OP_SERIES,
+    PROTO_OP_COMPLETENESS,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -84,6 +88,16 @@ typedef struct {
     bool dry_run;
     proto_record *records;             /* submit: n_records of them, owned */
     size_t n_records;
+    /* Queries; "" when absent. */
+    char indicator[PROTO_MAX_CODE + 1]; /* snapshot, series */
+    char metric[PROTO_MAX_CODE + 1];    /* completeness: one metric (default all) */
+    char period[PROTO_MAX_PERIOD + 1];  /* snapshot, completeness */
+    char from[PROTO_MAX_PERIOD + 1];    /* series */
+    char to[PROTO_MAX_PERIOD + 1];      /* series */
+    char area[PROTO_MAX_AREA + 1];      /* snapshot, series, completeness: default the top area */
+    char by[16];                        /* snapshot: "area" (child areas) or "reporter" */
+    bool has_as_of;
+    int64_t as_of;                      /* snapshot: unix seconds */
 } proto_request;
 
 /* Name of an op ("ping", ...) and back; proto_op_parse returns -1 if unknown. */
