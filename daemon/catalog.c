@@ -37,6 +37,7 @@ const char *rollup_name(rollup r)
 }
 
 static const char *const units[] = {"count", "hours", "percent", "euro", NULL};
+static int one_of(const char *s, const char *const *names);
 
 static int load_metric(const config_setting_t *s, metric *m, char *err, size_t errlen)
 {
@@ -97,6 +98,241 @@ static int load_metric(const config_setting_t *s, metric *m, char *err, size_t e
     return 0;
 }
 
+const char *indicator_type_name(indicator_type t)
+{
+    return t == IND_RATIO ? "ratio" : t == IND_SUM ? "sum" : "mean";
+}
+
+const char *indicator_better_name(indicator_better b)
+{
+    return b == BETTER_HIGHER ? "higher" : b == BETTER_LOWER ? "lower" : "closer";
+}
+
+bool indicator_part_counts(const indicator_part *part, const metric *m, org_kind k)
+{
+    for (size_t i = 0; i < part->n_metrics; i++)
+        if (part->metrics[i] == m)
+            return part->kinds ? (part->kinds >> k) & 1u : (m->kinds >> k) & 1u;
+    return false;
+}
+
+bool indicator_uses(const indicator *ind, const metric *m)
+{
+    for (size_t i = 0; i < ind->num.n_metrics; i++)
+        if (ind->num.metrics[i] == m)
+            return true;
+    for (size_t i = 0; i < ind->den.n_metrics; i++)
+        if (ind->den.metrics[i] == m)
+            return true;
+    return false;
+}
+
+/* Which of names (NULL-terminated) s is; -1 if none. */
+static int one_of(const char *s, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int load_part(const catalog *cat, const config_setting_t *ind, const char *name,
+                     bool required, indicator_part *part, char *err, size_t errlen)
+{
+    static const char *const known[] = {"metrics", "kinds", NULL};
+    const config_setting_t *s = config_setting_get_member(ind, name);
+    bool failed;
+    memset(part, 0, sizeof *part);
+    if (!s)
+        return required ? conf_error(err, errlen, ind, "'%s' is missing", name) : 0;
+    if (!config_setting_is_group(s))
+        return conf_error(err, errlen, s, "must be a group { metrics = [...]; kinds = [...]; }");
+    if (conf_known(s, known, err, errlen) < 0)
+        return -1;
+    const config_setting_t *ms = conf_str_list(s, "metrics", true, &failed, err, errlen);
+    if (failed)
+        return -1;
+    int n = config_setting_length(ms);
+    if (n == 0 || n > INDICATOR_MAX_METRICS)
+        return conf_error(err, errlen, ms, "names 1 to %d metrics", INDICATOR_MAX_METRICS);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(ms, (unsigned)i);
+        const metric *m = catalog_metric(cat, config_setting_get_string(e));
+        if (!m)
+            return conf_error(err, errlen, e, "'%s' is not a metric of this catalogue",
+                              config_setting_get_string(e));
+        part->metrics[part->n_metrics++] = m;
+    }
+    const config_setting_t *ks = conf_str_list(s, "kinds", false, &failed, err, errlen);
+    if (failed)
+        return -1;
+    for (int i = 0; ks && i < config_setting_length(ks); i++) {
+        const config_setting_t *e = config_setting_get_elem(ks, (unsigned)i);
+        org_kind k;
+        if (kind_parse(config_setting_get_string(e), &k) != 0)
+            return conf_error(err, errlen, e, "'%s' is not a partner kind",
+                              config_setting_get_string(e));
+        part->kinds |= 1u << k;
+    }
+    return 0;
+}
+
+static int load_indicator(const catalog *cat, const config_setting_t *s, indicator *ind,
+                          char *err, size_t errlen)
+{
+    static const char *const known[] = {"code", "label", "unit", "type", "better", "ideal",
+                                        "factor", "numerator", "denominator", NULL};
+    static const char *const types[] = {"ratio", "sum", "mean", NULL};
+    static const char *const betters[] = {"higher", "lower", "closer", NULL};
+    char type[16] = "ratio", better[16];
+    memset(ind, 0, sizeof *ind);
+    ind->factor = 1.0;
+    if (!config_setting_is_group(s))
+        return conf_error(err, errlen, s, "an indicator must be a group { code = ...; ... }");
+    if (conf_known(s, known, err, errlen) < 0 ||
+        conf_str(s, "code", true, ind->code, sizeof ind->code, err, errlen) < 0 ||
+        conf_str(s, "label", true, ind->label, sizeof ind->label, err, errlen) < 0 ||
+        conf_str(s, "unit", true, ind->unit, sizeof ind->unit, err, errlen) < 0 ||
+        conf_str(s, "type", false, type, sizeof type, err, errlen) < 0 ||
+        conf_str(s, "better", true, better, sizeof better, err, errlen) < 0 ||
+        conf_number(s, "factor", false, &ind->factor, err, errlen) < 0)
+        return -1;
+    if (!conf_code_ok(ind->code, PROTO_MAX_CODE))
+        return conf_error(err, errlen, config_setting_get_member(s, "code"),
+                          "'%s' is not a code (letters, digits, '.', '_', '-')", ind->code);
+    if (one_of(ind->unit, units) < 0)
+        return conf_error(err, errlen, config_setting_get_member(s, "unit"),
+                          "'%s' is not one of count, hours, percent, euro", ind->unit);
+    int t = one_of(type, types), b = one_of(better, betters);
+    if (t < 0)
+        return conf_error(err, errlen, config_setting_get_member(s, "type"),
+                          "'%s' is not one of ratio, sum, mean", type);
+    if (b < 0)
+        return conf_error(err, errlen, config_setting_get_member(s, "better"),
+                          "'%s' is not one of higher, lower, closer", better);
+    ind->type = (indicator_type)t;
+    ind->better = (indicator_better)b;
+    int has_ideal = conf_number(s, "ideal", false, &ind->ideal, err, errlen);
+    if (has_ideal < 0)
+        return -1;
+    if (ind->better == BETTER_CLOSER && !has_ideal)
+        return conf_error(err, errlen, s, "better = \"closer\" needs ideal = <value>");
+    if (load_part(cat, s, "numerator", true, &ind->num, err, errlen) < 0 ||
+        load_part(cat, s, "denominator", ind->type == IND_RATIO, &ind->den, err, errlen) < 0)
+        return -1;
+    if (ind->type != IND_RATIO && config_setting_get_member(s, "denominator"))
+        return conf_error(err, errlen, config_setting_get_member(s, "denominator"),
+                          "only a ratio has a denominator");
+    if (!isfinite(ind->factor) || ind->factor <= 0)
+        return conf_error(err, errlen, config_setting_get_member(s, "factor"),
+                          "must be a positive number");
+    return 0;
+}
+
+/* baseline or goal: { period = "2027"; value = 85.0; } (a baseline may leave out value). */
+static int load_point(const config_setting_t *t, const char *name, bool need_value, period *p,
+                      bool *has_value, double *value, char *err, size_t errlen)
+{
+    static const char *const known[] = {"period", "value", NULL};
+    const config_setting_t *s = config_setting_get_member(t, name);
+    char text[PERIOD_TEXT_MAX];
+    if (!config_setting_is_group(s))
+        return conf_error(err, errlen, s, "must be a group { period = \"2027\"; value = ...; }");
+    if (conf_known(s, known, err, errlen) < 0 ||
+        conf_str(s, "period", true, text, sizeof text, err, errlen) < 0)
+        return -1;
+    if (period_parse(text, p) != 0)
+        return conf_error(err, errlen, config_setting_get_member(s, "period"),
+                          "'%s' is not a period (2027, 2027-Q4, 2026-10, 2026/27)", text);
+    int r = conf_number(s, "value", need_value, value, err, errlen);
+    if (r < 0)
+        return -1;
+    *has_value = r == 1;
+    return 0;
+}
+
+static int load_target(const catalog *cat, const config_setting_t *s, target *t, char *err,
+                       size_t errlen)
+{
+    static const char *const known[] = {"indicator", "area", "baseline", "goal", "source", NULL};
+    char code[PROTO_MAX_CODE + 1];
+    bool has_goal;
+    memset(t, 0, sizeof *t);
+    if (!config_setting_is_group(s))
+        return conf_error(err, errlen, s, "a target must be a group { indicator = ...; ... }");
+    if (conf_known(s, known, err, errlen) < 0 ||
+        conf_str(s, "indicator", true, code, sizeof code, err, errlen) < 0 ||
+        conf_str(s, "area", false, t->area, sizeof t->area, err, errlen) < 0 ||
+        conf_str(s, "source", true, t->source, sizeof t->source, err, errlen) < 0)
+        return -1;
+    if (!(t->ind = catalog_indicator(cat, code)))
+        return conf_error(err, errlen, config_setting_get_member(s, "indicator"),
+                          "'%s' is not an indicator defined above", code);
+    if (!config_setting_get_member(s, "goal"))
+        return conf_error(err, errlen, s, "'goal' is missing");
+    if (load_point(s, "goal", true, &t->goal_period, &has_goal, &t->goal_value, err, errlen) < 0)
+        return -1;
+    if (config_setting_get_member(s, "baseline")) {
+        t->has_baseline = true;
+        if (load_point(s, "baseline", false, &t->baseline_period, &t->has_baseline_value,
+                       &t->baseline_value, err, errlen) < 0)
+            return -1;
+        if (period_compare(&t->baseline_period, &t->goal_period) >= 0)
+            return conf_error(err, errlen, config_setting_get_member(s, "baseline"),
+                              "the baseline period must come before the goal period");
+    }
+    return 0;
+}
+
+/* An optional list at the root: its length (0 if absent), or -1 if it is not a list. */
+static int list_length(const config_setting_t *root, const char *name,
+                       const config_setting_t **list, char *err, size_t errlen)
+{
+    *list = config_setting_get_member(root, name);
+    if (!*list)
+        return 0;
+    if (config_setting_type(*list) != CONFIG_TYPE_LIST)
+        return conf_error(err, errlen, *list, "must be a list ( {...}, {...} )");
+    return config_setting_length(*list);
+}
+
+static int load_indicators(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
+{
+    const config_setting_t *list;
+    int n = list_length(root, "indicators", &list, err, errlen);
+    if (n <= 0)
+        return n;
+    if (!(cat->indicators = calloc((size_t)n, sizeof *cat->indicators)))
+        return conf_error(err, errlen, list, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+        indicator *ind = &cat->indicators[i];
+        if (load_indicator(cat, s, ind, err, errlen) < 0)
+            return -1;
+        if (catalog_indicator(cat, ind->code))
+            return conf_error(err, errlen, s, "indicator '%s' is defined twice", ind->code);
+        cat->n_indicators = (size_t)i + 1;
+    }
+    return 0;
+}
+
+static int load_targets(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
+{
+    const config_setting_t *list;
+    int n = list_length(root, "targets", &list, err, errlen);
+    if (n <= 0)
+        return n;
+    if (!(cat->targets = calloc((size_t)n, sizeof *cat->targets)))
+        return conf_error(err, errlen, list, "out of memory");
+    for (int i = 0; i < n; i++) {
+        if (load_target(cat, config_setting_get_elem(list, (unsigned)i), &cat->targets[i], err,
+                        errlen) < 0)
+            return -1;
+        cat->n_targets = (size_t)i + 1;
+    }
+    return 0;
+}
+
 static int by_code(const void *a, const void *b)
 {
     return strcmp(((const metric *)a)->code, ((const metric *)b)->code);
@@ -104,7 +340,7 @@ static int by_code(const void *a, const void *b)
 
 int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
 {
-    static const char *const known[] = {"first_period", "metrics", NULL};
+    static const char *const known[] = {"first_period", "metrics", "indicators", "targets", NULL};
     config_t cfg;
     int rc = -1;
     memset(cat, 0, sizeof *cat);
@@ -146,6 +382,9 @@ int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
         cat->n_metrics = i + 1;
     }
     qsort(cat->metrics, cat->n_metrics, sizeof *cat->metrics, by_code);
+    /* Indicators point at metrics: load them once the metrics have their final places. */
+    if (load_indicators(cat, root, err, errlen) < 0 || load_targets(cat, root, err, errlen) < 0)
+        goto out;
     rc = 0;
 out:
     config_destroy(&cfg);
@@ -156,8 +395,18 @@ out:
 
 void catalog_free(catalog *cat)
 {
+    free(cat->indicators);
+    free(cat->targets);
     free(cat->metrics);
     memset(cat, 0, sizeof *cat);
+}
+
+const indicator *catalog_indicator(const catalog *cat, const char *code)
+{
+    for (size_t i = 0; i < cat->n_indicators; i++)
+        if (strcmp(cat->indicators[i].code, code) == 0)
+            return &cat->indicators[i];
+    return NULL;
 }
 
 const metric *catalog_metric(const catalog *cat, const char *code)

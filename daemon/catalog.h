@@ -37,10 +37,53 @@ typedef struct {
     bool integer;     /* whole numbers only */
 } metric;
 
+#define INDICATOR_MAX_METRICS 4
+
+/* One side of an indicator: the sum of some metrics, from reporters of some kinds. */
+typedef struct {
+    const metric *metrics[INDICATOR_MAX_METRICS]; /* into catalog.metrics */
+    size_t n_metrics;
+    unsigned kinds;   /* reporter kinds counted (1u << org_kind); 0: every kind of the metric */
+} indicator_part;
+
+typedef enum { IND_RATIO, IND_SUM, IND_MEAN } indicator_type;
+typedef enum { BETTER_HIGHER, BETTER_LOWER, BETTER_CLOSER } indicator_better;
+
+/* ratio: factor * sum(numerator) / sum(denominator); sum: sum(numerator);
+ * mean: sum(numerator) / number of (reporter, area) figures behind it. */
+typedef struct {
+    char code[PROTO_MAX_CODE + 1];
+    char label[160];
+    char unit[16];
+    indicator_type type;
+    indicator_better better;
+    double ideal;     /* BETTER_CLOSER: the value to be close to */
+    double factor;    /* ratio only */
+    indicator_part num, den;
+} indicator;
+
+/* A goal: value at goal_period, on a straight line from the baseline (whose value may be
+ * left to the data: has_baseline_value false). */
+typedef struct {
+    const indicator *ind;
+    char area[PROTO_MAX_AREA + 1];   /* "" : see catalog.conf (every area, or the top areas) */
+    period baseline_period;
+    bool has_baseline;
+    bool has_baseline_value;
+    double baseline_value;
+    period goal_period;
+    double goal_value;
+    char source[300];
+} target;
+
 typedef struct {
     period first;     /* earliest period accepted */
     metric *metrics;  /* sorted by code, owned */
     size_t n_metrics;
+    indicator *indicators; /* in file order, owned */
+    size_t n_indicators;
+    target *targets;       /* owned */
+    size_t n_targets;
 } catalog;
 
 /* Load path into *cat. On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
@@ -49,5 +92,12 @@ void catalog_free(catalog *cat);
 
 /* The metric with this code, or NULL. */
 const metric *catalog_metric(const catalog *cat, const char *code);
+const indicator *catalog_indicator(const catalog *cat, const char *code);
+const char *indicator_type_name(indicator_type t);
+const char *indicator_better_name(indicator_better b);
+/* True if the indicator counts this metric in one of its parts. */
+bool indicator_uses(const indicator *ind, const metric *m);
+/* True if a figure of metric m from a reporter of kind k counts in part. */
+bool indicator_part_counts(const indicator_part *part, const metric *m, org_kind k);
 
 #endif

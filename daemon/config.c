@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,42 @@ int registry_load(registry *r, const settings *s, char *err, size_t errlen)
         catalog_free(&r->cat);
         return -1;
     }
+    /* Targets may name an area: it must be one of the partners file's. */
+    for (size_t i = 0; i < r->cat.n_targets; i++) {
+        const target *t = &r->cat.targets[i];
+        if (t->area[0] && partners_area(&r->parts, t->area) < 0) {
+            snprintf(err, errlen, "%s: target %zu (%s) names area '%s', which %s does not list",
+                     s->catalog, i + 1, t->ind->code, t->area, s->partners);
+            registry_free(r);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int hash_file(const char *path, uint64_t *h)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    unsigned char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++) {
+            *h ^= buf[i];
+            *h *= 1099511628211ull;
+        }
+    int rc = ferror(f) ? -1 : 0;
+    fclose(f);
+    return rc;
+}
+
+int registry_digest(const settings *s, char out[17])
+{
+    uint64_t h = 14695981039346656037ull;
+    if (hash_file(s->catalog, &h) < 0 || hash_file(s->partners, &h) < 0)
+        return -1;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
     return 0;
 }
 

@@ -40,6 +40,9 @@ typedef struct {
 } registry;
 
 int registry_load(registry *r, const settings *s, char *err, size_t errlen);
+/* A hash of the catalogue and partners files as they are on disk (16 hex digits): when it
+ * changes, every snapshot is recomputed. 0 or -1. */
+int registry_digest(const settings *s, char out[17]);
 void registry_free(registry *r);
 
 #endif

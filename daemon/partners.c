@@ -354,6 +354,14 @@ const key_entry *partners_key(const partners *p, const uint8_t key[CURVE_KEY_BYT
     return bsearch(&k, p->keys, p->n_keys, sizeof *p->keys, key_cmp);
 }
 
+bool partners_within(const partners *p, int a, int root)
+{
+    for (; a >= 0; a = p->areas[a].parent)
+        if (a == root)
+            return true;
+    return false;
+}
+
 bool partners_may_report(const partners *p, const organisation *org, int a)
 {
     for (; a >= 0; a = p->areas[a].parent)

@@ -65,6 +65,9 @@ const organisation *partners_org(const partners *p, const char *id);
 const staff_member *partners_staff(const partners *p, const char *id);
 const key_entry *partners_key(const partners *p, const uint8_t key[CURVE_KEY_BYTES]);
 
+/* True if area a is root or lies below it. */
+bool partners_within(const partners *p, int a, int root);
+
 /* True if area a is one of org's reports_for areas or lies below one. */
 bool partners_may_report(const partners *p, const organisation *org, int a);
 

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "keyfile.h"
 #include "ops.h"
+#include "snapshot.h"
 #include "validate.h"
 
 /* Frames above the protocol limit still get a 413 reply; far larger ones are dropped by
@@ -41,6 +42,8 @@ typedef struct {
     bool in_txn;           /* its outcome was decided inside the batch transaction */
     submit_result res;
 } pending;
+
+static void refresh_snapshots(server *srv, bool check_digest);
 
 int server_block_signals(void)
 {
@@ -155,9 +158,11 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
                 "INSECURE MODE: no server_secret_key_file; requests are not authenticated and "
                 "name their own reporter; listening on %s (loopback only)",
                 set->listen);
-    log_msg(&srv->log, LOG_INFO, "database %s, %zu metrics, %zu areas, %zu organisations, "
-            "%zu staff", set->database, srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
-            srv->reg.parts.n_orgs, srv->reg.parts.n_staff);
+    log_msg(&srv->log, LOG_INFO, "database %s, %zu metrics, %zu indicators, %zu areas, "
+            "%zu organisations, %zu staff", set->database, srv->reg.cat.n_metrics,
+            srv->reg.cat.n_indicators, srv->reg.parts.n_areas, srv->reg.parts.n_orgs,
+            srv->reg.parts.n_staff);
+    refresh_snapshots(srv, true);
     return 0;
 }
 
@@ -177,6 +182,32 @@ void server_free(server *srv)
     srv->signal_fd = -1;
 }
 
+/* Bring the snapshots up to date: everything when the catalogue or partners changed
+ * since they were computed, else what the dirty marks point at. */
+static void refresh_snapshots(server *srv, bool check_digest)
+{
+    char digest[17], stored[32] = "";
+    if (check_digest) {
+        int found = store_meta_get(srv->db, "registry_digest", stored, sizeof stored);
+        if (registry_digest(&srv->set, digest) < 0 || found < 0) {
+            log_msg(&srv->log, LOG_ERR, "snapshots: cannot compare the configuration: %s",
+                    store_errmsg(srv->db));
+        } else if (strcmp(stored, digest) != 0) {
+            log_msg(&srv->log, LOG_INFO, "catalogue or partners changed: recomputing every "
+                    "snapshot");
+            if (store_dirty_all(srv->db) < 0 || store_meta_set(srv->db, "registry_digest", digest) < 0)
+                log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
+        }
+    }
+    size_t changed = 0;
+    if (snapshot_refresh(srv->db, &srv->reg, time(NULL), &changed) < 0)
+        /* The marks stay: the next refresh tries again. */
+        log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
+    else if (changed)
+        log_msg(&srv->log, check_digest ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s",
+                changed, changed == 1 ? "" : "s");
+}
+
 /* SIGHUP: load catalogue and partners anew; keep the running ones if that fails. */
 static void reload(server *srv)
 {
@@ -191,6 +222,7 @@ static void reload(server *srv)
     }
     registry_free(&srv->reg);
     srv->reg = fresh;
+    refresh_snapshots(srv, true);
     log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
             "%zu staff, %zu keys", srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
             srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
@@ -345,13 +377,13 @@ static void store_one(server *srv, pending *p, time_t now)
 }
 
 /* Write every accepted submission of the batch in one transaction. */
-static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
+static bool commit_batch(server *srv, pending *batch, size_t n, time_t now)
 {
     bool any = false;
     for (size_t i = 0; i < n && !any; i++)
         any = batch[i].write;
     if (!any)
-        return;
+        return false;
     bool ok = store_begin(srv->db) == 0;
     for (size_t i = 0; ok && i < n; i++) {
         if (batch[i].write)
@@ -367,7 +399,7 @@ static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
             }
         log_msg(&srv->log, LOG_DEBUG, "committed %zu submissions (%zu records) in one transaction",
                 subs, records);
-        return;
+        return subs > 0;
     }
     /* The transaction is gone: none of the batch's writes happened. */
     bool transient = store_error_transient(srv->db);
@@ -388,6 +420,7 @@ static void commit_batch(server *srv, pending *batch, size_t n, time_t now)
                              "retry later"
                            : "internal error committing the submission; nothing was stored");
     }
+    return false;
 }
 
 static void log_outcome(server *srv, const pending *p)
@@ -477,13 +510,17 @@ static void serve_batch(server *srv, pending *batch)
     time_t now = time(NULL);
     for (size_t i = 0; i < n; i++)
         check(srv, &batch[i], now);
-    commit_batch(srv, batch, n, now);
+    bool wrote = commit_batch(srv, batch, n, now);
     for (size_t i = 0; i < n; i++) {
         reply(srv, &batch[i], now);
         zmq_msg_close(&batch[i].route);
         proto_request_free(&batch[i].req);
         proto_errors_free(&batch[i].errs);
     }
+    /* After the replies: acknowledging does not wait for the roll-up. The dirty marks were
+     * committed with the figures, so a crash here only delays the snapshots. */
+    if (wrote)
+        refresh_snapshots(srv, false);
 }
 
 static void read_signals(server *srv, bool *hup)

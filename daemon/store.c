@@ -1,17 +1,31 @@
 /* store.c: SQLite storage with migrations, upsert-with-audit and idempotency lookups. */
 #include "store.h"
+#include "store_impl.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
-    ST_FIND_SUB, ST_ADD_SUB, ST_PUT_OBS, ST_COUNT
-};
-
 static const char *const sql_text[ST_COUNT] = {
+    /* A changed figure makes its (metric, month, area) dirty: snapshot.c recomputes what
+     * depends on it and clears the mark. */
+    [ST_MARK_DIRTY] = "INSERT OR IGNORE INTO dirty(metric, period, area) VALUES (?1, ?2, ?3)",
+    /* Which reporters have ever reported a metric for an area: whom to expect there. */
+    [ST_COVERAGE] = "INSERT OR IGNORE INTO coverage(metric, area, reporter) VALUES (?1, ?2, ?3)",
+    [ST_OBS_RANGE] = "SELECT reporter, area, period, value, reported_at FROM observation"
+                     " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
+                     " AND area IN (SELECT value FROM json_each(?4))",
+    [ST_SNAP_LATEST] = "SELECT version, value, numerator, denominator, reason, expected,"
+                       " reported, computed_at FROM snapshot WHERE indicator = ?1 AND"
+                       " period = ?2 AND area = ?3 AND computed_at <= ?4"
+                       " ORDER BY version DESC LIMIT 1",
+    [ST_SNAP_PUT] = "INSERT INTO snapshot(indicator, period, area, version, value, numerator,"
+                    " denominator, reason, expected, reported, computed_at)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_FIRST_REPORTS] = "SELECT reporter, period, min(reported_at) FROM observation"
+                         " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
+                         " GROUP BY reporter, period",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -28,13 +42,6 @@ static const char *const sql_text[ST_COUNT] = {
                    " ON CONFLICT(reporter, metric, period, area) DO UPDATE SET"
                    " value = excluded.value, submission = excluded.submission,"
                    " updated_at = excluded.updated_at WHERE value IS NOT excluded.value",
-};
-
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *st[ST_COUNT];
-    int last_rc;
-    char msg[256];
 };
 
 /* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
@@ -78,11 +85,36 @@ static const char *const migrations[] = {
     "  VALUES (old.reporter, old.metric, old.period, old.area, old.value, new.value,"
     "   old.submission, new.submission, new.updated_at);"
     " END;",
+    /* 2: indicator snapshots (every version kept), what to recompute, who covers which area */
+    "CREATE TABLE snapshot ("
+    "  indicator TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  value REAL,"
+    "  numerator REAL,"
+    "  denominator REAL,"
+    "  reason TEXT NOT NULL,"
+    "  expected INTEGER NOT NULL,"
+    "  reported INTEGER NOT NULL,"
+    "  computed_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (indicator, period, area, version)) WITHOUT ROWID;"
+    "CREATE TABLE dirty ("
+    "  metric TEXT NOT NULL, period TEXT NOT NULL, area TEXT NOT NULL,"
+    "  PRIMARY KEY (metric, period, area)) WITHOUT ROWID;"
+    "CREATE TABLE coverage ("
+    "  metric TEXT NOT NULL, area TEXT NOT NULL, reporter TEXT NOT NULL,"
+    "  PRIMARY KEY (metric, area, reporter)) WITHOUT ROWID;"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO coverage SELECT DISTINCT metric, area, reporter FROM observation;"
+    "INSERT INTO dirty SELECT DISTINCT metric, period, area FROM observation;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "STORE_SCHEMA_VERSION must name the last migration");
 
-static int remember(store *s, int rc)
+int store_remember(store *s, int rc)
 {
     s->last_rc = rc;
     snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
@@ -101,10 +133,10 @@ bool store_error_transient(const store *s)
            primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN;
 }
 
-static int exec(store *s, const char *sql)
+int store_exec(store *s, const char *sql)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : remember(s, rc);
+    return rc == SQLITE_OK ? 0 : store_remember(s, rc);
 }
 
 static int user_version(store *s, int *out)
@@ -112,12 +144,12 @@ static int user_version(store *s, int *out)
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return remember(s, rc);
+        return store_remember(s, rc);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : remember(s, rc);
+    return rc == SQLITE_ROW ? 0 : store_remember(s, rc);
 }
 
 static int migrate(store *s, char *err, size_t errlen)
@@ -136,8 +168,8 @@ static int migrate(store *s, char *err, size_t errlen)
     for (; v < N_MIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (exec(s, "BEGIN IMMEDIATE") < 0 || exec(s, migrations[v]) < 0 || exec(s, bump) < 0 ||
-            exec(s, "COMMIT") < 0) {
+        if (store_exec(s, "BEGIN IMMEDIATE") < 0 || store_exec(s, migrations[v]) < 0 || store_exec(s, bump) < 0 ||
+            store_exec(s, "COMMIT") < 0) {
             snprintf(err, errlen, "migration %d: %s", v + 1, s->msg);
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             return -1;
@@ -161,9 +193,9 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
     }
     sqlite3_extended_result_codes(s->db, 1);
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, even on power loss. */
-    if (exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
-        exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0 ||
-        exec(s, "PRAGMA foreign_keys = ON") < 0) {
+    if (store_exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
+        store_exec(s, "PRAGMA journal_mode = WAL") < 0 || store_exec(s, "PRAGMA synchronous = FULL") < 0 ||
+        store_exec(s, "PRAGMA foreign_keys = ON") < 0) {
         snprintf(err, errlen, "%s: %s", path, s->msg);
         goto fail;
     }
@@ -210,26 +242,26 @@ void store_close(store **sp)
 }
 
 /* Run a statement that returns no rows; reset it whatever happens. */
-static int run(store *s, int which)
+int store_run(store *s, int which)
 {
     sqlite3_stmt *st = s->st[which];
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : remember(s, rc);
+    return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
 }
 
-int store_begin(store *s) { return run(s, ST_BEGIN); }
-int store_commit(store *s) { return run(s, ST_COMMIT); }
-int store_savepoint(store *s) { return run(s, ST_SAVEPOINT); }
-int store_release(store *s) { return run(s, ST_RELEASE); }
+int store_begin(store *s) { return store_run(s, ST_BEGIN); }
+int store_commit(store *s) { return store_run(s, ST_COMMIT); }
+int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }
+int store_release(store *s) { return store_run(s, ST_RELEASE); }
 
 int store_rollback(store *s)
 {
     /* After some errors SQLite has already rolled back: nothing left to undo is fine. */
     if (sqlite3_get_autocommit(s->db))
         return 0;
-    return run(s, ST_ROLLBACK);
+    return store_run(s, ST_ROLLBACK);
 }
 
 int store_rollback_savepoint(store *s)
@@ -237,7 +269,7 @@ int store_rollback_savepoint(store *s)
     if (sqlite3_get_autocommit(s->db))
         return 0;
     /* ROLLBACK TO keeps the savepoint open; release it to leave the transaction clean. */
-    return run(s, ST_ROLLBACK_TO) == 0 && run(s, ST_RELEASE) == 0 ? 0 : -1;
+    return store_run(s, ST_ROLLBACK_TO) == 0 && store_run(s, ST_RELEASE) == 0 ? 0 : -1;
 }
 
 bool store_in_transaction(const store *s)
@@ -245,16 +277,16 @@ bool store_in_transaction(const store *s)
     return !sqlite3_get_autocommit(s->db);
 }
 
-static int bind_text(store *s, sqlite3_stmt *st, int i, const char *v)
+int store_bind_text(store *s, sqlite3_stmt *st, int i, const char *v)
 {
     int rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    return rc == SQLITE_OK ? 0 : remember(s, rc);
+    return rc == SQLITE_OK ? 0 : store_remember(s, rc);
 }
 
-static int bind_int(store *s, sqlite3_stmt *st, int i, int64_t v)
+int store_bind_int(store *s, sqlite3_stmt *st, int i, int64_t v)
 {
     int rc = sqlite3_bind_int64(st, i, v);
-    return rc == SQLITE_OK ? 0 : remember(s, rc);
+    return rc == SQLITE_OK ? 0 : store_remember(s, rc);
 }
 
 /* Columns id, received_at, records, digest, in that order. */
@@ -270,7 +302,7 @@ int store_find_submission(store *s, const char *reporter, const char *request_id
                           stored_submission *out)
 {
     sqlite3_stmt *st = s->st[ST_FIND_SUB];
-    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, request_id) < 0)
+    if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, request_id) < 0)
         return -1;
     int rc = sqlite3_step(st);
     int found = 0;
@@ -278,7 +310,7 @@ int store_find_submission(store *s, const char *reporter, const char *request_id
         read_submission(st, out);
         found = 1;
     } else if (rc != SQLITE_DONE) {
-        found = remember(s, rc);
+        found = store_remember(s, rc);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -289,9 +321,9 @@ int store_add_submission(store *s, const char *reporter, const char *request_id,
                          int64_t received, int64_t records, uint64_t digest, int64_t *rowid)
 {
     sqlite3_stmt *st = s->st[ST_ADD_SUB];
-    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, request_id) < 0 ||
-        bind_int(s, st, 3, received) < 0 || bind_int(s, st, 4, records) < 0 ||
-        bind_int(s, st, 5, (int64_t)digest) < 0 || run(s, ST_ADD_SUB) < 0)
+    if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, request_id) < 0 ||
+        store_bind_int(s, st, 3, received) < 0 || store_bind_int(s, st, 4, records) < 0 ||
+        store_bind_int(s, st, 5, (int64_t)digest) < 0 || store_run(s, ST_ADD_SUB) < 0)
         return -1;
     *rowid = sqlite3_last_insert_rowid(s->db);
     return 0;
@@ -304,23 +336,32 @@ int store_put_observation(store *s, const char *reporter, const char *metric,
     sqlite3_stmt *st = s->st[ST_PUT_OBS];
     int rc = sqlite3_bind_double(st, 5, value);
     if (rc != SQLITE_OK)
-        return remember(s, rc);
-    if (bind_text(s, st, 1, reporter) < 0 || bind_text(s, st, 2, metric) < 0 ||
-        bind_text(s, st, 3, period) < 0 || bind_text(s, st, 4, area) < 0 ||
-        bind_int(s, st, 6, submission) < 0 || bind_int(s, st, 7, now) < 0)
+        return store_remember(s, rc);
+    if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, metric) < 0 ||
+        store_bind_text(s, st, 3, period) < 0 || store_bind_text(s, st, 4, area) < 0 ||
+        store_bind_int(s, st, 6, submission) < 0 || store_bind_int(s, st, 7, now) < 0 ||
+        store_run(s, ST_PUT_OBS) < 0)
         return -1;
-    return run(s, ST_PUT_OBS);
+    if (sqlite3_changes(s->db) == 0)
+        return 0; /* the same figure again: nothing depends on it anew */
+    sqlite3_stmt *d = s->st[ST_MARK_DIRTY], *c = s->st[ST_COVERAGE];
+    return store_bind_text(s, d, 1, metric) == 0 && store_bind_text(s, d, 2, period) == 0 &&
+                   store_bind_text(s, d, 3, area) == 0 && store_run(s, ST_MARK_DIRTY) == 0 &&
+                   store_bind_text(s, c, 1, metric) == 0 && store_bind_text(s, c, 2, area) == 0 &&
+                   store_bind_text(s, c, 3, reporter) == 0 && store_run(s, ST_COVERAGE) == 0
+               ? 0
+               : -1;
 }
 
 /* Prepare a one-off query, binding ?1 to reporter when there is one. */
-static int prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st)
+int store_prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st)
 {
     int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
     if (rc != SQLITE_OK)
-        return remember(s, rc);
+        return store_remember(s, rc);
     if (reporter && (rc = sqlite3_bind_text(*st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
         sqlite3_finalize(*st);
-        return remember(s, rc);
+        return store_remember(s, rc);
     }
     return 0;
 }
@@ -328,13 +369,13 @@ static int prepare_for(store *s, const char *sql, const char *reporter, sqlite3_
 static int count(store *s, const char *sql, const char *reporter, int64_t *out)
 {
     sqlite3_stmt *st;
-    if (prepare_for(s, sql, reporter, &st) < 0)
+    if (store_prepare_for(s, sql, reporter, &st) < 0)
         return -1;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
-        remember(s, rc);
+        store_remember(s, rc);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -362,7 +403,7 @@ int store_last_submission(store *s, const char *reporter, char *request_id, size
                                : "SELECT id, received_at, records, digest, request_id FROM"
                                  " submission ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *st;
-    if (prepare_for(s, sql, reporter, &st) < 0)
+    if (store_prepare_for(s, sql, reporter, &st) < 0)
         return -1;
     int found = 0;
     int rc = sqlite3_step(st);
@@ -371,7 +412,7 @@ int store_last_submission(store *s, const char *reporter, char *request_id, size
         snprintf(request_id, id_size, "%s", (const char *)sqlite3_column_text(st, 4));
         found = 1;
     } else if (rc != SQLITE_DONE) {
-        found = remember(s, rc);
+        found = store_remember(s, rc);
     }
     sqlite3_finalize(st);
     return found;

@@ -13,7 +13,7 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 int store_open(store **out, const char *path, char *err, size_t errlen);
 void store_close(store **s);
@@ -57,5 +57,62 @@ int store_counts(store *s, const char *reporter, int64_t *observations, int64_t 
 /* The newest submission of a reporter (or of anyone). Returns 1, 0 (none) or -1. */
 int store_last_submission(store *s, const char *reporter, char *request_id, size_t id_size,
                           stored_submission *out);
+
+/* ---- reads for snapshots and completeness (store_read.c) ---- */
+
+/* One stored figure, as the roll-up needs it. */
+typedef struct {
+    char reporter[65];
+    char area[33];
+    char period[17];
+    double value;
+    int64_t reported_at;
+} store_obs;
+
+/* Figures of metric for months first..last (canonical text) in the areas of areas_json (a
+ * JSON array of area codes). *rows is grown with realloc; *n counts them. 0 or -1. */
+int store_observations(store *s, const char *metric, const char *first, const char *last,
+                       const char *areas_json, store_obs **rows, size_t *n, size_t *cap);
+
+/* Per reporter and month, the first time metric was reported (reported_at holds it). */
+int store_first_reports(store *s, const char *metric, const char *first, const char *last,
+                        store_obs **rows, size_t *n, size_t *cap);
+
+/* The reporters that ever reported metric for one of the areas of areas_json (only the
+ * reporter field of each row is set). */
+int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
+                   size_t *n, size_t *cap);
+
+typedef struct {
+    int64_t version;     /* 0: none stored */
+    bool has_value, has_num, has_den;
+    double value, numerator, denominator;
+    char reason[160];
+    int64_t expected, reported;
+    int64_t computed_at;
+} stored_snapshot;
+
+/* The newest version computed at or before as_of (INT64_MAX: the newest). 1, 0 or -1. */
+int store_snapshot_get(store *s, const char *indicator, const char *period, const char *area,
+                       int64_t as_of, stored_snapshot *out);
+/* Store snap as the next version. 0 or -1. */
+int store_snapshot_put(store *s, const char *indicator, const char *period, const char *area,
+                       const stored_snapshot *snap);
+
+/* The dirty marks: take up to max of them into rows (metric, period, area), 0..n or -1;
+ * store_dirty_clear removes those taken. */
+typedef struct {
+    char metric[65];
+    char period[17];
+    char area[33];
+} store_dirty_mark;
+int store_dirty_take(store *s, store_dirty_mark *rows, size_t max);
+int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n);
+/* Mark every stored figure dirty: everything is recomputed (after a catalogue change). */
+int store_dirty_all(store *s);
+
+/* Small key/value settings of the database itself. 1 found, 0 not, -1 error. */
+int store_meta_get(store *s, const char *key, char *value, size_t size);
+int store_meta_set(store *s, const char *key, const char *value);
 
 #endif

@@ -1,0 +1,115 @@
+/* rollup.c: indicator arithmetic: months by the metric's rule, then sums across parts. */
+#include "rollup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_part(const void *a, const void *b)
+{
+    const rollup_fig *x = a, *y = b;
+    if (x->reporter != y->reporter)
+        return x->reporter < y->reporter ? -1 : 1;
+    if (x->area != y->area)
+        return x->area < y->area ? -1 : 1;
+    if (x->m != y->m)
+        return strcmp(x->m->code, y->m->code);
+    return (x->month > y->month) - (x->month < y->month);
+}
+
+static bool same_part(const rollup_fig *x, const rollup_fig *y)
+{
+    return x->reporter == y->reporter && x->area == y->area && x->m == y->m;
+}
+
+/* "a, b" of a part's metric codes, for reasons. */
+static void part_codes(const indicator_part *part, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < part->n_metrics && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", part->metrics[i]->code);
+        if (w < 0)
+            return;
+        used += (size_t)w;
+    }
+}
+
+void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
+                    rollup_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n)
+        qsort(figs, n, sizeof *figs, by_part);
+    size_t num_parts = 0, den_parts = 0, locations = 0;
+    int last_reporter = -1, last_area = -1;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double sum = 0, latest = 0;
+        size_t months = 0;
+        for (; j < n && same_part(&figs[i], &figs[j]); j++) {
+            if (figs[j].month < first || figs[j].month > last)
+                continue;
+            sum += figs[j].value;
+            latest = figs[j].value; /* sorted by month: the last one seen is the latest */
+            months++;
+        }
+        const rollup_fig *f = &figs[i];
+        i = j;
+        if (!months)
+            continue;
+        double rolled = f->m->time == ROLLUP_SUM ? sum
+                        : f->m->time == ROLLUP_AVG ? sum / (double)months
+                                                   : latest;
+        if (indicator_part_counts(&ind->num, f->m, f->kind)) {
+            out->numerator += rolled;
+            num_parts++;
+            /* A mean is over locations: count each (reporter, area) once. */
+            if (f->reporter != last_reporter || f->area != last_area)
+                locations++;
+            last_reporter = f->reporter;
+            last_area = f->area;
+        }
+        if (ind->type == IND_RATIO && indicator_part_counts(&ind->den, f->m, f->kind)) {
+            out->denominator += rolled;
+            den_parts++;
+        }
+    }
+    out->parts = num_parts + den_parts;
+    out->has_num = num_parts > 0;
+    char codes[120];
+    switch (ind->type) {
+    case IND_SUM:
+        out->has_value = out->has_num;
+        out->value = out->numerator;
+        break;
+    case IND_MEAN:
+        out->has_den = locations > 0;
+        out->denominator = (double)locations;
+        out->has_value = locations > 0;
+        out->value = locations ? out->numerator / (double)locations : 0;
+        break;
+    case IND_RATIO:
+        out->has_den = den_parts > 0;
+        if (!out->has_den) {
+            part_codes(&ind->den, codes, sizeof codes);
+            snprintf(out->reason, sizeof out->reason, "no figures for the denominator (%s)",
+                     codes);
+        } else if (out->denominator == 0) {
+            part_codes(&ind->den, codes, sizeof codes);
+            snprintf(out->reason, sizeof out->reason, "the denominator (%s) is 0", codes);
+        } else if (!out->has_num) {
+            part_codes(&ind->num, codes, sizeof codes);
+            snprintf(out->reason, sizeof out->reason, "no figures for the numerator (%s)",
+                     codes);
+        } else {
+            out->has_value = true;
+            out->value = ind->factor * out->numerator / out->denominator;
+        }
+        return;
+    }
+    if (!out->has_value) {
+        part_codes(&ind->num, codes, sizeof codes);
+        snprintf(out->reason, sizeof out->reason, "no figures for %s", codes);
+    }
+}

@@ -1,0 +1,38 @@
+/* rollup.h: the arithmetic of an indicator over a period and a set of figures.
+ *
+ * Pure: no database, no clock, so hand-computed cases can be tested directly. Each
+ * reporter's months of one metric for one area roll up by the metric's rule first (last:
+ * the latest month reported; sum; avg: mean of the months reported); then the parts add up
+ * across reporters and areas. A ratio is therefore sum of numerators over sum of
+ * denominators, never a mean of percentages. */
+#ifndef LEAMON_ROLLUP_H
+#define LEAMON_ROLLUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+
+typedef struct {
+    int reporter;     /* any id unique per reporter (e.g. index into the organisations) */
+    org_kind kind;
+    int area;         /* any id unique per area */
+    int month;        /* period_month_number */
+    const metric *m;
+    double value;
+} rollup_fig;
+
+typedef struct {
+    bool has_value, has_num, has_den;
+    double value, numerator, denominator;
+    size_t parts;       /* (reporter, area, metric) figures that counted */
+    char reason[160];   /* why there is no value; "" when there is one */
+} rollup_result;
+
+/* Compute ind over months first..last (month numbers, inclusive) from figs (n of them,
+ * sorted in place). Figures outside the months or not counted by the indicator are
+ * ignored. */
+void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
+                    rollup_result *out);
+
+#endif

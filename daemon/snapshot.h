@@ -1,0 +1,42 @@
+/* snapshot.h: indicator values per period and area, computed from the stored figures,
+ * kept in versions, and recomputed when the figures behind them change. */
+#ifndef LEAMON_SNAPSHOT_H
+#define LEAMON_SNAPSHOT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "period.h"
+#include "store.h"
+
+/* Compute ind for period p and area at (an index) from the figures now stored, with how many
+ * organisations were expected to report and how many did. version and computed_at are
+ * left 0. Returns 0 or -1 (store_errmsg says why). */
+int snapshot_compute(store *db, const registry *reg, const indicator *ind, const period *p,
+                     int at, stored_snapshot *out);
+
+/* The same, split by reporter: one row per organisation with counted figures. */
+typedef struct {
+    int org;   /* index into reg->parts.orgs */
+    bool has_value, has_num, has_den;
+    double value, numerator, denominator;
+} snapshot_part;
+int snapshot_by_reporter(store *db, const registry *reg, const indicator *ind, const period *p,
+                         int at, snapshot_part **rows, size_t *n);
+
+/* Recompute every snapshot that a dirty mark points at (indicators of the metric, the
+ * month, quarter, year and school year, the area and those above it), store a new version
+ * where the result changed, and clear the marks. *changed counts new versions. 0 or -1. */
+int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed);
+
+/* The straight-line target value of t at period p; false when there is none (before the
+ * baseline, or a baseline without value and no figure for it). baseline is the figure for
+ * the baseline period when the target leaves it to the data. */
+bool snapshot_path(const target *t, const period *p, bool has_baseline_figure,
+                   double baseline_figure, double *out);
+
+/* The target that applies to ind at area at, or NULL. */
+const target *snapshot_target(const registry *reg, const indicator *ind, int at);
+
+#endif
