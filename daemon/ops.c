@@ -134,7 +134,7 @@ int ops_reply_catalog(msgpack_packer *pk, const server *srv, const proto_request
     bool org = who->type == IDENT_ORG;
     char first[PERIOD_TEXT_MAX];
     if (period_format(&cat->first, first, sizeof first) != 0 ||
-        proto_pack_reply_head(pk, org ? 4 : 3, req->id, PROTO_OK, NULL) != 0 ||
+        proto_pack_reply_head(pk, org ? 5 : 4, req->id, PROTO_OK, NULL) != 0 ||
         proto_pack_kv_str(pk, "first_period", first) != 0 ||
         proto_pack_str(pk, "metrics") != 0 || msgpack_pack_array(pk, cat->n_metrics) != 0)
         return -1;
@@ -146,6 +146,17 @@ int ops_reply_catalog(msgpack_packer *pk, const server *srv, const proto_request
     for (size_t i = 0; i < p->n_areas; i++)
         if (pack_area(pk, p, &p->areas[i]) != 0)
             return -1;
+    if (proto_pack_str(pk, "indicators") != 0 || msgpack_pack_array(pk, cat->n_indicators) != 0)
+        return -1;
+    for (size_t i = 0; i < cat->n_indicators; i++) {
+        const indicator *ind = &cat->indicators[i];
+        if (msgpack_pack_map(pk, 5) != 0 || proto_pack_kv_str(pk, "code", ind->code) != 0 ||
+            proto_pack_kv_str(pk, "label", ind->label) != 0 ||
+            proto_pack_kv_str(pk, "unit", ind->unit) != 0 ||
+            proto_pack_kv_str(pk, "type", indicator_type_name(ind->type)) != 0 ||
+            proto_pack_kv_str(pk, "better", indicator_better_name(ind->better)) != 0)
+            return -1;
+    }
     return org ? pack_may_report(pk, &srv->reg, who->org) : 0;
 }
 

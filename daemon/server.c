@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "keyfile.h"
 #include "ops.h"
+#include "ops_query.h"
 #include "snapshot.h"
 #include "validate.h"
 
@@ -460,8 +461,10 @@ static void reply(server *srv, pending *p, time_t now)
         rc = ops_reply_ping(&pk, &p->req, now);
     else if (p->req.op == PROTO_OP_STATUS)
         rc = ops_reply_status(&pk, srv, &p->req, &p->who, now);
-    else
+    else if (p->req.op == PROTO_OP_CATALOG)
         rc = ops_reply_catalog(&pk, srv, &p->req, &p->who);
+    else
+        rc = ops_reply_query(&pk, srv, &p->req, &p->who, now);
     if (rc != 0) {
         log_msg(&srv->log, LOG_ERR, "cannot encode the reply to %s", id);
         msgpack_sbuffer_clear(&buf);

@@ -246,6 +246,34 @@ int period_previous(const period *p, period *out)
     return 0;
 }
 
+int period_next(const period *p, period *out)
+{
+    period q;
+
+    if (out == NULL || !period_valid(p))
+        return -1;
+    q = *p;
+    switch (p->kind) {
+    case PERIOD_MONTH:
+        q = period_month_from_number(period_first_month(p) + 1);
+        break;
+    case PERIOD_QUARTER:
+        if (++q.index == 5) {
+            q.index = 1;
+            q.year++;
+        }
+        break;
+    case PERIOD_YEAR:
+    case PERIOD_SCHOOLYEAR:
+        q.year++;
+        break;
+    }
+    if (!period_valid(&q))
+        return -1;
+    *out = q;
+    return 0;
+}
+
 int period_year_earlier(const period *p, period *out)
 {
     period q;

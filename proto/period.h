@@ -69,6 +69,9 @@ bool period_contains(const period *outer, const period *inner);
  * leave the supported range. */
 int period_previous(const period *p, period *out);
 
+/* The period of the same kind just after p. Returns 0, or -1 past the supported range. */
+int period_next(const period *p, period *out);
+
 /* The same period one year earlier. Returns 0 or -1 as above. */
 int period_year_earlier(const period *p, period *out);
 

@@ -613,7 +613,7 @@ int proto_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value)
 }
 
 /* Whole numbers go out as integers, so counts look like counts on the wire. */
-static int pack_number(msgpack_packer *pk, double value)
+int proto_pack_number(msgpack_packer *pk, double value)
 {
     if (isfinite(value) && value == floor(value) && fabs(value) < 9007199254740992.0)
         return msgpack_pack_int64(pk, (int64_t)value);
@@ -622,7 +622,7 @@ static int pack_number(msgpack_packer *pk, double value)
 
 int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value)
 {
-    return proto_pack_str(pk, key) == 0 && pack_number(pk, value) == 0 ? 0 : -1;
+    return proto_pack_str(pk, key) == 0 && proto_pack_number(pk, value) == 0 ? 0 : -1;
 }
 
 int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value)

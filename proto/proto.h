@@ -134,6 +134,8 @@ int proto_pack_str(msgpack_packer *pk, const char *s);
 int proto_pack_kv_str(msgpack_packer *pk, const char *key, const char *value);
 int proto_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
 int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value);
+/* A number: whole numbers as msgpack integers, others as float64. */
+int proto_pack_number(msgpack_packer *pk, double value);
 int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
 /* Start a reply map of extra + the common fields (v, id, status, and error when
  * status is not 200); the caller then packs its extra key/value pairs. */
