@@ -60,7 +60,8 @@ CONF
 }
 
 # Areas and organisations used by every test: a gemeente with three wijken, a second
-# gemeente, two childcare locations, a school, the RBL, and two staff members.
+# gemeente, three childcare locations (two in Hengelo), the GGD, a school, the RBL, and two
+# staff members.
 write_partners() { # $1: "keys" to add keys = [...] from $T/keys/<id>.pub, except $REVOKE's
     local with_keys=$1
     key() {
@@ -78,6 +79,8 @@ areas = (
 organisations = (
   { id = "ko-a"; name = "Kinderopvang A"; kind = "kinderopvang"; area = "WK016402"; $(key ko-a) },
   { id = "ko-b"; name = "Kinderopvang B"; kind = "kinderopvang"; area = "WK015301"; $(key ko-b) },
+  { id = "ko-c"; name = "Kinderopvang C"; kind = "kinderopvang"; area = "WK016401"; $(key ko-c) },
+  { id = "ggd"; name = "GGD Twente"; kind = "ggd"; area = "GM0164"; $(key ggd) },
   { id = "po-a"; name = "Basisschool A"; kind = "school_po"; area = "WK016404"; $(key po-a) },
   { id = "rbl"; name = "RBL Twente"; kind = "rbl"; area = "GM0164"; reports_for = ["GM0164", "GM0153"]; $(key rbl) }
 );
@@ -97,7 +100,7 @@ setup_insecure() {
 setup_secure() {
     mkdir -p "$T/keys"
     local id
-    for id in server ko-a ko-b po-a rbl viewer admin stranger; do
+    for id in server ko-a ko-b ko-c ggd po-a rbl viewer admin stranger; do
         "$LEAMON" keygen "$id" --dir "$T/keys" >/dev/null || fail "keygen $id"
     done
     write_conf "server_secret_key_file = \"keys/server.key\";"
@@ -164,3 +167,4 @@ sql() {
 THIS_MONTH=$(date +%Y-%m)
 LAST_MONTH=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
 NEXT_MONTH=$(date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
+TWO_MONTHS_AGO=$(date -d "$(date +%Y-%m-15) -2 month" +%Y-%m)

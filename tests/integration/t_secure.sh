@@ -6,7 +6,7 @@ test_known_key_submits_as_its_organisation() {
     start_daemon
     assert_status 0 "ko-a submits" as ko-a submit --period "$LAST_MONTH" vve.plaatsen=40
     assert_eq "ko-a|WK016402|40.0" "$(sql 'select reporter, area, value from observation')" "stored under the key's organisation"
-    assert_contains "$(cat "$T/leamond.log")" "CURVE, 6 keys known" "secure mode in the log"
+    assert_contains "$(cat "$T/leamond.log")" "CURVE, 8 keys known" "secure mode in the log"
 }
 
 test_unknown_key_is_refused_at_the_handshake() {
@@ -70,7 +70,7 @@ test_revoked_key_is_refused_after_reload() {
     REVOKE=ko-a write_partners keys
     assert_not_contains "$(cat "$T/partners.conf")" "$(grep -v '^#' "$T/keys/ko-a.pub")" "key removed from the file"
     kill -HUP "$DAEMON_PID"
-    wait_log 'reloaded: .* 5 keys'
+    wait_log 'reloaded: .* 7 keys'
     assert_status 1 "after revocation" as ko-a ping
     assert_contains "$OUT" "refused" "refused at the handshake"
     assert_status 0 "others unaffected" as po-a ping
