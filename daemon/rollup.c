@@ -65,7 +65,7 @@ void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs,
             out->numerator += rolled;
             num_parts++;
             /* A mean is over locations: count each (reporter, area) once. */
-            if (f->reporter != last_reporter || f->area != last_area)
+            if (!locations || f->reporter != last_reporter || f->area != last_area)
                 locations++;
             last_reporter = f->reporter;
             last_area = f->area;

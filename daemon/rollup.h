@@ -25,7 +25,8 @@ typedef struct {
 typedef struct {
     bool has_value, has_num, has_den;
     double value, numerator, denominator;
-    size_t parts;       /* (reporter, area, metric) figures that counted */
+    size_t parts;       /* (reporter, area, metric) figures counted, once for each side
+                         * they count in (a figure in numerator and denominator counts 2) */
     char reason[160];   /* why there is no value; "" when there is one */
 } rollup_result;
 
