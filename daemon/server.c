@@ -29,6 +29,18 @@
 /* Decoded records held by one batch: two full submissions. */
 #define BATCH_RECORDS (2 * PROTO_MAX_RECORDS)
 
+/* Snapshots are refreshed when no request is waiting, so that a rush of submissions is
+ * acknowledged at the pace of the disk; but never later than this after a commit, and
+ * always before a query is answered. */
+#define SNAPSHOT_MAX_DELAY_MS 1000
+
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* One request of the batch being served. */
 typedef struct {
     zmq_msg_t route;       /* ROUTER routing id of the sender */
@@ -511,19 +523,27 @@ static void serve_batch(server *srv, pending *batch)
     if (n == 0)
         return;
     time_t now = time(NULL);
-    for (size_t i = 0; i < n; i++)
+    bool query = false;
+    for (size_t i = 0; i < n; i++) {
         check(srv, &batch[i], now);
+        query |= batch[i].req.op == PROTO_OP_SNAPSHOT || batch[i].req.op == PROTO_OP_SERIES;
+    }
     bool wrote = commit_batch(srv, batch, n, now);
+    if (wrote && !srv->snap_pending) {
+        srv->snap_pending = true;
+        srv->snap_since = monotonic_ms();
+    }
+    /* A query sees every figure acknowledged before it. */
+    if (query && srv->snap_pending) {
+        refresh_snapshots(srv, false);
+        srv->snap_pending = false;
+    }
     for (size_t i = 0; i < n; i++) {
         reply(srv, &batch[i], now);
         zmq_msg_close(&batch[i].route);
         proto_request_free(&batch[i].req);
         proto_errors_free(&batch[i].errs);
     }
-    /* After the replies: acknowledging does not wait for the roll-up. The dirty marks were
-     * committed with the figures, so a crash here only delays the snapshots. */
-    if (wrote)
-        refresh_snapshots(srv, false);
 }
 
 static void read_signals(server *srv, bool *hup)
@@ -556,12 +576,24 @@ int server_run(server *srv)
         {NULL, srv->signal_fd, ZMQ_POLLIN, 0},
     };
     while (!srv->stopping) {
-        /* No timeout: an idle daemon sleeps in poll and uses no CPU. */
-        if (zmq_poll(items, 3, -1) < 0) {
+        /* The acknowledgements do not wait for the roll-up: the dirty marks were committed
+         * with the figures, so a crash before the refresh only delays the snapshots. */
+        if (srv->snap_pending && monotonic_ms() - srv->snap_since >= SNAPSHOT_MAX_DELAY_MS) {
+            refresh_snapshots(srv, false);
+            srv->snap_pending = false;
+        }
+        /* No timeout when nothing is pending: an idle daemon sleeps and uses no CPU. */
+        int ready = zmq_poll(items, 3, srv->snap_pending ? 0 : -1);
+        if (ready < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             log_msg(&srv->log, LOG_ERR, "poll: %s", zmq_strerror(zmq_errno()));
             break;
+        }
+        if (ready == 0) {
+            refresh_snapshots(srv, false); /* idle now */
+            srv->snap_pending = false;
+            continue;
         }
         bool hup = false;
         if (items[2].revents & ZMQ_POLLIN)
@@ -584,6 +616,8 @@ int server_run(server *srv)
         waiting = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
                   (events & ZMQ_POLLIN);
     }
+    if (srv->snap_pending)
+        refresh_snapshots(srv, false);
     free(batch);
     log_msg(&srv->log, LOG_INFO, "stopped");
     return 0;

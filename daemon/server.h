@@ -24,6 +24,8 @@ typedef struct {
     time_t started;
     int signal_fd;
     bool stopping;
+    bool snap_pending;   /* figures committed, snapshots not yet refreshed */
+    long long snap_since; /* monotonic ms of the oldest such commit */
 } server;
 
 /* Everything up to READY: config, catalogue, partners, database, sockets. Signals must
