@@ -210,6 +210,17 @@ int cmd_catalog(leamon_ctx *ctx)
                     field_str(m, "parent", d, sizeof d));
         }
     }
+    const msgpack_object *inds = proto_get(r, "indicators");
+    if (inds && inds->type == MSGPACK_OBJECT_ARRAY) {
+        fprintf(ctx->out, "\n%-24s %-7s %-5s %-6s %s\n", "INDICATOR", "UNIT", "TYPE", "BETTER",
+                "LABEL");
+        for (uint32_t i = 0; i < inds->via.array.size; i++) {
+            const msgpack_object *m = &inds->via.array.ptr[i];
+            fprintf(ctx->out, "%-24s %-7s %-5s %-6s %s\n", field_str(m, "code", b, sizeof b),
+                    field_str(m, "unit", c, sizeof c), field_str(m, "type", d, sizeof d),
+                    field_str(m, "better", e, sizeof e), field_str(m, "label", f, sizeof f));
+        }
+    }
     const msgpack_object *may = proto_get(r, "may_report");
     if (may && may->type == MSGPACK_OBJECT_MAP) {
         char big[4096];

@@ -6,19 +6,33 @@
 static const cmd_opt submit_opts[] = {
     {"period", true}, {"area", true}, {"dry-run", false}, {"id", true}, {NULL, false}};
 static const cmd_opt keygen_opts[] = {{"dir", true}, {NULL, false}};
+static const cmd_opt snapshot_opts[] = {
+    {"period", true}, {"area", true}, {"by-area", false}, {"by-reporter", false},
+    {"as-of", true},  {NULL, false}};
+static const cmd_opt series_opts[] = {{"from", true}, {"to", true}, {"area", true}, {NULL, false}};
+static const cmd_opt completeness_opts[] = {
+    {"period", true}, {"metric", true}, {"missing", false}, {NULL, false}};
 static const cmd_opt no_opts[] = {{NULL, false}};
 
 const command_t leamon_commands[] = {
     {"submit", "send figures: a CSV file or metric=value arguments", submit_opts, cmd_submit,
-     help_submit},
+     help_submit, false},
     {"flush", "deliver submissions spooled while the daemon was unreachable", no_opts, cmd_flush,
-     help_flush},
-    {"keygen", "make a CURVE key pair (NAME.key, NAME.pub)", keygen_opts, cmd_keygen, help_keygen},
-    {"ping", "check that the daemon answers", no_opts, cmd_ping, help_ping},
-    {"status", "the daemon's state and who it thinks you are", no_opts, cmd_status, help_status},
-    {"catalog", "metrics and areas the daemon knows, and what you may report", no_opts,
-     cmd_catalog, help_catalog},
-    {NULL, NULL, NULL, NULL, NULL}};
+     help_flush, false},
+    {"keygen", "make a CURVE key pair (NAME.key, NAME.pub)", keygen_opts, cmd_keygen, help_keygen,
+     false},
+    {"ping", "check that the daemon answers", no_opts, cmd_ping, help_ping, false},
+    {"status", "the daemon's state and who it thinks you are", no_opts, cmd_status, help_status,
+     false},
+    {"catalog", "metrics, indicators and areas the daemon knows; what you may report", no_opts,
+     cmd_catalog, help_catalog, false},
+    {"snapshot", "an indicator's value for one period, against its target", snapshot_opts,
+     cmd_snapshot, help_snapshot, true},
+    {"series", "an indicator period by period, with its trend", series_opts, cmd_series,
+     help_series, true},
+    {"completeness", "who has reported a period's figures, who is late or missing",
+     completeness_opts, cmd_completeness, help_completeness, true},
+    {NULL, NULL, NULL, NULL, NULL, false}};
 
 const command_t *leamon_find_command(const char *name)
 {

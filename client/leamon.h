@@ -39,6 +39,7 @@ typedef struct {
     const cmd_opt *opts;  /* up to CMD_MAX_OPTS, ended by {NULL} */
     int (*run)(leamon_ctx *ctx);
     const char *help;     /* the command's manual page */
+    bool csv;             /* takes --format csv */
 } command_t;
 
 struct leamon_ctx {
@@ -48,6 +49,7 @@ struct leamon_ctx {
     char **pos;                /* positional arguments (borrowed argv) */
     size_t npos;
     bool json;                 /* --format json */
+    bool csv;                  /* --format csv (commands with command_t.csv) */
     FILE *out, *err;
     void *zctx;                /* libzmq context, made on first use */
     rpc_t rpc;
@@ -99,11 +101,24 @@ int cmd_keygen(leamon_ctx *ctx);
 int cmd_ping(leamon_ctx *ctx);
 int cmd_status(leamon_ctx *ctx);
 int cmd_catalog(leamon_ctx *ctx);
+int cmd_snapshot(leamon_ctx *ctx);
+int cmd_series(leamon_ctx *ctx);
+int cmd_completeness(leamon_ctx *ctx);
+
+/* The query commands' printers (cmd_query.c): a 200 reply's root map as
+ * text for people (aligned tables, notes below) or as CSV. by is the
+ * snapshot's breakdown asked for: "", "area" or "reporter". only_missing
+ * keeps the organisations that are missing or late. Return 0, or -1 when
+ * out of memory or out cannot be written. */
+int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by, bool csv);
+int query_print_series(FILE *out, const msgpack_object *reply, bool csv);
+int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv,
+                             bool only_missing);
 
 /* Help texts (help.c). */
 void help_main(FILE *out);
 void help_command(FILE *out, const command_t *cmd);
 extern const char help_submit[], help_flush[], help_keygen[], help_ping[], help_status[],
-    help_catalog[];
+    help_catalog[], help_snapshot[], help_series[], help_completeness[];
 
 #endif

@@ -44,7 +44,8 @@ static int usage(leamon_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(ctx->err, fmt, ap);
     va_end(ap);
-    fprintf(ctx->err, " (see leamon %s--help)\n", ctx->cmd ? ctx->cmd->name : "");
+    fprintf(ctx->err, " (see leamon %s%s--help)\n", ctx->cmd ? ctx->cmd->name : "",
+            ctx->cmd ? " " : "");
     return LEAMON_EXIT_USAGE;
 }
 
@@ -90,9 +91,10 @@ static int take_option(leamon_ctx *ctx, int argc, char **argv, int *i, action_t 
     if (!strcmp(name, "config"))
         return opts_set_config_flag(&ctx->opts, value) == 0 ? 0 : usage(ctx, "%s", "out of memory");
     if (!strcmp(name, "format")) {
-        if (strcmp(value, "json") && strcmp(value, "text"))
-            return usage(ctx, "--format must be text or json, not '%s'", value);
+        if (strcmp(value, "json") && strcmp(value, "text") && strcmp(value, "csv"))
+            return usage(ctx, "--format must be text, json or csv, not '%.20s'", value);
         ctx->json = !strcmp(value, "json");
+        ctx->csv = !strcmp(value, "csv");
         return 0;
     }
     *action = !strcmp(name, "help") ? SHOW_HELP : SHOW_VERSION;
@@ -143,7 +145,11 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
             return rc;
     }
     if (*action == RUN && !ctx->cmd)
-        return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status or catalog");
+        return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status, catalog, "
+                                "snapshot, series or completeness");
+    if (*action == RUN && ctx->csv && !ctx->cmd->csv)
+        return usage(ctx, "--format csv is for snapshot, series and completeness; %s prints "
+                          "text or json", ctx->cmd->name);
     if (ctx->npos > CMD_MAX_POS)
         return usage(ctx, "%s", "too many arguments");
     return 0;

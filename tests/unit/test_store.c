@@ -176,15 +176,18 @@ static void test_open_newer_schema(void **state)
     (void)state;
     path_join(path, sizeof path, tmpdir, "newer.sqlite");
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    raw_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 2");
+    char sql[80];
+    snprintf(sql, sizeof sql, "CREATE TABLE future(x); PRAGMA user_version = %d",
+             STORE_SCHEMA_VERSION + 1);
+    raw_exec(db, sql);
     assert_int_equal(store_open(&s, path, err, sizeof err), -1);
     assert_null(s);
     snprintf(want, sizeof want,
-             "%s: the database has schema version 2, newer than this leamond knows (%d):"
+             "%s: the database has schema version %d, newer than this leamond knows (%d):"
              " run a newer leamond",
-             path, STORE_SCHEMA_VERSION);
+             path, STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
     assert_string_equal(err, want);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION + 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'submission'"),
                      0);
     sqlite3_close(db);
