@@ -94,7 +94,7 @@ typedef struct {
     char period[PROTO_MAX_PERIOD + 1];  /* snapshot, completeness */
     char from[PROTO_MAX_PERIOD + 1];    /* series */
     char to[PROTO_MAX_PERIOD + 1];      /* series */
-    char area[PROTO_MAX_AREA + 1];      /* snapshot, series, completeness: default the top area */
+    char area[PROTO_MAX_AREA + 1];      /* snapshot, series: default the first top area */
     char by[16];                        /* snapshot: "area" (child areas) or "reporter" */
     bool has_as_of;
     int64_t as_of;                      /* snapshot: unix seconds */
