@@ -65,7 +65,27 @@ sed 's/^/  /' "$DEMO/leamond.log"
 SERVER_KEY=$(grep -v '^#' "$DEMO/keys/server.pub" | head -n1)
 as() { local who=$1; shift; "$LEAMON" --endpoint "tcp://127.0.0.1:$PORT" --server-key "$SERVER_KEY" --key "$DEMO/keys/$who.key" "$@"; }
 
-say "3. Partners submit their figures for $MONTH"
+say "3. The school year so far: earlier months from the childcare locations and the GGD"
+# Deterministic figures: VVE-bereik climbing slowly through the school year.
+SY_START=$(date -d "$MONTH-15" +%Y)-08
+[ "$(date -d "$MONTH-15" +%m)" -ge 8 ] || SY_START=$(( $(date -d "$MONTH-15" +%Y) - 1 ))-08
+m=$SY_START
+step=0
+while [ "$m" != "$MONTH" ]; do
+    printf 'metric,area,value\n' > "$DEMO/figures/ggd-$m.csv"
+    for w in 0 1 2 3 4 5 6 7 8 9; do
+        printf 'jgz.doelgroep.geindiceerd,WK01640%s,%s\n' "$w" "$(echo "1 12 24 3 26 2 2 1 1 1" | cut -d' ' -f$((w + 1)))" >> "$DEMO/figures/ggd-$m.csv"
+    done
+    as ggd-twente submit --period "$m" "$DEMO/figures/ggd-$m.csv" >/dev/null
+    as ko-zonnebloem submit --period "$m" vve.peuters.geplaatst=44 vve.doelgroep.geplaatst=$((17 + step)) vve.uren.per_week=16 >/dev/null
+    as ko-klimop submit --period "$m" vve.peuters.geplaatst=36 vve.doelgroep.geplaatst=$((19 + step)) vve.uren.per_week=15 >/dev/null
+    as ko-esrand submit --period "$m" vve.peuters.geplaatst=40 vve.doelgroep.geplaatst=$((7 + step)) vve.uren.per_week=16 >/dev/null
+    echo "  $m: 4 partners, 19 figures"
+    step=$((step + 1))
+    m=$(date -d "$m-15 +1 month" +%Y-%m)
+done
+
+say "4. Partners submit their figures for $MONTH"
 cat > "$DEMO/figures/ko-zonnebloem.csv" <<CSV
 # Kinderopvang De Zonnebloem, $MONTH
 metric,area,value
@@ -82,16 +102,16 @@ show as ko-klimop submit --period "$MONTH" "$DEMO/figures/ko-klimop.csv"
 show as ko-esrand submit --period "$MONTH" vve.peuters.geplaatst=40 vve.doelgroep.geplaatst=9 vve.uren.per_week=16
 cat > "$DEMO/figures/ggd-twente.csv" <<CSV
 metric,area,value
-jgz.doelgroep.geindiceerd,WK016400,2
-jgz.doelgroep.geindiceerd,WK016401,27
-jgz.doelgroep.geindiceerd,WK016402,34
-jgz.doelgroep.geindiceerd,WK016403,21
-jgz.doelgroep.geindiceerd,WK016404,36
-jgz.doelgroep.geindiceerd,WK016405,20
-jgz.doelgroep.geindiceerd,WK016406,22
-jgz.doelgroep.geindiceerd,WK016407,8
-jgz.doelgroep.geindiceerd,WK016408,9
-jgz.doelgroep.geindiceerd,WK016409,2
+jgz.doelgroep.geindiceerd,WK016400,1
+jgz.doelgroep.geindiceerd,WK016401,12
+jgz.doelgroep.geindiceerd,WK016402,24
+jgz.doelgroep.geindiceerd,WK016403,3
+jgz.doelgroep.geindiceerd,WK016404,26
+jgz.doelgroep.geindiceerd,WK016405,2
+jgz.doelgroep.geindiceerd,WK016406,2
+jgz.doelgroep.geindiceerd,WK016407,1
+jgz.doelgroep.geindiceerd,WK016408,1
+jgz.doelgroep.geindiceerd,WK016409,1
 jgz.indicaties.nieuw,GM0164,14
 CSV
 show as ggd-twente submit --period "$MONTH" "$DEMO/figures/ggd-twente.csv"
@@ -99,7 +119,7 @@ show as rbl-twente submit --period "$MONTH" --area GM0164 rbl.leerplichtigen=118
 show as po-driene submit --period "$MONTH" school.leerlingen=312 school.rijke_schooldag=140
 show as gemeente-hengelo submit --period "$MONTH" --area GM0164 gemeente.peuters=1020
 
-say "4. A file with mistakes is refused as a whole, every mistake named by line"
+say "5. A file with mistakes is refused as a whole, every mistake named by line"
 cat > "$DEMO/figures/mistakes.csv" <<CSV
 metric,area,value
 vve.peuters.geplaatst,WK016402,47
@@ -109,26 +129,35 @@ vve.plaatsen,GM0153,40
 CSV
 show_rc as ko-zonnebloem submit --period "$MONTH" "$DEMO/figures/mistakes.csv"
 
-say "5. A retry with the same request id stores nothing twice"
+say "6. A retry with the same request id stores nothing twice"
 show as po-driene submit --period "$MONTH" --id "po-driene-$MONTH" school.zomerschool=25
 show as po-driene submit --period "$MONTH" --id "po-driene-$MONTH" school.zomerschool=25
 
-say "6. A correction supersedes the old figure; the old one stays in the audit table"
+say "7. A correction supersedes the old figure; the old one stays in the audit table"
 show as ko-zonnebloem submit --period "$MONTH" vve.wachtlijst=2
 
-say "7. An unknown key is refused at the handshake"
+say "8. An unknown key is refused at the handshake"
 "$LEAMON" keygen stranger --dir "$DEMO/keys" >/dev/null
 show_rc as stranger ping
 
-say "8. What the daemon stored"
+say "9. What the daemon stored"
 show as beleid status
 sqlite3 -header -column "$DEMO/leamon.db" \
-  "SELECT reporter, metric, area, period, value FROM observation ORDER BY reporter, metric, area;"
+  "SELECT reporter, count(*) AS figures, min(period) AS first, max(period) AS last FROM observation GROUP BY reporter;"
 echo
 sqlite3 -header -column "$DEMO/leamon.db" \
   "SELECT reporter, metric, area, period, old_value, new_value FROM observation_audit;"
 
-say "9. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
+say "10. What staff see: VVE-bereik per wijk this month, and how complete it is"
+show as beleid snapshot vve_bereik --period "$MONTH" --by-area
+
+say "11. How it moved this school year against the 85% path"
+show as beleid series vve_bereik --from "$SY_START" --to "$MONTH"
+
+say "12. Which locations have not reported $MONTH (VVE placements)"
+show as beleid completeness --period "$MONTH" --metric vve.doelgroep.geplaatst
+
+say "13. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
 kill -TERM $DAEMON
 rc=0; wait $DAEMON || rc=$?
 trap - EXIT

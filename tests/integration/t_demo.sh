@@ -12,7 +12,11 @@ test_demo_runs_end_to_end() {
     assert_contains "$out" "already stored (request po-driene-" "retry"
     assert_contains "$out" "refused this client's key" "unknown key"
     assert_contains "$out" "leamond exited with 0" "clean stop"
-    assert_eq 30 "$(sqlite3 "$T/demo/leamon.db" 'select count(*) from observation')" "observations stored"
+    assert_eq 30 "$(sqlite3 "$T/demo/leamon.db" "select count(*) from observation where period = '$LAST_MONTH'")" "observations stored for the month"
+    assert_contains "$out" "VVE-bereik: doelgroeppeuters op een VE-plaats (vve_bereik), $LAST_MONTH" "snapshot shown"
+    assert_contains "$out" "GM0164    Hengelo         67.1 %" "gemeente value: 49 of 73"
+    assert_contains "$out" "trend:" "series shown"
+    assert_contains "$out" "Completeness of $LAST_MONTH" "completeness shown"
     assert_eq 1 "$(sqlite3 "$T/demo/leamon.db" 'select count(*) from observation_audit')" "one correction audited"
     pgrep -f "$T/demo/leamond.conf" >/dev/null && fail "demo left leamond running"
     return 0
