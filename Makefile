@@ -3,6 +3,7 @@
 #   make            build build/leamond and build/leamon
 #   make demo       build, start leamond on a demo database, submit a month, show it
 #   make check      all tests: unit (cmocka) and integration, sanitizer builds
+#   make bench      benchmarks (tests/bench/), printing figures; BENCH_ARGS passes flags
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
 #
@@ -44,11 +45,12 @@ CLIENT_LIB := $(BUILD)/libclient.a
 SUPPORT_LIB := $(BUILD)/libtestsupport.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
 # Keep objects: test binaries are built from them through pattern rules.
 .SECONDARY:
 
-.PHONY: all deps check unit unit-bins tools integration demo clean install
+.PHONY: all deps check unit unit-bins tools integration demo clean install bench
 all: $(BUILD)/leamond $(BUILD)/leamon
 
 $(BUILD)/obj/%.o: %.c
@@ -79,6 +81,11 @@ $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Benchmarks (not installed): measured against the real store and snapshot code.
+$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(DAEMON_LIB) $(PROTO_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Missing packages are installed when we are root; otherwise we say what to run.
 deps:
 	@missing=""; for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
@@ -93,7 +100,7 @@ deps:
 
 # Unit and integration tests run against the sanitizer build; the plain build must compile too.
 check: deps
-	$(MAKE) all
+	$(MAKE) all $(BENCH_BINS)
 	$(MAKE) BUILD=build/san SAN=1 all unit-bins tools
 	$(MAKE) BUILD=build/san SAN=1 unit
 	BUILD=build/san tests/integration/run.sh
@@ -102,6 +109,11 @@ unit-bins: $(UNIT_BINS)
 tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(UNIT_BINS)
+
+# Figures, not pass/fail: sizes are flags of each benchmark (see its --help).
+bench: deps
+	$(MAKE) $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b $(BENCH_ARGS) || exit 1; done
 
 integration: all tools
 	BUILD=$(BUILD) tests/integration/run.sh

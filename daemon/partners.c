@@ -27,6 +27,8 @@ static int linear_area(const partners *p, size_t upto, const char *code)
     return -1;
 }
 
+static int order_areas(partners *p);
+
 static int load_areas(partners *p, const config_setting_t *root, char *err, size_t errlen)
 {
     static const char *const known[] = {"code", "name", "level", "parent", NULL};
@@ -229,6 +231,10 @@ int partners_load(partners *p, const char *path, char *err, size_t errlen)
     const config_setting_t *root = config_root_setting(&cfg);
     if (conf_known(root, known, err, errlen) < 0 || load_areas(p, root, err, errlen) < 0)
         goto out;
+    if (order_areas(p) < 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
 
     const config_setting_t *orgs = group_list(root, "organisations", &n_orgs, err, errlen, &failed);
     if (failed)
@@ -314,15 +320,45 @@ void partners_free(partners *p)
     for (size_t i = 0; i < p->n_orgs; i++)
         free(p->orgs[i].reports_for);
     free(p->areas);
+    free(p->area_order);
     free(p->orgs);
     free(p->staff);
     free(p->keys);
     memset(p, 0, sizeof *p);
 }
 
+/* partners_area runs for every figure a snapshot reads: a binary search, not a scan. */
+static int area_order_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const area *const *)a)->code, (*(const area *const *)b)->code);
+}
+
+static int order_areas(partners *p)
+{
+    if (!(p->area_order = malloc(p->n_areas * sizeof *p->area_order)))
+        return -1;
+    for (size_t i = 0; i < p->n_areas; i++)
+        p->area_order[i] = &p->areas[i];
+    qsort(p->area_order, p->n_areas, sizeof *p->area_order, area_order_cmp);
+    return 0;
+}
+
 int partners_area(const partners *p, const char *code)
 {
-    return linear_area(p, p->n_areas, code);
+    if (!p->area_order)
+        return linear_area(p, p->n_areas, code); /* still loading */
+    size_t lo = 0, hi = p->n_areas;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->area_order[mid]->code, code);
+        if (c == 0)
+            return (int)(p->area_order[mid] - p->areas);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 const organisation *partners_org(const partners *p, const char *id)

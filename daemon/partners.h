@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
     area *areas;           /* in file order: parents before children */
     size_t n_areas;
+    const area **area_order; /* the areas sorted by code: for partners_area */
     organisation *orgs;    /* sorted by id */
     size_t n_orgs;
     staff_member *staff;   /* sorted by id */

