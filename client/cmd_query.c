@@ -5,7 +5,11 @@
  * The printers (query_print_*) take a reply's root map and nothing else, so
  * the unit tests feed them hand-made replies. They trust nothing in it: a
  * missing or mistyped field prints as missing, strings are cleaned of
- * control characters before they reach a terminal. */
+ * control characters before they reach a terminal.
+ *
+ * The helpers for reading replies, filling table cells, checking the
+ * command line and asking the daemon (reply_*, cell_*, arg_*, query_*) are
+ * shared with the alert commands (cmd_alert.c) through leamon.h. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,7 +22,7 @@
 /* ---- reading the reply ------------------------------------------------ */
 
 /* The string at key, cleaned for printing, or "" if absent or not a string. */
-static const char *text_of(const msgpack_object *map, const char *key, char *buf, size_t n)
+const char *reply_text(const msgpack_object *map, const char *key, char *buf, size_t n)
 {
     const msgpack_object *v = proto_get(map, key);
     if (v && v->type == MSGPACK_OBJECT_STR)
@@ -29,12 +33,12 @@ static const char *text_of(const msgpack_object *map, const char *key, char *buf
 }
 
 /* A finite number at key (nil, absent, NaN: false). */
-static bool number_of(const msgpack_object *map, const char *key, double *out)
+bool reply_number(const msgpack_object *map, const char *key, double *out)
 {
     return proto_get_double(map, key, out) == 0 && isfinite(*out);
 }
 
-static const msgpack_object *array_of(const msgpack_object *map, const char *key)
+const msgpack_object *reply_array(const msgpack_object *map, const char *key)
 {
     const msgpack_object *v = proto_get(map, key);
     return v && v->type == MSGPACK_OBJECT_ARRAY ? v : NULL;
@@ -48,12 +52,12 @@ typedef struct {
 
 static void read_indicator(const msgpack_object *m, indicator_t *ind)
 {
-    text_of(m, "code", ind->code, sizeof ind->code);
-    text_of(m, "label", ind->label, sizeof ind->label);
-    text_of(m, "unit", ind->unit, sizeof ind->unit);
-    text_of(m, "type", ind->type, sizeof ind->type);
-    text_of(m, "better", ind->better, sizeof ind->better);
-    ind->has_ideal = number_of(m, "ideal", &ind->ideal);
+    reply_text(m, "code", ind->code, sizeof ind->code);
+    reply_text(m, "label", ind->label, sizeof ind->label);
+    reply_text(m, "unit", ind->unit, sizeof ind->unit);
+    reply_text(m, "type", ind->type, sizeof ind->type);
+    reply_text(m, "better", ind->better, sizeof ind->better);
+    ind->has_ideal = reply_number(m, "ideal", &ind->ideal);
 }
 
 /* A sum has no numerator and denominator worth a column. */
@@ -73,19 +77,19 @@ typedef struct {
 static void read_figure(const msgpack_object *m, figure_t *f)
 {
     memset(f, 0, sizeof *f);
-    text_of(m, "area", f->area, sizeof f->area);
-    text_of(m, "name", f->name, sizeof f->name);
-    text_of(m, "period", f->period, sizeof f->period);
-    text_of(m, "reason", f->reason, sizeof f->reason);
-    f->has_value = number_of(m, "value", &f->value);
-    f->has_num = number_of(m, "numerator", &f->num);
-    f->has_den = number_of(m, "denominator", &f->den);
+    reply_text(m, "area", f->area, sizeof f->area);
+    reply_text(m, "name", f->name, sizeof f->name);
+    reply_text(m, "period", f->period, sizeof f->period);
+    reply_text(m, "reason", f->reason, sizeof f->reason);
+    f->has_value = reply_number(m, "value", &f->value);
+    f->has_num = reply_number(m, "numerator", &f->num);
+    f->has_den = reply_number(m, "denominator", &f->den);
     f->has_counts = proto_get_int(m, "expected", &f->expected) == 0 &&
                     proto_get_int(m, "reported", &f->reported) == 0;
     f->has_computed = proto_get_int(m, "computed_at", &f->computed_at) == 0;
     if (proto_get_int(m, "version", &f->version) != 0)
         f->version = 0;
-    f->has_path = number_of(m, "path", &f->path);
+    f->has_path = reply_number(m, "path", &f->path);
 }
 
 static bool incomplete(const figure_t *f)
@@ -106,13 +110,13 @@ static void read_target(const msgpack_object *m, target_t *t)
     if (!m || m->type != MSGPACK_OBJECT_MAP)
         return;
     t->set = true;
-    text_of(m, "area", t->area, sizeof t->area);
-    text_of(m, "goal_period", t->goal_period, sizeof t->goal_period);
-    text_of(m, "baseline_period", t->baseline_period, sizeof t->baseline_period);
-    text_of(m, "source", t->source, sizeof t->source);
-    t->has_goal = number_of(m, "goal", &t->goal);
-    t->has_baseline = number_of(m, "baseline", &t->baseline);
-    t->has_path = number_of(m, "path", &t->path);
+    reply_text(m, "area", t->area, sizeof t->area);
+    reply_text(m, "goal_period", t->goal_period, sizeof t->goal_period);
+    reply_text(m, "baseline_period", t->baseline_period, sizeof t->baseline_period);
+    reply_text(m, "source", t->source, sizeof t->source);
+    t->has_goal = reply_number(m, "goal", &t->goal);
+    t->has_baseline = reply_number(m, "baseline", &t->baseline);
+    t->has_path = reply_number(m, "path", &t->path);
 }
 
 /* 1 if value is as good as mark or better (on the path, goal reached), 0 if
@@ -240,7 +244,7 @@ static int value_cell(char *buf, size_t n, const figure_t *f, const indicator_t 
 
 /* ---- cells ------------------------------------------------------------ */
 
-static int add_number(table_t *t, bool has, double v, bool csv)
+int cell_number(table_t *t, bool has, double v, bool csv)
 {
     char buf[FMT_NUMBER_MAX];
     if (!has)
@@ -252,12 +256,12 @@ static int add_number(table_t *t, bool has, double v, bool csv)
     return table_add(t, buf);
 }
 
-static int add_int(table_t *t, bool has, int64_t v)
+int cell_int(table_t *t, bool has, int64_t v)
 {
     return has ? table_addf(t, "%lld", (long long)v) : table_add(t, "");
 }
 
-static int add_time_iso(table_t *t, bool has, int64_t v)
+int cell_time_iso(table_t *t, bool has, int64_t v)
 {
     char buf[FMT_NUMBER_MAX];
     if (!has)
@@ -310,8 +314,8 @@ static int snap_row(table_t *t, const indicator_t *ind, const char *period_text,
             return -1;
         rc |= table_add(t, v);
         if (shows_ratio(ind)) {
-            rc |= add_number(t, f->has_num, f->num, false);
-            rc |= add_number(t, f->has_den, f->den, false);
+            rc |= cell_number(t, f->has_num, f->num, false);
+            rc |= cell_number(t, f->has_den, f->den, false);
         }
         rc |= add_reported(t, f);
         return rc ? -1 : 0;
@@ -320,19 +324,19 @@ static int snap_row(table_t *t, const indicator_t *ind, const char *period_text,
     rc |= table_add(t, period_text);
     rc |= table_add(t, f->area);
     rc |= table_add(t, f->name);
-    rc |= add_number(t, f->has_value, f->value, true);
+    rc |= cell_number(t, f->has_value, f->value, true);
     rc |= table_add(t, ind->unit);
-    rc |= add_number(t, f->has_num, f->num, true);
-    rc |= add_number(t, f->has_den, f->den, true);
-    rc |= add_int(t, f->has_counts, f->expected);
-    rc |= add_int(t, f->has_counts, f->reported);
+    rc |= cell_number(t, f->has_num, f->num, true);
+    rc |= cell_number(t, f->has_den, f->den, true);
+    rc |= cell_int(t, f->has_counts, f->expected);
+    rc |= cell_int(t, f->has_counts, f->reported);
     rc |= table_add(t, f->reason);
-    rc |= add_time_iso(t, f->has_computed, f->computed_at);
-    rc |= add_int(t, f->has_computed, f->version);
+    rc |= cell_time_iso(t, f->has_computed, f->computed_at);
+    rc |= cell_int(t, f->has_computed, f->version);
     bool tg = target && target->set;
-    rc |= add_number(t, tg && target->has_goal, tg ? target->goal : 0, true);
+    rc |= cell_number(t, tg && target->has_goal, tg ? target->goal : 0, true);
     rc |= table_add(t, tg ? target->goal_period : "");
-    rc |= add_number(t, tg && target->has_path, tg ? target->path : 0, true);
+    rc |= cell_number(t, tg && target->has_path, tg ? target->path : 0, true);
     rc |= table_add(t, tg && target->has_path && f->has_value
                            ? yes_no(judge(ind, f->value, target->path)) : "");
     return rc ? -1 : 0;
@@ -343,27 +347,27 @@ static int reporter_row(table_t *t, const indicator_t *ind, const char *period_t
 {
     char id[96], name[200], kind[64], v[FMT_NUMBER_MAX];
     double value = 0, num = 0, den = 0;
-    bool has_value = number_of(m, "value", &value), has_num = number_of(m, "numerator", &num),
-         has_den = number_of(m, "denominator", &den);
+    bool has_value = reply_number(m, "value", &value), has_num = reply_number(m, "numerator", &num),
+         has_den = reply_number(m, "denominator", &den);
     int rc = 0;
     if (csv) {
         rc |= table_add(t, ind->code);
         rc |= table_add(t, period_text);
         rc |= table_add(t, area);
     }
-    rc |= table_add(t, text_of(m, "reporter", id, sizeof id));
-    rc |= table_add(t, text_of(m, "name", name, sizeof name));
-    rc |= table_add(t, text_of(m, "kind", kind, sizeof kind));
+    rc |= table_add(t, reply_text(m, "reporter", id, sizeof id));
+    rc |= table_add(t, reply_text(m, "name", name, sizeof name));
+    rc |= table_add(t, reply_text(m, "kind", kind, sizeof kind));
     if (csv) {
-        rc |= add_number(t, has_value, value, true);
+        rc |= cell_number(t, has_value, value, true);
         rc |= table_add(t, ind->unit);
     } else {
         fmt_value(v, sizeof v, has_value ? value : NAN, ind->unit);
         rc |= table_add(t, v);
     }
     if (csv || shows_ratio(ind)) {
-        rc |= add_number(t, has_num, num, csv);
-        rc |= add_number(t, has_den, den, csv);
+        rc |= cell_number(t, has_num, num, csv);
+        rc |= cell_number(t, has_den, den, csv);
     }
     return rc ? -1 : 0;
 }
@@ -416,8 +420,8 @@ int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by,
     read_indicator(proto_get(reply, "indicator"), &ind);
     read_figure(proto_get(reply, "snapshot"), &top);
     read_target(proto_get(reply, "target"), &tg);
-    text_of(reply, "period", period_text, sizeof period_text);
-    const msgpack_object *bd = array_of(reply, "breakdown");
+    reply_text(reply, "period", period_text, sizeof period_text);
+    const msgpack_object *bd = reply_array(reply, "breakdown");
     bool by_reporter = by && !strcmp(by, "reporter");
     bool sum = !shows_ratio(&ind);
 
@@ -526,9 +530,9 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
     char area[64], name[200];
     read_indicator(proto_get(reply, "indicator"), &ind);
     read_target(proto_get(reply, "target"), &tg);
-    text_of(reply, "area", area, sizeof area);
-    text_of(reply, "name", name, sizeof name);
-    const msgpack_object *pts = array_of(reply, "points");
+    reply_text(reply, "area", area, sizeof area);
+    reply_text(reply, "name", name, sizeof name);
+    const msgpack_object *pts = reply_array(reply, "points");
     size_t n = pts ? pts->via.array.size : 0;
     bool ratio = shows_ratio(&ind), any_path = false;
 
@@ -566,14 +570,14 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
             rc |= table_add(t, ind.code);
             rc |= table_add(t, area);
             rc |= table_add(t, f->period);
-            rc |= add_number(t, f->has_value, f->value, true);
+            rc |= cell_number(t, f->has_value, f->value, true);
             rc |= table_add(t, ind.unit);
-            rc |= add_number(t, f->has_num, f->num, true);
-            rc |= add_number(t, f->has_den, f->den, true);
-            rc |= add_int(t, f->has_counts, f->expected);
-            rc |= add_int(t, f->has_counts, f->reported);
+            rc |= cell_number(t, f->has_num, f->num, true);
+            rc |= cell_number(t, f->has_den, f->den, true);
+            rc |= cell_int(t, f->has_counts, f->expected);
+            rc |= cell_int(t, f->has_counts, f->reported);
             rc |= table_add(t, f->reason);
-            rc |= add_number(t, f->has_path, f->path, true);
+            rc |= cell_number(t, f->has_path, f->path, true);
             rc |= table_add(t, yes_no(on));
             continue;
         }
@@ -582,8 +586,8 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
             rc = -1;
         rc |= table_add(t, v);
         if (ratio) {
-            rc |= add_number(t, f->has_num, f->num, false);
-            rc |= add_number(t, f->has_den, f->den, false);
+            rc |= cell_number(t, f->has_num, f->num, false);
+            rc |= cell_number(t, f->has_den, f->den, false);
         }
         rc |= add_reported(t, f);
         if (any_path) {
@@ -750,8 +754,8 @@ static int compl_row(table_t *t, const char *period_text, const char *metric,
          has_got = proto_get_int(o, "months_reported", &got) == 0,
          has_first = proto_get_int(o, "first_reported", &first) == 0,
          has_deadline = proto_get_int(o, "deadline", &deadline) == 0;
-    const msgpack_object *late = array_of(o, "late_months"), *missing = array_of(o, "missing_months");
-    text_of(o, "status", status, sizeof status);
+    const msgpack_object *late = reply_array(o, "late_months"), *missing = reply_array(o, "missing_months");
+    reply_text(o, "status", status, sizeof status);
     int rc = 0;
     if (csv) {
         strbuf lm = {.len = 0}, mm = {.len = 0}; /* zeroed: empty strings */
@@ -759,16 +763,16 @@ static int compl_row(table_t *t, const char *period_text, const char *metric,
         join_months(&mm, missing, true);
         rc |= table_add(t, period_text);
         rc |= table_add(t, metric);
-        rc |= table_add(t, text_of(o, "id", id, sizeof id));
-        rc |= table_add(t, text_of(o, "name", name, sizeof name));
-        rc |= table_add(t, text_of(o, "kind", kind, sizeof kind));
+        rc |= table_add(t, reply_text(o, "id", id, sizeof id));
+        rc |= table_add(t, reply_text(o, "name", name, sizeof name));
+        rc |= table_add(t, reply_text(o, "kind", kind, sizeof kind));
         rc |= table_add(t, status);
-        rc |= add_int(t, has_due, due);
-        rc |= add_int(t, has_got, got);
+        rc |= cell_int(t, has_due, due);
+        rc |= cell_int(t, has_got, got);
         rc |= table_add(t, lm.buf);
         rc |= table_add(t, mm.buf);
-        rc |= add_time_iso(t, has_first, first);
-        rc |= add_time_iso(t, has_deadline, deadline);
+        rc |= cell_time_iso(t, has_first, first);
+        rc |= cell_time_iso(t, has_deadline, deadline);
         return rc ? -1 : 0;
     }
     strbuf detail = {.len = 0};
@@ -789,9 +793,9 @@ static int compl_row(table_t *t, const char *period_text, const char *metric,
         fmt_time(when, sizeof when, deadline);
         sb_addf(&detail, "%sdue by %s", detail.len ? "; " : "", when);
     }
-    rc |= table_add(t, text_of(o, "id", id, sizeof id));
-    rc |= table_add(t, text_of(o, "name", name, sizeof name));
-    rc |= table_add(t, text_of(o, "kind", kind, sizeof kind));
+    rc |= table_add(t, reply_text(o, "id", id, sizeof id));
+    rc |= table_add(t, reply_text(o, "name", name, sizeof name));
+    rc |= table_add(t, reply_text(o, "kind", kind, sizeof kind));
     rc |= table_add(t, status_text(status));
     if (has_due && has_got)
         rc |= table_addf(t, "%lld of %lld", (long long)got, (long long)due);
@@ -804,8 +808,8 @@ static int compl_row(table_t *t, const char *period_text, const char *metric,
 int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, bool only_missing)
 {
     char period_text[32];
-    text_of(reply, "period", period_text, sizeof period_text);
-    const msgpack_object *metrics = array_of(reply, "metrics");
+    reply_text(reply, "period", period_text, sizeof period_text);
+    const msgpack_object *metrics = reply_array(reply, "metrics");
     uint32_t nm = metrics ? metrics->via.array.size : 0;
     table_t *t = NULL;
     int rc = 0;
@@ -816,12 +820,12 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
             return -1;
         for (uint32_t i = 0; rc == 0 && i < nm; i++) {
             const msgpack_object *m = &metrics->via.array.ptr[i];
-            const msgpack_object *orgs = array_of(m, "organisations");
+            const msgpack_object *orgs = reply_array(m, "organisations");
             char code[96], status[32];
-            text_of(m, "metric", code, sizeof code);
+            reply_text(m, "metric", code, sizeof code);
             for (uint32_t k = 0; rc == 0 && orgs && k < orgs->via.array.size; k++) {
                 const msgpack_object *o = &orgs->via.array.ptr[k];
-                if (!only_missing || is_missing_or_late(text_of(o, "status", status, sizeof status)))
+                if (!only_missing || is_missing_or_late(reply_text(o, "status", status, sizeof status)))
                     rc = compl_row(t, period_text, code, o, true);
             }
         }
@@ -849,11 +853,11 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
     for (uint32_t i = 0; rc == 0 && i < nm; i++) {
         const msgpack_object *m = &metrics->via.array.ptr[i];
         char code[96];
-        rc |= table_add(t, text_of(m, "metric", code, sizeof code));
+        rc |= table_add(t, reply_text(m, "metric", code, sizeof code));
         for (size_t c = 0; c < COUNT(counts); c++) {
             int64_t v = 0;
             bool has = proto_get_int(m, counts[c], &v) == 0;
-            rc |= add_int(t, has, v);
+            rc |= cell_int(t, has, v);
         }
     }
     if (rc == 0)
@@ -862,15 +866,15 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
 
     for (uint32_t i = 0; rc == 0 && i < nm; i++) {
         const msgpack_object *m = &metrics->via.array.ptr[i];
-        const msgpack_object *orgs = array_of(m, "organisations");
+        const msgpack_object *orgs = reply_array(m, "organisations");
         char code[96], label[256], status[32];
-        text_of(m, "metric", code, sizeof code);
-        text_of(m, "label", label, sizeof label);
+        reply_text(m, "metric", code, sizeof code);
+        reply_text(m, "label", label, sizeof label);
         if (!(t = table_new(compl_text_cols, COUNT(compl_text_cols))))
             return -1;
         for (uint32_t k = 0; rc == 0 && orgs && k < orgs->via.array.size; k++) {
             const msgpack_object *o = &orgs->via.array.ptr[k];
-            if (!only_missing || is_missing_or_late(text_of(o, "status", status, sizeof status)))
+            if (!only_missing || is_missing_or_late(reply_text(o, "status", status, sizeof status)))
                 rc = compl_row(t, period_text, code, o, false);
         }
         if (rc == 0 && table_rows(t)) {
@@ -888,22 +892,21 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
 
 /* ---- the commands ----------------------------------------------------- */
 
-/* A reply that is not 200 ends a query; hints for the likely causes. */
-static int refused(leamon_ctx *ctx, const rpc_reply *reply)
+int query_refused(leamon_ctx *ctx, const rpc_reply *reply)
 {
     leamon_error(ctx, "the daemon refused the request: %d %s", reply->status,
                  reply->error[0] ? reply->error : "(no reason given)");
     if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
         leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
     else if (reply->status == PROTO_FORBIDDEN && ctx->cmd &&
-             strcmp(ctx->cmd->name, "completeness") != 0)
+             (!strcmp(ctx->cmd->name, "snapshot") || !strcmp(ctx->cmd->name, "series")))
         leamon_error(ctx, "a partner sees its own reporting with `leamon completeness "
                           "--period PERIOD`");
     return LEAMON_EXIT_REJECTED;
 }
 
 /* A code from the command line: 1..max printable characters, no spaces. */
-static int check_code(leamon_ctx *ctx, const char *what, const char *value, size_t max)
+int arg_code(leamon_ctx *ctx, const char *what, const char *value, size_t max)
 {
     if (reqid_check(value) == 0 && strlen(value) <= max)
         return 0;
@@ -930,7 +933,7 @@ static int check_period(leamon_ctx *ctx, const char *opt, const char *value, per
 }
 
 /* Exactly want positional arguments (the indicator, or none). */
-static int check_args(leamon_ctx *ctx, size_t want, const char *what)
+int arg_count(leamon_ctx *ctx, size_t want, const char *what)
 {
     if (ctx->npos == want)
         return 0;
@@ -945,38 +948,44 @@ static int check_args(leamon_ctx *ctx, size_t want, const char *what)
     return LEAMON_EXIT_USAGE;
 }
 
-#define QUERY_DONE (-1) /* printed as JSON: nothing left to do */
-
-/* Send req and wait. 0 with a 200 reply to print, QUERY_DONE, or an exit
- * status after printing why. */
-static int query(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
+int query_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
 {
     int rc = ctx_call(ctx, req, reply);
-    if (rc != 0)
+    if (rc != 0 || reply->status == PROTO_OK)
         return rc;
-    if (ctx->json) {
+    if (!ctx->json) {
+        rc = query_refused(ctx, reply);
+    } else {
+        rc = LEAMON_EXIT_REJECTED;
         if (ctx_print_json(ctx, reply) != 0)
             leamon_error(ctx, "cannot write the output");
-        rc = reply->status == PROTO_OK ? QUERY_DONE : LEAMON_EXIT_REJECTED;
-        rpc_reply_free(reply);
-        return rc;
     }
-    if (reply->status != PROTO_OK) {
-        rc = refused(ctx, reply);
-        rpc_reply_free(reply);
-        return rc;
-    }
-    return 0;
+    rpc_reply_free(reply);
+    return rc;
 }
 
-/* connect + a request of op with its id and reporter. */
-static int start(leamon_ctx *ctx, proto_request *req, proto_op op)
+#define QUERY_DONE (-1) /* printed as JSON: nothing left to do */
+
+/* query_call, and a 200 reply printed as it came for --format json. 0 with
+ * a 200 reply to print, QUERY_DONE, or an exit status after printing why. */
+static int query(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
+{
+    int rc = query_call(ctx, req, reply);
+    if (rc != 0 || !ctx->json)
+        return rc;
+    if (ctx_print_json(ctx, reply) != 0)
+        leamon_error(ctx, "cannot write the output");
+    rpc_reply_free(reply);
+    return QUERY_DONE;
+}
+
+int query_start(leamon_ctx *ctx, proto_request *req, proto_op op)
 {
     int rc = ctx_connect(ctx);
     return rc ? rc : ctx_request(ctx, req, op, NULL);
 }
 
-static int printed(leamon_ctx *ctx, int rc)
+int query_printed(leamon_ctx *ctx, int rc)
 {
     if (rc == 0)
         return LEAMON_EXIT_OK;
@@ -993,13 +1002,13 @@ int cmd_snapshot(leamon_ctx *ctx)
     bool by_area = ctx_opt(ctx, "by-area") != NULL, by_reporter = ctx_opt(ctx, "by-reporter") != NULL;
     period p;
     int64_t when = 0;
-    int rc = check_args(ctx, 1, "INDICATOR");
+    int rc = arg_count(ctx, 1, "INDICATOR");
     if (rc == 0)
-        rc = check_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
+        rc = arg_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
     if (rc == 0)
         rc = check_period(ctx, "period", period_text, &p);
     if (rc == 0 && area)
-        rc = check_code(ctx, "--area", area, PROTO_MAX_AREA);
+        rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
     if (rc == 0 && by_area && by_reporter) {
         leamon_error(ctx, "--by-area and --by-reporter: give one of them");
         rc = LEAMON_EXIT_USAGE;
@@ -1020,7 +1029,7 @@ int cmd_snapshot(leamon_ctx *ctx)
     if (rc != 0)
         return rc;
     proto_request req;
-    if ((rc = start(ctx, &req, PROTO_OP_SNAPSHOT)) != 0)
+    if ((rc = query_start(ctx, &req, PROTO_OP_SNAPSHOT)) != 0)
         return rc;
     COPY(req.indicator, ctx->pos[0]);
     COPY(req.period, period_text);
@@ -1035,22 +1044,22 @@ int cmd_snapshot(leamon_ctx *ctx)
         return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
     rc = query_print_snapshot(ctx->out, reply.root, req.by, ctx->csv);
     rpc_reply_free(&reply);
-    return printed(ctx, rc);
+    return query_printed(ctx, rc);
 }
 
 int cmd_series(leamon_ctx *ctx)
 {
     const char *from = ctx_opt(ctx, "from"), *to = ctx_opt(ctx, "to"), *area = ctx_opt(ctx, "area");
     period pf, pt;
-    int rc = check_args(ctx, 1, "INDICATOR");
+    int rc = arg_count(ctx, 1, "INDICATOR");
     if (rc == 0)
-        rc = check_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
+        rc = arg_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
     if (rc == 0)
         rc = check_period(ctx, "from", from, &pf);
     if (rc == 0)
         rc = check_period(ctx, "to", to, &pt);
     if (rc == 0 && area)
-        rc = check_code(ctx, "--area", area, PROTO_MAX_AREA);
+        rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
     if (rc == 0 && pf.kind != pt.kind) {
         leamon_error(ctx, "--from %s and --to %s: give two periods of one kind (two months, two "
                           "quarters, ...)",
@@ -1071,7 +1080,7 @@ int cmd_series(leamon_ctx *ctx)
     if (rc != 0)
         return rc;
     proto_request req;
-    if ((rc = start(ctx, &req, PROTO_OP_SERIES)) != 0)
+    if ((rc = query_start(ctx, &req, PROTO_OP_SERIES)) != 0)
         return rc;
     COPY(req.indicator, ctx->pos[0]);
     COPY(req.from, from);
@@ -1083,7 +1092,7 @@ int cmd_series(leamon_ctx *ctx)
         return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
     rc = query_print_series(ctx->out, reply.root, ctx->csv);
     rpc_reply_free(&reply);
-    return printed(ctx, rc);
+    return query_printed(ctx, rc);
 }
 
 int cmd_completeness(leamon_ctx *ctx)
@@ -1091,15 +1100,15 @@ int cmd_completeness(leamon_ctx *ctx)
     const char *period_text = ctx_opt(ctx, "period"), *metric = ctx_opt(ctx, "metric");
     bool only_missing = ctx_opt(ctx, "missing") != NULL;
     period p;
-    int rc = check_args(ctx, 0, "");
+    int rc = arg_count(ctx, 0, "");
     if (rc == 0)
         rc = check_period(ctx, "period", period_text, &p);
     if (rc == 0 && metric)
-        rc = check_code(ctx, "--metric", metric, PROTO_MAX_CODE);
+        rc = arg_code(ctx, "--metric", metric, PROTO_MAX_CODE);
     if (rc != 0)
         return rc;
     proto_request req;
-    if ((rc = start(ctx, &req, PROTO_OP_COMPLETENESS)) != 0)
+    if ((rc = query_start(ctx, &req, PROTO_OP_COMPLETENESS)) != 0)
         return rc;
     COPY(req.period, period_text);
     if (metric)
@@ -1109,5 +1118,5 @@ int cmd_completeness(leamon_ctx *ctx)
         return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
     rc = query_print_completeness(ctx->out, reply.root, ctx->csv, only_missing);
     rpc_reply_free(&reply);
-    return printed(ctx, rc);
+    return query_printed(ctx, rc);
 }

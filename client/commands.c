@@ -12,6 +12,14 @@ static const cmd_opt snapshot_opts[] = {
 static const cmd_opt series_opts[] = {{"from", true}, {"to", true}, {"area", true}, {NULL, false}};
 static const cmd_opt completeness_opts[] = {
     {"period", true}, {"metric", true}, {"missing", false}, {NULL, false}};
+static const cmd_opt alerts_opts[] = {
+    {"state", true}, {"since", true}, {"rule", true}, {"area", true}, {NULL, false}};
+static const cmd_opt ack_opts[] = {{"note", true}, {NULL, false}};
+static const cmd_opt silence_opts[] = {
+    {"area", true}, {"until", true}, {"note", true}, {NULL, false}};
+/* --timeout SECONDS is the global --timeout, read as seconds (cmd_watch). */
+static const cmd_opt watch_opts[] = {
+    {"topic", true}, {"count", true}, {"idle", true}, {NULL, false}};
 static const cmd_opt no_opts[] = {{NULL, false}};
 
 const command_t leamon_commands[] = {
@@ -32,6 +40,12 @@ const command_t leamon_commands[] = {
      help_series, true},
     {"completeness", "who has reported a period's figures, who is late or missing",
      completeness_opts, cmd_completeness, help_completeness, true},
+    {"alerts", "the alerts the daemon's rules have raised, and the silences", alerts_opts,
+     cmd_alerts, help_alerts, true},
+    {"ack", "acknowledge an alert: someone is on it (admin)", ack_opts, cmd_ack, help_ack, false},
+    {"silence", "stop publishing a rule's alerts for an area (admin)", silence_opts,
+     cmd_silence, help_silence, false},
+    {"watch", "print alert changes as they happen", watch_opts, cmd_watch, help_watch, false},
     {NULL, NULL, NULL, NULL, NULL, false}};
 
 const command_t *leamon_find_command(const char *name)

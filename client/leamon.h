@@ -5,9 +5,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <msgpack.h>
 
+#include "format.h"
 #include "opts.h"
 #include "proto.h"
 #include "rpc.h"
@@ -104,6 +106,10 @@ int cmd_catalog(leamon_ctx *ctx);
 int cmd_snapshot(leamon_ctx *ctx);
 int cmd_series(leamon_ctx *ctx);
 int cmd_completeness(leamon_ctx *ctx);
+int cmd_alerts(leamon_ctx *ctx);
+int cmd_ack(leamon_ctx *ctx);
+int cmd_silence(leamon_ctx *ctx);
+int cmd_watch(leamon_ctx *ctx);
 
 /* The query commands' printers (cmd_query.c): a 200 reply's root map as
  * text for people (aligned tables, notes below) or as CSV. by is the
@@ -115,10 +121,72 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv);
 int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv,
                              bool only_missing);
 
+/* What the query and alert commands share (cmd_query.c). */
+
+/* Reading a reply map: the string at key cleaned for printing (control
+ * characters become '?'), or "" if absent or not a string; a finite number
+ * (false when absent, nil or NaN); an array (NULL when absent or not one). */
+const char *reply_text(const msgpack_object *map, const char *key, char *buf, size_t n);
+bool reply_number(const msgpack_object *map, const char *key, double *out);
+const msgpack_object *reply_array(const msgpack_object *map, const char *key);
+
+/* Table cells: a number (FMT_MISSING in text, "" in CSV when !has; CSV
+ * unrounded), an integer, a time in UTC ISO 8601 ("" when !has). 0 or -1. */
+int cell_number(table_t *t, bool has, double v, bool csv);
+int cell_int(table_t *t, bool has, int64_t v);
+int cell_time_iso(table_t *t, bool has, int64_t v);
+
+/* Checking the command line; 0, or LEAMON_EXIT_USAGE after saying why. A
+ * code: 1..max printable characters without spaces (what names it in the
+ * message). arg_count: exactly want positional arguments (what names one). */
+int arg_code(leamon_ctx *ctx, const char *what, const char *value, size_t max);
+int arg_count(leamon_ctx *ctx, size_t want, const char *what);
+
+/* ctx_connect, then ctx_request for op (a random id). 0 or an exit status. */
+int query_start(leamon_ctx *ctx, proto_request *req, proto_op op);
+
+/* Send req and wait. 0 with a 200 reply to print (also with --format json:
+ * the caller prints it), or an exit status after printing why: a refusal
+ * (4xx) is printed as JSON with --format json, else as an error with hints
+ * (query_refused). */
+int query_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply);
+int query_refused(leamon_ctx *ctx, const rpc_reply *reply);
+
+/* The exit status after printing: 0 when rc is 0, else 2 after saying the
+ * output could not be written. */
+int query_printed(leamon_ctx *ctx, int rc);
+
+/* The alert commands' printers (cmd_alert.c). Return 0, or -1 when out of
+ * memory or out cannot be written. */
+
+/* What `leamon alerts` asked for, for the title and the empty result: the
+ * state (open, pending, firing, resolved, all), and the rule, area (NULL:
+ * any) and time of the last change asked for. */
+typedef struct {
+    const char *state, *rule, *area;
+    bool has_since;
+    int64_t since;
+} alert_filter;
+
+/* An alerts reply's root map: as text (a table, then each alert's message
+ * with its acknowledgement and silence, then the silences in force) or as
+ * CSV (one row per alert). indicators is a catalog reply's indicators
+ * array, for the units of values and thresholds, or NULL. */
+int alert_print_list(FILE *out, const msgpack_object *reply, const msgpack_object *indicators,
+                     const alert_filter *f, bool csv);
+/* An ack reply's and a silence reply's root map, as text. */
+int alert_print_acked(FILE *out, const msgpack_object *reply);
+int alert_print_silence(FILE *out, const msgpack_object *reply);
+/* One event from the PUB socket: its topic and its map, as one line of
+ * text or as one JSON object (the map with "topic" added). */
+int alert_print_event(FILE *out, const char *topic, size_t topic_len, const msgpack_object *event,
+                      bool json);
+
 /* Help texts (help.c). */
 void help_main(FILE *out);
 void help_command(FILE *out, const command_t *cmd);
 extern const char help_submit[], help_flush[], help_keygen[], help_ping[], help_status[],
-    help_catalog[], help_snapshot[], help_series[], help_completeness[];
+    help_catalog[], help_snapshot[], help_series[], help_completeness[], help_alerts[],
+    help_ack[], help_silence[], help_watch[];
 
 #endif

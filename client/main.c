@@ -146,10 +146,10 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
     }
     if (*action == RUN && !ctx->cmd)
         return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status, catalog, "
-                                "snapshot, series or completeness");
+                                "snapshot, series, completeness, alerts, ack, silence or watch");
     if (*action == RUN && ctx->csv && !ctx->cmd->csv)
-        return usage(ctx, "--format csv is for snapshot, series and completeness; %s prints "
-                          "text or json", ctx->cmd->name);
+        return usage(ctx, "--format csv is for snapshot, series, completeness and alerts; %s "
+                          "prints text or json", ctx->cmd->name);
     if (ctx->npos > CMD_MAX_POS)
         return usage(ctx, "%s", "too many arguments");
     return 0;

@@ -30,6 +30,8 @@ static const opt_spec specs[OPT_COUNT] = {
                      "retries after a timeout or a 5xx reply"},
     [OPT_SPOOL] = {"spool", "LEAMON_SPOOL", "spool", OPT_PATH, 0, 0, NULL, "DIR",
                    "spool undeliverable submissions here"},
+    [OPT_PUBLISH] = {"publish", "LEAMON_PUBLISH", "publish", OPT_STR, 0, 0, NULL, "EP",
+                     "the PUB endpoint for watch (default: endpoint port+1)"},
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -150,7 +152,7 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
         if (id < 0) {
             rc = fail(err, errlen,
                       "%s:%d: unknown setting '%s' (known: endpoint, server_key, key, reporter, "
-                      "timeout_ms, retries, spool)",
+                      "timeout_ms, retries, spool, publish)",
                       path, line, name ? name : "?");
             break;
         }

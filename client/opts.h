@@ -15,6 +15,7 @@ typedef enum {
     OPT_TIMEOUT,
     OPT_RETRIES,
     OPT_SPOOL,
+    OPT_PUBLISH,
     OPT_COUNT
 } opt_id;
 

@@ -20,11 +20,6 @@
     (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                \
      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
-typedef struct {
-    void *sock; /* DEALER */
-    void *mon;  /* PAIR receiving sock's monitor events */
-} conn_t;
-
 typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED } wait_result;
 
 static void say(char *err, size_t errlen, const char *fmt, ...)
@@ -75,7 +70,7 @@ void rpc_reply_free(rpc_reply *reply)
     memset(reply, 0, sizeof *reply);
 }
 
-static void conn_close(conn_t *c)
+void rpc_conn_close(rpc_conn *c)
 {
     if (c->sock)
         zmq_close(c->sock);
@@ -84,13 +79,15 @@ static void conn_close(conn_t *c)
     c->sock = c->mon = NULL;
 }
 
-static int conn_open(rpc_t *self, conn_t *c, char *err, size_t errlen)
+int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char *err,
+                  size_t errlen)
 {
     int zero = 0;
     int64_t maxmsg = REPLY_MAX_BYTES;
     char mon_ep[96];
     memset(c, 0, sizeof *c);
-    c->sock = zmq_socket(self->zctx, ZMQ_DEALER);
+    c->endpoint = endpoint;
+    c->sock = zmq_socket(self->zctx, type);
     if (!c->sock) {
         say(err, errlen, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
         return -1;
@@ -106,7 +103,7 @@ static int conn_open(rpc_t *self, conn_t *c, char *err, size_t errlen)
          zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, self->secret_key, KEY_Z85_LEN) != 0)) {
         say(err, errlen, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
             zmq_strerror(zmq_errno()));
-        conn_close(c);
+        rpc_conn_close(c);
         return -1;
     }
     /* The monitor must be listening before we connect, or early events are lost. */
@@ -118,16 +115,16 @@ static int conn_open(rpc_t *self, conn_t *c, char *err, size_t errlen)
     if (!c->mon || zmq_setsockopt(c->mon, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_connect(c->mon, mon_ep) != 0)
         goto fail;
-    if (zmq_connect(c->sock, self->endpoint) != 0) {
+    if (zmq_connect(c->sock, endpoint) != 0) {
         say(err, errlen, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
-            self->endpoint, zmq_strerror(zmq_errno()));
-        conn_close(c);
+            endpoint, zmq_strerror(zmq_errno()));
+        rpc_conn_close(c);
         return -1;
     }
     return 0;
 fail:
     say(err, errlen, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
-    conn_close(c);
+    rpc_conn_close(c);
     return -1;
 }
 
@@ -160,7 +157,8 @@ static int read_event(void *mon, uint16_t *event, uint32_t *value)
     return rc;
 }
 
-static void refused_message(rpc_t *self, uint16_t event, uint32_t value, char *err, size_t errlen)
+static void refused_message(const rpc_t *self, const char *endpoint, uint16_t event,
+                            uint32_t value, char *err, size_t errlen)
 {
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
         say(err, errlen, "the daemon refused this client's key (not in its partners file?) "
@@ -170,16 +168,31 @@ static void refused_message(rpc_t *self, uint16_t event, uint32_t value, char *e
         say(err, errlen, self->curve
                              ? "the daemon at %s does not use CURVE: drop --server-key and --key"
                              : "the daemon at %s requires CURVE: give --server-key and --key",
-            self->endpoint);
+            endpoint);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
         say(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
                          "check --server-key", (unsigned)value);
     else if (self->curve)
         say(err, errlen, "the CURVE handshake with the daemon at %s failed (%s): is --server-key "
-                         "the daemon's public key?", self->endpoint, zmq_strerror((int)value));
+                         "the daemon's public key?", endpoint, zmq_strerror((int)value));
     else
         say(err, errlen, "the handshake with the daemon at %s failed (%s): if it requires CURVE, "
-                         "give --server-key and --key", self->endpoint, zmq_strerror((int)value));
+                         "give --server-key and --key", endpoint, zmq_strerror((int)value));
+}
+
+int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *err,
+                   size_t errlen)
+{
+    uint16_t event = 0;
+    uint32_t value = 0;
+    if (read_event(c->mon, &event, &value) != 0)
+        return 0;
+    if (event & FAILED_EVENTS) {
+        refused_message(self, c->endpoint, event, value, err, errlen);
+        return event;
+    }
+    *connected = true;
+    return 0;
 }
 
 /* Decode a reply frame; returns 0 if it is a map carrying our id, or the empty id the
@@ -214,7 +227,7 @@ static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply)
     return 0;
 }
 
-static wait_result wait_reply(rpc_t *self, conn_t *c, const char *id, rpc_reply *reply,
+static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_reply *reply,
                               bool *connected, char *err, size_t errlen)
 {
     long long deadline = now_ms() + self->timeout_ms;
@@ -230,17 +243,8 @@ static wait_result wait_reply(rpc_t *self, conn_t *c, const char *id, rpc_reply 
             say(err, errlen, "poll failed: %s", zmq_strerror(zmq_errno()));
             return WAIT_FAILED;
         }
-        if (items[1].revents & ZMQ_POLLIN) {
-            uint16_t event = 0;
-            uint32_t value = 0;
-            if (read_event(c->mon, &event, &value) == 0) {
-                if (event & FAILED_EVENTS) {
-                    refused_message(self, event, value, err, errlen);
-                    return WAIT_REFUSED;
-                }
-                *connected = true;
-            }
-        }
+        if ((items[1].revents & ZMQ_POLLIN) && rpc_conn_event(self, c, connected, err, errlen) != 0)
+            return WAIT_REFUSED;
         if (items[0].revents & ZMQ_POLLIN) {
             zmq_msg_t msg;
             zmq_msg_init(&msg);
@@ -274,8 +278,8 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
                     rpc_reply *reply, char *err, size_t errlen)
 {
     memset(reply, 0, sizeof *reply);
-    conn_t c;
-    if (conn_open(self, &c, err, errlen) != 0)
+    rpc_conn c;
+    if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err, errlen) != 0)
         return RPC_FAILED;
     long backoff = BACKOFF_FIRST_MS;
     bool connected = false, sent = false;
@@ -289,12 +293,12 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         if (sent)
             wr = wait_reply(self, &c, id, reply, &connected, err, errlen);
         if (wr == WAIT_REFUSED || wr == WAIT_FAILED) {
-            conn_close(&c);
+            rpc_conn_close(&c);
             return wr == WAIT_REFUSED ? RPC_REFUSED : RPC_FAILED;
         }
         if (wr == WAIT_REPLY) {
             if (reply->status < 500 || last) {
-                conn_close(&c);
+                rpc_conn_close(&c);
                 reply->attempts = attempt + 1;
                 return RPC_REPLY;
             }
@@ -314,7 +318,7 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
             continue;
         }
         /* Timeout: the socket may hold a half-done exchange; start afresh. */
-        conn_close(&c);
+        rpc_conn_close(&c);
         if (last) {
             if (connected)
                 say(err, errlen,
@@ -331,7 +335,7 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
                     self->endpoint, self->timeout_ms, attempt + 1, self->retries, backoff);
         sleep_ms(backoff);
         backoff = next_backoff(backoff);
-        if (conn_open(self, &c, err, errlen) != 0)
+        if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err, errlen) != 0)
             return RPC_FAILED;
         sent = false;
     }

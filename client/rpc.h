@@ -62,6 +62,30 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
 
 void rpc_reply_free(rpc_reply *reply);
 
+/* A socket of any type connected to one of the daemon's endpoints, with
+ * this rpc_t's CURVE keys (when set), linger 0, and a monitor that reports
+ * the handshake: what rpc_call uses for its DEALER, and `leamon watch` for
+ * its SUB socket. */
+typedef struct {
+    void *sock;           /* the socket (ZMQ_DEALER, ZMQ_SUB, ...) */
+    void *mon;            /* PAIR receiving sock's monitor events: poll it */
+    const char *endpoint; /* borrowed */
+} rpc_conn;
+
+/* Open c as a socket of type connected to endpoint. 0, or -1 with err. */
+int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char *err,
+                  size_t errlen);
+void rpc_conn_close(rpc_conn *c);
+
+/* Take one event waiting on c->mon. 0: none, or the connection or its
+ * handshake is up (*connected is then set). Otherwise the handshake failed:
+ * the event (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: the key was refused; _PROTOCOL:
+ * CURVE on one side only, or a bad key; _NO_DETAIL: a wrong server key, or
+ * the daemon went away mid-handshake), and err says why in words for the
+ * user. */
+int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *err,
+                   size_t errlen);
+
 /* Wipe the keys held in memory. */
 void rpc_destroy(rpc_t *self);
 

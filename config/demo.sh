@@ -39,7 +39,9 @@ for id in $orgs; do
         print
     }' "$DEMO/partners.conf" > "$DEMO/partners.tmp" && mv "$DEMO/partners.tmp" "$DEMO/partners.conf"
 done
-cp "$TOP/config/catalog.conf" "$DEMO/catalog.conf"
+SY_START=$(date -d "$MONTH-15" +%Y)-08
+[ "$(date -d "$MONTH-15" +%m)" -ge 8 ] || SY_START=$(( $(date -d "$MONTH-15" +%Y) - 1 ))-08
+sed "s/^first_period = .*/first_period = \"$SY_START\";/" "$TOP/config/catalog.conf" > "$DEMO/catalog.conf"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 7710)
 cat > "$DEMO/leamond.conf" <<CONF
 listen = "tcp://127.0.0.1:$PORT";
@@ -65,24 +67,32 @@ sed 's/^/  /' "$DEMO/leamond.log"
 SERVER_KEY=$(grep -v '^#' "$DEMO/keys/server.pub" | head -n1)
 as() { local who=$1; shift; "$LEAMON" --endpoint "tcp://127.0.0.1:$PORT" --server-key "$SERVER_KEY" --key "$DEMO/keys/$who.key" "$@"; }
 
-say "3. The school year so far: earlier months from the childcare locations and the GGD"
-# Deterministic figures: VVE-bereik climbing slowly through the school year.
-SY_START=$(date -d "$MONTH-15" +%Y)-08
-[ "$(date -d "$MONTH-15" +%m)" -ge 8 ] || SY_START=$(( $(date -d "$MONTH-15" +%Y) - 1 ))-08
+say "3. The school year so far: each partner sends its earlier months in one file"
+# Deterministic figures: VVE-bereik climbing slowly through the school year. leamon went
+# live at the start of the school year: figures are owed from then on (first_period).
+for id in ggd-twente ko-zonnebloem ko-klimop ko-esrand rbl-twente; do
+    printf 'metric,area,period,value\n' > "$DEMO/figures/history-$id.csv"
+done
 m=$SY_START
 step=0
 while [ "$m" != "$MONTH" ]; do
-    printf 'metric,area,value\n' > "$DEMO/figures/ggd-$m.csv"
     for w in 0 1 2 3 4 5 6 7 8 9; do
-        printf 'jgz.doelgroep.geindiceerd,WK01640%s,%s\n' "$w" "$(echo "1 12 24 3 26 2 2 1 1 1" | cut -d' ' -f$((w + 1)))" >> "$DEMO/figures/ggd-$m.csv"
+        printf 'jgz.doelgroep.geindiceerd,WK01640%s,%s,%s\n' "$w" "$m" "$(echo "1 12 24 3 26 2 2 1 1 1" | cut -d' ' -f$((w + 1)))" >> "$DEMO/figures/history-ggd-twente.csv"
     done
-    as ggd-twente submit --period "$m" "$DEMO/figures/ggd-$m.csv" >/dev/null
-    as ko-zonnebloem submit --period "$m" vve.peuters.geplaatst=44 vve.doelgroep.geplaatst=$((17 + step)) vve.uren.per_week=16 >/dev/null
-    as ko-klimop submit --period "$m" vve.peuters.geplaatst=36 vve.doelgroep.geplaatst=$((19 + step)) vve.uren.per_week=15 >/dev/null
-    as ko-esrand submit --period "$m" vve.peuters.geplaatst=40 vve.doelgroep.geplaatst=$((7 + step)) vve.uren.per_week=16 >/dev/null
-    echo "  $m: 4 partners, 19 figures"
+    printf 'vve.peuters.geplaatst,WK016402,%s,44\nvve.doelgroep.geplaatst,WK016402,%s,%s\nvve.uren.per_week,WK016402,%s,16\n' \
+        "$m" "$m" $((17 + step)) "$m" >> "$DEMO/figures/history-ko-zonnebloem.csv"
+    printf 'vve.peuters.geplaatst,WK016404,%s,36\nvve.doelgroep.geplaatst,WK016404,%s,%s\nvve.uren.per_week,WK016404,%s,15\n' \
+        "$m" "$m" $((19 + step)) "$m" >> "$DEMO/figures/history-ko-klimop.csv"
+    printf 'vve.peuters.geplaatst,WK016401,%s,40\nvve.doelgroep.geplaatst,WK016401,%s,%s\nvve.uren.per_week,WK016401,%s,16\n' \
+        "$m" "$m" $((7 + step)) "$m" >> "$DEMO/figures/history-ko-esrand.csv"
+    printf 'rbl.leerplichtigen,GM0164,%s,11850\nrbl.thuiszitters,GM0164,%s,%s\n' \
+        "$m" "$m" $((16 - step)) >> "$DEMO/figures/history-rbl-twente.csv"
     step=$((step + 1))
     m=$(date -d "$m-15 +1 month" +%Y-%m)
+done
+for id in ggd-twente ko-zonnebloem ko-klimop ko-esrand rbl-twente; do
+    as "$id" submit "$DEMO/figures/history-$id.csv" >/dev/null
+    echo "  $id: $(($(wc -l < "$DEMO/figures/history-$id.csv") - 1)) figures, $SY_START to the month before $MONTH"
 done
 
 say "4. Partners submit their figures for $MONTH"
@@ -157,7 +167,12 @@ show as beleid series vve_bereik --from "$SY_START" --to "$MONTH"
 say "12. Which locations have not reported $MONTH (VVE placements)"
 show as beleid completeness --period "$MONTH" --metric vve.doelgroep.geplaatst
 
-say "13. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
+say "13. The alerts the rules raised, and one acknowledged"
+show as beleid alerts --state all
+first=$(as beleid alerts --format json | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)
+[ -z "$first" ] || show as beleid ack "$first" --note "Besproken in het LEA-overleg"
+
+say "14. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
 kill -TERM $DAEMON
 rc=0; wait $DAEMON || rc=$?
 trap - EXIT

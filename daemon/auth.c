@@ -63,7 +63,15 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg)
                 const uint8_t *key = zmq_msg_data(&f[6]);
                 char z85[41];
                 zmq_z85_encode(z85, key, CURVE_KEY_BYTES);
-                if (partners_key(&reg->parts, key)) {
+                const key_entry *k = partners_key(&reg->parts, key);
+                /* The alert socket's domain: alerts are for staff only. */
+                bool alerts = zmq_msg_size(&f[2]) == 13 &&
+                              memcmp(zmq_msg_data(&f[2]), "leamon-alerts", 13) == 0;
+                if (k && alerts && !k->staff) {
+                    snprintf(text, sizeof text, "alerts are for staff keys");
+                    log_msg(lg, LOG_WARNING, "refused an alert subscription by organisation %s",
+                            reg->parts.orgs[k->index].id);
+                } else if (k) {
                     memcpy(status, "200", 4);
                     snprintf(text, sizeof text, "OK");
                     memcpy(user, z85, sizeof user);

@@ -1,5 +1,6 @@
 /* catalog.c: loading and looking up the metric catalogue. */
 #include "catalog.h"
+#include "rules.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -285,21 +286,10 @@ static int load_target(const catalog *cat, const config_setting_t *s, target *t,
 }
 
 /* An optional list at the root: its length (0 if absent), or -1 if it is not a list. */
-static int list_length(const config_setting_t *root, const char *name,
-                       const config_setting_t **list, char *err, size_t errlen)
-{
-    *list = config_setting_get_member(root, name);
-    if (!*list)
-        return 0;
-    if (config_setting_type(*list) != CONFIG_TYPE_LIST)
-        return conf_error(err, errlen, *list, "must be a list ( {...}, {...} )");
-    return config_setting_length(*list);
-}
-
 static int load_indicators(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
 {
     const config_setting_t *list;
-    int n = list_length(root, "indicators", &list, err, errlen);
+    int n = conf_list(root, "indicators", &list, err, errlen);
     if (n <= 0)
         return n;
     if (!(cat->indicators = calloc((size_t)n, sizeof *cat->indicators)))
@@ -319,7 +309,7 @@ static int load_indicators(catalog *cat, const config_setting_t *root, char *err
 static int load_targets(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
 {
     const config_setting_t *list;
-    int n = list_length(root, "targets", &list, err, errlen);
+    int n = conf_list(root, "targets", &list, err, errlen);
     if (n <= 0)
         return n;
     if (!(cat->targets = calloc((size_t)n, sizeof *cat->targets)))
@@ -340,7 +330,8 @@ static int by_code(const void *a, const void *b)
 
 int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
 {
-    static const char *const known[] = {"first_period", "metrics", "indicators", "targets", NULL};
+    static const char *const known[] = {"first_period", "metrics", "indicators", "targets",
+                                        "rules", NULL};
     config_t cfg;
     int rc = -1;
     memset(cat, 0, sizeof *cat);
@@ -383,7 +374,8 @@ int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
     }
     qsort(cat->metrics, cat->n_metrics, sizeof *cat->metrics, by_code);
     /* Indicators point at metrics: load them once the metrics have their final places. */
-    if (load_indicators(cat, root, err, errlen) < 0 || load_targets(cat, root, err, errlen) < 0)
+    if (load_indicators(cat, root, err, errlen) < 0 || load_targets(cat, root, err, errlen) < 0 ||
+        rules_load(cat, root, err, errlen) < 0)
         goto out;
     rc = 0;
 out:
@@ -397,6 +389,7 @@ void catalog_free(catalog *cat)
 {
     free(cat->indicators);
     free(cat->targets);
+    free(cat->rules);
     free(cat->metrics);
     memset(cat, 0, sizeof *cat);
 }
@@ -406,6 +399,14 @@ const indicator *catalog_indicator(const catalog *cat, const char *code)
     for (size_t i = 0; i < cat->n_indicators; i++)
         if (strcmp(cat->indicators[i].code, code) == 0)
             return &cat->indicators[i];
+    return NULL;
+}
+
+const alert_rule *catalog_rule(const catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->n_rules; i++)
+        if (strcmp(cat->rules[i].name, name) == 0)
+            return &cat->rules[i];
     return NULL;
 }
 

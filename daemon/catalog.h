@@ -76,6 +76,8 @@ typedef struct {
     char source[300];
 } target;
 
+typedef struct alert_rule alert_rule; /* alert_eval.h */
+
 typedef struct {
     period first;     /* earliest period accepted */
     metric *metrics;  /* sorted by code, owned */
@@ -84,6 +86,8 @@ typedef struct {
     size_t n_indicators;
     target *targets;       /* owned */
     size_t n_targets;
+    alert_rule *rules;     /* in file order, owned (rules.c) */
+    size_t n_rules;
 } catalog;
 
 /* Load path into *cat. On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
@@ -93,6 +97,7 @@ void catalog_free(catalog *cat);
 /* The metric with this code, or NULL. */
 const metric *catalog_metric(const catalog *cat, const char *code);
 const indicator *catalog_indicator(const catalog *cat, const char *code);
+const alert_rule *catalog_rule(const catalog *cat, const char *name);
 const char *indicator_type_name(indicator_type t);
 const char *indicator_better_name(indicator_better b);
 /* True if the indicator counts this metric in one of its parts. */

@@ -214,3 +214,14 @@ bool conf_code_ok(const char *s, size_t max)
     }
     return true;
 }
+
+int conf_list(const config_setting_t *group, const char *name, const config_setting_t **list,
+              char *err, size_t errlen)
+{
+    *list = config_setting_get_member(group, name);
+    if (!*list)
+        return 0;
+    if (config_setting_type(*list) != CONFIG_TYPE_LIST)
+        return conf_error(err, errlen, *list, "must be a list ( {...}, {...} )");
+    return config_setting_length(*list);
+}

@@ -31,6 +31,10 @@ int conf_bool(const config_setting_t *group, const char *name, bool required, bo
 const config_setting_t *conf_str_list(const config_setting_t *group, const char *name,
                                       bool required, bool *failed, char *err, size_t errlen);
 
+/* A list member of group: its length (0 if absent), or -1 if it is not a list. */
+int conf_list(const config_setting_t *group, const char *name, const config_setting_t **list,
+              char *err, size_t errlen);
+
 /* Reject members of group whose names are not in known (NULL-terminated): catches typos. */
 int conf_known(const config_setting_t *group, const char *const *known, char *err,
                size_t errlen);

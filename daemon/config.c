@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "rules.h"
 
 typedef enum { SET_STRING, SET_PATH, SET_INT } setting_type;
 
@@ -33,6 +34,13 @@ static const setting_desc table[] = {
         "CURVE secret key of the daemon (mode 0600); empty: insecure mode, loopback only"),
     INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
     INT(batch_max, 256, 1, 4096, "most requests committed in one transaction"),
+    STR(publish, SET_STRING, "",
+        "ZeroMQ endpoint of the alert socket (PUB); empty: the listen port + 1; \"off\": none"),
+    STR(alert_hook, SET_STRING, "",
+        "command run (by /bin/sh -c) for every alert change, with LEAMON_ALERT_* set"),
+    INT(alert_hook_timeout, 10, 1, 3600, "seconds a hook may run before it is killed"),
+    INT(alert_check_interval, 3600, 10, 86400,
+        "seconds between checks of the late rules (also at start and after each submission)"),
     STR(log_level, SET_STRING, "info", "debug, info, warning or error"),
 };
 
@@ -171,6 +179,10 @@ int registry_load(registry *r, const settings *s, char *err, size_t errlen)
             registry_free(r);
             return -1;
         }
+    }
+    if (rules_check_areas(&r->cat, &r->parts, s->catalog, err, errlen) < 0) {
+        registry_free(r);
+        return -1;
     }
     return 0;
 }

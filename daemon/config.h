@@ -21,6 +21,10 @@ typedef struct {
     char server_secret_key_file[CONFIG_PATH_MAX];
     long long grace_days;
     long long batch_max;
+    char publish[256];
+    char alert_hook[CONFIG_PATH_MAX];
+    long long alert_hook_timeout;
+    long long alert_check_interval;
     char log_level[16];
 } settings;
 

@@ -9,104 +9,20 @@
 
 #include "completeness.h"
 #include "ops.h"
+#include "query_args.h"
 #include "snapshot.h"
-
-/* What went wrong with a query, for the error reply. */
-typedef struct {
-    int status;
-    char why[256];
-} query_error;
-
-static int refuse(query_error *qe, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int refuse(query_error *qe, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(qe->why, sizeof qe->why, fmt, ap);
-    va_end(ap);
-    qe->status = status;
-    return -1;
-}
-
-static int pack_opt(msgpack_packer *pk, const char *key, bool has, double v)
-{
-    if (proto_pack_str(pk, key) != 0)
-        return -1;
-    if (!has)
-        return msgpack_pack_nil(pk);
-    return proto_pack_number(pk, v);
-}
-
-static int parse_period(const char *text, const char *field, period *p, query_error *qe)
-{
-    if (period_parse(text, p) != 0) {
-        char q[PROTO_MAX_PERIOD + 1];
-        proto_quote(q, sizeof q, text, strlen(text));
-        return refuse(qe, PROTO_BAD_REQUEST,
-                      "%s '%s' is not a period (2026-10, 2026-Q4, 2026 or 2025/26)", field, q);
-    }
-    return 0;
-}
-
-/* The area named, or the first top area when none is. */
-static int find_area(const partners *parts, const char *code, query_error *qe)
-{
-    if (!code[0]) {
-        for (size_t i = 0; i < parts->n_areas; i++)
-            if (parts->areas[i].parent < 0)
-                return (int)i;
-        return refuse(qe, PROTO_NOT_FOUND, "the partners file lists no areas");
-    }
-    int a = partners_area(parts, code);
-    if (a < 0) {
-        char q[PROTO_MAX_AREA + 1];
-        proto_quote(q, sizeof q, code, strlen(code));
-        return refuse(qe, PROTO_NOT_FOUND, "unknown area '%s' (leamon catalog lists them)", q);
-    }
-    return a;
-}
-
-static const indicator *find_indicator(const catalog *cat, const char *code, query_error *qe)
-{
-    const indicator *ind = catalog_indicator(cat, code);
-    if (!ind) {
-        char q[PROTO_MAX_CODE + 1];
-        proto_quote(q, sizeof q, code, strlen(code));
-        refuse(qe, PROTO_NOT_FOUND, "unknown indicator '%s' (leamon catalog lists them)", q);
-    }
-    return ind;
-}
 
 /* The snapshot as stored (the newest, or the newest at as_of), or computed now when none is
  * stored yet (version 0). */
-static int current(server *srv, const indicator *ind, const period *p, int at, bool has_as_of,
-                   int64_t as_of, stored_snapshot *out)
-{
-    char ptext[PERIOD_TEXT_MAX];
-    if (period_format(p, ptext, sizeof ptext) != 0)
-        return -1;
-    int found = store_snapshot_get(srv->db, ind->code, ptext, srv->reg.parts.areas[at].code,
-                                   has_as_of ? as_of : INT64_MAX, out);
-    if (found != 0)
-        return found < 0 ? -1 : 0;
-    if (has_as_of) {
-        memset(out, 0, sizeof *out);
-        snprintf(out->reason, sizeof out->reason, "no figure had been computed by then");
-        return 0;
-    }
-    return snapshot_compute(srv->db, &srv->reg, ind, p, at, out);
-}
-
 static int pack_snap(msgpack_packer *pk, const partners *parts, int at,
                      const stored_snapshot *s)
 {
     const area *a = &parts->areas[at];
     if (msgpack_pack_map(pk, 10) != 0 || proto_pack_kv_str(pk, "area", a->code) != 0 ||
         proto_pack_kv_str(pk, "name", a->name) != 0 ||
-        pack_opt(pk, "value", s->has_value, s->value) != 0 ||
-        pack_opt(pk, "numerator", s->has_num, s->numerator) != 0 ||
-        pack_opt(pk, "denominator", s->has_den, s->denominator) != 0 ||
+        proto_pack_kv_opt(pk, "value", s->has_value, s->value) != 0 ||
+        proto_pack_kv_opt(pk, "numerator", s->has_num, s->numerator) != 0 ||
+        proto_pack_kv_opt(pk, "denominator", s->has_den, s->denominator) != 0 ||
         proto_pack_kv_str(pk, "reason", s->reason) != 0 ||
         proto_pack_kv_int(pk, "expected", s->expected) != 0 ||
         proto_pack_kv_int(pk, "reported", s->reported) != 0 ||
@@ -131,19 +47,6 @@ static int pack_indicator(msgpack_packer *pk, const indicator *ind)
 }
 
 /* The target's baseline figure when the target leaves it to the data. */
-static bool baseline_figure(server *srv, const target *t, int at, double *out)
-{
-    if (!t->has_baseline || t->has_baseline_value)
-        return false;
-    int base_area = t->area[0] ? partners_area(&srv->reg.parts, t->area) : at;
-    stored_snapshot s;
-    if (base_area < 0 ||
-        current(srv, t->ind, &t->baseline_period, base_area, false, 0, &s) < 0 || !s.has_value)
-        return false;
-    *out = s.value;
-    return true;
-}
-
 /* "target": {...} or nil; path at p when p is given. */
 static int pack_target(msgpack_packer *pk, server *srv, const indicator *ind, int at,
                        const period *p)
@@ -155,7 +58,7 @@ static int pack_target(msgpack_packer *pk, server *srv, const indicator *ind, in
         return msgpack_pack_nil(pk);
     char goal[PERIOD_TEXT_MAX], base[PERIOD_TEXT_MAX];
     double figure = 0, path = 0;
-    bool has_figure = baseline_figure(srv, t, at, &figure);
+    bool has_figure = snapshot_baseline_figure(srv->db, &srv->reg, t, at, &figure);
     bool has_base = t->has_baseline_value || has_figure;
     if (period_format(&t->goal_period, goal, sizeof goal) != 0 ||
         msgpack_pack_map(pk, p ? 7 : 6) != 0 ||
@@ -171,38 +74,38 @@ static int pack_target(msgpack_packer *pk, server *srv, const indicator *ind, in
     } else if (msgpack_pack_nil(pk) != 0) {
         return -1;
     }
-    if (pack_opt(pk, "baseline", has_base, t->has_baseline_value ? t->baseline_value : figure) != 0 ||
+    if (proto_pack_kv_opt(pk, "baseline", has_base, t->has_baseline_value ? t->baseline_value : figure) != 0 ||
         proto_pack_kv_str(pk, "source", t->source) != 0)
         return -1;
     if (!p)
         return 0;
     bool has_path = snapshot_path(t, p, has_figure, figure, &path);
-    return pack_opt(pk, "path", has_path, path);
+    return proto_pack_kv_opt(pk, "path", has_path, path);
 }
 
 static int reply_snapshot(msgpack_packer *pk, server *srv, const proto_request *req,
                           query_error *qe)
 {
     const partners *parts = &srv->reg.parts;
-    const indicator *ind = find_indicator(&srv->reg.cat, req->indicator, qe);
+    const indicator *ind = query_indicator(&srv->reg.cat, req->indicator, qe);
     period p;
     int at;
-    if (!ind || parse_period(req->period, "period", &p, qe) < 0 ||
-        (at = find_area(parts, req->area, qe)) < 0)
+    if (!ind || query_period(req->period, "period", &p, qe) < 0 ||
+        (at = query_area(parts, req->area, qe)) < 0)
         return -1;
     bool by_area = strcmp(req->by, "area") == 0, by_reporter = strcmp(req->by, "reporter") == 0;
     if (req->by[0] && !by_area && !by_reporter)
-        return refuse(qe, PROTO_BAD_REQUEST, "by must be \"area\" or \"reporter\"");
+        return query_refuse(qe, PROTO_BAD_REQUEST, "by must be \"area\" or \"reporter\"");
     if (by_reporter && req->has_as_of)
-        return refuse(qe, PROTO_BAD_REQUEST,
+        return query_refuse(qe, PROTO_BAD_REQUEST,
                       "as_of works for the snapshot and by area, not by reporter");
     stored_snapshot s;
     snapshot_part *rows = NULL;
     size_t n_rows = 0;
-    if (current(srv, ind, &p, at, req->has_as_of, req->as_of, &s) < 0 ||
+    if (snapshot_current(srv->db, &srv->reg, ind, &p, at, req->has_as_of, req->as_of, &s) < 0 ||
         (by_reporter && snapshot_by_reporter(srv->db, &srv->reg, ind, &p, at, &rows, &n_rows) < 0)) {
         free(rows);
-        return refuse(qe, PROTO_INTERNAL, "cannot compute the snapshot: %s",
+        return query_refuse(qe, PROTO_INTERNAL, "cannot compute the snapshot: %s",
                       store_errmsg(srv->db));
     }
     char ptext[PERIOD_TEXT_MAX];
@@ -224,7 +127,7 @@ static int reply_snapshot(msgpack_packer *pk, server *srv, const proto_request *
             if (parts->areas[i].parent != at)
                 continue;
             stored_snapshot c;
-            if (current(srv, ind, &p, (int)i, req->has_as_of, req->as_of, &c) < 0 ||
+            if (snapshot_current(srv->db, &srv->reg, ind, &p, (int)i, req->has_as_of, req->as_of, &c) < 0 ||
                 pack_snap(pk, parts, (int)i, &c) != 0)
                 goto out;
         }
@@ -236,9 +139,9 @@ static int reply_snapshot(msgpack_packer *pk, server *srv, const proto_request *
             if (msgpack_pack_map(pk, 6) != 0 || proto_pack_kv_str(pk, "reporter", o->id) != 0 ||
                 proto_pack_kv_str(pk, "name", o->name) != 0 ||
                 proto_pack_kv_str(pk, "kind", kind_name(o->kind)) != 0 ||
-                pack_opt(pk, "numerator", rows[i].has_num, rows[i].numerator) != 0 ||
-                pack_opt(pk, "denominator", rows[i].has_den, rows[i].denominator) != 0 ||
-                pack_opt(pk, "value", rows[i].has_value, rows[i].value) != 0)
+                proto_pack_kv_opt(pk, "numerator", rows[i].has_num, rows[i].numerator) != 0 ||
+                proto_pack_kv_opt(pk, "denominator", rows[i].has_den, rows[i].denominator) != 0 ||
+                proto_pack_kv_opt(pk, "value", rows[i].has_value, rows[i].value) != 0)
                 goto out;
         }
     } else if (msgpack_pack_nil(pk) != 0) {
@@ -254,54 +157,54 @@ static int reply_series(msgpack_packer *pk, server *srv, const proto_request *re
                         query_error *qe)
 {
     const partners *parts = &srv->reg.parts;
-    const indicator *ind = find_indicator(&srv->reg.cat, req->indicator, qe);
+    const indicator *ind = query_indicator(&srv->reg.cat, req->indicator, qe);
     period from, to;
     int at;
-    if (!ind || parse_period(req->from, "from", &from, qe) < 0 ||
-        parse_period(req->to, "to", &to, qe) < 0 || (at = find_area(parts, req->area, qe)) < 0)
+    if (!ind || query_period(req->from, "from", &from, qe) < 0 ||
+        query_period(req->to, "to", &to, qe) < 0 || (at = query_area(parts, req->area, qe)) < 0)
         return -1;
     if (from.kind != to.kind)
-        return refuse(qe, PROTO_BAD_REQUEST, "from and to must be periods of one kind (%s, %s)",
+        return query_refuse(qe, PROTO_BAD_REQUEST, "from and to must be periods of one kind (%s, %s)",
                       period_kind_name(from.kind), period_kind_name(to.kind));
     if (period_compare(&from, &to) > 0)
-        return refuse(qe, PROTO_BAD_REQUEST, "from comes after to");
+        return query_refuse(qe, PROTO_BAD_REQUEST, "from comes after to");
     size_t n = 1;
     for (period q = from; period_compare(&q, &to) < 0 && n <= PROTO_MAX_SERIES; n++)
         if (period_next(&q, &q) != 0)
             break;
     if (n > PROTO_MAX_SERIES)
-        return refuse(qe, PROTO_BAD_REQUEST, "a series holds at most %d periods",
+        return query_refuse(qe, PROTO_BAD_REQUEST, "a series holds at most %d periods",
                       PROTO_MAX_SERIES);
     const target *t = snapshot_target(&srv->reg, ind, at);
     double figure = 0;
-    bool has_figure = t && baseline_figure(srv, t, at, &figure);
+    bool has_figure = t && snapshot_baseline_figure(srv->db, &srv->reg, t, at, &figure);
     if (proto_pack_reply_head(pk, 5, req->id, PROTO_OK, NULL) != 0 || pack_indicator(pk, ind) != 0 ||
         proto_pack_kv_str(pk, "area", parts->areas[at].code) != 0 ||
         proto_pack_kv_str(pk, "name", parts->areas[at].name) != 0 ||
         pack_target(pk, srv, ind, at, NULL) != 0 || proto_pack_str(pk, "points") != 0 ||
         msgpack_pack_array(pk, n) != 0)
-        return refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
+        return query_refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
     period q = from;
     for (size_t i = 0; i < n; i++) {
         stored_snapshot s;
         char ptext[PERIOD_TEXT_MAX];
         double path = 0;
         bool has_path = t && snapshot_path(t, &q, has_figure, figure, &path);
-        if (current(srv, ind, &q, at, false, 0, &s) < 0)
-            return refuse(qe, PROTO_INTERNAL, "cannot compute the series: %s",
+        if (snapshot_current(srv->db, &srv->reg, ind, &q, at, false, 0, &s) < 0)
+            return query_refuse(qe, PROTO_INTERNAL, "cannot compute the series: %s",
                           store_errmsg(srv->db));
         if (period_format(&q, ptext, sizeof ptext) != 0 || msgpack_pack_map(pk, 8) != 0 ||
             proto_pack_kv_str(pk, "period", ptext) != 0 ||
-            pack_opt(pk, "value", s.has_value, s.value) != 0 ||
-            pack_opt(pk, "numerator", s.has_num, s.numerator) != 0 ||
-            pack_opt(pk, "denominator", s.has_den, s.denominator) != 0 ||
+            proto_pack_kv_opt(pk, "value", s.has_value, s.value) != 0 ||
+            proto_pack_kv_opt(pk, "numerator", s.has_num, s.numerator) != 0 ||
+            proto_pack_kv_opt(pk, "denominator", s.has_den, s.denominator) != 0 ||
             proto_pack_kv_str(pk, "reason", s.reason) != 0 ||
             proto_pack_kv_int(pk, "expected", s.expected) != 0 ||
             proto_pack_kv_int(pk, "reported", s.reported) != 0 ||
-            pack_opt(pk, "path", has_path, path) != 0)
-            return refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
+            proto_pack_kv_opt(pk, "path", has_path, path) != 0)
+            return query_refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
         if (i + 1 < n && period_next(&q, &q) != 0)
-            return refuse(qe, PROTO_INTERNAL, "period out of range");
+            return query_refuse(qe, PROTO_INTERNAL, "period out of range");
     }
     return 0;
 }
@@ -355,23 +258,23 @@ static int reply_completeness(msgpack_packer *pk, server *srv, const proto_reque
     const catalog *cat = &srv->reg.cat;
     const organisation *only = who->type == IDENT_ORG ? who->org : NULL;
     period p, current_month;
-    if (parse_period(req->period, "period", &p, qe) < 0)
+    if (query_period(req->period, "period", &p, qe) < 0)
         return -1;
     if (period_of_time(now, &current_month) == 0 &&
         period_first_month(&p) > period_first_month(&current_month))
-        return refuse(qe, PROTO_BAD_REQUEST, "period %s has not begun: nothing is due yet",
+        return query_refuse(qe, PROTO_BAD_REQUEST, "period %s has not begun: nothing is due yet",
                       req->period);
     const metric *one = NULL;
     if (req->metric[0] && !(one = catalog_metric(cat, req->metric))) {
         char q[PROTO_MAX_CODE + 1];
         proto_quote(q, sizeof q, req->metric, strlen(req->metric));
-        return refuse(qe, PROTO_NOT_FOUND, "unknown metric '%s' (leamon catalog lists them)", q);
+        return query_refuse(qe, PROTO_NOT_FOUND, "unknown metric '%s' (leamon catalog lists them)", q);
     }
     /* The metrics asked about that anyone (or, for a partner, it) must report. */
     size_t n = 0;
     const metric **ms = calloc(cat->n_metrics, sizeof *ms);
     if (!ms)
-        return refuse(qe, PROTO_INTERNAL, "out of memory");
+        return query_refuse(qe, PROTO_INTERNAL, "out of memory");
     for (size_t i = 0; i < cat->n_metrics; i++) {
         const metric *m = &cat->metrics[i];
         if ((!one || m == one) && (!only || ((m->kinds >> only->kind) & 1u)))
@@ -384,20 +287,20 @@ static int reply_completeness(msgpack_packer *pk, server *srv, const proto_reque
         proto_pack_kv_str(pk, "period", ptext) != 0 ||
         proto_pack_kv_int(pk, "grace_days", srv->set.grace_days) != 0 ||
         proto_pack_str(pk, "metrics") != 0 || msgpack_pack_array(pk, n) != 0) {
-        refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
+        query_refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
         compl_metric c;
         if (completeness_compute(srv->db, &srv->reg, ms[i], &p, now, srv->set.grace_days, only,
                                  &c) < 0) {
-            refuse(qe, PROTO_INTERNAL, "cannot compute completeness: %s", store_errmsg(srv->db));
+            query_refuse(qe, PROTO_INTERNAL, "cannot compute completeness: %s", store_errmsg(srv->db));
             goto out;
         }
         int packed = pack_compl(pk, &srv->reg.parts, &c);
         completeness_free(&c);
         if (packed != 0) {
-            refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
+            query_refuse(qe, PROTO_INTERNAL, "cannot encode the reply");
             goto out;
         }
     }

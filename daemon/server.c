@@ -12,9 +12,11 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "alerts.h"
 #include "auth.h"
 #include "keyfile.h"
 #include "ops.h"
+#include "ops_alert.h"
 #include "ops_query.h"
 #include "snapshot.h"
 #include "validate.h"
@@ -57,6 +59,7 @@ typedef struct {
 } pending;
 
 static void refresh_snapshots(server *srv, bool check_digest);
+static void check_all_rules(server *srv);
 
 int server_block_signals(void)
 {
@@ -65,6 +68,7 @@ int server_block_signals(void)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
     return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
 
@@ -80,13 +84,20 @@ bool server_endpoint_is_local(const char *ep)
 
 int server_check_endpoint(const settings *set, char *err, size_t errlen)
 {
-    if (set->server_secret_key_file[0] || server_endpoint_is_local(set->listen))
+    char pub[256];
+    notify_endpoint(set, pub, sizeof pub);
+    if (set->server_secret_key_file[0])
+        return 0;
+    const char *what = !server_endpoint_is_local(set->listen) ? "listen"
+                       : pub[0] && !server_endpoint_is_local(pub) ? "publish"
+                                                                  : NULL;
+    if (!what)
         return 0;
     snprintf(err, errlen,
-             "%s: listen = \"%s\" is not a loopback endpoint; without "
+             "%s: %s = \"%s\" is not a loopback endpoint; without "
              "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
              "[::1], localhost or ipc://",
-             set->file, set->listen);
+             set->file, what, strcmp(what, "listen") == 0 ? set->listen : pub);
     return -1;
 }
 
@@ -95,7 +106,7 @@ static int set_int(void *sock, int option, int value)
     return zmq_setsockopt(sock, option, &value, sizeof value);
 }
 
-static int open_router(server *srv, char *err, size_t errlen)
+static int open_router(server *srv, const char *secret, char *err, size_t errlen)
 {
     srv->router = zmq_socket(srv->zmq, ZMQ_ROUTER);
     if (!srv->router) {
@@ -110,14 +121,10 @@ static int open_router(server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "request socket options: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
-    if (srv->secure) {
-        char secret[KEY_Z85_LEN + 1];
-        if (keyfile_read_secret(srv->set.server_secret_key_file, secret, err, errlen) < 0)
-            return -1;
+    if (secret) {
         int rc = set_int(srv->router, ZMQ_CURVE_SERVER, 1) != 0 ||
                  zmq_setsockopt(srv->router, ZMQ_CURVE_SECRETKEY, secret, KEY_Z85_LEN) != 0 ||
                  zmq_setsockopt(srv->router, ZMQ_ZAP_DOMAIN, "leamon", 6) != 0;
-        memset(secret, 0, sizeof secret);
         if (rc) {
             snprintf(err, errlen, "CURVE: %s", zmq_strerror(zmq_errno()));
             return -1;
@@ -152,6 +159,7 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGCHLD); /* alert hooks that finished */
     srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     if (srv->signal_fd < 0) {
         snprintf(err, errlen, "signalfd: %s", strerror(errno));
@@ -161,7 +169,16 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
         snprintf(err, errlen, "ZeroMQ context: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
-    if (auth_start(srv->zmq, &srv->zap, err, errlen) < 0 || open_router(srv, err, errlen) < 0)
+    char secret[KEY_Z85_LEN + 1] = "";
+    if (srv->secure &&
+        keyfile_read_secret(srv->set.server_secret_key_file, secret, err, errlen) < 0)
+        return -1;
+    int rc = auth_start(srv->zmq, &srv->zap, err, errlen) < 0 ||
+             open_router(srv, srv->secure ? secret : NULL, err, errlen) < 0 ||
+             notify_open(&srv->nt, srv->zmq, set, srv->secure ? secret : NULL, &srv->log, err,
+                         errlen) < 0;
+    memset(secret, 0, sizeof secret);
+    if (rc)
         return -1;
     if (srv->secure)
         log_msg(&srv->log, LOG_INFO, "listening on %s (CURVE, %zu keys known)", set->listen,
@@ -175,12 +192,20 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
             "%zu organisations, %zu staff", set->database, srv->reg.cat.n_metrics,
             srv->reg.cat.n_indicators, srv->reg.parts.n_areas, srv->reg.parts.n_orgs,
             srv->reg.parts.n_staff);
+    if (srv->nt.pub)
+        log_msg(&srv->log, LOG_INFO, "publishing alerts on %s%s; %zu alert rules%s%s",
+                srv->nt.endpoint, srv->secure ? " (CURVE, staff keys only)" : "",
+                srv->reg.cat.n_rules, srv->nt.hook[0] ? ", hook " : "", srv->nt.hook);
     refresh_snapshots(srv, true);
+    check_all_rules(srv);
     return 0;
 }
 
 void server_free(server *srv)
 {
+    notify_close(&srv->nt);
+    free(srv->late_due);
+    srv->late_due = NULL;
     if (srv->router)
         zmq_close(srv->router);
     if (srv->zap)
@@ -193,6 +218,64 @@ void server_free(server *srv)
     registry_free(&srv->reg);
     srv->router = srv->zap = srv->zmq = NULL;
     srv->signal_fd = -1;
+}
+
+/* Evaluate alert rules in one transaction, then tell the world: what a refresh changed,
+ * the late rules of organisations that submitted since, or (all) every rule. A failure
+ * loses nothing: every evaluation replays the periods, so the next one finds the same. */
+static void check_rules(server *srv, const snapshot_changes *touched, bool all)
+{
+    time_t now = time(NULL);
+    bool any_late = false;
+    for (size_t i = 0; i < srv->n_late_due && !any_late; i++)
+        any_late = srv->late_due[i];
+    if (!all && !any_late && (!touched || !touched->n))
+        return;
+    alert_events ev = {0};
+    bool ok = store_begin(srv->db) == 0;
+    if (all) {
+        ok = ok && alerts_evaluate_all(srv->db, &srv->reg, now, &ev) == 0;
+    } else {
+        if (touched)
+            ok = ok && alerts_evaluate_changes(srv->db, &srv->reg, touched, now, &ev) == 0;
+        for (size_t i = 0; ok && i < srv->n_late_due; i++) {
+            if (!srv->late_due[i])
+                continue;
+            for (size_t k = 0; ok && k < srv->reg.cat.n_rules; k++)
+                if (srv->reg.cat.rules[k].kind == RULE_LATE)
+                    ok = alerts_evaluate_late(srv->db, &srv->reg, &srv->reg.cat.rules[k],
+                                              &srv->reg.parts.orgs[i], now, &ev) == 0;
+        }
+    }
+    ok = ok && store_commit(srv->db) == 0;
+    if (ok) {
+        if (srv->late_due)
+            memset(srv->late_due, 0, srv->n_late_due * sizeof *srv->late_due);
+        notify_events(&srv->nt, &srv->reg, &ev);
+    } else {
+        log_msg(&srv->log, LOG_ERR, "alerts: %s", store_errmsg(srv->db));
+        store_rollback(srv->db);
+    }
+    alert_events_free(&ev);
+}
+
+/* Every rule (at start, after a reload, and every alert_check_interval: late rules and
+ * target paths move with the clock). */
+static void check_all_rules(server *srv)
+{
+    /* One flag per organisation of the running registry. */
+    if (srv->n_late_due != srv->reg.parts.n_orgs) {
+        free(srv->late_due);
+        srv->n_late_due = 0;
+        srv->late_due = calloc(srv->reg.parts.n_orgs ? srv->reg.parts.n_orgs : 1,
+                               sizeof *srv->late_due);
+        if (srv->late_due)
+            srv->n_late_due = srv->reg.parts.n_orgs;
+        else
+            log_msg(&srv->log, LOG_ERR, "out of memory: late rules wait for the timer");
+    }
+    check_rules(srv, NULL, true);
+    srv->next_check = monotonic_ms() + srv->set.alert_check_interval * 1000;
 }
 
 /* Bring the snapshots up to date: everything when the catalogue or partners changed
@@ -213,12 +296,16 @@ static void refresh_snapshots(server *srv, bool check_digest)
         }
     }
     size_t changed = 0;
-    if (snapshot_refresh(srv->db, &srv->reg, time(NULL), &changed) < 0)
+    snapshot_changes touched = {0};
+    if (snapshot_refresh(srv->db, &srv->reg, time(NULL), &changed, &touched) < 0) {
         /* The marks stay: the next refresh tries again. */
         log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
-    else if (changed)
+    } else if (changed) {
         log_msg(&srv->log, check_digest ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s",
                 changed, changed == 1 ? "" : "s");
+    }
+    check_rules(srv, &touched, false);
+    snapshot_changes_free(&touched);
 }
 
 /* SIGHUP: load catalogue and partners anew; keep the running ones if that fails. */
@@ -235,7 +322,10 @@ static void reload(server *srv)
     }
     registry_free(&srv->reg);
     srv->reg = fresh;
+    if (srv->late_due)
+        memset(srv->late_due, 0, srv->n_late_due * sizeof *srv->late_due);
     refresh_snapshots(srv, true);
+    check_all_rules(srv);
     log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
             "%zu staff, %zu keys", srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
             srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
@@ -409,6 +499,9 @@ static bool commit_batch(server *srv, pending *batch, size_t n, time_t now)
             if (batch[i].write) {
                 subs++;
                 records += batch[i].req.n_records;
+                size_t org = (size_t)(batch[i].who.org - srv->reg.parts.orgs);
+                if (org < srv->n_late_due)
+                    srv->late_due[org] = true;
             }
         log_msg(&srv->log, LOG_DEBUG, "committed %zu submissions (%zu records) in one transaction",
                 subs, records);
@@ -475,6 +568,9 @@ static void reply(server *srv, pending *p, time_t now)
         rc = ops_reply_status(&pk, srv, &p->req, &p->who, now);
     else if (p->req.op == PROTO_OP_CATALOG)
         rc = ops_reply_catalog(&pk, srv, &p->req, &p->who);
+    else if (p->req.op == PROTO_OP_ALERTS || p->req.op == PROTO_OP_ACK ||
+             p->req.op == PROTO_OP_SILENCE)
+        rc = ops_reply_alert(&pk, srv, &p->req, &p->who, now);
     else
         rc = ops_reply_query(&pk, srv, &p->req, &p->who, now);
     if (rc != 0) {
@@ -526,7 +622,8 @@ static void serve_batch(server *srv, pending *batch)
     bool query = false;
     for (size_t i = 0; i < n; i++) {
         check(srv, &batch[i], now);
-        query |= batch[i].req.op == PROTO_OP_SNAPSHOT || batch[i].req.op == PROTO_OP_SERIES;
+        query |= batch[i].req.op == PROTO_OP_SNAPSHOT || batch[i].req.op == PROTO_OP_SERIES ||
+                 batch[i].req.op == PROTO_OP_ALERTS;
     }
     bool wrote = commit_batch(srv, batch, n, now);
     if (wrote && !srv->snap_pending) {
@@ -550,7 +647,9 @@ static void read_signals(server *srv, bool *hup)
 {
     struct signalfd_siginfo si;
     while (read(srv->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
-        if (si.ssi_signo == SIGHUP)
+        if (si.ssi_signo == SIGCHLD)
+            notify_tick(&srv->nt);
+        else if (si.ssi_signo == SIGHUP)
             *hup = true;
         else if (!srv->stopping) {
             srv->stopping = true;
@@ -582,8 +681,17 @@ int server_run(server *srv)
             refresh_snapshots(srv, false);
             srv->snap_pending = false;
         }
-        /* No timeout when nothing is pending: an idle daemon sleeps and uses no CPU. */
-        int ready = zmq_poll(items, 3, srv->snap_pending ? 0 : -1);
+        long long now = monotonic_ms();
+        if (now >= srv->next_check)
+            check_all_rules(srv);
+        /* Sleep until the next thing that is due: a hook's timeout, the rule timer; with
+         * no request waiting an idle daemon uses no CPU. */
+        long long wait = srv->next_check - now, hook = notify_wait_ms(&srv->nt);
+        if (hook >= 0 && hook < wait)
+            wait = hook;
+        if (srv->snap_pending)
+            wait = 0;
+        int ready = zmq_poll(items, 3, wait);
         if (ready < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -591,8 +699,11 @@ int server_run(server *srv)
             break;
         }
         if (ready == 0) {
-            refresh_snapshots(srv, false); /* idle now */
-            srv->snap_pending = false;
+            notify_tick(&srv->nt);
+            if (srv->snap_pending) {
+                refresh_snapshots(srv, false); /* idle now */
+                srv->snap_pending = false;
+            }
             continue;
         }
         bool hup = false;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "notify.h"
 #include "log.h"
 #include "store.h"
 
@@ -26,6 +27,10 @@ typedef struct {
     bool stopping;
     bool snap_pending;   /* figures committed, snapshots not yet refreshed */
     long long snap_since; /* monotonic ms of the oldest such commit */
+    notifier nt;         /* alert events: PUB socket and hook */
+    bool *late_due;      /* per organisation: submitted since its late rules were checked */
+    size_t n_late_due;
+    long long next_check; /* monotonic ms of the next evaluation of every rule */
 } server;
 
 /* Everything up to READY: config, catalogue, partners, database, sockets. Signals must

@@ -240,11 +240,13 @@ static int key_cmp(const void *a, const void *b)
 /* The month, its quarter, year and school year. */
 static size_t containing_periods(const period *month, period out[4])
 {
-    out[0] = *month;
-    out[1] = (period){PERIOD_QUARTER, month->year, (month->index - 1) / 3 + 1};
-    out[2] = (period){PERIOD_YEAR, month->year, 0};
-    out[3] = (period){PERIOD_SCHOOLYEAR, month->index >= 8 ? month->year : month->year - 1, 0};
-    return period_valid(&out[3]) ? 4 : 3;
+    static const period_kind kinds[] = {PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR,
+                                        PERIOD_SCHOOLYEAR};
+    size_t n = 0;
+    for (size_t i = 0; i < 4; i++)
+        if (period_containing(month, kinds[i], &out[n]) == 0)
+            n++;
+    return n;
 }
 
 static bool same_result(const stored_snapshot *a, const stored_snapshot *b)
@@ -301,9 +303,38 @@ static snap_key *expand(const registry *reg, const store_dirty_mark *marks, size
     return keys;
 }
 
+void snapshot_changes_free(snapshot_changes *c)
+{
+    free(c->items);
+    free(c->seen);
+    memset(c, 0, sizeof *c);
+}
+
+/* Each pair once: a bit per (indicator, area), allocated on first use. */
+static int note_touched(snapshot_changes *c, const registry *reg, const snap_key *k)
+{
+    size_t bits = reg->cat.n_indicators * reg->parts.n_areas;
+    size_t bit = (size_t)(k->ind - reg->cat.indicators) * reg->parts.n_areas + (size_t)k->at;
+    if (!c->seen && !(c->seen = calloc((bits + 7) / 8, 1)))
+        return -1;
+    if (c->seen[bit / 8] & (1u << (bit % 8)))
+        return 0;
+    c->seen[bit / 8] |= (unsigned char)(1u << (bit % 8));
+    if (c->n == c->cap) {
+        size_t want = c->cap ? c->cap * 2 : 32;
+        snapshot_touched *more = realloc(c->items, want * sizeof *more);
+        if (!more)
+            return -1;
+        c->items = more;
+        c->cap = want;
+    }
+    c->items[c->n++] = (snapshot_touched){k->ind, k->at};
+    return 0;
+}
+
 /* One key: compute, compare with the newest stored version, store a new one if changed. */
 static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t now,
-                       size_t *changed)
+                       size_t *changed, snapshot_changes *touched)
 {
     char ptext[PERIOD_TEXT_MAX];
     const char *acode = reg->parts.areas[k->at].code;
@@ -318,7 +349,8 @@ static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t
         return 0;
     fresh.version = found ? old.version + 1 : 1;
     fresh.computed_at = (int64_t)now;
-    if (store_snapshot_put(db, k->ind->code, ptext, acode, &fresh) < 0)
+    if (store_snapshot_put(db, k->ind->code, ptext, acode, &fresh) < 0 ||
+        (touched && note_touched(touched, reg, k) < 0))
         return -1;
     (*changed)++;
     return 0;
@@ -326,7 +358,8 @@ static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t
 
 #define MARKS_PER_ROUND 2048
 
-int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed)
+int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
+                     snapshot_changes *touched)
 {
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
     *changed = 0;
@@ -343,7 +376,7 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
         snap_key *keys = expand(reg, marks, (size_t)n, &n_keys);
         bool ok = keys && store_begin(db) == 0;
         for (size_t i = 0; ok && i < n_keys; i++)
-            ok = refresh_one(db, reg, &keys[i], now, changed) == 0;
+            ok = refresh_one(db, reg, &keys[i], now, changed, touched) == 0;
         ok = ok && store_dirty_clear(db, marks, (size_t)n) == 0 && store_commit(db) == 0;
         free(keys);
         if (!ok) {
@@ -354,6 +387,39 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
     }
     free(marks);
     return rc;
+}
+
+int snapshot_current(store *db, const registry *reg, const indicator *ind, const period *p,
+                     int at, bool has_as_of, int64_t as_of, stored_snapshot *out)
+{
+    char ptext[PERIOD_TEXT_MAX];
+    if (period_format(p, ptext, sizeof ptext) != 0)
+        return -1;
+    int found = store_snapshot_get(db, ind->code, ptext, reg->parts.areas[at].code,
+                                   has_as_of ? as_of : INT64_MAX, out);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    if (has_as_of) {
+        memset(out, 0, sizeof *out);
+        snprintf(out->reason, sizeof out->reason, "no figure had been computed by then");
+        return 0;
+    }
+    return snapshot_compute(db, reg, ind, p, at, out);
+}
+
+bool snapshot_baseline_figure(store *db, const registry *reg, const target *t, int at,
+                              double *out)
+{
+    if (!t->has_baseline || t->has_baseline_value)
+        return false;
+    int base_area = t->area[0] ? partners_area(&reg->parts, t->area) : at;
+    stored_snapshot s;
+    if (base_area < 0 ||
+        snapshot_current(db, reg, t->ind, &t->baseline_period, base_area, false, 0, &s) < 0 ||
+        !s.has_value)
+        return false;
+    *out = s.value;
+    return true;
 }
 
 /* ---- targets ------------------------------------------------------------- */

@@ -25,10 +25,33 @@ typedef struct {
 int snapshot_by_reporter(store *db, const registry *reg, const indicator *ind, const period *p,
                          int at, snapshot_part **rows, size_t *n);
 
+/* The (indicator, area) pairs that got a new version in a refresh, each once. */
+typedef struct {
+    const indicator *ind;
+    int at;
+} snapshot_touched;
+typedef struct {
+    snapshot_touched *items; /* owned */
+    size_t n, cap;
+    unsigned char *seen;     /* owned: a bit per (indicator, area) of the registry */
+} snapshot_changes;
+void snapshot_changes_free(snapshot_changes *c);
+
 /* Recompute every snapshot that a dirty mark points at (indicators of the metric, the
  * month, quarter, year and school year, the area and those above it), store a new version
- * where the result changed, and clear the marks. *changed counts new versions. 0 or -1. */
-int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed);
+ * where the result changed, and clear the marks. *changed counts new versions; touched
+ * (may be NULL) gets the pairs that changed. 0 or -1. */
+int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
+                     snapshot_changes *touched);
+
+/* The newest stored version (computed at or before as_of when has_as_of), else computed now
+ * from the figures (without as_of) or "no figure had been computed by then". 0 or -1. */
+int snapshot_current(store *db, const registry *reg, const indicator *ind, const period *p,
+                     int at, bool has_as_of, int64_t as_of, stored_snapshot *out);
+
+/* A target's baseline value taken from the data (when the catalogue gives none). */
+bool snapshot_baseline_figure(store *db, const registry *reg, const target *t, int at,
+                              double *out);
 
 /* The straight-line target value of t at period p; false when there is none (before the
  * baseline, or a baseline without value and no figure for it). baseline is the figure for

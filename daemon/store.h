@@ -13,7 +13,7 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 int store_open(store **out, const char *path, char *err, size_t errlen);
 void store_close(store **s);

@@ -3,6 +3,8 @@
 #define LEAMON_STORE_IMPL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -29,6 +31,10 @@ int store_run(store *s, int which);
 int store_exec(store *s, const char *sql);
 int store_bind_text(store *s, sqlite3_stmt *st, int i, const char *v);
 int store_bind_int(store *s, sqlite3_stmt *st, int i, int64_t v);
+/* Copy a text column into dst (at most size-1 bytes; "" for NULL). */
+void store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
+/* Bind v, or NULL when !has. */
+int store_bind_opt(store *s, sqlite3_stmt *st, int i, bool has, double v);
 /* Prepare a one-off query, binding ?1 to reporter when there is one. */
 int store_prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st);
 

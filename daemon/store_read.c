@@ -7,7 +7,7 @@
 #include "store_impl.h"
 
 /* Copies at most size-1 bytes; runs for every figure a snapshot reads, hence no printf. */
-static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+void store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
@@ -52,9 +52,9 @@ static int collect(store *s, sqlite3_stmt *st, store_obs **rows, size_t *n, size
 
 static void read_obs(sqlite3_stmt *st, store_obs *o)
 {
-    copy_text(o->reporter, sizeof o->reporter, st, 0);
-    copy_text(o->area, sizeof o->area, st, 1);
-    copy_text(o->period, sizeof o->period, st, 2);
+    store_copy_text(o->reporter, sizeof o->reporter, st, 0);
+    store_copy_text(o->area, sizeof o->area, st, 1);
+    store_copy_text(o->period, sizeof o->period, st, 2);
     o->value = sqlite3_column_double(st, 3);
     o->reported_at = sqlite3_column_int64(st, 4);
 }
@@ -72,8 +72,8 @@ int store_observations(store *s, const char *metric, const char *first, const ch
 static void read_first(sqlite3_stmt *st, store_obs *o)
 {
     memset(o, 0, sizeof *o);
-    copy_text(o->reporter, sizeof o->reporter, st, 0);
-    copy_text(o->period, sizeof o->period, st, 1);
+    store_copy_text(o->reporter, sizeof o->reporter, st, 0);
+    store_copy_text(o->period, sizeof o->period, st, 1);
     o->reported_at = sqlite3_column_int64(st, 2);
 }
 
@@ -90,7 +90,7 @@ int store_first_reports(store *s, const char *metric, const char *first, const c
 static void read_reporter(sqlite3_stmt *st, store_obs *o)
 {
     memset(o, 0, sizeof *o);
-    copy_text(o->reporter, sizeof o->reporter, st, 0);
+    store_copy_text(o->reporter, sizeof o->reporter, st, 0);
 }
 
 int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
@@ -129,7 +129,7 @@ int store_snapshot_get(store *s, const char *indicator, const char *period, cons
         out->numerator = sqlite3_column_double(st, 2);
         out->has_den = sqlite3_column_type(st, 3) != SQLITE_NULL;
         out->denominator = sqlite3_column_double(st, 3);
-        copy_text(out->reason, sizeof out->reason, st, 4);
+        store_copy_text(out->reason, sizeof out->reason, st, 4);
         out->expected = sqlite3_column_int64(st, 5);
         out->reported = sqlite3_column_int64(st, 6);
         out->computed_at = sqlite3_column_int64(st, 7);
@@ -142,7 +142,7 @@ int store_snapshot_get(store *s, const char *indicator, const char *period, cons
     return found;
 }
 
-static int bind_opt(store *s, sqlite3_stmt *st, int i, bool has, double v)
+int store_bind_opt(store *s, sqlite3_stmt *st, int i, bool has, double v)
 {
     int rc = has ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
     return rc == SQLITE_OK ? 0 : store_remember(s, rc);
@@ -155,9 +155,9 @@ int store_snapshot_put(store *s, const char *indicator, const char *period, cons
     return store_bind_text(s, st, 1, indicator) == 0 && store_bind_text(s, st, 2, period) == 0 &&
                    store_bind_text(s, st, 3, area) == 0 &&
                    store_bind_int(s, st, 4, snap->version) == 0 &&
-                   bind_opt(s, st, 5, snap->has_value, snap->value) == 0 &&
-                   bind_opt(s, st, 6, snap->has_num, snap->numerator) == 0 &&
-                   bind_opt(s, st, 7, snap->has_den, snap->denominator) == 0 &&
+                   store_bind_opt(s, st, 5, snap->has_value, snap->value) == 0 &&
+                   store_bind_opt(s, st, 6, snap->has_num, snap->numerator) == 0 &&
+                   store_bind_opt(s, st, 7, snap->has_den, snap->denominator) == 0 &&
                    store_bind_text(s, st, 8, snap->reason) == 0 &&
                    store_bind_int(s, st, 9, snap->expected) == 0 &&
                    store_bind_int(s, st, 10, snap->reported) == 0 &&
@@ -175,9 +175,9 @@ int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
     int rc = sqlite3_bind_int64(st, 1, (int64_t)max);
     int n = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        copy_text(rows[n].metric, sizeof rows[n].metric, st, 0);
-        copy_text(rows[n].period, sizeof rows[n].period, st, 1);
-        copy_text(rows[n].area, sizeof rows[n].area, st, 2);
+        store_copy_text(rows[n].metric, sizeof rows[n].metric, st, 0);
+        store_copy_text(rows[n].period, sizeof rows[n].period, st, 1);
+        store_copy_text(rows[n].area, sizeof rows[n].area, st, 2);
         n++;
         rc = SQLITE_OK;
     }
@@ -217,7 +217,7 @@ int store_meta_get(store *s, const char *key, char *value, size_t size)
         return -1;
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
-        copy_text(value, size, st, 0);
+        store_copy_text(value, size, st, 0);
         found = 1;
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);

@@ -337,3 +337,27 @@ time_t period_end(const period *p)
         return (time_t)-1;
     return month_start(period_last_month(p) + 1);
 }
+
+int period_containing(const period *month, period_kind kind, period *out)
+{
+    if (month->kind != PERIOD_MONTH)
+        return -1;
+    period p = *month;
+    switch (kind) {
+    case PERIOD_MONTH:
+        break;
+    case PERIOD_QUARTER:
+        p = (period){PERIOD_QUARTER, month->year, (month->index - 1) / 3 + 1};
+        break;
+    case PERIOD_YEAR:
+        p = (period){PERIOD_YEAR, month->year, 0};
+        break;
+    case PERIOD_SCHOOLYEAR:
+        p = (period){PERIOD_SCHOOLYEAR, month->index >= 8 ? month->year : month->year - 1, 0};
+        break;
+    }
+    if (!period_valid(&p))
+        return -1;
+    *out = p;
+    return 0;
+}

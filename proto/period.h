@@ -64,6 +64,10 @@ int period_compare(const period *a, const period *b);
 /* True if every month of inner lies inside outer (a period contains itself). */
 bool period_contains(const period *outer, const period *inner);
 
+/* The period of kind `kind` that holds month (a month period): 2026-10 -> 2026-Q4, 2026,
+ * 2026/27. Returns 0, or -1 if month is not a month or the result is out of range. */
+int period_containing(const period *month, period_kind kind, period *out);
+
 /* The period of the same kind just before p (2026-01 -> 2025-12,
  * 2026-Q1 -> 2025-Q4, 2025/26 -> 2024/25). Returns 0, or -1 if it would
  * leave the supported range. */

@@ -15,6 +15,9 @@ static const char *const op_names[PROTO_OP_COUNT] = {
     [PROTO_OP_SNAPSHOT] = "snapshot",
     [PROTO_OP_SERIES] = "series",
     [PROTO_OP_COMPLETENESS] = "completeness",
+    [PROTO_OP_ALERTS] = "alerts",
+    [PROTO_OP_ACK] = "ack",
+    [PROTO_OP_SILENCE] = "silence",
 };
 
 const char *proto_op_name(proto_op op)
@@ -262,6 +265,40 @@ static int fail(char *why, size_t why_len, int status, const char *fmt, ...)
     return status;
 }
 
+/* Free text (a note): UTF-8 without control characters, 1 to PROTO_MAX_NOTE bytes. */
+static bool utf8_text_ok(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                  : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || i + len > n || (len == 1 && (c < 0x20 || c == 0x7F)) ||
+            (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4))
+            return false;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += len;
+    }
+    return true;
+}
+
+static int note_str(const msgpack_object *v, char *dst, char *why, size_t why_len)
+{
+    if (v->type != MSGPACK_OBJECT_STR)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "note must be a string, got %s",
+                    type_name(v));
+    if (v->via.str.size == 0 || v->via.str.size > PROTO_MAX_NOTE)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "note must be 1 to %d bytes, got %u",
+                    PROTO_MAX_NOTE, (unsigned)v->via.str.size);
+    if (!utf8_text_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
+        return fail(why, why_len, PROTO_BAD_REQUEST,
+                    "note must be UTF-8 text without control characters");
+    memcpy(dst, v->via.str.ptr, v->via.str.size);
+    dst[v->via.str.size] = '\0';
+    return PROTO_OK;
+}
+
 /* Top-level string field: type, length, and (for ids) character checks. */
 static int top_str(const msgpack_object *v, const char *field, char *dst, size_t max,
                    char *why, size_t why_len)
@@ -288,7 +325,7 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
                     type_name(root));
     const msgpack_object_map *m = &root->via.map;
     const msgpack_object *v = NULL, *op = NULL, *id = NULL, *reporter = NULL, *dry = NULL,
-                         *records = NULL, *as_of = NULL;
+                         *records = NULL, *note = NULL;
     /* Query fields: optional codes and periods, each checked the same way. */
     struct {
         const char *name;
@@ -303,8 +340,23 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         {"to", req->to, PROTO_MAX_PERIOD, NULL},
         {"area", req->area, PROTO_MAX_AREA, NULL},
         {"by", req->by, sizeof req->by - 1, NULL},
+        {"state", req->state, sizeof req->state - 1, NULL},
+        {"rule", req->rule, PROTO_MAX_CODE, NULL},
     };
     const size_t n_text = sizeof text / sizeof text[0];
+    /* Times and ids: non-negative integers. */
+    struct {
+        const char *name;
+        bool *has;
+        int64_t *dst;
+        const msgpack_object *val;
+    } ints[] = {
+        {"as_of", &req->has_as_of, &req->as_of, NULL},
+        {"since", &req->has_since, &req->since, NULL},
+        {"until", &req->has_until, &req->until, NULL},
+        {"alert", &req->has_alert, &req->alert, NULL},
+    };
+    const size_t n_ints = sizeof ints / sizeof ints[0];
     /* Note the first problem with the map's keys, but read the id before reporting it, so
      * that the reply carries the id and the client knows it is the answer to its request. */
     char problem[160] = "";
@@ -324,13 +376,16 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
             slot = &dry;
         else if (key_is(kv, "records"))
             slot = &records;
-        else if (key_is(kv, "as_of"))
-            slot = &as_of;
+        else if (key_is(kv, "note"))
+            slot = &note;
         else {
             slot = NULL;
             for (size_t t = 0; t < n_text && !slot; t++)
                 if (key_is(kv, text[t].name))
                     slot = &text[t].val;
+            for (size_t t = 0; t < n_ints && !slot; t++)
+                if (key_is(kv, ints[t].name))
+                    slot = &ints[t].val;
         }
         if (!slot) {
             if (problem[0])
@@ -381,7 +436,7 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         proto_quote(q, sizeof q, op->via.str.ptr, op->via.str.size);
         return fail(why, why_len, PROTO_NOT_FOUND,
                     "unknown op '%s': this server knows ping, submit, status, catalog, "
-                    "snapshot, series, completeness", q);
+                    "snapshot, series, completeness, alerts, ack, silence", q);
     }
     if (reporter) {
         st = top_str(reporter, "reporter", req->reporter, PROTO_MAX_CODE, why, why_len);
@@ -399,13 +454,21 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
             (st = top_str(text[t].val, text[t].name, text[t].dst, text[t].max, why, why_len)) !=
                 PROTO_OK)
             return st;
-    if (as_of) {
-        if (as_of->type != MSGPACK_OBJECT_POSITIVE_INTEGER || as_of->via.u64 > INT64_MAX)
-            return fail(why, why_len, PROTO_BAD_REQUEST,
-                        "as_of must be a time in unix seconds, got %s", type_name(as_of));
-        req->has_as_of = true;
-        req->as_of = (int64_t)as_of->via.u64;
+    for (size_t t = 0; t < n_ints; t++) {
+        const msgpack_object *iv = ints[t].val;
+        if (!iv)
+            continue;
+        if (iv->type != MSGPACK_OBJECT_POSITIVE_INTEGER || iv->via.u64 > INT64_MAX)
+            return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be %s, got %s", ints[t].name,
+                        strcmp(ints[t].name, "alert") == 0 ? "an alert id (an integer)"
+                                                           : "a time in unix seconds",
+                        iv->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? "a negative integer"
+                                                                    : type_name(iv));
+        *ints[t].has = true;
+        *ints[t].dst = (int64_t)iv->via.u64;
     }
+    if (note && (st = note_str(note, req->note, why, why_len)) != PROTO_OK)
+        return st;
     /* What each query needs; its meaning (known indicator, valid period) is the daemon's. */
     static const struct {
         proto_op op;
@@ -415,11 +478,18 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         {PROTO_OP_SNAPSHOT, "indicator", 0}, {PROTO_OP_SNAPSHOT, "period", 2},
         {PROTO_OP_SERIES, "indicator", 0},   {PROTO_OP_SERIES, "from", 3},
         {PROTO_OP_SERIES, "to", 4},          {PROTO_OP_COMPLETENESS, "period", 2},
+        {PROTO_OP_SILENCE, "rule", 8},       {PROTO_OP_SILENCE, "area", 5},
     };
     for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
         if (needs[k].op == req->op && !text[needs[k].slot].val)
             return fail(why, why_len, PROTO_BAD_REQUEST, "%s needs %s", proto_op_name(req->op),
                         needs[k].field);
+    if (req->op == PROTO_OP_SILENCE && !req->has_until)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "silence needs until");
+    if (req->op == PROTO_OP_ACK && !req->has_alert)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "ack needs alert");
+    if (req->op == PROTO_OP_ACK && !note)
+        return fail(why, why_len, PROTO_BAD_REQUEST, "ack needs note");
     if (req->op != PROTO_OP_SUBMIT) {
         if (records)
             return fail(why, why_len, PROTO_BAD_REQUEST, "records belong to op submit only");
@@ -625,6 +695,27 @@ int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value)
     return proto_pack_str(pk, key) == 0 && proto_pack_number(pk, value) == 0 ? 0 : -1;
 }
 
+int proto_pack_kv_opt(msgpack_packer *pk, const char *key, bool has, double value)
+{
+    if (proto_pack_str(pk, key) != 0)
+        return -1;
+    return has ? proto_pack_number(pk, value) : msgpack_pack_nil(pk);
+}
+
+int proto_pack_kv_opt_int(msgpack_packer *pk, const char *key, bool has, int64_t value)
+{
+    if (proto_pack_str(pk, key) != 0)
+        return -1;
+    return has ? msgpack_pack_int64(pk, value) : msgpack_pack_nil(pk);
+}
+
+int proto_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value)
+{
+    if (proto_pack_str(pk, key) != 0)
+        return -1;
+    return value[0] ? proto_pack_str(pk, value) : msgpack_pack_nil(pk);
+}
+
 int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value)
 {
     if (proto_pack_str(pk, key) != 0)
@@ -671,11 +762,21 @@ int proto_request_encode(const proto_request *req, msgpack_sbuffer *out)
         const char *value;
     } text[] = {{"indicator", req->indicator}, {"metric", req->metric}, {"period", req->period},
                 {"from", req->from},           {"to", req->to},         {"area", req->area},
-                {"by", req->by}};
-    size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0) +
-               (req->has_as_of ? 1 : 0);
+                {"by", req->by},               {"state", req->state},   {"rule", req->rule},
+                {"note", req->note}};
+    const struct {
+        const char *name;
+        bool has;
+        int64_t value;
+    } ints[] = {{"as_of", req->has_as_of, req->as_of},
+                {"since", req->has_since, req->since},
+                {"until", req->has_until, req->until},
+                {"alert", req->has_alert, req->alert}};
+    size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0);
     for (size_t t = 0; t < sizeof text / sizeof text[0]; t++)
         n += text[t].value[0] != '\0';
+    for (size_t t = 0; t < sizeof ints / sizeof ints[0]; t++)
+        n += ints[t].has;
     if (msgpack_pack_map(&pk, n) != 0 || proto_pack_kv_int(&pk, "v", PROTO_VERSION) != 0 ||
         proto_pack_kv_str(&pk, "op", proto_op_name(req->op)) != 0 ||
         proto_pack_kv_str(&pk, "id", req->id) != 0)
@@ -683,8 +784,9 @@ int proto_request_encode(const proto_request *req, msgpack_sbuffer *out)
     for (size_t t = 0; t < sizeof text / sizeof text[0]; t++)
         if (text[t].value[0] && proto_pack_kv_str(&pk, text[t].name, text[t].value) != 0)
             return -1;
-    if (req->has_as_of && proto_pack_kv_int(&pk, "as_of", req->as_of) != 0)
-        return -1;
+    for (size_t t = 0; t < sizeof ints / sizeof ints[0]; t++)
+        if (ints[t].has && proto_pack_kv_int(&pk, ints[t].name, ints[t].value) != 0)
+            return -1;
     if (req->reporter[0] && proto_pack_kv_str(&pk, "reporter", req->reporter) != 0)
         return -1;
     if (req->dry_run && proto_pack_kv_bool(&pk, "dry_run", true) != 0)

@@ -22,6 +22,8 @@
 #define PROTO_MAX_PERIOD   16            /* period text */
 #define PROTO_MAX_ERRORS   1000          /* record errors listed in one reply */
 #define PROTO_MAX_SERIES   120           /* periods in one series */
+#define PROTO_MAX_NOTE     500           /* ack and silence notes, bytes of UTF-8 */
+#define PROTO_MAX_ALERTS   1000          /* alerts listed in one reply */
 
 /* Reply status codes (HTTP-like). */
 enum {
@@ -45,6 +47,9 @@ typedef enum {
     PROTO_OP_SNAPSHOT,
     PROTO_OP_SERIES,
     PROTO_OP_COMPLETENESS,
+    PROTO_OP_ALERTS,
+    PROTO_OP_ACK,
+    PROTO_OP_SILENCE,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -98,6 +103,13 @@ typedef struct {
     char by[16];                        /* snapshot: "area" (child areas) or "reporter" */
     bool has_as_of;
     int64_t as_of;                      /* snapshot: unix seconds */
+    char state[16];                     /* alerts: open, pending, firing, resolved, all */
+    char rule[PROTO_MAX_CODE + 1];      /* alerts, silence */
+    char note[PROTO_MAX_NOTE + 1];      /* ack, silence: UTF-8 text, no control characters */
+    bool has_since, has_until, has_alert;
+    int64_t since;                      /* alerts: changed at or after, unix seconds */
+    int64_t until;                      /* silence: unix seconds; in the past lifts it */
+    int64_t alert;                      /* ack: the alert's id */
 } proto_request;
 
 /* Name of an op ("ping", ...) and back; proto_op_parse returns -1 if unknown. */
@@ -137,6 +149,10 @@ int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value);
 /* A number: whole numbers as msgpack integers, others as float64. */
 int proto_pack_number(msgpack_packer *pk, double value);
 int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
+/* The value, or nil when it is absent (!has, or "" for a string). */
+int proto_pack_kv_opt(msgpack_packer *pk, const char *key, bool has, double value);
+int proto_pack_kv_opt_int(msgpack_packer *pk, const char *key, bool has, int64_t value);
+int proto_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value);
 /* Start a reply map of extra + the common fields (v, id, status, and error when
  * status is not 200); the caller then packs its extra key/value pairs. */
 int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int status,

@@ -644,7 +644,7 @@ static int incremental(bench *b, int kind, series *s)
         if (store_release(b->db) < 0 || store_commit(b->db) < 0)
             return fail_store(b, "commit");
         double t1 = now_ms();
-        if (snapshot_refresh(b->db, &b->reg, now, &s->versions[r]) < 0)
+        if (snapshot_refresh(b->db, &b->reg, now, &s->versions[r], NULL) < 0)
             return fail_store(b, "snapshot_refresh");
         s->ms[r] = now_ms() - t1;
         s->submit_ms += t1 - t0;
@@ -793,7 +793,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "first snapshot_refresh (%lld dirty marks) ...\n", marks);
     size_t full_versions = 0;
     double t0 = now_ms();
-    if (snapshot_refresh(b.db, &b.reg, time(NULL), &full_versions) < 0) {
+    if (snapshot_refresh(b.db, &b.reg, time(NULL), &full_versions, NULL) < 0) {
         fail_store(&b, "snapshot_refresh");
         goto out;
     }

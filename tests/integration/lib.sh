@@ -48,6 +48,7 @@ free_port() {
 write_conf() { # extra settings appended
     PORT=$(free_port)
     EP="tcp://127.0.0.1:$PORT"
+    PUB_EP="tcp://127.0.0.1:$(free_port)"
     cp "$TOP/config/catalog.conf" "$T/catalog.conf"
     cat > "$T/leamond.conf" <<CONF
 listen = "$EP";
@@ -55,6 +56,7 @@ database = "leamon.db";
 catalog = "catalog.conf";
 partners = "partners.conf";
 log_level = "debug";
+publish = "$PUB_EP";
 $1
 CONF
 }

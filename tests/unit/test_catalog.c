@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert_eval.h"
 #include "catalog.h"
 #include "conf.h"
 #include "config.h"
@@ -700,7 +701,8 @@ static void test_settings_help(void **state)
     static const char *const lines[] = {
         "listen", "(default \"tcp://127.0.0.1:7710\")", "database", "(default \"leamon.db\")",
         "catalog", "partners", "server_secret_key_file", "(default \"\")", "grace_days",
-        "(default 10)", "batch_max", "(default 256)", "log_level", "(default \"info\")"};
+        "(default 10)", "batch_max", "(default 256)", "log_level", "(default \"info\")",
+        "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)"};
     char *out = NULL;
     size_t len = 0;
     (void)state;
@@ -714,11 +716,116 @@ static void test_settings_help(void **state)
     size_t n = 0;
     for (const char *p = out; *p; p++)
         n += *p == '\n';
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 12);
     free(out);
 }
 
 /* ---- config.c: registry -------------------------------------------------- */
+
+/* The shipped rules, as the README describes them. */
+static void test_shipped_rules(void **state)
+{
+    char err[512] = "";
+    catalog cat;
+    (void)state;
+    if (catalog_load(&cat, CATALOG_CONF, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cat.n_rules, 9);
+    const alert_rule *r = catalog_rule(&cat, "vve_bereik_wijk_laag");
+    assert_non_null(r);
+    assert_int_equal(r->kind, RULE_BELOW);
+    assert_ptr_equal(r->ind, catalog_indicator(&cat, "vve_bereik"));
+    assert_string_equal(r->level, "wijk");
+    assert_true(r->threshold == 70.0 && r->clear == 75.0);
+    assert_int_equal(r->for_periods, 2);
+    assert_int_equal(r->severity, SEVERITY_CRITICAL);
+    assert_int_equal(r->every, PERIOD_MONTH);
+    r = catalog_rule(&cat, "ve_uren_norm");
+    assert_non_null(r);
+    assert_true(r->threshold == 16.0 && r->clear == 16.0); /* clear defaults to the threshold */
+    assert_int_equal(r->for_periods, 1);
+    r = catalog_rule(&cat, "opvang_niet_gemeld");
+    assert_non_null(r);
+    assert_int_equal(r->kind, RULE_LATE);
+    assert_ptr_equal(r->m, catalog_metric(&cat, "vve.doelgroep.geplaatst"));
+    assert_string_equal(r->level, "organisation");
+    assert_int_equal(r->days, 10);
+    r = catalog_rule(&cat, "vsv_pad");
+    assert_non_null(r);
+    assert_int_equal(r->every, PERIOD_SCHOOLYEAR);
+    assert_null(catalog_rule(&cat, "no_such_rule"));
+    catalog_free(&cat);
+}
+
+/* Each bad rule is refused with the file, line, setting and a reason. */
+static void test_bad_rules(void **state)
+{
+    static const struct {
+        const char *rule, *setting, *message;
+    } cases[] = {
+        {"{ name = \"r\"; kind = \"under\"; indicator = \"i\"; threshold = 1.0; }",
+         "rules.[0].kind", "kind must be below, above, slip, off_track or late"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; }", "rules.[0]",
+         "a below rule needs a threshold"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 70.0; clear = 60.0; }",
+         "rules.[0].clear", "clear must be at or above the threshold of a below rule"},
+        {"{ name = \"r\"; kind = \"above\"; indicator = \"i\"; threshold = 10.0; clear = 12.0; }",
+         "rules.[0].clear", "clear must be at or below the threshold of an above rule"},
+        {"{ name = \"r\"; kind = \"slip\"; indicator = \"i\"; }", "rules.[0]",
+         "a slip rule needs threshold"},
+        {"{ name = \"r\"; kind = \"late\"; indicator = \"i\"; }", "rules.[0]",
+         "a late rule names a metric, not an indicator"},
+        {"{ name = \"r\"; kind = \"below\"; metric = \"a\"; threshold = 1.0; }", "rules.[0]",
+         "a below rule names an indicator, not a metric"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"nope\"; threshold = 1.0; }",
+         "rules.[0].indicator", "not an indicator of this catalogue"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; level = \"land\"; }",
+         "rules.[0].level", "level must be regio, gemeente, wijk, cluster or buurt"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; for = 0; }",
+         "rules.[0].for", "outside 1..24"},
+        {"{ name = \"r\"; kind = \"slip\"; indicator = \"c\"; threshold = 5.0; }",
+         "rules.[0].kind", "slip and off_track need an indicator that is better higher or lower"},
+        {"{ name = \"r\"; kind = \"late\"; metric = \"a\"; every = \"quarter\"; }",
+         "rules.[0].every", "a late rule checks months"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; severity = \"fatal\"; }",
+         "rules.[0].severity", "severity must be warning or critical"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; colour = 1; }",
+         "rules.[0].colour", "unknown"},
+    };
+    char report[8192] = "";
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048], path[TP], name[32], err[512] = "";
+        catalog cat;
+        snprintf(text, sizeof text,
+                 "first_period = \"2020-01\";\n"
+                 "metrics = (\n" GOOD("a") ",\n" GOOD("b") "\n);\n"
+                 "indicators = (\n"
+                 "  { code = \"i\"; label = \"I\"; unit = \"percent\"; type = \"ratio\";"
+                 " better = \"higher\"; factor = 100.0; numerator = { metrics = [\"a\"]; };"
+                 " denominator = { metrics = [\"b\"]; }; },\n"
+                 "  { code = \"c\"; label = \"C\"; unit = \"percent\"; type = \"ratio\";"
+                 " better = \"closer\"; ideal = 50.0; factor = 100.0;"
+                 " numerator = { metrics = [\"a\"]; }; denominator = { metrics = [\"b\"]; }; }\n"
+                 ");\n"
+                 "rules = (\n"
+                 "  %s\n" /* line 11 */
+                 ");\n",
+                 cases[i].rule);
+        snprintf(name, sizeof name, "bad-rule-%zu.conf", i);
+        write_file(name, text, path, sizeof path);
+        int rc = catalog_load(&cat, path, err, sizeof err);
+        const char *why = rc == 0 ? "loaded" : check_located(err, path, 11, cases[i].setting,
+                                                             cases[i].message);
+        if (why)
+            snprintf(report + strlen(report), sizeof report - strlen(report), "case %zu: %s\n",
+                     i, why);
+        if (rc == 0)
+            catalog_free(&cat);
+    }
+    if (report[0])
+        fail_msg("%s", report);
+}
 
 static void test_registry_load(void **state)
 {
@@ -772,6 +879,8 @@ int main(void)
         cmocka_unit_test(test_settings_limits),
         cmocka_unit_test(test_settings_print_roundtrip),
         cmocka_unit_test(test_settings_help),
+        cmocka_unit_test(test_shipped_rules),
+        cmocka_unit_test(test_bad_rules),
         cmocka_unit_test(test_registry_load),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);

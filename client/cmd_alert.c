@@ -1,0 +1,927 @@
+/* cmd_alert.c: the alert commands: alerts (what the daemon's rules have
+ * raised, as a table, CSV or JSON), ack and silence (admin only), and watch
+ * (the daemon's PUB socket: one line per change of an alert, as it
+ * happens).
+ *
+ * The printers (alert_print_*) take a reply's maps and nothing else, like
+ * the query printers, and trust nothing in them: a missing or mistyped field
+ * prints as missing, strings are cleaned of control characters. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "format.h"
+#include "leamon.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
+#define AREA_TEXT 400 /* describe_area's "code name, organisation" */
+
+/* ---- reading an alert ------------------------------------------------- */
+
+typedef struct {
+    bool has_id, has_value, has_threshold, has_reference, has_counts, has_changed, has_acked_at,
+        has_silenced;
+    int64_t id, expected, reported, changed_at, acked_at, silenced_until;
+    double value, threshold, reference;
+    char rule[96], kind[16], severity[16], indicator[96], area[64], area_name[200],
+        organisation[96], period[32], last_period[32], state[16], previous[16], message[1024],
+        acked_by[96], ack_note[PROTO_MAX_NOTE + 1];
+    char unit[32]; /* the indicator's unit from the catalogue; "" when not known */
+} alert_t;
+
+static void read_alert(const msgpack_object *m, alert_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->has_id = proto_get_int(m, "id", &a->id) == 0;
+    reply_text(m, "rule", a->rule, sizeof a->rule);
+    reply_text(m, "kind", a->kind, sizeof a->kind);
+    reply_text(m, "severity", a->severity, sizeof a->severity);
+    reply_text(m, "indicator", a->indicator, sizeof a->indicator);
+    reply_text(m, "area", a->area, sizeof a->area);
+    reply_text(m, "area_name", a->area_name, sizeof a->area_name);
+    reply_text(m, "organisation", a->organisation, sizeof a->organisation);
+    reply_text(m, "period", a->period, sizeof a->period);
+    reply_text(m, "last_period", a->last_period, sizeof a->last_period);
+    reply_text(m, "state", a->state, sizeof a->state);
+    reply_text(m, "previous", a->previous, sizeof a->previous);
+    reply_text(m, "message", a->message, sizeof a->message);
+    reply_text(m, "acked_by", a->acked_by, sizeof a->acked_by);
+    reply_text(m, "ack_note", a->ack_note, sizeof a->ack_note);
+    a->has_value = reply_number(m, "value", &a->value);
+    a->has_threshold = reply_number(m, "threshold", &a->threshold);
+    a->has_reference = reply_number(m, "reference", &a->reference);
+    a->has_counts = proto_get_int(m, "expected", &a->expected) == 0 &&
+                    proto_get_int(m, "reported", &a->reported) == 0;
+    a->has_changed = proto_get_int(m, "changed_at", &a->changed_at) == 0;
+    a->has_acked_at = proto_get_int(m, "acked_at", &a->acked_at) == 0;
+    a->has_silenced = proto_get_int(m, "silenced_until", &a->silenced_until) == 0;
+}
+
+/* Fill in a's unit from the catalogue's indicators (when given and found). */
+static void find_unit(const msgpack_object *indicators, alert_t *a)
+{
+    char code[96];
+    for (uint32_t i = 0; indicators && a->indicator[0] && i < indicators->via.array.size; i++) {
+        const msgpack_object *ind = &indicators->via.array.ptr[i];
+        if (!strcmp(reply_text(ind, "code", code, sizeof code), a->indicator)) {
+            reply_text(ind, "unit", a->unit, sizeof a->unit);
+            return;
+        }
+    }
+}
+
+static bool incomplete(const alert_t *a)
+{
+    return a->has_counts && a->reported < a->expected;
+}
+
+/* ---- describing an alert ---------------------------------------------- */
+
+/* A figure in the indicator's unit when it is known ("62.5 %"), else plain
+ * ("62.5"); FMT_MISSING without one. */
+static void alert_number(char *buf, size_t n, bool has, double v, const char *unit)
+{
+    if (!has)
+        snprintf(buf, n, "%s", FMT_MISSING);
+    else if (unit[0])
+        fmt_value(buf, n, v, unit);
+    else
+        fmt_number(buf, n, v);
+}
+
+/* The rule's condition in a few words, by its kind: "< 70.0 %", "> 10",
+ * "5 worse than 67.5 %" (slip), "path 83.1 %, tolerance 2" (off_track),
+ * "10 days" (late). "" when the daemon gave no threshold. */
+static void describe_threshold(const alert_t *a, char *buf, size_t n)
+{
+    char t[FMT_NUMBER_MAX], r[FMT_NUMBER_MAX];
+    buf[0] = '\0';
+    if (!a->has_threshold)
+        return;
+    alert_number(r, sizeof r, a->has_reference, a->reference, a->unit);
+    fmt_number(t, sizeof t, a->threshold);
+    if (!strcmp(a->kind, "below") || !strcmp(a->kind, "above")) {
+        alert_number(t, sizeof t, true, a->threshold, a->unit);
+        snprintf(buf, n, "%s %s", a->kind[0] == 'b' ? "<" : ">", t);
+    } else if (!strcmp(a->kind, "slip")) {
+        snprintf(buf, n, "%s worse than %s", t, a->has_reference ? r : "before");
+    } else if (!strcmp(a->kind, "off_track") && a->has_reference) {
+        snprintf(buf, n, "path %s%s%s", r, a->threshold != 0 ? ", tolerance " : "",
+                 a->threshold != 0 ? t : "");
+    } else if (!strcmp(a->kind, "off_track")) {
+        snprintf(buf, n, "tolerance %s", t);
+    } else if (!strcmp(a->kind, "late")) {
+        snprintf(buf, n, "%s day%s", t, a->threshold == 1 ? "" : "s");
+    } else {
+        snprintf(buf, n, "%s", t);
+    }
+}
+
+/* "WK016403 Hengelo-Noord", with the organisation of a late alert:
+ * "WK016402 Noord, ko-a". */
+static void describe_area(const alert_t *a, bool with_name, char *buf, size_t n)
+{
+    bool name = with_name && a->area_name[0];
+    snprintf(buf, n, "%s%s%s%s%s", a->area, name ? " " : "", name ? a->area_name : "",
+             a->organisation[0] ? ", " : "", a->organisation);
+}
+
+/* "2026-08..2026-10": from the period the condition was first met to the
+ * latest one with figures; one period when they are the same. */
+static void describe_period(const alert_t *a, char *buf, size_t n)
+{
+    bool two = a->last_period[0] && strcmp(a->last_period, a->period) != 0;
+    snprintf(buf, n, "%s%s%s", a->period, two ? ".." : "", two ? a->last_period : "");
+}
+
+/* The lines under an alert's message: its acknowledgement and its silence,
+ * each indented by indent spaces. 0 or -1. */
+static int print_details(FILE *out, const alert_t *a, int indent)
+{
+    char when[FMT_NUMBER_MAX] = "";
+    if (a->acked_by[0]) {
+        if (a->has_acked_at)
+            fmt_time(when, sizeof when, a->acked_at);
+        if (fprintf(out, "%*sacked by %s%s%s%s%s\n", indent, "", a->acked_by,
+                    when[0] ? " at " : "", when, a->ack_note[0] ? ": " : "", a->ack_note) < 0)
+            return -1;
+    }
+    if (a->has_silenced) {
+        fmt_time(when, sizeof when, a->silenced_until);
+        if (fprintf(out, "%*ssilenced until %s: its changes are not published\n", indent, "",
+                    when) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- alerts ----------------------------------------------------------- */
+
+static const table_col alert_text_cols[] = {
+    {"ID", TABLE_RIGHT},  {"STATE", TABLE_LEFT},     {"SEVERITY", TABLE_LEFT},
+    {"RULE", TABLE_LEFT}, {"AREA", TABLE_LEFT},      {"PERIOD", TABLE_LEFT},
+    {"VALUE", TABLE_LEFT}, {"THRESHOLD", TABLE_LEFT}, {"REPORTED", TABLE_LEFT},
+    {"ACKED", TABLE_LEFT}};
+static const table_col alert_csv_cols[] = {
+    {"id", 0},           {"state", 0},      {"severity", 0},     {"rule", 0},
+    {"kind", 0},         {"indicator", 0},  {"metric", 0},       {"area", 0},
+    {"area_name", 0},    {"organisation", 0}, {"period", 0},     {"last_period", 0},
+    {"value", 0},        {"threshold", 0},  {"reference", 0},    {"unit", 0},
+    {"expected", 0},     {"reported", 0},   {"message", 0},      {"first_fired", 0},
+    {"changed_at", 0},   {"acked_by", 0},   {"acked_at", 0},     {"ack_note", 0},
+    {"silenced_until", 0}};
+static const table_col silence_cols[] = {{"RULE", TABLE_LEFT},  {"AREA", TABLE_LEFT},
+                                         {"UNTIL", TABLE_LEFT}, {"BY", TABLE_LEFT},
+                                         {"NOTE", TABLE_LEFT}};
+
+static int alert_text_row(table_t *t, const alert_t *a)
+{
+    char area[AREA_TEXT], period[80], value[FMT_NUMBER_MAX], threshold[160];
+    describe_area(a, true, area, sizeof area);
+    describe_period(a, period, sizeof period);
+    alert_number(value, sizeof value, a->has_value, a->value, a->unit);
+    describe_threshold(a, threshold, sizeof threshold);
+    int rc = cell_int(t, a->has_id, a->id);
+    rc |= table_add(t, a->state);
+    rc |= table_add(t, a->severity);
+    rc |= table_add(t, a->rule);
+    rc |= table_add(t, area);
+    rc |= table_add(t, period);
+    rc |= table_add(t, value);
+    rc |= table_add(t, threshold);
+    if (a->has_counts && a->expected > 0)
+        rc |= table_addf(t, "%lld of %lld%s", (long long)a->reported, (long long)a->expected,
+                         incomplete(a) ? "*" : "");
+    else
+        rc |= table_add(t, "");
+    rc |= table_add(t, a->acked_by[0] ? "yes" : "");
+    return rc ? -1 : 0;
+}
+
+/* The CSV row of alert m (read into a): every field, times in UTC. */
+static int alert_csv_row(table_t *t, const msgpack_object *m, const alert_t *a)
+{
+    char metric[96];
+    int64_t fired = 0;
+    bool has_fired = proto_get_int(m, "first_fired", &fired) == 0;
+    int rc = cell_int(t, a->has_id, a->id);
+    rc |= table_add(t, a->state);
+    rc |= table_add(t, a->severity);
+    rc |= table_add(t, a->rule);
+    rc |= table_add(t, a->kind);
+    rc |= table_add(t, a->indicator);
+    rc |= table_add(t, reply_text(m, "metric", metric, sizeof metric));
+    rc |= table_add(t, a->area);
+    rc |= table_add(t, a->area_name);
+    rc |= table_add(t, a->organisation);
+    rc |= table_add(t, a->period);
+    rc |= table_add(t, a->last_period);
+    rc |= cell_number(t, a->has_value, a->value, true);
+    rc |= cell_number(t, a->has_threshold, a->threshold, true);
+    rc |= cell_number(t, a->has_reference, a->reference, true);
+    rc |= table_add(t, a->unit);
+    rc |= cell_int(t, a->has_counts, a->expected);
+    rc |= cell_int(t, a->has_counts, a->reported);
+    rc |= table_add(t, a->message);
+    rc |= cell_time_iso(t, has_fired, fired);
+    rc |= cell_time_iso(t, a->has_changed, a->changed_at);
+    rc |= table_add(t, a->acked_by);
+    rc |= cell_time_iso(t, a->has_acked_at, a->acked_at);
+    rc |= table_add(t, a->ack_note);
+    rc |= cell_time_iso(t, a->has_silenced, a->silenced_until);
+    return rc ? -1 : 0;
+}
+
+/* "open " (with the trailing space) for the state asked about; "" for all. */
+static const char *state_word(const char *state)
+{
+    static const char *const words[][2] = {{"open", "open "},
+                                           {"pending", "pending "},
+                                           {"firing", "firing "},
+                                           {"resolved", "resolved "}};
+    for (size_t i = 0; i < COUNT(words); i++)
+        if (!strcmp(state, words[i][0]))
+            return words[i][1];
+    return "";
+}
+
+/* " of rule R in A changed since T": the filters, for the title. */
+static void describe_filter(const alert_filter *f, char *buf, size_t n)
+{
+    char since[FMT_NUMBER_MAX] = "";
+    if (f->has_since)
+        fmt_time(since, sizeof since, f->since);
+    snprintf(buf, n, "%s%s%s%s%s%s", f->rule ? " of rule " : "", f->rule ? f->rule : "",
+             f->area ? " in " : "", f->area ? f->area : "", since[0] ? " changed since " : "",
+             since);
+}
+
+static int print_silences(FILE *out, const msgpack_object *silences)
+{
+    table_t *t = table_new(silence_cols, COUNT(silence_cols));
+    int rc = t ? 0 : -1;
+    for (uint32_t i = 0; rc == 0 && i < silences->via.array.size; i++) {
+        const msgpack_object *s = &silences->via.array.ptr[i];
+        char rule[96], area[64], by[96], note[PROTO_MAX_NOTE + 1], until[FMT_NUMBER_MAX] = "";
+        int64_t when = 0;
+        if (proto_get_int(s, "until", &when) == 0)
+            fmt_time(until, sizeof until, when);
+        rc |= table_add(t, reply_text(s, "rule", rule, sizeof rule));
+        rc |= table_add(t, reply_text(s, "area", area, sizeof area));
+        rc |= table_add(t, until);
+        rc |= table_add(t, reply_text(s, "by", by, sizeof by));
+        rc |= table_add(t, reply_text(s, "note", note, sizeof note));
+    }
+    if (rc == 0 && fprintf(out, "\nsilences in force (their alerts' changes are stored, not "
+                                "published):\n") < 0)
+        rc = -1;
+    if (rc == 0)
+        rc = table_print(t, out, "  ");
+    table_destroy(&t);
+    return rc;
+}
+
+/* The alerts table, each alert's message with its acknowledgement and
+ * silence, the notes, then the silences in force. */
+static int print_alert_text(FILE *out, const msgpack_object *reply, const alert_t *all,
+                            size_t n, const alert_filter *f)
+{
+    char filter[400];
+    describe_filter(f, filter, sizeof filter);
+    const msgpack_object *silences = reply_array(reply, "silences");
+    bool truncated = false;
+    int rc = 0;
+    if (proto_get_bool(reply, "truncated", &truncated) != 0)
+        truncated = false;
+    if (n == 0)
+        rc = fprintf(out, "no %salerts%s\n", state_word(f->state), filter) < 0 ? -1 : 0;
+    else
+        rc = fprintf(out, "%zu %salert%s%s, newest change first\n\n", n, state_word(f->state),
+                     n == 1 ? "" : "s", filter) < 0 ? -1 : 0;
+    table_t *t = n ? table_new(alert_text_cols, COUNT(alert_text_cols)) : NULL;
+    if (n && !t)
+        rc = -1;
+    size_t marked = 0;
+    int idw = 1; /* the widest id, to line the messages up under each other */
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        rc = alert_text_row(t, &all[i]);
+        marked += incomplete(&all[i]);
+        int w = snprintf(NULL, 0, "%lld", (long long)all[i].id);
+        idw = w > idw ? w : idw;
+    }
+    if (rc == 0 && t && (table_print(t, out, "") != 0 || fputc('\n', out) == EOF))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (fprintf(out, "%*lld  %s\n", idw, (long long)all[i].id,
+                    all[i].message[0] ? all[i].message : "(no message)") < 0)
+            rc = -1;
+        else
+            rc = print_details(out, &all[i], idw + 2);
+    }
+    if (rc == 0 && marked &&
+        fprintf(out, "\n* incomplete: fewer partners have reported than expected, so the value "
+                     "may still change\n") < 0)
+        rc = -1;
+    if (rc == 0 && truncated &&
+        fprintf(out, "\nmore alerts matched than the daemon lists (%d): narrow them with "
+                     "--since, --rule or --area\n",
+                PROTO_MAX_ALERTS) < 0)
+        rc = -1;
+    if (rc == 0 && silences && silences->via.array.size)
+        rc = print_silences(out, silences);
+    table_destroy(&t);
+    return rc;
+}
+
+int alert_print_list(FILE *out, const msgpack_object *reply, const msgpack_object *indicators,
+                     const alert_filter *f, bool csv)
+{
+    const msgpack_object *alerts = reply_array(reply, "alerts");
+    size_t n = alerts ? alerts->via.array.size : 0;
+    alert_t *all = n ? calloc(n, sizeof *all) : NULL;
+    if (n && !all)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        read_alert(&alerts->via.array.ptr[i], &all[i]);
+        find_unit(indicators, &all[i]);
+    }
+    int rc = 0;
+    if (csv) {
+        table_t *t = table_new(alert_csv_cols, COUNT(alert_csv_cols));
+        rc = t ? 0 : -1;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = alert_csv_row(t, &alerts->via.array.ptr[i], &all[i]);
+        if (rc == 0)
+            rc = table_print_csv(t, out);
+        table_destroy(&t);
+    } else {
+        rc = print_alert_text(out, reply, all, n, f);
+    }
+    free(all);
+    return rc;
+}
+
+/* ---- ack and silence -------------------------------------------------- */
+
+int alert_print_acked(FILE *out, const msgpack_object *reply)
+{
+    const msgpack_object *m = proto_get(reply, "alert");
+    alert_t a;
+    char area[AREA_TEXT], period[80];
+    if (!m || m->type != MSGPACK_OBJECT_MAP)
+        return fprintf(out, "acknowledged (the daemon did not send the alert back)\n") < 0 ? -1
+                                                                                           : 0;
+    read_alert(m, &a);
+    describe_area(&a, true, area, sizeof area);
+    describe_period(&a, period, sizeof period);
+    if (fprintf(out, "acknowledged alert %lld: %s %s %s in %s, %s\n", (long long)a.id, a.state,
+                a.severity, a.rule, area, period) < 0 ||
+        (a.message[0] && fprintf(out, "  %s\n", a.message) < 0))
+        return -1;
+    return print_details(out, &a, 2);
+}
+
+int alert_print_silence(FILE *out, const msgpack_object *reply)
+{
+    const msgpack_object *s = proto_get(reply, "silence");
+    char rule[96], area[64], by[96], note[PROTO_MAX_NOTE + 1], until[FMT_NUMBER_MAX] = "?";
+    int64_t when = 0;
+    bool lifted = false;
+    if (!s || s->type != MSGPACK_OBJECT_MAP)
+        return fprintf(out, "done (the daemon did not send the silence back)\n") < 0 ? -1 : 0;
+    reply_text(s, "rule", rule, sizeof rule);
+    reply_text(s, "area", area, sizeof area);
+    reply_text(s, "by", by, sizeof by);
+    reply_text(s, "note", note, sizeof note);
+    if (proto_get_int(s, "until", &when) == 0)
+        fmt_time(until, sizeof until, when);
+    if (proto_get_bool(s, "lifted", &lifted) == 0 && lifted)
+        return fprintf(out, "lifted the silence of rule %s in %s: its alerts' changes are "
+                            "published again\n",
+                       rule, area) < 0 ? -1 : 0;
+    if (fprintf(out, "silenced rule %s in %s until %s: its alerts' changes are stored, not "
+                     "published\n",
+                rule, area, until) < 0)
+        return -1;
+    if ((by[0] || note[0]) && fprintf(out, "  %s%s%s%s\n", by[0] ? "by " : "", by,
+                                      by[0] && note[0] ? ": " : "", note) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- watch: one event ------------------------------------------------- */
+
+/* The event as JSON: {"topic":...} followed by the event's own fields. */
+static int print_event_json(FILE *out, const char *topic, size_t topic_len,
+                            const msgpack_object *event)
+{
+    uint32_t n = event->via.map.size;
+    msgpack_object_kv *kv = malloc(((size_t)n + 1) * sizeof *kv);
+    if (!kv)
+        return -1;
+    memset(&kv[0], 0, sizeof kv[0]);
+    kv[0].key.type = MSGPACK_OBJECT_STR;
+    kv[0].key.via.str.ptr = "topic";
+    kv[0].key.via.str.size = 5;
+    kv[0].val.type = MSGPACK_OBJECT_STR;
+    kv[0].val.via.str.ptr = topic;
+    kv[0].val.via.str.size = (uint32_t)topic_len;
+    if (n)
+        memcpy(&kv[1], event->via.map.ptr, n * sizeof *kv);
+    msgpack_object all;
+    memset(&all, 0, sizeof all);
+    all.type = MSGPACK_OBJECT_MAP;
+    all.via.map.size = n + 1;
+    all.via.map.ptr = kv;
+    int rc = proto_write_json(out, &all) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+    free(kv);
+    return rc;
+}
+
+int alert_print_event(FILE *out, const char *topic, size_t topic_len, const msgpack_object *event,
+                      bool json)
+{
+    if (json)
+        return print_event_json(out, topic, topic_len, event);
+    alert_t a;
+    read_alert(event, &a);
+    char when[FMT_NUMBER_MAX], state[16], area[300], period[80], value[FMT_NUMBER_MAX],
+        threshold[160];
+    fmt_time(when, sizeof when, a.has_changed ? a.changed_at : (int64_t)time(NULL));
+    for (size_t i = 0; i < sizeof state; i++)
+        state[i] = (char)toupper((unsigned char)a.state[i]);
+    describe_area(&a, false, area, sizeof area);
+    describe_period(&a, period, sizeof period);
+    alert_number(value, sizeof value, a.has_value, a.value, a.unit);
+    describe_threshold(&a, threshold, sizeof threshold);
+    return fprintf(out, "%s  %s (%s->%s)  %s  %s  %s  %s  %s%s%s%s  %s\n", when, state,
+                   a.previous[0] ? a.previous : "new", a.state, a.severity, a.rule, area, period,
+                   value, threshold[0] ? " (" : "", threshold, threshold[0] ? ")" : "",
+                   a.message) < 0 ? -1 : 0;
+}
+
+/* ---- the command line ------------------------------------------------- */
+
+/* WHEN: unix seconds, a local date or date and time (fmt_parse_time),
+ * "now", or a span from now of hours, days or weeks (24h, 7d, 2w), back
+ * (direction -1) or ahead (+1). 0 or -1. */
+static int parse_when(const char *s, int64_t now, int direction, int64_t *out)
+{
+    static const struct {
+        char unit;
+        int64_t seconds;
+    } spans[] = {{'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
+    size_t len = strlen(s);
+    if (!strcmp(s, "now")) {
+        *out = now;
+        return 0;
+    }
+    if (len >= 2 && len <= 7 && strspn(s, "0123456789") == len - 1) {
+        for (size_t i = 0; i < COUNT(spans); i++)
+            if (s[len - 1] == spans[i].unit) {
+                *out = now + direction * strtoll(s, NULL, 10) * spans[i].seconds;
+                return 0;
+            }
+        return -1;
+    }
+    return fmt_parse_time(s, out);
+}
+
+/* --since (ahead false: a span counts back, the future is refused) or
+ * --until (ahead true) into unix seconds. 0 or LEAMON_EXIT_USAGE. */
+static int arg_when(leamon_ctx *ctx, const char *opt, const char *value, bool ahead,
+                    int64_t *out)
+{
+    int64_t now = (int64_t)time(NULL);
+    char q[48];
+    fmt_clean(q, sizeof q, value, strlen(value) > 40 ? 40 : strlen(value));
+    if (parse_when(value, now, ahead ? 1 : -1, out) != 0 || *out < 0) {
+        leamon_error(ctx, "--%s '%s': give a date 2026-11-01, a local time 2026-11-01T08:00, "
+                          "a span %s now (24h, 7d, 2w), now, or unix seconds",
+                     opt, q, ahead ? "from" : "back from");
+        return LEAMON_EXIT_USAGE;
+    }
+    if (!ahead && *out > now) {
+        leamon_error(ctx, "--%s %s is in the future: no alert can have changed since then", opt,
+                     q);
+        return LEAMON_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* A whole number of at most 18 digits, at least min (an alert id, --count);
+ * hint says what to give. 0 or exit 2. */
+static int arg_number(leamon_ctx *ctx, const char *what, const char *value, int64_t min,
+                      const char *hint, int64_t *out)
+{
+    size_t len = strlen(value);
+    if (len && len <= 18 && strspn(value, "0123456789") == len &&
+        (*out = strtoll(value, NULL, 10)) >= min)
+        return 0;
+    char q[48];
+    fmt_clean(q, sizeof q, value, len > 40 ? 40 : len);
+    leamon_error(ctx, "%s '%s': give %s", what, q, hint);
+    return LEAMON_EXIT_USAGE;
+}
+
+/* --note: 1 to PROTO_MAX_NOTE bytes of UTF-8 text, no control characters. */
+static int arg_note(leamon_ctx *ctx, const char *note)
+{
+    size_t len = strlen(note);
+    char clean[PROTO_MAX_NOTE + 1];
+    if (len >= 1 && len <= PROTO_MAX_NOTE) {
+        fmt_clean(clean, sizeof clean, note, len);
+        if (!strcmp(clean, note))
+            return 0;
+    }
+    leamon_error(ctx, "--note: give 1 to %d bytes of text (UTF-8, no tabs, newlines or other "
+                      "control characters), not %zu bytes%s",
+                 PROTO_MAX_NOTE, len, len && len <= PROTO_MAX_NOTE ? " with control characters"
+                                                                   : "");
+    return LEAMON_EXIT_USAGE;
+}
+
+/* A required option: 0 when given, else exit 2 after saying what it is for. */
+static int arg_needed(leamon_ctx *ctx, const char *value, const char *option, const char *why)
+{
+    if (value)
+        return 0;
+    leamon_error(ctx, "%s needs %s: %s (see leamon %s --help)", ctx->cmd->name, option, why,
+                 ctx->cmd->name);
+    return LEAMON_EXIT_USAGE;
+}
+
+/* Exactly want arguments; a note of several words left unquoted shows as
+ * extra arguments, so say so. */
+static int arg_count_noted(leamon_ctx *ctx, size_t want, const char *what)
+{
+    int rc = arg_count(ctx, want, what);
+    if (rc != 0 && ctx->npos > want && ctx_opt(ctx, "note"))
+        leamon_error(ctx, "put a note of several words in quotes: --note \"...\"");
+    return rc;
+}
+
+static bool known_state(const char *state)
+{
+    return !strcmp(state, "all") || state_word(state)[0];
+}
+
+/* The catalogue's reply, for the indicators' units. 0 with a 200 reply;
+ * -1 otherwise (units then stay unknown; ctx_call has said why when the
+ * daemon could not be asked). */
+static int fetch_catalog(leamon_ctx *ctx, const proto_request *like, rpc_reply *cat)
+{
+    proto_request req;
+    memset(&req, 0, sizeof req);
+    req.version = PROTO_VERSION;
+    req.op = PROTO_OP_CATALOG;
+    memcpy(req.reporter, like->reporter, sizeof req.reporter);
+    if (reqid_random(req.id) != 0 || ctx_call(ctx, &req, cat) != 0)
+        return -1;
+    if (cat->status == PROTO_OK)
+        return 0;
+    rpc_reply_free(cat);
+    return -1;
+}
+
+/* Does any alert of the reply watch an indicator (whose unit to look up)? */
+static bool needs_units(const msgpack_object *reply)
+{
+    const msgpack_object *alerts = reply_array(reply, "alerts");
+    for (uint32_t i = 0; alerts && i < alerts->via.array.size; i++) {
+        const msgpack_object *ind = proto_get(&alerts->via.array.ptr[i], "indicator");
+        if (ind && ind->type == MSGPACK_OBJECT_STR)
+            return true;
+    }
+    return false;
+}
+
+/* ---- alerts, ack, silence --------------------------------------------- */
+
+int cmd_alerts(leamon_ctx *ctx)
+{
+    const char *state = ctx_opt(ctx, "state"), *since = ctx_opt(ctx, "since"),
+               *rule = ctx_opt(ctx, "rule"), *area = ctx_opt(ctx, "area");
+    alert_filter f = {state ? state : "open", rule, area, since != NULL, 0};
+    int rc = arg_count(ctx, 0, "");
+    if (rc == 0 && !known_state(f.state)) {
+        char q[32];
+        fmt_clean(q, sizeof q, state, strlen(state) > 20 ? 20 : strlen(state));
+        leamon_error(ctx, "--state '%s': give open (pending and firing), pending, firing, "
+                          "resolved or all",
+                     q);
+        rc = LEAMON_EXIT_USAGE;
+    }
+    if (rc == 0 && since)
+        rc = arg_when(ctx, "since", since, false, &f.since);
+    if (rc == 0 && rule)
+        rc = arg_code(ctx, "--rule", rule, PROTO_MAX_CODE);
+    if (rc == 0 && area)
+        rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
+    proto_request req;
+    if (rc != 0 || (rc = query_start(ctx, &req, PROTO_OP_ALERTS)) != 0)
+        return rc;
+    COPY(req.state, f.state);
+    if (rule)
+        COPY(req.rule, rule);
+    if (area)
+        COPY(req.area, area);
+    req.has_since = f.has_since;
+    req.since = f.since;
+    rpc_reply reply;
+    if ((rc = query_call(ctx, &req, &reply)) != 0)
+        return rc;
+    if (ctx->json) {
+        const msgpack_object *alerts = reply_array(reply.root, "alerts");
+        rc = (alerts ? proto_write_json(ctx->out, alerts) : (fputs("[]", ctx->out) < 0 ? -1 : 0));
+        if (rc == 0 && fputc('\n', ctx->out) == EOF)
+            rc = -1;
+    } else {
+        rpc_reply cat;
+        bool units = needs_units(reply.root) && fetch_catalog(ctx, &req, &cat) == 0;
+        rc = alert_print_list(ctx->out, reply.root,
+                              units ? reply_array(cat.root, "indicators") : NULL, &f, ctx->csv);
+        if (units)
+            rpc_reply_free(&cat);
+    }
+    rpc_reply_free(&reply);
+    return query_printed(ctx, rc);
+}
+
+/* Send an admin request; print the reply as JSON or with print. */
+static int admin_call(leamon_ctx *ctx, const proto_request *req,
+                      int (*print)(FILE *, const msgpack_object *))
+{
+    rpc_reply reply;
+    int rc = query_call(ctx, req, &reply);
+    if (rc != 0)
+        return rc;
+    if (ctx->json)
+        rc = ctx_print_json(ctx, &reply);
+    else
+        rc = print(ctx->out, reply.root);
+    rpc_reply_free(&reply);
+    return query_printed(ctx, rc);
+}
+
+int cmd_ack(leamon_ctx *ctx)
+{
+    const char *note = ctx_opt(ctx, "note");
+    int64_t id = 0;
+    int rc = arg_count_noted(ctx, 1, "ID");
+    if (rc == 0)
+        rc = arg_number(ctx, "alert ID", ctx->pos[0], 0,
+                        "the alert's number, from the ID column of leamon alerts", &id);
+    if (rc == 0)
+        rc = arg_needed(ctx, note, "--note TEXT", "who is on it and what is being done");
+    if (rc == 0)
+        rc = arg_note(ctx, note);
+    proto_request req;
+    if (rc != 0 || (rc = query_start(ctx, &req, PROTO_OP_ACK)) != 0)
+        return rc;
+    req.has_alert = true;
+    req.alert = id;
+    COPY(req.note, note);
+    return admin_call(ctx, &req, alert_print_acked);
+}
+
+int cmd_silence(leamon_ctx *ctx)
+{
+    const char *area = ctx_opt(ctx, "area"), *until = ctx_opt(ctx, "until"),
+               *note = ctx_opt(ctx, "note");
+    int64_t when = 0;
+    int rc = arg_count_noted(ctx, 1, "RULE");
+    if (rc == 0)
+        rc = arg_code(ctx, "rule", ctx->pos[0], PROTO_MAX_CODE);
+    if (rc == 0)
+        rc = arg_needed(ctx, area, "--area AREA", "a rule is silenced for one area");
+    if (rc == 0)
+        rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
+    if (rc == 0)
+        rc = arg_needed(ctx, until, "--until WHEN",
+                        "a date, a span from now such as 7d, or now to lift a silence");
+    if (rc == 0)
+        rc = arg_when(ctx, "until", until, true, &when);
+    if (rc == 0 && note)
+        rc = arg_note(ctx, note);
+    proto_request req;
+    if (rc != 0 || (rc = query_start(ctx, &req, PROTO_OP_SILENCE)) != 0)
+        return rc;
+    COPY(req.rule, ctx->pos[0]);
+    COPY(req.area, area);
+    req.has_until = true;
+    req.until = when;
+    if (note)
+        COPY(req.note, note);
+    return admin_call(ctx, &req, alert_print_silence);
+}
+
+/* ---- watch ------------------------------------------------------------ */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The daemon's PUB endpoint: --publish (or LEAMON_PUBLISH, publish), else
+ * the request endpoint with its TCP port plus one. 0 or exit 2. */
+static int publish_endpoint(leamon_ctx *ctx, char *buf, size_t n)
+{
+    const char *pub = opts_str(&ctx->opts, OPT_PUBLISH), *ep = opts_str(&ctx->opts, OPT_ENDPOINT);
+    if (pub && (size_t)snprintf(buf, n, "%s", pub) < n)
+        return 0;
+    if (pub) {
+        leamon_error(ctx, "publish (%s): endpoint too long", ctx->opts.source[OPT_PUBLISH]);
+        return LEAMON_EXIT_USAGE;
+    }
+    const char *colon = strrchr(ep, ':');
+    char *end = NULL;
+    long port = -1;
+    if (!strncmp(ep, "tcp://", 6) && colon > ep + 6 && colon[1] >= '0' && colon[1] <= '9')
+        port = strtol(colon + 1, &end, 10);
+    if (port < 1 || port >= 65535 || *end ||
+        (size_t)snprintf(buf, n, "%.*s:%ld", (int)(colon - ep), ep, port + 1) >= n) {
+        leamon_error(ctx, "cannot tell the daemon's PUB endpoint from the endpoint %s (%s): give "
+                          "--publish ENDPOINT",
+                     ep, ctx->opts.source[OPT_ENDPOINT]);
+        return LEAMON_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Receive one message from the SUB socket and print it. 0: an event was
+ * printed; 1: nothing, or not an event (said so); -1: the output cannot be
+ * written. */
+static int take_event(leamon_ctx *ctx, void *sock)
+{
+    zmq_msg_t frame[2];
+    int frames = 0;
+    bool more = true;
+    zmq_msg_init(&frame[0]);
+    zmq_msg_init(&frame[1]);
+    while (more) {
+        zmq_msg_t extra, *m = frames < 2 ? &frame[frames] : &extra;
+        if (m == &extra)
+            zmq_msg_init(&extra);
+        if (zmq_msg_recv(m, sock, frames ? 0 : ZMQ_DONTWAIT) < 0) {
+            if (m == &extra)
+                zmq_msg_close(&extra);
+            break;
+        }
+        frames++;
+        more = zmq_msg_more(m);
+        if (m == &extra)
+            zmq_msg_close(&extra);
+    }
+    msgpack_unpacked body;
+    msgpack_unpacked_init(&body);
+    size_t off = 0;
+    int rc = 1;
+    if (frames == 2 && !more &&
+        msgpack_unpack_next(&body, zmq_msg_data(&frame[1]), zmq_msg_size(&frame[1]), &off) ==
+            MSGPACK_UNPACK_SUCCESS &&
+        body.data.type == MSGPACK_OBJECT_MAP)
+        rc = alert_print_event(ctx->out, zmq_msg_data(&frame[0]), zmq_msg_size(&frame[0]),
+                               &body.data, ctx->json) == 0 && fflush(ctx->out) == 0 ? 0 : -1;
+    else if (frames)
+        leamon_error(ctx, "ignoring a message on the PUB socket that is not an alert event (%d "
+                          "frame%s)",
+                     frames, frames == 1 ? "" : "s");
+    msgpack_unpacked_destroy(&body);
+    zmq_msg_close(&frame[0]);
+    zmq_msg_close(&frame[1]);
+    return rc;
+}
+
+typedef struct {
+    const char *endpoint;
+    long long idle_ms; /* exit 3 after this long without an event; -1: never */
+    int64_t count;     /* exit 0 after this many events; 0: never */
+} watch_t;
+
+/* Print events until a signal (0), count events (0), idle_ms without one
+ * (3), a refused handshake (1) or a local failure (2). */
+static int watch_loop(leamon_ctx *ctx, const watch_t *w, rpc_conn *c, int sigfd)
+{
+    long long deadline = now_ms() + w->idle_ms;
+    int64_t seen = 0;
+    bool connected = false, noted = false;
+    char err[512];
+    for (;;) {
+        long wait = -1;
+        if (w->idle_ms >= 0 && (wait = (long)(deadline - now_ms())) <= 0) {
+            leamon_error(ctx, "no alert event within %lld s%s %s%s", w->idle_ms / 1000,
+                         connected ? " from the daemon's PUB socket at"
+                                   : ": cannot reach the daemon's PUB socket at",
+                         w->endpoint,
+                         !connected ? " (is leamond running? --publish names the endpoint)"
+                         : ctx->rpc.curve ? "; with CURVE, check --server-key"
+                                          : "");
+            return LEAMON_EXIT_UNAVAILABLE;
+        }
+        zmq_pollitem_t items[3] = {
+            {c->sock, 0, ZMQ_POLLIN, 0}, {c->mon, 0, ZMQ_POLLIN, 0}, {NULL, sigfd, ZMQ_POLLIN, 0}};
+        int n = zmq_poll(items, 3, wait);
+        if (n < 0 && zmq_errno() == EINTR)
+            continue;
+        if (n < 0) {
+            leamon_error(ctx, "poll failed: %s", zmq_strerror(zmq_errno()));
+            return LEAMON_EXIT_USAGE;
+        }
+        if (items[2].revents & ZMQ_POLLIN)
+            return LEAMON_EXIT_OK; /* SIGINT or SIGTERM: a normal end */
+        int ev = items[1].revents & ZMQ_POLLIN ? rpc_conn_event(&ctx->rpc, c, &connected, err,
+                                                                sizeof err)
+                                               : 0;
+        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL && !noted) {
+            leamon_error(ctx, "%s (still trying)", err); /* may pass: the daemon restarting */
+            noted = true;
+        } else if (ev && ev != ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            leamon_error(ctx, "%s", err);
+            if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+                leamon_error(ctx, "only staff keys (role viewer or admin) may watch alerts");
+            return LEAMON_EXIT_REJECTED;
+        }
+        if (!(items[0].revents & ZMQ_POLLIN))
+            continue;
+        int got = take_event(ctx, c->sock);
+        if (got < 0) {
+            leamon_error(ctx, "cannot write the output");
+            return LEAMON_EXIT_USAGE;
+        }
+        if (got == 0 && w->count && ++seen >= w->count)
+            return LEAMON_EXIT_OK;
+        if (got == 0)
+            deadline = now_ms() + w->idle_ms;
+    }
+}
+
+int cmd_watch(leamon_ctx *ctx)
+{
+    const char *topic = ctx_opt(ctx, "topic"), *count = ctx_opt(ctx, "count");
+    char endpoint[1024];
+    watch_t w = {endpoint, -1, 0};
+    int rc = arg_count(ctx, 0, "");
+    if (rc == 0 && topic)
+        rc = arg_code(ctx, "--topic", topic, 255);
+    if (rc == 0 && topic && strncmp(topic, "alert.", 6) != 0) {
+        leamon_error(ctx, "--topic %s: alert topics start with alert. (alert.critical., "
+                          "alert.warning.vve_bereik.)",
+                     topic);
+        rc = LEAMON_EXIT_USAGE;
+    }
+    if (rc == 0 && count)
+        rc = arg_number(ctx, "--count", count, 1, "a whole number of events, 1 or more",
+                        &w.count);
+    if (rc == 0)
+        rc = publish_endpoint(ctx, endpoint, sizeof endpoint);
+    if (rc != 0)
+        return rc;
+    /* --idle: seconds without an event (the global --timeout is the wait for a reply,
+     * and watch sends no requests). */
+    const char *idle = ctx_opt(ctx, "idle");
+    int64_t idle_s = 0;
+    if (idle && (rc = arg_number(ctx, "--idle", idle, 1, "a whole number of seconds, 1 or more",
+                                 &idle_s)) != 0)
+        return rc;
+    if (idle)
+        w.idle_ms = idle_s * 1000LL;
+
+    /* Signals come through a descriptor polled with the socket. Block them
+     * before libzmq starts its threads, so that none of those takes them. */
+    sigset_t mask;
+    int sigfd = -1;
+    if (sigemptyset(&mask) != 0 || sigaddset(&mask, SIGINT) != 0 ||
+        sigaddset(&mask, SIGTERM) != 0 || sigprocmask(SIG_BLOCK, &mask, NULL) != 0 ||
+        (sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        leamon_error(ctx, "cannot set up signal handling: %s", strerror(errno));
+        return LEAMON_EXIT_USAGE;
+    }
+    rpc_conn c;
+    char err[512];
+    rc = ctx_connect(ctx);
+    if (rc == 0 && rpc_conn_open(&ctx->rpc, &c, ZMQ_SUB, endpoint, err, sizeof err) != 0) {
+        leamon_error(ctx, "%s", err);
+        rc = LEAMON_EXIT_USAGE;
+    } else if (rc == 0) {
+        if (zmq_setsockopt(c.sock, ZMQ_SUBSCRIBE, topic ? topic : "alert.",
+                           strlen(topic ? topic : "alert.")) != 0) {
+            leamon_error(ctx, "cannot subscribe: %s", zmq_strerror(zmq_errno()));
+            rc = LEAMON_EXIT_USAGE;
+        } else {
+            rc = watch_loop(ctx, &w, &c, sigfd);
+        }
+        rpc_conn_close(&c);
+    }
+    close(sigfd);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* alert_msg.h: an alert as the outside world sees it: the msgpack map of the alerts reply
+ * and of PUB events (proto/PROTOCOL.md §5.8, §5.11), the PUB topic, and the hook's
+ * environment variables. */
+#ifndef LEAMON_ALERT_MSG_H
+#define LEAMON_ALERT_MSG_H
+
+#include <msgpack.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store_alert.h"
+
+/* Fields alert_msg_pack writes. */
+#define ALERT_MSG_FIELDS 24
+
+/* A map of ALERT_MSG_FIELDS + extra pairs; the caller packs the extra ones after. 0 or -1. */
+int alert_msg_pack(msgpack_packer *pk, const registry *reg, const stored_alert *a,
+                   int64_t silenced_until, size_t extra);
+
+/* "alert.<severity>.<indicator or metric>.<area>" */
+void alert_msg_topic(const registry *reg, const stored_alert *a, char *buf, size_t n);
+
+/* The hook's environment: n_vars "LEAMON_ALERT_...=value" strings into vars (each of
+ * size var_size). Returns how many were written. */
+#define ALERT_MSG_ENV_VARS 21
+size_t alert_msg_env(const registry *reg, const stored_alert *a, const char *previous,
+                     char vars[][512], size_t n_vars);
+
+#endif

@@ -1,0 +1,385 @@
+/* alerts.c: from stored snapshots and reports to alert episodes, and from episodes to the
+ * alert table. Each evaluation replays the rule over the last periods (ALERTS_LOOKBACK):
+ * corrections of old figures and backfills are then judged like figures that came on time,
+ * and evaluating twice changes nothing. */
+#include "alerts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+void alert_events_free(alert_events *ev)
+{
+    free(ev->items);
+    memset(ev, 0, sizeof *ev);
+}
+
+static int push_event(alert_events *ev, const stored_alert *a, const char *previous,
+                      int64_t silenced_until)
+{
+    if (ev->n == ev->cap) {
+        size_t want = ev->cap ? ev->cap * 2 : 16;
+        alert_event *more = realloc(ev->items, want * sizeof *more);
+        if (!more)
+            return -1;
+        ev->items = more;
+        ev->cap = want;
+    }
+    alert_event *e = &ev->items[ev->n++];
+    e->a = *a;
+    snprintf(e->previous, sizeof e->previous, "%s", previous);
+    e->silenced_until = silenced_until;
+    return 0;
+}
+
+int alerts_silenced_until(store *db, const partners *parts, const char *rule, int at,
+                          time_t now, int64_t *until)
+{
+    *until = 0;
+    for (int a = at; a >= 0; a = parts->areas[a].parent) {
+        stored_silence si;
+        int found = store_silence_get(db, rule, parts->areas[a].code, (int64_t)now, &si);
+        if (found < 0)
+            return -1;
+        if (found && si.until > *until)
+            *until = si.until;
+    }
+    return 0;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+static void format_value(char *buf, size_t n, const char *unit, double v)
+{
+    if (strcmp(unit, "percent") == 0)
+        snprintf(buf, n, "%.1f%%", v);
+    else if (strcmp(unit, "count") == 0)
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.1f %s", v, unit);
+}
+
+/* The sentence for an indicator rule's episode. */
+static void describe(const alert_rule *r, const char *area_name, const alert_episode *e,
+                     const alert_point *pts, char *out, size_t n)
+{
+    const alert_point *last = &pts[e->last];
+    const char *unit = r->ind->unit;
+    char onset[PERIOD_TEXT_MAX], lastp[PERIOD_TEXT_MAX], v[32], t[32], ref[32];
+    period_format(&pts[e->onset].p, onset, sizeof onset);
+    period_format(&last->p, lastp, sizeof lastp);
+    format_value(v, sizeof v, unit, last->value);
+    format_value(t, sizeof t, unit, r->kind == RULE_BELOW || r->kind == RULE_ABOVE ? r->threshold
+                                                                                   : r->clear);
+    format_value(ref, sizeof ref, unit, last->ref);
+    const char *name = r->label[0] ? r->label : r->ind->code;
+    int used = 0;
+    if (e->state == ALERT_RESOLVED) {
+        used = snprintf(out, n, "%s in %s: %s in %s, recovered (the episode began in %s)", name,
+                        area_name, v, lastp, onset);
+    } else if (r->kind == RULE_BELOW || r->kind == RULE_ABOVE) {
+        used = snprintf(out, n, "%s in %s is %s in %s, %s %s since %s (%d period%s)", name,
+                        area_name, v, lastp, r->kind == RULE_BELOW ? "below" : "above", t,
+                        onset, e->met, e->met == 1 ? "" : "s");
+    } else if (r->kind == RULE_SLIP) {
+        used = snprintf(out, n, "%s in %s %s from %s to %s in %s (%s)", name, area_name,
+                        r->ind->better == BETTER_LOWER ? "rose" : "fell", ref, v, lastp,
+                        r->against == AGAINST_YEAR ? "against a year earlier"
+                                                   : "against the period before");
+    } else {
+        used = snprintf(out, n, "%s in %s is %s in %s, off the target path (%s) since %s", name,
+                        area_name, v, lastp, ref, onset);
+    }
+    if (used > 0 && (size_t)used < n && last->reported < last->expected)
+        snprintf(out + used, n - (size_t)used, "; incomplete: %d of %d reporters missing",
+                 last->expected - last->reported, last->expected);
+}
+
+static void describe_late(const alert_rule *r, const organisation *o, const alert_episode *e,
+                          const alert_point *pts, char *out, size_t n)
+{
+    char onset[PERIOD_TEXT_MAX], lastp[PERIOD_TEXT_MAX];
+    period_format(&pts[e->onset].p, onset, sizeof onset);
+    period_format(&pts[e->last].p, lastp, sizeof lastp);
+    if (e->state == ALERT_RESOLVED)
+        snprintf(out, n, "%s (%s) has reported %s for %s", o->name, o->id, r->m->code, lastp);
+    else
+        snprintf(out, n, "%s (%s) has not reported %s for %d month%s since %s, %d days after "
+                 "each month", o->name, o->id, r->m->code, e->met, e->met == 1 ? "" : "s",
+                 onset, r->days);
+}
+
+/* ---- episodes to rows ---------------------------------------------------- */
+
+typedef struct {
+    const alert_rule *r;
+    const partners *parts;
+    int at;                        /* area index */
+    const organisation *org;       /* late rules */
+    const alert_point *pts;
+    size_t n_pts;
+} subject_ctx;
+
+static void episode_row(const subject_ctx *c, const alert_episode *e, stored_alert *a)
+{
+    const alert_point *last = &c->pts[e->last];
+    memset(a, 0, sizeof *a);
+    snprintf(a->rule, sizeof a->rule, "%s", c->r->name);
+    snprintf(a->area, sizeof a->area, "%s", c->parts->areas[c->at].code);
+    snprintf(a->subject, sizeof a->subject, "%s", c->org ? c->org->id : "");
+    period_format(&c->pts[e->onset].p, a->period, sizeof a->period);
+    period_format(&last->p, a->last_period, sizeof a->last_period);
+    snprintf(a->state, sizeof a->state, "%s", alert_state_name(e->state));
+    snprintf(a->severity, sizeof a->severity, "%s", alert_severity_name(c->r->severity));
+    a->threshold = c->r->kind == RULE_LATE ? c->r->days : c->r->threshold;
+    if (c->r->kind != RULE_LATE) {
+        a->has_value = last->has_value;
+        a->value = last->value;
+        a->has_ref = last->has_ref && (c->r->kind == RULE_SLIP || c->r->kind == RULE_OFF_TRACK);
+        a->ref = last->ref;
+        a->expected = last->expected;
+        a->reported = last->reported;
+        describe(c->r, c->parts->areas[c->at].name, e, c->pts, a->message, sizeof a->message);
+    } else {
+        a->expected = 1;
+        a->reported = last->value == 1;
+        describe_late(c->r, c->org, e, c->pts, a->message, sizeof a->message);
+    }
+}
+
+/* Store one state change of a and queue its event. */
+static int change(store *db, const subject_ctx *c, stored_alert *a, const char *from,
+                  bool insert, time_t now, alert_events *ev)
+{
+    a->changed_at = (int64_t)now;
+    if (!a->has_fired && strcmp(a->state, "firing") == 0) {
+        a->has_fired = true;
+        a->first_fired = (int64_t)now;
+    }
+    int64_t until;
+    if ((insert ? store_alert_insert(db, a) : store_alert_update(db, a)) < 0 ||
+        store_alert_change(db, a, from, (int64_t)now) < 0 ||
+        alerts_silenced_until(db, c->parts, c->r->name, c->at, now, &until) < 0)
+        return -1;
+    return push_event(ev, a, from, until);
+}
+
+/* Make the stored episodes of one subject agree with the computed ones. */
+static int reconcile(store *db, const subject_ctx *c, time_t now, alert_events *ev)
+{
+    alert_episode eps[ALERTS_LOOKBACK];
+    size_t n_eps = alert_episodes(c->r, c->r->ind ? c->r->ind->better : BETTER_HIGHER, c->pts,
+                                  c->n_pts, eps, ALERTS_LOOKBACK);
+    if (n_eps > ALERTS_LOOKBACK)
+        n_eps = ALERTS_LOOKBACK; /* cannot happen: an episode needs a period of its own */
+    stored_alert *old = NULL;
+    size_t n_old = 0;
+    int rc = -1;
+    const char *subject = c->org ? c->org->id : "";
+    if (store_alerts_of(db, c->r->name, c->parts->areas[c->at].code, subject, &old, &n_old) < 0)
+        goto out;
+    bool *matched = calloc(n_old ? n_old : 1, sizeof *matched);
+    if (!matched)
+        goto out;
+    for (size_t i = 0; i < n_eps; i++) {
+        stored_alert fresh;
+        episode_row(c, &eps[i], &fresh);
+        size_t j = 0;
+        while (j < n_old && strcmp(old[j].period, fresh.period) != 0)
+            j++;
+        if (j == n_old) {
+            if (change(db, c, &fresh, "", true, now, ev) < 0)
+                goto out_matched;
+            continue;
+        }
+        matched[j] = true;
+        stored_alert *s = &old[j];
+        bool moved = strcmp(s->state, fresh.state) != 0;
+        bool figures = strcmp(s->last_period, fresh.last_period) != 0 ||
+                       s->has_value != fresh.has_value || s->value != fresh.value ||
+                       s->expected != fresh.expected || s->reported != fresh.reported ||
+                       strcmp(s->message, fresh.message) != 0;
+        if (!moved && !figures)
+            continue;
+        char from[16];
+        snprintf(from, sizeof from, "%s", s->state);
+        fresh.id = s->id;
+        fresh.has_fired = s->has_fired;
+        fresh.first_fired = s->first_fired;
+        fresh.changed_at = s->changed_at;
+        if (moved) {
+            if (change(db, c, &fresh, from, false, now, ev) < 0)
+                goto out_matched;
+        } else if (store_alert_update(db, &fresh) < 0) { /* new figures, same state: quiet */
+            goto out_matched;
+        }
+    }
+    /* Open alerts the replay no longer finds: the figures changed, or a pending run ended
+     * before it fired. */
+    for (size_t j = 0; j < n_old; j++) {
+        stored_alert *s = &old[j];
+        if (matched[j] || strcmp(s->state, "resolved") == 0)
+            continue;
+        char from[16];
+        snprintf(from, sizeof from, "%s", s->state);
+        snprintf(s->state, sizeof s->state, "resolved");
+        size_t len = strlen(s->message);
+        snprintf(s->message + len, sizeof s->message - len, "%s",
+                 strcmp(from, "pending") == 0 ? " -- no longer met before it lasted long enough"
+                                              : " -- no longer met after the figures changed");
+        if (change(db, c, s, from, false, now, ev) < 0)
+            goto out_matched;
+    }
+    rc = 0;
+out_matched:
+    free(matched);
+out:
+    free(old);
+    return rc;
+}
+
+/* ---- series -------------------------------------------------------------- */
+
+/* The last n periods of kind k up to the one holding now's month, oldest first. */
+static int window(time_t now, period_kind k, size_t n, period *out)
+{
+    period month, p;
+    if (period_of_time(now, &month) != 0 || period_containing(&month, k, &p) != 0)
+        return -1;
+    for (size_t i = n; i-- > 0;) {
+        out[i] = p;
+        if (i && period_previous(&p, &p) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int stored_value(store *db, const indicator *ind, const period *p, const char *acode,
+                        stored_snapshot *s)
+{
+    char text[PERIOD_TEXT_MAX];
+    if (period_format(p, text, sizeof text) != 0)
+        return -1;
+    int found = store_snapshot_get(db, ind->code, text, acode, INT64_MAX, s);
+    if (found == 0)
+        memset(s, 0, sizeof *s);
+    return found < 0 ? -1 : 0;
+}
+
+int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
+                         time_t now, alert_events *ev)
+{
+    const partners *parts = &reg->parts;
+    const char *code = parts->areas[at].code;
+    /* Slip compares with a period before the window's first: read those too. */
+    size_t extra = r->kind != RULE_SLIP ? 0
+                   : r->against == AGAINST_PREVIOUS ? 1
+                   : r->every == PERIOD_MONTH      ? 12
+                   : r->every == PERIOD_QUARTER    ? 4
+                                                   : 1;
+    size_t total = ALERTS_LOOKBACK + extra;
+    period ps[ALERTS_LOOKBACK + 12];
+    alert_point all[ALERTS_LOOKBACK + 12];
+    if (window(now, r->every, total, ps) < 0)
+        return 0; /* the clock is outside the periods we know: nothing to judge */
+    const target *t = r->kind == RULE_OFF_TRACK ? snapshot_target(reg, r->ind, at) : NULL;
+    double figure = 0;
+    bool has_figure = t && snapshot_baseline_figure(db, reg, t, at, &figure);
+    for (size_t i = 0; i < total; i++) {
+        stored_snapshot s;
+        if (stored_value(db, r->ind, &ps[i], code, &s) < 0)
+            return -1;
+        all[i] = (alert_point){ps[i], s.has_value, s.value, false, 0,
+                               (int)s.expected, (int)s.reported};
+        if (t)
+            all[i].has_ref = snapshot_path(t, &ps[i], has_figure, figure, &all[i].ref);
+        if (i >= extra && extra) {
+            const alert_point *before = &all[i - extra];
+            all[i].has_ref = before->has_value;
+            all[i].ref = before->value;
+        }
+    }
+    subject_ctx c = {r, parts, at, NULL, all + extra, ALERTS_LOOKBACK};
+    return reconcile(db, &c, now, ev);
+}
+
+/* Has org reported the metric for month q (rows from store_first_reports)? */
+static bool has_report(const store_obs *rows, size_t n, const char *org, const char *month)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].reporter, org) == 0 && strcmp(rows[i].period, month) == 0)
+            return true;
+    return false;
+}
+
+int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
+                         const organisation *only, time_t now, alert_events *ev)
+{
+    const partners *parts = &reg->parts;
+    period ps[ALERTS_LATE_LOOKBACK];
+    char texts[ALERTS_LATE_LOOKBACK][PERIOD_TEXT_MAX];
+    if (window(now, PERIOD_MONTH, ALERTS_LATE_LOOKBACK, ps) < 0)
+        return 0;
+    for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++)
+        if (period_format(&ps[i], texts[i], sizeof texts[i]) != 0)
+            return -1;
+    store_obs *rows = NULL;
+    size_t n_rows = 0, cap = 0;
+    int rc = -1;
+    if (store_first_reports(db, r->m->code, texts[0], texts[ALERTS_LATE_LOOKBACK - 1], &rows,
+                            &n_rows, &cap) < 0)
+        goto out;
+    for (size_t k = 0; k < parts->n_orgs; k++) {
+        const organisation *o = &parts->orgs[k];
+        if ((only && o != only) || !rules_watches_org(r, parts, o))
+            continue;
+        alert_point pts[ALERTS_LATE_LOOKBACK];
+        for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++) {
+            bool reported = has_report(rows, n_rows, o->id, texts[i]);
+            /* Months before the catalogue's first are not owed. */
+            bool owed = period_compare(&ps[i], &reg->cat.first) >= 0;
+            time_t deadline = period_end(&ps[i]) + (time_t)r->days * 86400;
+            pts[i] = (alert_point){ps[i], owed && (reported || now >= deadline),
+                                   reported ? 1 : 0, false, 0, 1, reported};
+        }
+        subject_ctx c = {r, parts, o->home, o, pts, ALERTS_LATE_LOOKBACK};
+        if (reconcile(db, &c, now, ev) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(rows);
+    return rc;
+}
+
+int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events *ev)
+{
+    for (size_t i = 0; i < reg->cat.n_rules; i++) {
+        const alert_rule *r = &reg->cat.rules[i];
+        if (r->kind == RULE_LATE) {
+            if (alerts_evaluate_late(db, reg, r, NULL, now, ev) < 0)
+                return -1;
+            continue;
+        }
+        for (size_t a = 0; a < reg->parts.n_areas; a++)
+            if (rules_watches_area(r, &reg->parts, (int)a) &&
+                alerts_evaluate_area(db, reg, r, (int)a, now, ev) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,
+                            time_t now, alert_events *ev)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        for (size_t k = 0; k < reg->cat.n_rules; k++) {
+            const alert_rule *r = &reg->cat.rules[k];
+            if (r->ind == ch->items[i].ind && rules_watches_area(r, &reg->parts, ch->items[i].at) &&
+                alerts_evaluate_area(db, reg, r, ch->items[i].at, now, ev) < 0)
+                return -1;
+        }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* alerts.h: evaluating the catalogue's alert rules against the stored snapshots and
+ * reports, and keeping the alert table in step (one row per episode, a history row per
+ * state change). Every state change becomes an event for notify.c, to be sent only after
+ * the caller has committed the transaction these functions write in. */
+#ifndef LEAMON_ALERTS_H
+#define LEAMON_ALERTS_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "alert_eval.h"
+#include "config.h"
+#include "snapshot.h"
+#include "store_alert.h"
+
+/* Periods looked back over: rules with `every = month` see two years; late rules a year. */
+#define ALERTS_LOOKBACK 24
+#define ALERTS_LATE_LOOKBACK 12
+
+typedef struct {
+    stored_alert a;           /* as stored after the change */
+    char previous[16];        /* the state before; "" for a new alert */
+    int64_t silenced_until;   /* 0, or the silence in force: not to be published */
+} alert_event;
+
+typedef struct {
+    alert_event *items;       /* owned */
+    size_t n, cap;
+} alert_events;
+void alert_events_free(alert_events *ev);
+
+/* The latest end of a silence in force for rule on area at (an index; -1: none) or an area
+ * above it: 0 when there is none. 0 or -1. */
+int alerts_silenced_until(store *db, const partners *parts, const char *rule, int at,
+                          time_t now, int64_t *until);
+
+/* One indicator rule for one area (an index), at time now. 0 or -1 (store_errmsg). */
+int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
+                         time_t now, alert_events *ev);
+/* One late rule for every organisation it watches, or only `only` when not NULL. */
+int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
+                         const organisation *only, time_t now, alert_events *ev);
+/* Every rule, every area and organisation (at start, after a reload, on the timer). */
+int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events *ev);
+/* The indicator rules watching what a snapshot refresh changed. */
+int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,
+                            time_t now, alert_events *ev);
+
+#endif

@@ -1,0 +1,348 @@
+/* store_alert.c: alerts, their history and silences (migration 4). Few rows, rarely
+ * written: one-off prepared statements are enough. */
+#include "store_alert.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+#define ALERT_COLUMNS                                                                    \
+    "id, rule, area, subject, period, last_period, state, severity, value, threshold,"   \
+    " reference, expected, reported, message, first_fired, changed_at, acked_by,"        \
+    " acked_at, ack_note"
+
+static void read_alert(sqlite3_stmt *st, stored_alert *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    store_copy_text(a->rule, sizeof a->rule, st, 1);
+    store_copy_text(a->area, sizeof a->area, st, 2);
+    store_copy_text(a->subject, sizeof a->subject, st, 3);
+    store_copy_text(a->period, sizeof a->period, st, 4);
+    store_copy_text(a->last_period, sizeof a->last_period, st, 5);
+    store_copy_text(a->state, sizeof a->state, st, 6);
+    store_copy_text(a->severity, sizeof a->severity, st, 7);
+    a->has_value = sqlite3_column_type(st, 8) != SQLITE_NULL;
+    a->value = sqlite3_column_double(st, 8);
+    a->threshold = sqlite3_column_double(st, 9);
+    a->has_ref = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    a->ref = sqlite3_column_double(st, 10);
+    a->expected = sqlite3_column_int64(st, 11);
+    a->reported = sqlite3_column_int64(st, 12);
+    store_copy_text(a->message, sizeof a->message, st, 13);
+    a->has_fired = sqlite3_column_type(st, 14) != SQLITE_NULL;
+    a->first_fired = sqlite3_column_int64(st, 14);
+    a->changed_at = sqlite3_column_int64(st, 15);
+    store_copy_text(a->acked_by, sizeof a->acked_by, st, 16);
+    a->acked_at = sqlite3_column_int64(st, 17);
+    store_copy_text(a->ack_note, sizeof a->ack_note, st, 18);
+}
+
+/* Step st to the end, appending rows of size elem through read. Finalizes st. */
+static int collect(store *s, sqlite3_stmt *st, void **rows, size_t elem, size_t *n,
+                   size_t max, bool *more, void (*read)(sqlite3_stmt *, void *))
+{
+    size_t cap = 0;
+    int rc;
+    *n = 0;
+    if (more)
+        *more = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == max) {
+            if (more)
+                *more = true;
+            rc = SQLITE_DONE;
+            break;
+        }
+        if (*n == cap) {
+            size_t want = cap ? cap * 2 : 16;
+            void *grown = realloc(*rows, want * elem);
+            if (!grown) {
+                sqlite3_finalize(st);
+                snprintf(s->msg, sizeof s->msg, "out of memory");
+                return -1;
+            }
+            *rows = grown;
+            cap = want;
+        }
+        read(st, (char *)*rows + *n * elem);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
+}
+
+static void read_alert_row(sqlite3_stmt *st, void *row)
+{
+    read_alert(st, row);
+}
+
+int store_alerts_of(store *s, const char *rule, const char *area, const char *subject,
+                    stored_alert **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE rule = ?1 AND area = ?2"
+                             " AND subject = ?3 ORDER BY period",
+                          rule, &st) < 0)
+        return -1;
+    if (store_bind_text(s, st, 2, area) < 0 || store_bind_text(s, st, 3, subject) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_alert_row);
+}
+
+/* Bind the columns that change (2..): state, last_period, value, reference, expected,
+ * reported, message, first_fired, changed_at. */
+static int bind_state(store *s, sqlite3_stmt *st, const stored_alert *a)
+{
+    int rc = sqlite3_bind_text(st, 2, a->state, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, a->last_period, -1, SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        return store_remember(s, rc);
+    if (store_bind_opt(s, st, 4, a->has_value, a->value) < 0 ||
+        store_bind_opt(s, st, 5, a->has_ref, a->ref) < 0 ||
+        store_bind_int(s, st, 6, a->expected) < 0 || store_bind_int(s, st, 7, a->reported) < 0 ||
+        store_bind_text(s, st, 8, a->message) < 0 || store_bind_int(s, st, 10, a->changed_at) < 0)
+        return -1;
+    rc = a->has_fired ? sqlite3_bind_int64(st, 9, a->first_fired) : sqlite3_bind_null(st, 9);
+    return rc == SQLITE_OK ? 0 : store_remember(s, rc);
+}
+
+static int step_done(store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
+}
+
+int store_alert_insert(store *s, stored_alert *a)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "INSERT INTO alert(rule, state, last_period, value, reference,"
+                             " expected, reported, message, first_fired, changed_at, area,"
+                             " subject, period, severity, threshold)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                             " ?14, ?15)",
+                          a->rule, &st) < 0)
+        return -1;
+    if (bind_state(s, st, a) < 0 || store_bind_text(s, st, 11, a->area) < 0 ||
+        store_bind_text(s, st, 12, a->subject) < 0 || store_bind_text(s, st, 13, a->period) < 0 ||
+        store_bind_text(s, st, 14, a->severity) < 0 ||
+        store_bind_opt(s, st, 15, true, a->threshold) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    if (step_done(s, st) < 0)
+        return -1;
+    a->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int store_alert_update(store *s, const stored_alert *a)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "UPDATE alert SET state = ?2, last_period = ?3, value = ?4,"
+                             " reference = ?5, expected = ?6, reported = ?7, message = ?8,"
+                             " first_fired = ?9, changed_at = ?10 WHERE id = ?1",
+                          NULL, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 1, a->id) < 0 || bind_state(s, st, a) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return step_done(s, st);
+}
+
+int store_alert_change(store *s, const stored_alert *a, const char *from, int64_t at)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "INSERT INTO alert_change(alert, at, from_state, to_state, period,"
+                             " value) VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5, ?6)",
+                          NULL, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 1, a->id) < 0 || store_bind_int(s, st, 2, at) < 0 ||
+        store_bind_text(s, st, 3, from) < 0 || store_bind_text(s, st, 4, a->state) < 0 ||
+        store_bind_text(s, st, 5, a->last_period) < 0 ||
+        store_bind_opt(s, st, 6, a->has_value, a->value) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return step_done(s, st);
+}
+
+int store_alert_get(store *s, int64_t id, stored_alert *out)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE id = ?1", NULL, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 1, id) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_alert(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = store_remember(s, rc);
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_alert_list(store *s, const char *const *states, int64_t since, const char *rule,
+                     const char *area, size_t max, stored_alert **rows, size_t *n, bool *more)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    /* ?4..?6: up to three states; NULL binds match nothing, so "any" is a separate test. */
+    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE changed_at >= ?1"
+                             " AND (?2 = '' OR rule = ?2) AND (?3 = '' OR area = ?3)"
+                             " AND (?7 OR state IN (?4, ?5, ?6))"
+                             " ORDER BY changed_at DESC, id DESC",
+                          NULL, &st) < 0)
+        return -1;
+    bool ok = store_bind_int(s, st, 1, since) == 0 && store_bind_text(s, st, 2, rule) == 0 &&
+              store_bind_text(s, st, 3, area) == 0 && store_bind_int(s, st, 7, !states) == 0;
+    /* states ends at its NULL, at most three names. */
+    bool ended = !states;
+    for (int i = 0; ok && i < 3; i++) {
+        ended = ended || !states[i];
+        ok = store_bind_text(s, st, 4 + i, ended ? "" : states[i]) == 0;
+    }
+    if (!ok) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return collect(s, st, (void **)rows, sizeof **rows, n, max, more, read_alert_row);
+}
+
+static void read_change(sqlite3_stmt *st, void *row)
+{
+    stored_alert_change *c = row;
+    memset(c, 0, sizeof *c);
+    c->at = sqlite3_column_int64(st, 0);
+    store_copy_text(c->from, sizeof c->from, st, 1);
+    store_copy_text(c->to, sizeof c->to, st, 2);
+    store_copy_text(c->period, sizeof c->period, st, 3);
+    c->has_value = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    c->value = sqlite3_column_double(st, 4);
+}
+
+int store_alert_history(store *s, int64_t id, stored_alert_change **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    if (store_prepare_for(s, "SELECT at, from_state, to_state, period, value FROM alert_change"
+                             " WHERE alert = ?1 ORDER BY id",
+                          NULL, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 1, id) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_change);
+}
+
+int store_alert_ack(store *s, int64_t id, const char *by, int64_t at, const char *note)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "UPDATE alert SET acked_by = ?1, acked_at = ?2, ack_note = ?3"
+                             " WHERE id = ?4",
+                          by, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 2, at) < 0 || store_bind_text(s, st, 3, note) < 0 ||
+        store_bind_int(s, st, 4, id) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return step_done(s, st);
+}
+
+int store_silence_put(store *s, const stored_silence *si)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "INSERT INTO silence(rule, area, until, by, note, created)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(rule, area) DO UPDATE"
+                             " SET until = excluded.until, by = excluded.by,"
+                             " note = excluded.note, created = excluded.created",
+                          si->rule, &st) < 0)
+        return -1;
+    if (store_bind_text(s, st, 2, si->area) < 0 || store_bind_int(s, st, 3, si->until) < 0 ||
+        store_bind_text(s, st, 4, si->by) < 0 || store_bind_text(s, st, 5, si->note) < 0 ||
+        store_bind_int(s, st, 6, si->created) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return step_done(s, st);
+}
+
+int store_silence_remove(store *s, const char *rule, const char *area)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "DELETE FROM silence WHERE rule = ?1 AND area = ?2", rule, &st) < 0)
+        return -1;
+    if (store_bind_text(s, st, 2, area) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return step_done(s, st);
+}
+
+static void read_silence(sqlite3_stmt *st, void *row)
+{
+    stored_silence *si = row;
+    memset(si, 0, sizeof *si);
+    store_copy_text(si->rule, sizeof si->rule, st, 0);
+    store_copy_text(si->area, sizeof si->area, st, 1);
+    si->until = sqlite3_column_int64(st, 2);
+    store_copy_text(si->by, sizeof si->by, st, 3);
+    store_copy_text(si->note, sizeof si->note, st, 4);
+    si->created = sqlite3_column_int64(st, 5);
+}
+
+int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
+                      stored_silence *out)
+{
+    sqlite3_stmt *st;
+    if (store_prepare_for(s, "SELECT rule, area, until, by, note, created FROM silence"
+                             " WHERE rule = ?1 AND area = ?2 AND until > ?3",
+                          rule, &st) < 0)
+        return -1;
+    if (store_bind_text(s, st, 2, area) < 0 || store_bind_int(s, st, 3, now) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_silence(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = store_remember(s, rc);
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_silences(store *s, int64_t now, stored_silence **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    if (store_prepare_for(s, "SELECT rule, area, until, by, note, created FROM silence"
+                             " WHERE until > ?1 ORDER BY rule, area",
+                          NULL, &st) < 0)
+        return -1;
+    if (store_bind_int(s, st, 1, now) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_silence);
+}
