@@ -225,6 +225,8 @@ static int reconcile(store *db, const subject_ctx *c, time_t now, alert_events *
         char from[16];
         snprintf(from, sizeof from, "%s", s->state);
         snprintf(s->state, sizeof s->state, "resolved");
+        if (c->r->kind == RULE_LATE)
+            s->reported = s->expected; /* it has reported since */
         size_t len = strlen(s->message);
         snprintf(s->message + len, sizeof s->message - len, "%s",
                  strcmp(from, "pending") == 0 ? " -- no longer met before it lasted long enough"

@@ -18,6 +18,14 @@ test_demo_runs_end_to_end() {
     assert_contains "$out" "trend:" "series shown"
     assert_contains "$out" "Completeness of $LAST_MONTH" "completeness shown"
     assert_eq 1 "$(sqlite3 "$T/demo/leamon.db" 'select count(*) from observation_audit')" "one correction audited"
+    # The alerts a policy officer expects from the demo's school year, and no others open.
+    assert_eq "ve_uren_norm|WK016404|firing
+vve_bereik_pad|GM0164|firing" \
+        "$(sqlite3 "$T/demo/leamon.db" "select rule, area, state from alert where state != 'resolved' order by rule")" \
+        "open alerts: the gemeente off the 85% path, Groot Driene under the 16-hour norm"
+    assert_eq "resolved" "$(sqlite3 "$T/demo/leamon.db" "select state from alert where rule = 'vve_bereik_wijk_laag' and area = 'WK016401'")" \
+        "Hengelose Es below 70% in August and September, recovered in October"
+    assert_contains "$out" "acknowledged alert" "an alert acknowledged"
     pgrep -f "$T/demo/leamond.conf" >/dev/null && fail "demo left leamond running"
     return 0
 }
