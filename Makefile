@@ -16,7 +16,7 @@ SAN     ?=
 
 PKGS    := libzmq msgpack sqlite3 libconfig libsystemd
 DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev libsystemd-dev \
-           pkg-config sqlite3
+           pkg-config sqlite3 systemd valgrind
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -50,7 +50,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench
 # Keep objects: test binaries are built from them through pattern rules.
 .SECONDARY:
 
-.PHONY: all deps check unit unit-bins tools integration demo clean install bench
+.PHONY: all deps check unit unit-bins tools integration demo clean install bench fuzz fuzz-bins
 all: $(BUILD)/leamond $(BUILD)/leamon
 
 $(BUILD)/obj/%.o: %.c
@@ -135,6 +135,46 @@ install: all
 	[ -e $(DESTDIR)/etc/leamon/leamond.conf ] || install -m 0644 config/leamond.system.conf $(DESTDIR)/etc/leamon/leamond.conf
 	[ -e $(DESTDIR)/etc/leamon/catalog.conf ] || install -m 0644 config/catalog.conf $(DESTDIR)/etc/leamon/catalog.conf
 	[ -e $(DESTDIR)/etc/leamon/partners.conf ] || install -m 0644 config/partners-hengelo.conf $(DESTDIR)/etc/leamon/partners.conf
+
+# Fuzzing (clang's libFuzzer, tests/fuzz/): each target runs FUZZ_SECONDS on a working corpus
+# in $(BUILD)/fuzz/corpus-*, seeded from tests/fuzz/corpus/*. A crash, leak or sanitizer
+# report fails the run and leaves the input in $(BUILD)/fuzz/crash-* (or leak-*, timeout-*).
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_DEBS    := clang libclang-rt-dev
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+                -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iproto \
+                $(shell pkg-config --cflags msgpack 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs msgpack 2>/dev/null) -lm
+FUZZ_TARGETS := request period
+FUZZ_MAXLEN_request := 65536
+FUZZ_MAXLEN_period  := 64
+
+fuzz: deps
+	@missing=""; for d in $(FUZZ_DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || exit 1; \
+	  else \
+	    echo "missing packages:$$missing"; echo "run: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+	$(MAKE) fuzz-bins
+	@$(foreach t,$(FUZZ_TARGETS),echo "== fuzz_$(t): $(FUZZ_SECONDS) s" && \
+	  mkdir -p $(FUZZ_DIR)/corpus-$(t) && cp tests/fuzz/corpus/$(t)/* $(FUZZ_DIR)/corpus-$(t)/ && \
+	  $(FUZZ_DIR)/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$(t)) -timeout=10 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$(t) && ) true
+
+fuzz-bins: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
+
+$(FUZZ_DIR)/fuzz_request: tests/fuzz/fuzz_request.c proto/proto.c proto/proto.h
+$(FUZZ_DIR)/fuzz_period: tests/fuzz/fuzz_period.c proto/period.c proto/period.h
+$(FUZZ_DIR)/fuzz_%:
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS)
 
 clean:
 	rm -rf build

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -278,6 +279,18 @@ static void check_all_rules(server *srv)
     srv->next_check = monotonic_ms() + srv->set.alert_check_interval * 1000;
 }
 
+/* A keep-alive for systemd's watchdog when one is due (from the loop, and between the
+ * rounds of a long snapshot recompute). */
+static void feed_watchdog(void *ctx)
+{
+    server *srv = ctx;
+    long long now = monotonic_ms();
+    if (srv->watchdog_ms && now >= srv->next_watchdog) {
+        sd_notify(0, "WATCHDOG=1");
+        srv->next_watchdog = now + srv->watchdog_ms;
+    }
+}
+
 /* Bring the snapshots up to date: everything when the catalogue or partners changed
  * since they were computed, else what the dirty marks point at. */
 static void refresh_snapshots(server *srv, bool check_digest)
@@ -297,7 +310,8 @@ static void refresh_snapshots(server *srv, bool check_digest)
     }
     size_t changed = 0;
     snapshot_changes touched = {0};
-    if (snapshot_refresh(srv->db, &srv->reg, time(NULL), &changed, &touched) < 0) {
+    if (snapshot_refresh_ticking(srv->db, &srv->reg, time(NULL), &changed, &touched,
+                                 feed_watchdog, srv) < 0) {
         /* The marks stay: the next refresh tries again. */
         log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
     } else if (changed) {
@@ -669,6 +683,13 @@ int server_run(server *srv)
     /* Under systemd (Type=notify) the unit is started once the database is open and the
      * socket is bound; elsewhere sd_notify does nothing. */
     sd_notifyf(0, "READY=1\nSTATUS=listening on %s", srv->set.listen);
+    /* WatchdogSec=: a keep-alive at half the interval, from the loop itself, so a loop
+     * that hangs gets restarted. */
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000) {
+        srv->watchdog_ms = (long long)(usec / 2000);
+        srv->next_watchdog = monotonic_ms();
+    }
     zmq_pollitem_t items[3] = {
         {srv->router, 0, ZMQ_POLLIN, 0},
         {srv->zap, 0, ZMQ_POLLIN, 0},
@@ -681,6 +702,7 @@ int server_run(server *srv)
             refresh_snapshots(srv, false);
             srv->snap_pending = false;
         }
+        feed_watchdog(srv);
         long long now = monotonic_ms();
         if (now >= srv->next_check)
             check_all_rules(srv);
@@ -689,6 +711,8 @@ int server_run(server *srv)
         long long wait = srv->next_check - now, hook = notify_wait_ms(&srv->nt);
         if (hook >= 0 && hook < wait)
             wait = hook;
+        if (srv->watchdog_ms && srv->next_watchdog - now < wait)
+            wait = srv->next_watchdog - now;
         if (srv->snap_pending)
             wait = 0;
         int ready = zmq_poll(items, 3, wait);

@@ -31,6 +31,8 @@ typedef struct {
     bool *late_due;      /* per organisation: submitted since its late rules were checked */
     size_t n_late_due;
     long long next_check; /* monotonic ms of the next evaluation of every rule */
+    long long watchdog_ms; /* systemd's WatchdogSec / 2, 0 when not under a watchdog */
+    long long next_watchdog; /* monotonic ms of the next keep-alive */
 } server;
 
 /* Everything up to READY: config, catalogue, partners, database, sockets. Signals must

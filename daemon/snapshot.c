@@ -361,6 +361,12 @@ static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched)
 {
+    return snapshot_refresh_ticking(db, reg, now, changed, touched, NULL, NULL);
+}
+
+int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,
+                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx)
+{
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
     *changed = 0;
     if (!marks)
@@ -384,6 +390,8 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
             rc = -1;
             break;
         }
+        if (tick)
+            tick(tick_ctx);
     }
     free(marks);
     return rc;

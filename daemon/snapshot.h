@@ -43,6 +43,10 @@ void snapshot_changes_free(snapshot_changes *c);
  * (may be NULL) gets the pairs that changed. 0 or -1. */
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched);
+/* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the
+ * service watchdog fed). */
+int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,
+                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx);
 
 /* The newest stored version (computed at or before as_of when has_as_of), else computed now
  * from the figures (without as_of) or "no figure had been computed by then". 0 or -1. */
