@@ -107,8 +107,13 @@ static void start(notifier *nt, const hook_job *job)
     int rc = posix_spawn_file_actions_init(&fa);
     if (rc == 0) {
         if ((rc = posix_spawnattr_init(&attr)) == 0) {
+            sigset_t dfl;
+            sigemptyset(&dfl);
+            sigaddset(&dfl, SIGXFSZ); /* ignored by the daemon, not by its hooks */
             if ((rc = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
-                (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) == 0 &&
+                (rc = posix_spawnattr_setsigdefault(&attr, &dfl)) == 0 &&
+                (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+                                                          POSIX_SPAWN_SETSIGDEF)) == 0 &&
                 (rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) == 0)
                 rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
             posix_spawnattr_destroy(&attr);

@@ -172,7 +172,8 @@ int ops_reply_submit(msgpack_packer *pk, const proto_request *req, int status, c
         return -1;
     if (with_errors && proto_pack_errors(pk, errs) != 0)
         return -1;
-    if (status == PROTO_UNAVAILABLE && proto_pack_kv_int(pk, "retry_after_ms", 5000) != 0)
+    if (status == PROTO_UNAVAILABLE &&
+        proto_pack_kv_int(pk, "retry_after_ms", res->retry_after_ms ? res->retry_after_ms : 5000) != 0)
         return -1;
     return 0;
 }

@@ -14,6 +14,7 @@
 typedef struct {
     int64_t accepted;
     bool duplicate;
+    int64_t retry_after_ms;  /* a 503's hint; 0: the default (5000) */
 } submit_result;
 
 /* Replies. Each returns 0, or -1 if packing failed. */

@@ -55,6 +55,7 @@ typedef struct {
     int status;            /* 200 until something fails */
     char why[256];
     bool write;            /* a submission to store in this batch */
+    bool overflow;         /* read beyond what one commit takes: a submission gets 503 */
     bool in_txn;           /* its outcome was decided inside the batch transaction */
     submit_result res;
 } pending;
@@ -70,6 +71,10 @@ int server_block_signals(void)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGCHLD);
+    /* Past a file size limit (RLIMIT_FSIZE) a write then fails with EFBIG, which the
+     * client sees as a 503, instead of SIGXFSZ killing the daemon. */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        return -1;
     return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
 
@@ -393,11 +398,24 @@ static int receive(server *srv, pending *p)
     return rc;
 }
 
+/* A submission read beyond the batch: the daemon has more than one commit's worth
+ * waiting. Refusing it at once, with a hint, keeps replies prompt and memory bounded;
+ * the client retries the same bytes (proto/PROTOCOL.md §4). */
+#define BUSY_RETRY_MS 1000
+
 /* Decide everything that needs no write: identity, rights, record checks. */
 static void check(server *srv, pending *p, time_t now)
 {
     if (p->status != PROTO_OK)
         return;
+    if (p->overflow && p->req.op == PROTO_OP_SUBMIT) {
+        p->status = PROTO_UNAVAILABLE;
+        p->res.retry_after_ms = BUSY_RETRY_MS;
+        snprintf(p->why, sizeof p->why, "the daemon is busy: more submissions are waiting than "
+                 "one commit takes (batch_max %lld); nothing was stored, retry in %d ms",
+                 srv->set.batch_max, BUSY_RETRY_MS);
+        return;
+    }
     p->status = auth_identify(&srv->reg, srv->secure, p->user_id, p->req.reporter, &p->who,
                               p->why, sizeof p->why);
     if (p->status != PROTO_OK || p->req.op != PROTO_OP_SUBMIT)
@@ -612,9 +630,25 @@ static void serve_batch(server *srv, pending *batch)
     /* Every message read counts, dropped ones too, so a flood of malformed envelopes
      * cannot keep the loop from signals and handshakes; and a batch holds at most
      * BATCH_RECORDS decoded records, so many large requests cannot pile up in memory. */
-    size_t n = 0, records = 0, dropped = 0;
-    for (size_t reads = 0; reads < (size_t)srv->set.batch_max && records < BATCH_RECORDS;
-         reads++) {
+    size_t n = 0, records = 0, dropped = 0, max = (size_t)srv->set.batch_max, reads = 0,
+           refused = 0;
+    bool more = true;
+    for (; reads < max && records < BATCH_RECORDS; reads++) {
+        int r = receive(srv, &batch[n]);
+        if (r == 0) {
+            more = false;
+            break;
+        }
+        if (r < 0) {
+            dropped++;
+            continue;
+        }
+        records += batch[n].req.n_records;
+        n++;
+    }
+    /* The batch is full and more is waiting: read up to one more batch's worth and turn
+     * its submissions away (503) instead of letting them wait behind several commits. */
+    for (size_t extra = 0; more && extra < max && !srv->stopping; extra++) {
         int r = receive(srv, &batch[n]);
         if (r == 0)
             break;
@@ -622,8 +656,21 @@ static void serve_batch(server *srv, pending *batch)
             dropped++;
             continue;
         }
-        records += batch[n].req.n_records;
-        n++;
+        pending *p = &batch[n++];
+        p->overflow = true;
+        if (p->req.op == PROTO_OP_SUBMIT) {
+            /* Its records are not needed for the refusal: memory stays at one batch. */
+            free(p->req.records);
+            p->req.records = NULL;
+            p->req.n_records = 0;
+            refused++;
+        }
+    }
+    if (refused) {
+        srv->busy_refused += refused;
+        log_msg(&srv->log, LOG_WARNING, "busy: more than batch_max (%lld) requests waiting; "
+                "%zu submission%s refused with 503 (%llu so far)", srv->set.batch_max, refused,
+                refused == 1 ? "" : "s", srv->busy_refused);
     }
     if (dropped)
         log_msg(&srv->log, LOG_WARNING,
@@ -675,7 +722,8 @@ static void read_signals(server *srv, bool *hup)
 
 int server_run(server *srv)
 {
-    pending *batch = calloc((size_t)srv->set.batch_max, sizeof *batch);
+    /* A batch, and as much again read while overloaded (submissions then get 503). */
+    pending *batch = calloc(2 * (size_t)srv->set.batch_max, sizeof *batch);
     if (!batch) {
         log_msg(&srv->log, LOG_ERR, "out of memory");
         return 1;

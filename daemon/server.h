@@ -28,6 +28,7 @@ typedef struct {
     bool snap_pending;   /* figures committed, snapshots not yet refreshed */
     long long snap_since; /* monotonic ms of the oldest such commit */
     notifier nt;         /* alert events: PUB socket and hook */
+    unsigned long long busy_refused; /* submissions refused with 503 while overloaded */
     bool *late_due;      /* per organisation: submitted since its late rules were checked */
     size_t n_late_due;
     long long next_check; /* monotonic ms of the next evaluation of every rule */

@@ -3,6 +3,9 @@
  *   lmraw [--server-key Z85 --key SECRETFILE] [--timeout MS] ENDPOINT JSON
  *   lmraw ... ENDPOINT --hex HEXBYTES       raw bytes, for malformed-input tests
  *   lmraw ... ENDPOINT --req JSON           REQ envelope instead of DEALER
+ *   lmraw --repeat N ... ENDPOINT JSON      N requests on one socket, all sent before the
+ *                                           first reply is read; each '@' in JSON becomes
+ *                                           the request's number (0..N-1); one reply a line
  *
  * JSON is a small subset (objects, arrays, strings with \" \\ \n \uXXXX escapes, numbers,
  * true, false, null) turned into msgpack; integers stay integers, "1.0" is a float.
@@ -188,7 +191,7 @@ static int hex_bytes(const char *hex, msgpack_sbuffer *out)
 int main(int argc, char **argv)
 {
     const char *server_key = NULL, *key_file = NULL;
-    int timeout = 5000, i = 1;
+    int timeout = 5000, i = 1, repeat = 1;
     bool req_envelope = false;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
         if (i + 1 >= argc)
@@ -199,6 +202,8 @@ int main(int argc, char **argv)
             key_file = argv[i + 1];
         else if (!strcmp(argv[i], "--timeout"))
             timeout = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--repeat"))
+            repeat = atoi(argv[i + 1]);
         else
             break;
     }
@@ -233,10 +238,12 @@ int main(int argc, char **argv)
             i++;
         }
         parser p = {argv[i], &pk, 0};
-        bad = value(&p);
-        skip_ws(&p);
-        if (*p.s)
-            bad = -1;
+        if (repeat <= 1) { /* --repeat: each copy is encoded when it is sent */
+            bad = value(&p);
+            skip_ws(&p);
+            if (*p.s)
+                bad = -1;
+        }
     }
     if (bad) {
         fprintf(stderr, "lmraw: cannot encode the request\n");
@@ -258,11 +265,48 @@ int main(int argc, char **argv)
         zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, secret, 40);
     }
     int rc = 3;
-    if (zmq_connect(s, ep) != 0 || zmq_send(s, buf.data, buf.size, 0) < 0) {
-        fprintf(stderr, "lmraw: %s\n", zmq_strerror(zmq_errno()));
-        rc = 2;
+    bool sent = zmq_connect(s, ep) == 0;
+    if (repeat > 1 && !req_envelope) {
+        /* One request per number; the template is the JSON argument. */
+        for (int k = 0; sent && k < repeat; k++) {
+            const char *tpl = argv[i];
+            size_t len = strlen(tpl) + 16 * 32;
+            char *text = malloc(len), num[16];
+            if (!text)
+                return 2;
+            snprintf(num, sizeof num, "%d", k);
+            size_t o = 0;
+            for (const char *c = tpl; *c && o + strlen(num) + 1 < len; c++)
+                o += (size_t)snprintf(text + o, len - o, "%s", *c == '@' ? num : (char[]){*c, 0});
+            msgpack_sbuffer one;
+            msgpack_sbuffer_init(&one);
+            msgpack_packer opk;
+            msgpack_packer_init(&opk, &one, msgpack_sbuffer_write);
+            parser p = {text, &opk, 0};
+            if (value(&p) != 0) {
+                fprintf(stderr, "lmraw: cannot encode request %d\n", k);
+                msgpack_sbuffer_destroy(&one);
+                free(text);
+                repeat = 0; /* nothing to wait for */
+                break;
+            }
+            sent = zmq_send(s, one.data, one.size, 0) >= 0;
+            msgpack_sbuffer_destroy(&one);
+            free(text);
+        }
     } else {
+        sent = sent && zmq_send(s, buf.data, buf.size, 0) >= 0;
+        repeat = 1;
+    }
+    if (!sent || repeat == 0) {
+        if (!sent)
+            fprintf(stderr, "lmraw: %s\n", zmq_strerror(zmq_errno()));
+        rc = 2;
+        sent = false;
+    }
+    for (int k = 0; sent && k < repeat; k++) {
         zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+        rc = 3;
         if (zmq_poll(&it, 1, timeout) == 1) {
             zmq_msg_t m;
             zmq_msg_init(&m);
@@ -285,6 +329,8 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "lmraw: no reply within %d ms\n", timeout);
         }
+        if (rc != 0)
+            break;
     }
     zmq_close(s);
     zmq_ctx_term(ctx);
