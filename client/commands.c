@@ -46,6 +46,8 @@ const command_t leamon_commands[] = {
     {"silence", "stop publishing a rule's alerts for an area (admin)", silence_opts,
      cmd_silence, help_silence, false},
     {"watch", "print alert changes as they happen", watch_opts, cmd_watch, help_watch, false},
+    {"backup", "a consistent copy of the daemon's database, taken while it runs (admin)",
+     no_opts, cmd_backup, help_backup, false},
     {NULL, NULL, NULL, NULL, NULL, false}};
 
 const command_t *leamon_find_command(const char *name)

@@ -825,6 +825,38 @@ const char help_watch[] =
     "    leamon watch --count 1 --idle 600     (the next change, within 10 min)\n"
     "    leamon --publish tcp://leamon.gemeente.example:7711 watch\n";
 
+const char help_backup[] =
+    "NAME\n"
+    "    leamon backup - a consistent copy of the daemon's database\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    leamon backup FILE\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Asks the daemon for a copy of its SQLite database, made with SQLite's\n"
+    "    backup API while it goes on taking submissions: the copy is consistent\n"
+    "    (every submission acknowledged before the copy began is in it, none is\n"
+    "    half in it). The daemon sends it in chunks of 256 KiB; leamon writes\n"
+    "    them to FILE.part, checks the result with SQLite's integrity check, and\n"
+    "    only then renames it to FILE (mode 0600). Needs a staff key with the\n"
+    "    admin role.\n"
+    "\n"
+    "    To restore: stop leamond, copy FILE over the database file (and remove\n"
+    "    the database's -wal and -shm files), start leamond. Snapshots and alerts\n"
+    "    are in the copy too.\n"
+    "\n"
+    "    One backup at a time: a second leamon backup started while one is\n"
+    "    being fetched makes the first fail with 409 (start it again).\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 written and checked; 1 refused (not an admin, a conflicting backup,\n"
+    "    or the copy failed its check: FILE.part is kept then); 2 usage or a\n"
+    "    local write error; 3 the daemon cannot be reached or cannot make the copy\n"
+    "    (disk full).\n"
+    "\n"
+    "EXAMPLES\n"
+    "    leamon backup /var/backups/leamon/leamon-$(date +%F).db\n";
+
 void help_command(FILE *out, const command_t *cmd)
 {
     fputs(cmd->help, out);

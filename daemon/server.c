@@ -18,6 +18,7 @@
 #include "keyfile.h"
 #include "ops.h"
 #include "ops_alert.h"
+#include "ops_backup.h"
 #include "ops_query.h"
 #include "snapshot.h"
 #include "validate.h"
@@ -209,6 +210,7 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
 
 void server_free(server *srv)
 {
+    ops_backup_discard(srv);
     notify_close(&srv->nt);
     free(srv->late_due);
     srv->late_due = NULL;
@@ -600,6 +602,8 @@ static void reply(server *srv, pending *p, time_t now)
         rc = ops_reply_status(&pk, srv, &p->req, &p->who, now);
     else if (p->req.op == PROTO_OP_CATALOG)
         rc = ops_reply_catalog(&pk, srv, &p->req, &p->who);
+    else if (p->req.op == PROTO_OP_BACKUP)
+        rc = ops_reply_backup(&pk, srv, &p->req, &p->who, now);
     else if (p->req.op == PROTO_OP_ALERTS || p->req.op == PROTO_OP_ACK ||
              p->req.op == PROTO_OP_SILENCE)
         rc = ops_reply_alert(&pk, srv, &p->req, &p->who, now);

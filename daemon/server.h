@@ -29,6 +29,7 @@ typedef struct {
     long long snap_since; /* monotonic ms of the oldest such commit */
     notifier nt;         /* alert events: PUB socket and hook */
     unsigned long long busy_refused; /* submissions refused with 503 while overloaded */
+    int64_t backup_id;   /* the backup copy being handed out (ops_backup.c); 0: none */
     bool *late_due;      /* per organisation: submitted since its late rules were checked */
     size_t n_late_due;
     long long next_check; /* monotonic ms of the next evaluation of every rule */

@@ -457,3 +457,29 @@ int store_last_submission(store *s, const char *reporter, char *request_id, size
     sqlite3_finalize(st);
     return found;
 }
+
+int store_backup(store *s, const char *path)
+{
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+        if (!b) {
+            rc = sqlite3_errcode(dst);
+            snprintf(s->msg, sizeof s->msg, "%s: %s", path, sqlite3_errmsg(dst));
+        } else {
+            /* One step: the copy is one read transaction, consistent by itself. */
+            rc = sqlite3_backup_step(b, -1);
+            int fin = sqlite3_backup_finish(b);
+            rc = rc == SQLITE_DONE ? fin : rc;
+            if (rc != SQLITE_OK)
+                snprintf(s->msg, sizeof s->msg, "%s: %s", path, sqlite3_errstr(rc));
+        }
+    } else {
+        snprintf(s->msg, sizeof s->msg, "%s: %s", path, dst ? sqlite3_errmsg(dst) : "cannot open");
+    }
+    if (dst && sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_OK)
+        rc = SQLITE_ERROR;
+    s->last_rc = rc;
+    return rc == SQLITE_OK ? 0 : -1;
+}

@@ -111,6 +111,10 @@ int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n);
 /* Mark every stored figure dirty: everything is recomputed (after a catalogue change). */
 int store_dirty_all(store *s);
 
+/* A consistent copy of the whole database into path (created or replaced), with SQLite's
+ * backup API, while the database stays in use. 0 or -1 (store_errmsg). */
+int store_backup(store *s, const char *path);
+
 /* Small key/value settings of the database itself. 1 found, 0 not, -1 error. */
 int store_meta_get(store *s, const char *key, char *value, size_t size);
 int store_meta_set(store *s, const char *key, const char *value);

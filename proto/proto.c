@@ -18,6 +18,7 @@ static const char *const op_names[PROTO_OP_COUNT] = {
     [PROTO_OP_ALERTS] = "alerts",
     [PROTO_OP_ACK] = "ack",
     [PROTO_OP_SILENCE] = "silence",
+    [PROTO_OP_BACKUP] = "backup",
 };
 
 const char *proto_op_name(proto_op op)
@@ -355,6 +356,8 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         {"since", &req->has_since, &req->since, NULL},
         {"until", &req->has_until, &req->until, NULL},
         {"alert", &req->has_alert, &req->alert, NULL},
+        {"offset", &req->has_offset, &req->offset, NULL},
+        {"backup", &req->has_backup, &req->backup, NULL},
     };
     const size_t n_ints = sizeof ints / sizeof ints[0];
     /* Note the first problem with the map's keys, but read the id before reporting it, so
@@ -436,7 +439,7 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         proto_quote(q, sizeof q, op->via.str.ptr, op->via.str.size);
         return fail(why, why_len, PROTO_NOT_FOUND,
                     "unknown op '%s': this server knows ping, submit, status, catalog, "
-                    "snapshot, series, completeness, alerts, ack, silence", q);
+                    "snapshot, series, completeness, alerts, ack, silence, backup", q);
     }
     if (reporter) {
         st = top_str(reporter, "reporter", req->reporter, PROTO_MAX_CODE, why, why_len);
@@ -460,8 +463,10 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
             continue;
         if (iv->type != MSGPACK_OBJECT_POSITIVE_INTEGER || iv->via.u64 > INT64_MAX)
             return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be %s, got %s", ints[t].name,
-                        strcmp(ints[t].name, "alert") == 0 ? "an alert id (an integer)"
-                                                           : "a time in unix seconds",
+                        strcmp(ints[t].name, "alert") == 0    ? "an alert id (an integer)"
+                        : strcmp(ints[t].name, "offset") == 0 ? "a byte offset (an integer)"
+                        : strcmp(ints[t].name, "backup") == 0 ? "a backup id (an integer)"
+                                                              : "a time in unix seconds",
                         iv->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? "a negative integer"
                                                                     : type_name(iv));
         *ints[t].has = true;
@@ -771,7 +776,9 @@ int proto_request_encode(const proto_request *req, msgpack_sbuffer *out)
     } ints[] = {{"as_of", req->has_as_of, req->as_of},
                 {"since", req->has_since, req->since},
                 {"until", req->has_until, req->until},
-                {"alert", req->has_alert, req->alert}};
+                {"alert", req->has_alert, req->alert},
+                {"offset", req->has_offset, req->offset},
+                {"backup", req->has_backup, req->backup}};
     size_t n = 3 + (req->reporter[0] ? 1 : 0) + (req->dry_run ? 1 : 0) + (submit ? 1 : 0);
     for (size_t t = 0; t < sizeof text / sizeof text[0]; t++)
         n += text[t].value[0] != '\0';

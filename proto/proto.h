@@ -50,6 +50,7 @@ typedef enum {
     PROTO_OP_ALERTS,
     PROTO_OP_ACK,
     PROTO_OP_SILENCE,
+    PROTO_OP_BACKUP,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -106,10 +107,12 @@ typedef struct {
     char state[16];                     /* alerts: open, pending, firing, resolved, all */
     char rule[PROTO_MAX_CODE + 1];      /* alerts, silence */
     char note[PROTO_MAX_NOTE + 1];      /* ack, silence: UTF-8 text, no control characters */
-    bool has_since, has_until, has_alert;
+    bool has_since, has_until, has_alert, has_offset, has_backup;
     int64_t since;                      /* alerts: changed at or after, unix seconds */
     int64_t until;                      /* silence: unix seconds; in the past lifts it */
     int64_t alert;                      /* ack: the alert's id */
+    int64_t offset;                     /* backup: bytes of the copy already received */
+    int64_t backup;                     /* backup: which copy (from the first reply) */
 } proto_request;
 
 /* Name of an op ("ping", ...) and back; proto_op_parse returns -1 if unknown. */

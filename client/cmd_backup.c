@@ -1,0 +1,133 @@
+/* cmd_backup.c: leamon backup FILE: a consistent copy of the daemon's database, made by
+ * the daemon with SQLite's backup API while it goes on serving, fetched in chunks,
+ * written to FILE.part and renamed to FILE once complete and checked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "leamon.h"
+
+/* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
+static int check_copy(const char *path, long long *figures, char *why, size_t n)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    const char *verdict = NULL;
+    if (rc == SQLITE_OK &&
+        (rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL)) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        verdict = (const char *)sqlite3_column_text(st, 0);
+    bool ok = verdict && strcmp(verdict, "ok") == 0;
+    if (!ok)
+        snprintf(why, n, "%s", verdict ? verdict : db ? sqlite3_errmsg(db) : "cannot open it");
+    sqlite3_finalize(st);
+    st = NULL;
+    *figures = -1;
+    if (ok && sqlite3_prepare_v2(db, "SELECT count(*) FROM observation", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        *figures = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return ok ? 0 : -1;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int cmd_backup(leamon_ctx *ctx)
+{
+    int rc = arg_count(ctx, 1, "FILE");
+    if (rc != 0)
+        return rc;
+    const char *file = ctx->pos[0];
+    char part[4096];
+    if (snprintf(part, sizeof part, "%s.part", file) >= (int)sizeof part) {
+        leamon_error(ctx, "%s: path too long", file);
+        return LEAMON_EXIT_USAGE;
+    }
+    proto_request req;
+    if ((rc = query_start(ctx, &req, PROTO_OP_BACKUP)) != 0)
+        return rc;
+    int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        leamon_error(ctx, "%s: %s", part, strerror(errno));
+        return LEAMON_EXIT_USAGE;
+    }
+    char base[PROTO_MAX_ID + 1];
+    memcpy(base, req.id, sizeof base);
+    int64_t offset = 0, size = 0;
+    bool done = false;
+    for (int chunk = 0; !done; chunk++) {
+        rpc_reply reply;
+        snprintf(req.id, sizeof req.id, "%.40s-%d", base, chunk);
+        req.has_offset = true;
+        req.offset = offset;
+        if ((rc = query_call(ctx, &req, &reply)) != 0)
+            break;
+        const msgpack_object *data = proto_get(reply.root, "data");
+        int64_t got_offset = -1, backup = 0;
+        if (!data || data->type != MSGPACK_OBJECT_BIN ||
+            proto_get_int(reply.root, "offset", &got_offset) != 0 || got_offset != offset ||
+            proto_get_int(reply.root, "size", &size) != 0 ||
+            proto_get_int(reply.root, "backup", &backup) != 0 ||
+            proto_get_bool(reply.root, "done", &done) != 0) {
+            leamon_error(ctx, "the daemon's backup reply is not what this leamon expects");
+            rc = LEAMON_EXIT_REJECTED;
+        } else if (write_all(fd, data->via.bin.ptr, data->via.bin.size) != 0) {
+            leamon_error(ctx, "%s: %s", part, strerror(errno));
+            rc = LEAMON_EXIT_USAGE;
+        } else {
+            offset += data->via.bin.size;
+            req.has_backup = true;
+            req.backup = backup;
+            if (!done && data->via.bin.size == 0) {
+                leamon_error(ctx, "the daemon sent an empty chunk before the end");
+                rc = LEAMON_EXIT_REJECTED;
+            }
+        }
+        rpc_reply_free(&reply);
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && (offset != size || fsync(fd) != 0)) {
+        leamon_error(ctx, "%s: %s", part, offset != size ? "incomplete copy" : strerror(errno));
+        rc = LEAMON_EXIT_USAGE;
+    }
+    if (close(fd) != 0 && rc == 0) {
+        leamon_error(ctx, "%s: %s", part, strerror(errno));
+        rc = LEAMON_EXIT_USAGE;
+    }
+    char why[256];
+    long long figures = -1;
+    if (rc == 0 && check_copy(part, &figures, why, sizeof why) != 0) {
+        leamon_error(ctx, "the copy fails SQLite's integrity check: %s; %s kept for inspection",
+                     why, part);
+        return LEAMON_EXIT_REJECTED;
+    }
+    if (rc == 0 && rename(part, file) != 0) {
+        leamon_error(ctx, "%s: %s", file, strerror(errno));
+        rc = LEAMON_EXIT_USAGE;
+    }
+    if (rc != 0) {
+        unlink(part);
+        return rc;
+    }
+    fprintf(ctx->out, "backup written to %s: %lld bytes, integrity ok, %lld figures\n", file,
+            (long long)size, figures);
+    return LEAMON_EXIT_OK;
+}
