@@ -2,7 +2,8 @@
 #
 #   make            build build/leamond and build/leamon
 #   make demo       build, start leamond on a demo database, submit a month, show it
-#   make check      all tests: unit (cmocka) and integration, sanitizer builds
+#   make check      all tests: unit (cmocka) and integration with the sanitizer build, a
+#                   share of the integration tests under valgrind
 #   make bench      benchmarks (tests/bench/), printing figures; BENCH_ARGS passes flags
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
@@ -99,11 +100,18 @@ deps:
 	fi
 
 # Unit and integration tests run against the sanitizer build; the plain build must compile too.
+# The integration tests that also run with leamond under valgrind memcheck: the submit
+# path, queries, alerts with hook and PUB over CURVE, backup, overload, a full disk, reload
+# and stop. (All of them would take about ten times as long as the sanitizer run.)
+VALGRIND_TESTS := atomic_rejection malformed_requests_get snapshot_ratio wijk_below \
+                  slow_hook backup_conflict overload disk_full sighup_with sigterm_answers
+
 check: deps
-	$(MAKE) all $(BENCH_BINS)
+	$(MAKE) all tools $(BENCH_BINS)
 	$(MAKE) BUILD=build/san SAN=1 all unit-bins tools
 	$(MAKE) BUILD=build/san SAN=1 unit
 	BUILD=build/san tests/integration/run.sh
+	VALGRIND=1 tests/integration/run.sh $(VALGRIND_TESTS)
 
 unit-bins: $(UNIT_BINS)
 tools: $(TOOL_BINS)

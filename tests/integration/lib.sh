@@ -126,13 +126,25 @@ lm() {
     "$LEAMON" "${LM_ARGS[@]}" "$@"
 }
 
+# VALGRIND=1: every daemon started here runs under valgrind memcheck; an error or a leak
+# makes it exit 99, which stop_daemon turns into a failure.
+VALGRIND_CMD=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
+    --errors-for-leak-kinds=definite,indirect --track-fds=no)
+
 start_daemon() {
     : > "$T/leamond.log"
-    "$LEAMOND" -c "$T/leamond.conf" "$@" 2>> "$T/leamond.log" &
+    if [ -n "${VALGRIND:-}" ]; then
+        "${VALGRIND_CMD[@]}" --log-file="$T/valgrind.%p.log" "$LEAMOND" -c "$T/leamond.conf" "$@" \
+            2>> "$T/leamond.log" &
+    else
+        "$LEAMOND" -c "$T/leamond.conf" "$@" 2>> "$T/leamond.log" &
+    fi
     DAEMON_PID=$!
     echo "$DAEMON_PID" > "$T/leamond.pid"
     local i
-    for i in $(seq 1 100); do
+    local tries=100
+    [ -z "${VALGRIND:-}" ] || tries=600 # valgrind starts slowly
+    for i in $(seq 1 "$tries"); do
         if grep -q -e 'listening on' -e 'INSECURE MODE' "$T/leamond.log" 2>/dev/null; then
             return 0
         fi
@@ -149,6 +161,9 @@ stop_daemon() {
     wait "$DAEMON_PID" || DAEMON_RC=$?
     DAEMON_PID=
     rm -f "$T/leamond.pid"
+    if [ -n "${VALGRIND:-}" ] && [ "$DAEMON_RC" = 99 ]; then
+        fail "valgrind found errors or leaks in leamond: $(cat "$T"/valgrind.*.log)"
+    fi
 }
 
 # Wait up to 5 s for a line matching $1 in the daemon's log.
