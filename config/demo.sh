@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# make demo: leamond with CURVE keys on an embedded SQLite file in demo/, a month of
-# figures from several partners of the Hengelo demo municipality submitted with the real
-# leamon, a rejected and a retried submission, and what ended up in the database.
-# Leaves nothing running.
+# make demo: leamond with CURVE keys on an embedded SQLite file in demo/; two school years
+# of monthly figures from the partners of a demo municipality based on Hengelo, each
+# partner with its own key, submitted with the real leamon (config/demo-sim.awk makes
+# them up, seeded); this month's figures in every form leamon takes, a rejected and a
+# retried submission; then what staff see: the indicators, the alerts, the report.
+# Leaves nothing running. DEMO=DIR puts it elsewhere than demo/.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -41,10 +43,18 @@ for id in $orgs; do
 done
 SY_START=$(date -d "$MONTH-15" +%Y)-08
 [ "$(date -d "$MONTH-15" +%m)" -ge 8 ] || SY_START=$(( $(date -d "$MONTH-15" +%Y) - 1 ))-08
-sed "s/^first_period = .*/first_period = \"$SY_START\";/" "$TOP/config/catalog.conf" > "$DEMO/catalog.conf"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 7710)
+# leamon went live two school years ago: figures are owed from then on (first_period).
+START=$(( ${SY_START%-08} - 2 ))-08
+sed "s/^first_period = .*/first_period = \"$START\";/" "$TOP/config/catalog.conf" > "$DEMO/catalog.conf"
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+        echo $((20000 + RANDOM % 40000))
+}
+PORT=$(free_port)
+PUB_PORT=$(free_port)
 cat > "$DEMO/leamond.conf" <<CONF
 listen = "tcp://127.0.0.1:$PORT";
+publish = "tcp://127.0.0.1:$PUB_PORT";
 database = "leamon.db";
 catalog = "catalog.conf";
 partners = "partners.conf";
@@ -58,76 +68,62 @@ say "2. Start leamond (CURVE, database demo/leamon.db)"
 DAEMON=$!
 trap 'kill -TERM $DAEMON 2>/dev/null || true; wait $DAEMON 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-    grep -q 'listening on' "$DEMO/leamond.log" && break
+    grep -q 'publishing alerts on' "$DEMO/leamond.log" && break
     kill -0 $DAEMON 2>/dev/null || { cat "$DEMO/leamond.log"; exit 1; }
     sleep 0.05
 done
+grep -q 'publishing alerts on' "$DEMO/leamond.log" || { echo "leamond did not start:"; cat "$DEMO/leamond.log"; exit 1; }
 sed 's/^/  /' "$DEMO/leamond.log"
 
 SERVER_KEY=$(grep -v '^#' "$DEMO/keys/server.pub" | head -n1)
 as() { local who=$1; shift; "$LEAMON" --endpoint "tcp://127.0.0.1:$PORT" --server-key "$SERVER_KEY" --key "$DEMO/keys/$who.key" "$@"; }
 
-say "3. The school year so far: each partner sends its earlier months in one file"
-# Deterministic figures: VVE-bereik climbing slowly through the school year. leamon went
-# live at the start of the school year: figures are owed from then on (first_period).
-for id in ggd-twente ko-zonnebloem ko-klimop ko-esrand rbl-twente; do
-    printf 'metric,area,period,value\n' > "$DEMO/figures/history-$id.csv"
-done
-m=$SY_START
-step=0
-while [ "$m" != "$MONTH" ]; do
-    for w in 0 1 2 3 4 5 6 7 8 9; do
-        printf 'jgz.doelgroep.geindiceerd,WK01640%s,%s,%s\n' "$w" "$m" "$(echo "1 12 24 3 26 2 2 1 1 1" | cut -d' ' -f$((w + 1)))" >> "$DEMO/figures/history-ggd-twente.csv"
+say "3. Two school years of monthly figures, $START to the month before $MONTH"
+months=""
+m=$START
+while :; do months="$months $m"; [ "$m" = "$MONTH" ] && break; m=$(date -d "$m-15 +1 month" +%Y-%m); done
+awk -v seed=7 -v months="$months" -v out="$DEMO/figures" -f "$TOP/config/demo-sim.awk" "$DEMO/partners.conf"
+# Up to last July each partner sends its months in one file with a period column, as a
+# partner joining leamon sends its history; from August on, month by month.
+submit_all() { # period (or "" for the history files) files...
+    local period=$1 f pids=()
+    shift
+    for f in "$@"; do
+        as "$(basename "$f" .csv)" submit ${period:+--period "$period"} "$f" >/dev/null &
+        pids+=($!)
     done
-    printf 'vve.peuters.geplaatst,WK016402,%s,44\nvve.doelgroep.geplaatst,WK016402,%s,%s\nvve.uren.per_week,WK016402,%s,16\n' \
-        "$m" "$m" $((17 + step)) "$m" >> "$DEMO/figures/history-ko-zonnebloem.csv"
-    printf 'vve.peuters.geplaatst,WK016404,%s,36\nvve.doelgroep.geplaatst,WK016404,%s,%s\nvve.uren.per_week,WK016404,%s,15\n' \
-        "$m" "$m" $((19 + step)) "$m" >> "$DEMO/figures/history-ko-klimop.csv"
-    printf 'vve.peuters.geplaatst,WK016401,%s,40\nvve.doelgroep.geplaatst,WK016401,%s,%s\nvve.uren.per_week,WK016401,%s,16\n' \
-        "$m" "$m" $((7 + step)) "$m" >> "$DEMO/figures/history-ko-esrand.csv"
-    printf 'rbl.leerplichtigen,GM0164,%s,11850\nrbl.thuiszitters,GM0164,%s,%s\n' \
-        "$m" "$m" $((16 - step)) >> "$DEMO/figures/history-rbl-twente.csv"
-    step=$((step + 1))
-    m=$(date -d "$m-15 +1 month" +%Y-%m)
+    wait "${pids[@]}" # (not a bare wait: leamond is a child too)
+}
+mkdir -p "$DEMO/figures/history"
+for m in $months; do
+    [ "$m" = "$SY_START" ] && break
+    for f in "$DEMO/figures/$m"/*.csv; do
+        h="$DEMO/figures/history/$(basename "$f")"
+        [ -e "$h" ] || echo "metric,area,period,value" > "$h"
+        awk -F, -v p="$m" 'NR > 1 { print $1 "," $2 "," p "," $3 }' "$f" >> "$h"
+    done
 done
-for id in ggd-twente ko-zonnebloem ko-klimop ko-esrand rbl-twente; do
-    as "$id" submit "$DEMO/figures/history-$id.csv" >/dev/null
-    echo "  $id: $(($(wc -l < "$DEMO/figures/history-$id.csv") - 1)) figures, $SY_START to the month before $MONTH"
+submit_all "" "$DEMO/figures/history"/*.csv
+echo "  $START to $(date -d "$SY_START-15 -1 month" +%Y-%m): $(ls "$DEMO/figures/history" | wc -l) partners sent their history, $(cat "$DEMO/figures/history"/*.csv | grep -vc '^metric') figures"
+for m in $months; do
+    [[ "$m" < "$SY_START" ]] && continue
+    [ "$m" = "$MONTH" ] && break
+    submit_all "$m" "$DEMO/figures/$m"/*.csv
+    echo "  $m: $(ls "$DEMO/figures/$m" | wc -l) partners, $(cat "$DEMO/figures/$m"/*.csv | grep -vc '^metric') figures"
 done
+echo "  (ko-berflo has sent nothing since August; Groot Driene's VVE-bereik slipped last year)"
 
-say "4. Partners submit their figures for $MONTH"
-cat > "$DEMO/figures/ko-zonnebloem.csv" <<CSV
-# Kinderopvang De Zonnebloem, $MONTH
-metric,area,value
-vve.peuters.geplaatst,WK016402,46
-vve.doelgroep.geplaatst,WK016402,19
-vve.uren.per_week,WK016402,16
-vve.plaatsen,WK016402,48
-vve.wachtlijst,WK016402,3
-CSV
-show as ko-zonnebloem submit --period "$MONTH" "$DEMO/figures/ko-zonnebloem.csv"
-# A Dutch Excel export: semicolons and a decimal comma.
-printf 'metric;area;value\r\nvve.peuters.geplaatst;WK016404;38\r\nvve.doelgroep.geplaatst;WK016404;21\r\nvve.uren.per_week;WK016404;15,5\r\n' > "$DEMO/figures/ko-klimop.csv"
-show as ko-klimop submit --period "$MONTH" "$DEMO/figures/ko-klimop.csv"
-show as ko-esrand submit --period "$MONTH" vve.peuters.geplaatst=40 vve.doelgroep.geplaatst=9 vve.uren.per_week=16
-cat > "$DEMO/figures/ggd-twente.csv" <<CSV
-metric,area,value
-jgz.doelgroep.geindiceerd,WK016400,1
-jgz.doelgroep.geindiceerd,WK016401,12
-jgz.doelgroep.geindiceerd,WK016402,24
-jgz.doelgroep.geindiceerd,WK016403,3
-jgz.doelgroep.geindiceerd,WK016404,26
-jgz.doelgroep.geindiceerd,WK016405,2
-jgz.doelgroep.geindiceerd,WK016406,2
-jgz.doelgroep.geindiceerd,WK016407,1
-jgz.doelgroep.geindiceerd,WK016408,1
-jgz.doelgroep.geindiceerd,WK016409,1
-jgz.indicaties.nieuw,GM0164,14
-CSV
-show as ggd-twente submit --period "$MONTH" "$DEMO/figures/ggd-twente.csv"
-show as rbl-twente submit --period "$MONTH" --area GM0164 rbl.leerplichtigen=11850 rbl.thuiszitters=14 rbl.verzuim.relatief=61 rbl.vrijstellingen=38
-show as po-driene submit --period "$MONTH" school.leerlingen=312 school.rijke_schooldag=140
-show as gemeente-hengelo submit --period "$MONTH" --area GM0164 gemeente.peuters=1020
+say "4. Partners submit their figures for $MONTH, in every form leamon takes"
+F="$DEMO/figures/$MONTH"
+cat "$F/ko-zonnebloem.csv"
+show as ko-zonnebloem submit --period "$MONTH" "$F/ko-zonnebloem.csv"
+# A Dutch Excel export: semicolons, CRLF and a decimal comma.
+sed 's/,/;/g; s/;16$/;16,0/; s/$/\r/' "$F/ko-klimop.csv" > "$DEMO/figures/ko-klimop-excel.csv"
+show as ko-klimop submit --period "$MONTH" "$DEMO/figures/ko-klimop-excel.csv"
+# metric=value arguments, as a cron job might pass them.
+show as ko-esrand submit --period "$MONTH" $(awk -F, 'NR > 1 { printf "%s=%s ", $1, $3 }' "$F/ko-esrand.csv")
+submit_all "$MONTH" $(ls "$F"/*.csv | grep -v -e /ko-zonnebloem.csv -e /ko-klimop.csv -e /ko-esrand.csv)
+echo "  ... and $(($(ls "$F" | wc -l) - 3)) more partners, silently"
 
 say "5. A file with mistakes is refused as a whole, every mistake named by line"
 cat > "$DEMO/figures/mistakes.csv" <<CSV
@@ -161,15 +157,16 @@ sqlite3 -header -column "$DEMO/leamon.db" \
 say "10. What staff see: VVE-bereik per wijk this month, and how complete it is"
 show as beleid snapshot vve_bereik --period "$MONTH" --by-area
 
-say "11. How it moved this school year against the 85% path"
-show as beleid series vve_bereik --from "$SY_START" --to "$MONTH"
+say "11. How it moved these two school years against the 85% path"
+show as beleid series vve_bereik --from "$START" --to "$MONTH"
+show as beleid series vve_bereik --from "$SY_START" --to "$MONTH" --area WK016404
 
 say "12. Which locations have not reported $MONTH (VVE placements)"
 show as beleid completeness --period "$MONTH" --metric vve.doelgroep.geplaatst
 
-say "13. The alerts the rules raised, and one acknowledged"
-show as beleid alerts --state all
-first=$(as beleid alerts --format json | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)
+say "13. The alerts that are open, and one acknowledged"
+show as beleid alerts
+first=$(as beleid alerts --format json --rule vve_bereik_wijk_laag | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)
 [ -z "$first" ] || show as beleid ack "$first" --note "Besproken in het LEA-overleg"
 
 say "14. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"

@@ -57,6 +57,8 @@ struct alert_rule {
     int for_periods;           /* periods with the condition met before firing, >= 1 */
     slip_against against;      /* slip */
     int days;                  /* late: days after the period's end */
+    double min_base;           /* a period whose denominator (or, for a sum, value) is
+                                * below this is unknown: too few to judge; 0: no minimum */
     char label[160];           /* what it means, for people (may be "") */
 };
 

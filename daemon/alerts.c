@@ -189,6 +189,21 @@ static int reconcile(store *db, const subject_ctx *c, time_t now, alert_events *
         size_t j = 0;
         while (j < n_old && strcmp(old[j].period, fresh.period) != 0)
             j++;
+        /* One open alert per rule and subject: an open episode whose start moved (late
+         * months filled in, a corrected figure) is the alert already open, not a new one. */
+        if (j == n_old && eps[i].state != ALERT_RESOLVED)
+            for (j = 0; j < n_old; j++)
+                if (!matched[j] && strcmp(old[j].state, "resolved") != 0)
+                    break;
+        if (j < n_old && strcmp(old[j].period, fresh.period) != 0) {
+            /* The open alert now starts elsewhere: it takes the new start as its name,
+             * unless another (resolved) alert already has that name. */
+            bool taken = false;
+            for (size_t k = 0; k < n_old && !taken; k++)
+                taken = strcmp(old[k].period, fresh.period) == 0;
+            if (taken)
+                snprintf(fresh.period, sizeof fresh.period, "%s", old[j].period);
+        }
         if (j == n_old) {
             if (change(db, c, &fresh, "", true, now, ev) < 0)
                 goto out_matched;
@@ -293,7 +308,10 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
         stored_snapshot s;
         if (stored_value(db, r->ind, &ps[i], code, &s) < 0)
             return -1;
-        all[i] = (alert_point){ps[i], s.has_value, s.value, false, 0,
+        /* Too few behind it (2 toddlers make 50% or 100%): not a figure to act on. */
+        double base = s.has_den ? s.denominator : s.value;
+        bool enough = r->min_base <= 0 || (s.has_value && base >= r->min_base);
+        all[i] = (alert_point){ps[i], s.has_value && enough, s.value, false, 0,
                                (int)s.expected, (int)s.reported};
         if (t)
             all[i].has_ref = snapshot_path(t, &ps[i], has_figure, figure, &all[i].ref);

@@ -72,7 +72,8 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
 {
     static const char *const known[] = {"name",  "kind",    "indicator", "metric", "level",
                                         "area",  "every",   "threshold", "clear",  "for",
-                                        "against", "days",  "severity",  "label",  NULL};
+                                        "against", "days",  "severity",  "label",
+                                        "min_base", NULL};
     static const char *const kinds[] = {"below", "above", "slip", "off_track", "late", NULL};
     static const char *const severities[] = {"warning", "critical", NULL};
     static const char *const againsts[] = {"previous", "year", NULL};
@@ -93,8 +94,11 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
         conf_str(s, "against", false, against, sizeof against, err, errlen) < 0 ||
         conf_str(s, "label", false, r->label, sizeof r->label, err, errlen) < 0 ||
         conf_int(s, "for", false, 1, 24, &n_for, err, errlen) < 0 ||
-        conf_int(s, "days", false, 0, 366, &days, err, errlen) < 0)
+        conf_int(s, "days", false, 0, 366, &days, err, errlen) < 0 ||
+        conf_number(s, "min_base", false, &r->min_base, err, errlen) < 0)
         return -1;
+    if (!(r->min_base >= 0))
+        return member_error(s, "min_base", err, errlen, "min_base cannot be negative");
     if (!conf_code_ok(r->name, PROTO_MAX_CODE))
         return member_error(s, "name", err, errlen,
                             "a rule name is letters, digits, '.', '_' and '-'");

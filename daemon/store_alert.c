@@ -148,10 +148,11 @@ int store_alert_update(store *s, const stored_alert *a)
     sqlite3_stmt *st;
     if (store_prepare_for(s, "UPDATE alert SET state = ?2, last_period = ?3, value = ?4,"
                              " reference = ?5, expected = ?6, reported = ?7, message = ?8,"
-                             " first_fired = ?9, changed_at = ?10 WHERE id = ?1",
+                             " first_fired = ?9, changed_at = ?10, period = ?11 WHERE id = ?1",
                           NULL, &st) < 0)
         return -1;
-    if (store_bind_int(s, st, 1, a->id) < 0 || bind_state(s, st, a) < 0) {
+    if (store_bind_int(s, st, 1, a->id) < 0 || bind_state(s, st, a) < 0 ||
+        store_bind_text(s, st, 11, a->period) < 0) {
         sqlite3_finalize(st);
         return -1;
     }

@@ -51,7 +51,8 @@ typedef struct {
  * even on failure). 0 or -1. */
 int store_alerts_of(store *s, const char *rule, const char *area, const char *subject,
                     stored_alert **rows, size_t *n);
-/* Insert a (its id is set) or update its state, figures and message. 0 or -1. */
+/* Insert a (its id is set) or update its state, figures, message and onset period (an
+ * open alert whose start moved). 0 or -1. */
 int store_alert_insert(store *s, stored_alert *a);
 int store_alert_update(store *s, const stored_alert *a);
 /* Append a state change to a's history (from "" for a new alert). 0 or -1. */

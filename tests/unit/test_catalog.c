@@ -737,6 +737,7 @@ static void test_shipped_rules(void **state)
     assert_ptr_equal(r->ind, catalog_indicator(&cat, "vve_bereik"));
     assert_string_equal(r->level, "wijk");
     assert_true(r->threshold == 70.0 && r->clear == 75.0);
+    assert_true(r->min_base == 10.0);
     assert_int_equal(r->for_periods, 2);
     assert_int_equal(r->severity, SEVERITY_CRITICAL);
     assert_int_equal(r->every, PERIOD_MONTH);
@@ -791,6 +792,8 @@ static void test_bad_rules(void **state)
          "rules.[0].severity", "severity must be warning or critical"},
         {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; colour = 1; }",
          "rules.[0].colour", "unknown"},
+        {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 1.0; min_base = -1.0; }",
+         "rules.[0].min_base", "min_base cannot be negative"},
     };
     char report[8192] = "";
     (void)state;
