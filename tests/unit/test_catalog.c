@@ -582,7 +582,7 @@ static void test_settings_shipped(void **state)
         fail_msg("%s", err);
     assert_int_equal(r.cat.n_metrics, 21);
     assert_int_equal(r.parts.n_areas, 11);
-    assert_int_equal(r.parts.n_orgs, 10);
+    assert_int_equal(r.parts.n_orgs, 29);
     assert_int_equal(r.parts.n_staff, 2);
     registry_free(&r);
     assert_null(r.cat.metrics);
