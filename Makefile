@@ -3,7 +3,8 @@
 #   make            build build/leamond and build/leamon
 #   make demo       build, start leamond on a demo database, submit a month, show it
 #   make check      all tests: unit (cmocka) and integration with the sanitizer build, a
-#                   share of the integration tests under valgrind
+#                   share of the integration tests under valgrind, the fuzz targets briefly
+#   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 #   make bench      benchmarks (tests/bench/), printing figures; BENCH_ARGS passes flags
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
@@ -112,6 +113,10 @@ check: deps
 	$(MAKE) BUILD=build/san SAN=1 unit
 	BUILD=build/san tests/integration/run.sh
 	VALGRIND=1 tests/integration/run.sh $(VALGRIND_TESTS)
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+# Each fuzz target's run in make check: a smoke test (make fuzz runs them longer).
+CHECK_FUZZ_SECONDS ?= 60
 
 unit-bins: $(UNIT_BINS)
 tools: $(TOOL_BINS)
