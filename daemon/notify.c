@@ -39,6 +39,9 @@ void notify_endpoint(const settings *set, char *out, size_t n)
     snprintf(out, n, "%.*s:%ld", (int)(colon - set->listen), set->listen, port + 1);
 }
 
+static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
+                    size_t errlen);
+
 int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *secret_z85,
                 const log_ctx *lg, char *err, size_t errlen)
 {
@@ -51,6 +54,25 @@ int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *se
         return -1;
     }
     notify_endpoint(set, nt->endpoint, sizeof nt->endpoint);
+    return open_pub(nt, zmq_ctx, secret_z85, err, errlen);
+}
+
+int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
+                  size_t errlen)
+{
+    if (!nt->pub)
+        return 0;
+    /* Unbind first, so that the new socket can take the address at once. */
+    if (zmq_unbind(nt->pub, nt->endpoint) != 0)
+        log_msg(nt->log, LOG_WARNING, "unbinding %s: %s", nt->endpoint, zmq_strerror(zmq_errno()));
+    zmq_close(nt->pub);
+    nt->pub = NULL;
+    return open_pub(nt, zmq_ctx, secret_z85, err, errlen);
+}
+
+static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
+                    size_t errlen)
+{
     if (!nt->endpoint[0])
         return 0;
     nt->pub = zmq_socket(zmq_ctx, ZMQ_PUB);
@@ -63,7 +85,15 @@ int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *se
         snprintf(err, errlen, "alert socket: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
-    if (zmq_bind(nt->pub, nt->endpoint) != 0) {
+    /* After a rebind the old listener is released by ZeroMQ's I/O thread, shortly: wait
+     * for it up to a second. */
+    int rc = zmq_bind(nt->pub, nt->endpoint);
+    for (int tries = 0; rc != 0 && zmq_errno() == EADDRINUSE && tries < 50; tries++) {
+        struct timespec pause = {0, 20 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        rc = zmq_bind(nt->pub, nt->endpoint);
+    }
+    if (rc != 0) {
         snprintf(err, errlen, "cannot publish alerts on %s: %s (setting publish; \"off\" "
                  "turns it off)", nt->endpoint, zmq_strerror(zmq_errno()));
         return -1;

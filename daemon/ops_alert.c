@@ -16,7 +16,8 @@ static const alert_rule *find_rule(const catalog *cat, const char *name, query_e
     if (!r) {
         char q[PROTO_MAX_CODE + 1];
         proto_quote(q, sizeof q, name, strlen(name));
-        query_refuse(qe, PROTO_NOT_FOUND, "unknown rule '%s' (leamon catalog lists them)", q);
+        query_refuse(qe, PROTO_NOT_FOUND, "unknown rule '%s' (the rules are in the catalogue, "
+                                          "catalog.conf)", q);
     }
     return r;
 }
@@ -163,9 +164,9 @@ int ops_reply_alert(msgpack_packer *pk, server *srv, const proto_request *req,
                     const identity *who, time_t now)
 {
     query_error qe = {PROTO_INTERNAL, "cannot encode the reply"};
-    if (who->type == IDENT_ORG)
-        return ops_reply_error(pk, req->id, PROTO_FORBIDDEN, "alerts are for municipal staff");
     bool admin = who->type == IDENT_STAFF && who->staff->role == ROLE_ADMIN;
+    if (req->op == PROTO_OP_ALERTS && who->type == IDENT_ORG)
+        return ops_reply_error(pk, req->id, PROTO_FORBIDDEN, "alerts are for municipal staff");
     if (req->op != PROTO_OP_ALERTS && !admin)
         return ops_reply_error(pk, req->id, PROTO_FORBIDDEN,
                                req->op == PROTO_OP_ACK ? "acknowledging alerts needs the admin role"

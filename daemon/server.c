@@ -343,6 +343,12 @@ static void reload(server *srv)
     }
     registry_free(&srv->reg);
     srv->reg = fresh;
+    char secret[KEY_Z85_LEN + 1] = "", err2[512];
+    if ((srv->secure &&
+         keyfile_read_secret(srv->set.server_secret_key_file, secret, err2, sizeof err2) < 0) ||
+        notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, err2, sizeof err2) < 0)
+        log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", err2);
+    memset(secret, 0, sizeof secret);
     if (srv->late_due)
         memset(srv->late_due, 0, srv->n_late_due * sizeof *srv->late_due);
     refresh_snapshots(srv, true);

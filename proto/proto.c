@@ -279,6 +279,11 @@ static bool utf8_text_ok(const unsigned char *s, size_t n)
         for (size_t k = 1; k < len; k++)
             if ((s[i + k] & 0xC0) != 0x80)
                 return false;
+        unsigned char d = len > 1 ? s[i + 1] : 0;
+        /* Overlong forms, UTF-16 surrogates, beyond U+10FFFF, and C1 controls. */
+        if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) ||
+            (c == 0xF4 && d >= 0x90) || (c == 0xC2 && d < 0xA0))
+            return false;
         i += len;
     }
     return true;
