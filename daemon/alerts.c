@@ -335,7 +335,7 @@ static bool has_report(const store_obs *rows, size_t n, const char *org, const c
 }
 
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
-                         const organisation *only, time_t now, alert_events *ev)
+                         const bool *due, time_t now, alert_events *ev)
 {
     const partners *parts = &reg->parts;
     period ps[ALERTS_LATE_LOOKBACK];
@@ -353,7 +353,7 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
         goto out;
     for (size_t k = 0; k < parts->n_orgs; k++) {
         const organisation *o = &parts->orgs[k];
-        if ((only && o != only) || !rules_watches_org(r, parts, o))
+        if ((due && !due[k]) || !rules_watches_org(r, parts, o))
             continue;
         alert_point pts[ALERTS_LATE_LOOKBACK];
         for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++) {

@@ -37,9 +37,10 @@ int alerts_silenced_until(store *db, const partners *parts, const char *rule, in
 /* One indicator rule for one area (an index), at time now. 0 or -1 (store_errmsg). */
 int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
                          time_t now, alert_events *ev);
-/* One late rule for every organisation it watches, or only `only` when not NULL. */
+/* One late rule for every organisation it watches, or, when due is not NULL, for those
+ * whose flag in due (one per organisation of reg) is set: one read of the reports. */
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
-                         const organisation *only, time_t now, alert_events *ev);
+                         const bool *due, time_t now, alert_events *ev);
 /* Every rule, every area and organisation (at start, after a reload, on the timer). */
 int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events *ev);
 /* The indicator rules watching what a snapshot refresh changed. */

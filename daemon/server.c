@@ -246,14 +246,11 @@ static void check_rules(server *srv, const snapshot_changes *touched, bool all)
     } else {
         if (touched)
             ok = ok && alerts_evaluate_changes(srv->db, &srv->reg, touched, now, &ev) == 0;
-        for (size_t i = 0; ok && i < srv->n_late_due; i++) {
-            if (!srv->late_due[i])
-                continue;
-            for (size_t k = 0; ok && k < srv->reg.cat.n_rules; k++)
-                if (srv->reg.cat.rules[k].kind == RULE_LATE)
-                    ok = alerts_evaluate_late(srv->db, &srv->reg, &srv->reg.cat.rules[k],
-                                              &srv->reg.parts.orgs[i], now, &ev) == 0;
-        }
+        /* One pass per late rule over the organisations that submitted since. */
+        for (size_t k = 0; ok && any_late && k < srv->reg.cat.n_rules; k++)
+            if (srv->reg.cat.rules[k].kind == RULE_LATE)
+                ok = alerts_evaluate_late(srv->db, &srv->reg, &srv->reg.cat.rules[k],
+                                          srv->late_due, now, &ev) == 0;
     }
     ok = ok && store_commit(srv->db) == 0;
     if (ok) {
@@ -416,17 +413,19 @@ static void check(server *srv, pending *p, time_t now)
 {
     if (p->status != PROTO_OK)
         return;
+    p->status = auth_identify(&srv->reg, srv->secure, p->user_id, p->req.reporter, &p->who,
+                              p->why, sizeof p->why);
+    if (p->status != PROTO_OK)
+        return;
     if (p->overflow && p->req.op == PROTO_OP_SUBMIT) {
         p->status = PROTO_UNAVAILABLE;
         p->res.retry_after_ms = BUSY_RETRY_MS;
         snprintf(p->why, sizeof p->why, "the daemon is busy: more submissions are waiting than "
-                 "one commit takes (batch_max %lld); nothing was stored, retry in %d ms",
-                 srv->set.batch_max, BUSY_RETRY_MS);
+                 "one commit takes (batch_max %lld requests, %d records); nothing was stored, "
+                 "retry in %d ms", srv->set.batch_max, BATCH_RECORDS, BUSY_RETRY_MS);
         return;
     }
-    p->status = auth_identify(&srv->reg, srv->secure, p->user_id, p->req.reporter, &p->who,
-                              p->why, sizeof p->why);
-    if (p->status != PROTO_OK || p->req.op != PROTO_OP_SUBMIT)
+    if (p->req.op != PROTO_OP_SUBMIT)
         return;
     if (p->who.type != IDENT_ORG) {
         p->status = p->who.type == IDENT_ANONYMOUS ? PROTO_UNAUTHENTICATED : PROTO_FORBIDDEN;
@@ -678,9 +677,10 @@ static void serve_batch(server *srv, pending *batch)
     }
     if (refused) {
         srv->busy_refused += refused;
-        log_msg(&srv->log, LOG_WARNING, "busy: more than batch_max (%lld) requests waiting; "
-                "%zu submission%s refused with 503 (%llu so far)", srv->set.batch_max, refused,
-                refused == 1 ? "" : "s", srv->busy_refused);
+        log_msg(&srv->log, LOG_WARNING, "busy: more waiting than one commit takes (batch_max %lld "
+                "requests, %d records); %zu submission%s refused with 503 (%llu so far)",
+                srv->set.batch_max, BATCH_RECORDS, refused, refused == 1 ? "" : "s",
+                srv->busy_refused);
     }
     if (dropped)
         log_msg(&srv->log, LOG_WARNING,

@@ -72,7 +72,7 @@ test_overload_refuses_with_503_and_loses_nothing() {
     for id in $(grep '"status":503' "$T/replies" | grep -o '"id":"ov-[0-9]*"' | cut -d'"' -f4); do
         assert_eq 0 "$(sql "select count(*) from submission where request_id = '$id'")" "$id refused and not stored"
     done
-    wait_log "busy: more than batch_max (2) requests waiting"
+    wait_log "busy: more waiting than one commit takes (batch_max 2 requests"
     # A retry of a refused one, once the rush is over, is stored.
     id=$(grep -m1 '"status":503' "$T/replies" | grep -o '"id":"ov-[0-9]*"' | cut -d'"' -f4)
     local r

@@ -1,0 +1,2157 @@
+/* bench_load.c: the real leamond under load from many partners, against the SQLite ceiling.
+ *
+ * In a temp directory: a CURVE key pair for the daemon (server.key, mode 0600), a generated
+ * partners file (one gemeente with --wijken wijken, --orgs kinderopvang locations spread over
+ * the wijken, each with its own key pair from zmq_curve_keypair, and a staff member with role
+ * viewer and a key), a copy of the catalogue and a leamond.conf (CURVE on, publish off).
+ *
+ * 1. Submissions. For every scenario (--records per submission x --clients concurrent
+ *    clients) and every round (--rounds), build/leamond is started on a fresh database and
+ *    is ready once it answers a ping over CURVE; each client is a thread with its own DEALER
+ *    socket and its organisation's key, greets the daemon (handshake done before the clock
+ *    starts), and sends its next submission as soon as the previous one is acknowledged, for
+ *    --seconds (or --submissions each). Records are valid: the kinderopvang metrics of the
+ *    catalogue, for the location's home wijk first, then the next wijken and the gemeente
+ *    last, months from the current one back to the catalogue's first_period, values within
+ *    each metric's range; no key twice in one submission. Once a location has sent every
+ *    (metric, area, month) it starts again with changed values (an update, kept in the audit
+ *    table). A 503 is counted and the same bytes are sent again after retry_after_ms, until
+ *    --tail seconds after the round's end (then it counts as given up).
+ *    Measured: acknowledged submissions and records per second, the time from the first
+ *    send of a submission to its acknowledgement (p50, p99, max), leamond's CPU during the
+ *    round and the time its threads waited for a CPU (/proc/PID/task/TID/schedstat: the
+ *    clients share the machine), its CPU after the round until it is quiet again (deferred
+ *    snapshot work), and its peak RSS (VmHWM).
+ * 2. The ceiling, right after each round so that it meets the same machine: the same
+ *    records (same locations, same order, as many as the round acknowledged) written by a
+ *    plain loop through the real store (store_open on a fresh file: same schema and pragmas,
+ *    WAL, synchronous=FULL) with its prepared statements: store_add_submission +
+ *    store_put_observation inside store_begin / store_commit, 1,000 records a transaction;
+ *    for 1-record submissions also one transaction per record.
+ * 3. Queries: snapshot and series requests by the staff member, one after the other with
+ *    --query-interval ms between them, while --query-clients clients submit; then the same
+ *    queries with leamond idle.
+ * 4. Idle: after the load leamond is left alone for --idle-seconds; its CPU time and
+ *    context switches in that window (from /proc) should be about zero.
+ *
+ * Everything printed is a median of the rounds; the ratios are computed within the run.
+ * leamond is stopped with SIGTERM (also on ^C); the temp dir is removed unless --keep.
+ *
+ *   bench_load [--clients LIST] [--records LIST] [--seconds S | --submissions N] [--rounds R]
+ *              [--orgs N] [--wijken N] [--query-clients N] [--query-records N] ...  (--help)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <msgpack.h>
+#include <zmq.h>
+
+#include "catalog.h"
+#include "keyfile.h"
+#include "period.h"
+#include "proto.h"
+#include "store.h"
+
+#define MAX_LIST 8
+#define MAX_METRICS 32
+#define PATH_LEN 1024
+#define CEILING_BATCH 1000      /* records per ceiling transaction */
+#define CEILING_MIN_RECORDS 10000
+#define QUIET_MS 300            /* no CPU tick for this long: leamond is done */
+#define QUIET_LIMIT_MS 120000
+#define START_LIMIT_MS 15000
+#define STOP_LIMIT_MS 60000
+
+/* ---- options ------------------------------------------------------------- */
+
+typedef struct {
+    long long clients[MAX_LIST];
+    size_t n_clients;
+    long long records[MAX_LIST];
+    size_t n_records;
+    double seconds;
+    long long submissions;
+    long long rounds;
+    long long orgs;
+    long long wijken;
+    long long query_clients;
+    long long query_records;
+    long long query_interval;
+    long long idle_queries;
+    double idle_seconds;
+    double ceiling_seconds;
+    double tail;
+    long long timeout;
+    long long batch_max;
+    const char *log_level;
+    const char *leamond;
+    const char *catalog;
+    const char *dir;
+    bool keep;
+    bool no_queries;
+} options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: bench_load [options]\n"
+            "Starts the real leamond (CURVE on) in a temp dir and loads it from many simulated\n"
+            "partners at once; compares with the same records written straight into SQLite.\n"
+            "\n"
+            "  --clients LIST       concurrent clients per scenario, comma-separated (default 1,50)\n"
+            "  --records LIST       records per submission, comma-separated, 1-10000 (default 1,1000);\n"
+            "                       every records x clients pair is a scenario\n"
+            "  --seconds S          length of one round of a scenario (default 2)\n"
+            "  --submissions N      instead of --seconds: each client sends N submissions a round\n"
+            "  --tail S             after a round's time is up, how long a submission that is still\n"
+            "                       refused (503) is retried; then it counts as given up, and its wait\n"
+            "                       so far as its latency (default 3; with --submissions: --timeout)\n"
+            "  --rounds R           rounds per scenario, leamond restarted on a fresh database for\n"
+            "                       each; the table shows medians (default 3)\n"
+            "  --orgs N             kinderopvang locations in the partners file, each with its own\n"
+            "                       key (default: the largest --clients / --query-clients)\n"
+            "  --wijken N           wijken of the gemeente (default 100); a location reports for all of\n"
+            "                       them, so the more wijken the later its keys repeat\n"
+            "  --query-clients N    clients submitting while the queries are timed (default: the\n"
+            "                       largest --clients)\n"
+            "  --query-records N    records per submission meanwhile (default 1)\n"
+            "  --query-interval MS  pause between two queries of the staff client (default 10)\n"
+            "  --idle-queries N     queries timed with leamond idle, after the load (default 200)\n"
+            "  --no-queries         skip the query scenario (and the idle measurement)\n"
+            "  --idle-seconds S     idle window after the load, for leamond's CPU (default 2)\n"
+            "  --ceiling-seconds S  longest run of the one-transaction-per-record ceiling a round\n"
+            "                       (default 0.5; it waits for the disk at every record)\n"
+            "  --timeout MS         longest wait for one reply before the client gives up (default 30000)\n"
+            "  --batch-max N        leamond's batch_max (default: leamond's own, 256)\n"
+            "  --log-level LEVEL    leamond's log_level (default info, as shipped: a line per submission)\n"
+            "  --leamond PATH       the daemon (default: ../leamond next to this program's directory)\n"
+            "  --catalog PATH       catalogue to copy (default config/catalog.conf)\n"
+            "  --dir DIR            where to make the temp dir (default $TMPDIR or /tmp)\n"
+            "  --keep               keep the temp dir (configuration, keys, databases, leamond logs)\n"
+            "  -h, --help           this text\n"
+            "\n"
+            "Targets it reports against: 1,000-record submissions at >= 50%% of the ceiling's\n"
+            "records/s; 1-record submissions from 50 clients >= 10,000/s with p99 < 20 ms; snapshot\n"
+            "query p99 < 2 ms; leamond peak RSS < 64 MiB; no CPU when idle. Figures, not a test:\n"
+            "it exits 0 unless something failed (a refused submission, a timeout, a crash).\n");
+}
+
+static int parse_count(const char *name, const char *text, long long lo, long long hi,
+                       long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi) {
+        fprintf(stderr, "bench_load: %s wants a whole number from %lld to %lld, not '%s'\n", name,
+                lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_seconds(const char *name, const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "bench_load: %s wants a number of seconds from %g to %g, not '%s'\n",
+                name, lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* "1,50" into list; every item lo..hi, at most MAX_LIST, no repeats. */
+static int parse_list(const char *name, const char *text, long long lo, long long hi,
+                      long long *list, size_t *n)
+{
+    char buf[256];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf) {
+        fprintf(stderr, "bench_load: %s: list too long\n", name);
+        return -1;
+    }
+    *n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*n == MAX_LIST) {
+            fprintf(stderr, "bench_load: %s takes at most %d values\n", name, MAX_LIST);
+            return -1;
+        }
+        long long v;
+        if (parse_count(name, tok, lo, hi, &v) < 0)
+            return -1;
+        for (size_t i = 0; i < *n; i++)
+            if (list[i] == v) {
+                fprintf(stderr, "bench_load: %s: %lld given twice\n", name, v);
+                return -1;
+            }
+        list[(*n)++] = v;
+    }
+    if (*n == 0) {
+        fprintf(stderr, "bench_load: %s: empty list\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options *o)
+{
+    const char *tmp = getenv("TMPDIR");
+    memset(o, 0, sizeof *o);
+    o->clients[0] = 1;
+    o->clients[1] = 50;
+    o->n_clients = 2;
+    o->records[0] = 1;
+    o->records[1] = 1000;
+    o->n_records = 2;
+    o->seconds = 2;
+    o->rounds = 3;
+    o->wijken = 100;
+    o->query_records = 1;
+    o->query_interval = 10;
+    o->idle_queries = 200;
+    o->idle_seconds = 2;
+    o->ceiling_seconds = 0.5;
+    o->tail = 3;
+    o->timeout = 30000;
+    o->log_level = "info";
+    o->catalog = "config/catalog.conf";
+    o->dir = tmp && tmp[0] ? tmp : "/tmp";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc = 0;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(a, "--keep") == 0) {
+            o->keep = true;
+            continue;
+        } else if (strcmp(a, "--no-queries") == 0) {
+            o->no_queries = true;
+            continue;
+        } else if (!v) {
+            fprintf(stderr, "bench_load: unknown option or missing value: %s\n", a);
+            usage(stderr);
+            return -1;
+        } else if (strcmp(a, "--clients") == 0) {
+            rc = parse_list(a, v, 1, 1000, o->clients, &o->n_clients);
+        } else if (strcmp(a, "--records") == 0) {
+            rc = parse_list(a, v, 1, PROTO_MAX_RECORDS, o->records, &o->n_records);
+        } else if (strcmp(a, "--seconds") == 0) {
+            rc = parse_seconds(a, v, 0.1, 3600, &o->seconds);
+        } else if (strcmp(a, "--submissions") == 0) {
+            rc = parse_count(a, v, 1, 100000000, &o->submissions);
+        } else if (strcmp(a, "--rounds") == 0) {
+            rc = parse_count(a, v, 1, 100, &o->rounds);
+        } else if (strcmp(a, "--orgs") == 0) {
+            rc = parse_count(a, v, 1, 100000, &o->orgs);
+        } else if (strcmp(a, "--wijken") == 0) {
+            rc = parse_count(a, v, 1, 999, &o->wijken);
+        } else if (strcmp(a, "--query-clients") == 0) {
+            rc = parse_count(a, v, 0, 1000, &o->query_clients);
+        } else if (strcmp(a, "--query-records") == 0) {
+            rc = parse_count(a, v, 1, PROTO_MAX_RECORDS, &o->query_records);
+        } else if (strcmp(a, "--query-interval") == 0) {
+            rc = parse_count(a, v, 0, 60000, &o->query_interval);
+        } else if (strcmp(a, "--idle-queries") == 0) {
+            rc = parse_count(a, v, 0, 1000000, &o->idle_queries);
+        } else if (strcmp(a, "--idle-seconds") == 0) {
+            rc = parse_seconds(a, v, 0.1, 3600, &o->idle_seconds);
+        } else if (strcmp(a, "--tail") == 0) {
+            rc = parse_seconds(a, v, 0, 3600, &o->tail);
+        } else if (strcmp(a, "--ceiling-seconds") == 0) {
+            rc = parse_seconds(a, v, 0.1, 3600, &o->ceiling_seconds);
+        } else if (strcmp(a, "--timeout") == 0) {
+            rc = parse_count(a, v, 100, 3600000, &o->timeout);
+        } else if (strcmp(a, "--batch-max") == 0) {
+            rc = parse_count(a, v, 1, 4096, &o->batch_max);
+        } else if (strcmp(a, "--log-level") == 0) {
+            if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warning") &&
+                strcmp(v, "error")) {
+                fprintf(stderr, "bench_load: --log-level is debug, info, warning or error\n");
+                rc = -1;
+            }
+            o->log_level = v;
+        } else if (strcmp(a, "--leamond") == 0) {
+            o->leamond = v;
+        } else if (strcmp(a, "--catalog") == 0) {
+            o->catalog = v;
+        } else if (strcmp(a, "--dir") == 0) {
+            o->dir = v;
+        } else {
+            fprintf(stderr, "bench_load: unknown option: %s\n", a);
+            usage(stderr);
+            return -1;
+        }
+        if (rc < 0)
+            return -1;
+        i++;
+    }
+    long long most = 0;
+    for (size_t i = 0; i < o->n_clients; i++)
+        most = o->clients[i] > most ? o->clients[i] : most;
+    if (o->query_clients == 0)
+        o->query_clients = most;
+    if (!o->no_queries && o->query_clients > most)
+        most = o->query_clients;
+    if (o->orgs == 0)
+        o->orgs = most;
+    if (o->orgs < most) {
+        fprintf(stderr, "bench_load: --orgs %lld: every client needs its own organisation (%lld)\n",
+                o->orgs, most);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* SIGINT or SIGTERM: finish the round's requests, stop leamond, clean up. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(double ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = {(time_t)(ms / 1e3), (long)(fmod(ms, 1e3) * 1e6)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest rank of sorted[0..n-1]; 0 if empty. */
+static double rank(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return 0;
+    size_t r = (size_t)ceil(p * (double)n);
+    return sorted[r ? r - 1 : 0];
+}
+
+/* The median of v[0..n-1] (v is reordered). */
+static double median(double *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* 1234567 -> "1,234,567" */
+static const char *thousands(long long v, char *buf, size_t size)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
+    size_t used = 0;
+    if (v < 0 && used + 1 < size)
+        buf[used++] = '-';
+    for (int i = 0; i < n && used + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[used++] = ',';
+        buf[used++] = digits[i];
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) {
+        fprintf(stderr, "bench_load: %s: %s\n", from, strerror(errno));
+        return -1;
+    }
+    FILE *out = fopen(to, "wb");
+    if (!out) {
+        fprintf(stderr, "bench_load: %s: %s\n", to, strerror(errno));
+        fclose(in);
+        return -1;
+    }
+    char buf[8192];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    if (fclose(out) != 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "bench_load: copying %s to %s failed\n", from, to);
+    return rc;
+}
+
+/* The temp dir holds only files. */
+static int remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    char path[PATH_LEN];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (join(path, sizeof path, dir, e->d_name) < 0 || unlink(path) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    if (rmdir(dir) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* A database and its -wal and -shm; missing files are fine. */
+static int remove_db(const char *db)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    char path[PATH_LEN + 16];
+    int rc = 0;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", db, suffix[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            rc = -1;
+    }
+    return rc;
+}
+
+/* ---- /proc of the daemon -------------------------------------------------- */
+
+/* utime + stime of every thread, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+static int proc_cpu_ticks(pid_t pid, long long *ticks)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command may hold spaces */
+    if (!p)
+        return -1;
+    p++;
+    /* fields 3.. follow: skip 11 of them (3..13) */
+    for (int field = 3; field < 14; field++) {
+        while (*p == ' ')
+            p++;
+        while (*p && *p != ' ')
+            p++;
+    }
+    unsigned long long ut, st;
+    if (sscanf(p, " %llu %llu", &ut, &st) != 2)
+        return -1;
+    *ticks = (long long)(ut + st);
+    return 0;
+}
+
+/* A "Name:   123 kB" line of /proc/PID/status. */
+static int proc_status_kb(pid_t pid, const char *name, long long *kb)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t len = strlen(name);
+    int rc = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, name, len) == 0 && line[len] == ':' &&
+            sscanf(line + len + 1, " %lld", kb) == 1) {
+            rc = 0;
+            break;
+        }
+    fclose(f);
+    return rc;
+}
+
+/* Voluntary and involuntary context switches of every thread: wake-ups. */
+static int proc_switches(pid_t pid, long long *out)
+{
+    char path[96], line[256];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    long long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char status[160];
+        if (snprintf(status, sizeof status, "/proc/%d/task/%s/status", (int)pid, e->d_name) >=
+            (int)sizeof status)
+            continue;
+        FILE *f = fopen(status, "r");
+        if (!f)
+            continue; /* a thread that just ended */
+        while (fgets(line, sizeof line, f)) {
+            long long v;
+            if ((sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1) ||
+                (sscanf(line, "nonvoluntary_ctxt_switches: %lld", &v) == 1))
+                total += v;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    *out = total;
+    return 0;
+}
+
+/* Over every thread: time on a CPU and time waiting for one, in ns (/proc/PID/task/TID/schedstat). */
+static int proc_sched(pid_t pid, long long *run_ns, long long *wait_ns)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    long long run = 0, wait = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char file[160];
+        if (snprintf(file, sizeof file, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name) >=
+            (int)sizeof file)
+            continue;
+        FILE *f = fopen(file, "r");
+        if (!f)
+            continue; /* a thread that just ended */
+        long long r, w;
+        if (fscanf(f, "%lld %lld", &r, &w) == 2) {
+            run += r;
+            wait += w;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    *run_ns = run;
+    *wait_ns = wait;
+    return 0;
+}
+
+static double self_cpu_ms(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* ---- the synthetic gemeente ------------------------------------------------ */
+
+typedef struct {
+    char id[24];
+    char pub[KEY_Z85_LEN + 1];
+    char sec[KEY_Z85_LEN + 1];
+    int home;            /* area index, 1..wijken */
+} bench_org;
+
+typedef struct {
+    options opt;
+    char dir[PATH_LEN - 64];
+    char conf[PATH_LEN], catalog[PATH_LEN], partners[PATH_LEN], server_key[PATH_LEN];
+    char leamond[PATH_LEN];
+    char server_pub[KEY_Z85_LEN + 1];
+    char staff_pub[KEY_Z85_LEN + 1], staff_sec[KEY_Z85_LEN + 1];
+    bench_org *orgs;
+    size_t n_orgs;
+    char (*areas)[16];   /* [0]: the gemeente, then the wijken */
+    size_t n_areas;
+    catalog cat;
+    bool cat_loaded;
+    const metric *metrics[MAX_METRICS]; /* what a kinderopvang reports */
+    size_t n_metrics;
+    int first_month, this_month, n_months;
+    char (*month_text)[PERIOD_TEXT_MAX]; /* by month number - first_month */
+    void *zmq;
+    long clk_tck;
+    /* the running daemon */
+    pid_t pid;
+    char endpoint[64];
+    char log_path[PATH_LEN];
+} bench;
+
+static void bench_free(bench *b)
+{
+    free(b->orgs);
+    free(b->areas);
+    free(b->month_text);
+    if (b->cat_loaded)
+        catalog_free(&b->cat);
+    b->orgs = NULL;
+    b->areas = NULL;
+    b->month_text = NULL;
+    b->cat_loaded = false;
+}
+
+/* The catalogue's metrics for a kinderopvang, its first month and the current one. */
+static int bench_catalog(bench *b)
+{
+    char err[1024];
+    if (catalog_load(&b->cat, b->catalog, err, sizeof err) < 0) {
+        fprintf(stderr, "bench_load: %s\n", err);
+        return -1;
+    }
+    b->cat_loaded = true;
+    for (size_t i = 0; i < b->cat.n_metrics; i++)
+        if ((b->cat.metrics[i].kinds >> KIND_KINDEROPVANG) & 1u) {
+            if (b->n_metrics == MAX_METRICS)
+                break;
+            b->metrics[b->n_metrics++] = &b->cat.metrics[i];
+        }
+    if (b->n_metrics == 0) {
+        fprintf(stderr, "bench_load: %s has no metric that a kinderopvang reports\n", b->catalog);
+        return -1;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&t, &tm)) {
+        fprintf(stderr, "bench_load: localtime failed\n");
+        return -1;
+    }
+    b->this_month = period_month_number(tm.tm_year + 1900, tm.tm_mon + 1);
+    b->first_month = period_first_month(&b->cat.first);
+    if (b->first_month > b->this_month) {
+        fprintf(stderr, "bench_load: the catalogue's first_period lies in the future\n");
+        return -1;
+    }
+    b->n_months = b->this_month - b->first_month + 1;
+    b->month_text = calloc((size_t)b->n_months, sizeof *b->month_text);
+    if (!b->month_text)
+        return -1;
+    for (int m = 0; m < b->n_months; m++) {
+        period p = period_month_from_number(b->first_month + m);
+        if (period_format(&p, b->month_text[m], sizeof b->month_text[m]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int make_pair(char pub[KEY_Z85_LEN + 1], char sec[KEY_Z85_LEN + 1])
+{
+    if (zmq_curve_keypair(pub, sec) != 0) {
+        fprintf(stderr, "bench_load: zmq_curve_keypair: %s (libzmq without CURVE?)\n",
+                zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+/* Areas, organisations with their keys, the staff member; the daemon's key pair. */
+static int bench_partners(bench *b)
+{
+    b->n_areas = (size_t)b->opt.wijken + 1;
+    b->n_orgs = (size_t)b->opt.orgs;
+    b->areas = calloc(b->n_areas, sizeof *b->areas);
+    b->orgs = calloc(b->n_orgs, sizeof *b->orgs);
+    if (!b->areas || !b->orgs) {
+        fprintf(stderr, "bench_load: out of memory\n");
+        return -1;
+    }
+    snprintf(b->areas[0], sizeof b->areas[0], "GM9999");
+    for (size_t w = 1; w < b->n_areas; w++)
+        snprintf(b->areas[w], sizeof b->areas[w], b->opt.wijken <= 100 ? "WK9999%02zu" : "WK9999%03zu",
+                 w - 1);
+    for (size_t i = 0; i < b->n_orgs; i++) {
+        bench_org *o = &b->orgs[i];
+        snprintf(o->id, sizeof o->id, "ko-%05zu", i);
+        o->home = 1 + (int)(i % (size_t)b->opt.wijken);
+        if (make_pair(o->pub, o->sec) < 0)
+            return -1;
+    }
+    char server_sec[KEY_Z85_LEN + 1];
+    if (make_pair(b->staff_pub, b->staff_sec) < 0 || make_pair(b->server_pub, server_sec) < 0)
+        return -1;
+
+    /* server.key, mode 0600 from the start */
+    int fd = open(b->server_key, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "bench_load: %s: %s\n", b->server_key, strerror(errno));
+        return -1;
+    }
+    char text[128];
+    int len = snprintf(text, sizeof text, "# leamond secret key, made by bench_load\n%s\n", server_sec);
+    memset(server_sec, 0, sizeof server_sec);
+    bool ok = len > 0 && write(fd, text, (size_t)len) == (ssize_t)len;
+    memset(text, 0, sizeof text);
+    if (close(fd) != 0 || !ok) {
+        fprintf(stderr, "bench_load: writing %s failed\n", b->server_key);
+        return -1;
+    }
+
+    FILE *f = fopen(b->partners, "w");
+    if (!f) {
+        fprintf(stderr, "bench_load: %s: %s\n", b->partners, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "# Generated by bench_load: one gemeente, %lld wijken, %zu kinderopvang locations.\n\n"
+               "areas = (\n  { code = \"%s\"; name = \"Laststad\"; level = \"gemeente\"; }",
+            b->opt.wijken, b->n_orgs, b->areas[0]);
+    for (size_t w = 1; w < b->n_areas; w++)
+        fprintf(f, ",\n  { code = \"%s\"; name = \"Wijk %zu\"; level = \"wijk\"; parent = \"%s\"; }",
+                b->areas[w], w - 1, b->areas[0]);
+    fprintf(f, "\n);\n\norganisations = (\n");
+    for (size_t i = 0; i < b->n_orgs; i++) {
+        const bench_org *o = &b->orgs[i];
+        fprintf(f, "  { id = \"%s\"; name = \"Kinderopvang %zu\"; kind = \"kinderopvang\"; "
+                   "area = \"%s\"; keys = [\"%s\"]; }%s\n",
+                o->id, i, b->areas[o->home], o->pub, i + 1 < b->n_orgs ? "," : "");
+    }
+    fprintf(f, ");\n\nstaff = (\n  { id = \"bench-viewer\"; name = \"Beleid\"; role = \"viewer\"; "
+               "keys = [\"%s\"]; }\n);\n", b->staff_pub);
+    if (ferror(f) | (fclose(f) != 0)) {
+        fprintf(stderr, "bench_load: writing %s failed\n", b->partners);
+        return -1;
+    }
+    return 0;
+}
+
+static int bench_conf(bench *b)
+{
+    FILE *f = fopen(b->conf, "w");
+    if (!f) {
+        fprintf(stderr, "bench_load: %s: %s\n", b->conf, strerror(errno));
+        return -1;
+    }
+    /* listen and database are given on the command line of each start */
+    fprintf(f, "# Generated by bench_load.\n"
+               "catalog = \"catalog.conf\";\n"
+               "partners = \"partners.conf\";\n"
+               "server_secret_key_file = \"server.key\";\n"
+               "publish = \"off\";\n"
+               "log_level = \"%s\";\n", b->opt.log_level);
+    if (b->opt.batch_max)
+        fprintf(f, "batch_max = %lld;\n", b->opt.batch_max);
+    if (ferror(f) | (fclose(f) != 0)) {
+        fprintf(stderr, "bench_load: writing %s failed\n", b->conf);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the records ------------------------------------------------------------ */
+
+typedef struct {
+    size_t metric;
+    int area;
+    int month;
+    double value;
+} gen_rec;
+
+static uint64_t keys_per_pass(const bench *b)
+{
+    return (uint64_t)b->n_metrics * (uint64_t)b->n_months * (uint64_t)b->n_areas;
+}
+
+/* Record k of organisation org: metric fastest, then the months from the current one back,
+ * then the areas (its home wijk, the wijken after it, wrapping around, the gemeente last).
+ * Pass p of the key space changes every value of pass p - 1. Values lie within the metric's
+ * min..max. */
+static void gen_record(const bench *b, size_t org, uint64_t k, gen_rec *r)
+{
+    uint64_t pass_size = keys_per_pass(b), per_area = (uint64_t)b->n_metrics * (uint64_t)b->n_months;
+    uint64_t pass = k / pass_size, rest = k % pass_size;
+    uint64_t slot = rest / per_area, in_area = rest % per_area;
+    int home = b->orgs[org].home, wijken = (int)b->n_areas - 1;
+    int a = slot == (uint64_t)wijken ? 0 : 1 + (home - 1 + (int)slot) % wijken;
+    r->area = a;
+    r->month = b->this_month - (int)(in_area / b->n_metrics);
+    r->metric = (size_t)(in_area % b->n_metrics);
+    const metric *m = b->metrics[r->metric];
+    uint64_t h = mix(((uint64_t)org << 40) ^ ((uint64_t)a << 24) ^ ((uint64_t)r->month << 6) ^
+                     (uint64_t)r->metric);
+    if (m->integer) {
+        double lo = ceil(m->min), hi = floor(m->max);
+        uint64_t n = hi - lo >= 200 ? 201 : hi >= lo ? (uint64_t)(hi - lo) + 1 : 1;
+        r->value = lo + (double)((h + pass) % n);
+    } else {
+        double span = m->max - m->min;
+        uint64_t n = span >= 40 ? 81 : (uint64_t)(span * 2) + 1;
+        r->value = m->min + (double)((h + pass) % n) / 2.0;
+    }
+}
+
+/* A submit request of n records from key first on. */
+static int encode_submit(const bench *b, size_t org, uint64_t first, long long n, const char *id,
+                         msgpack_sbuffer *buf)
+{
+    msgpack_sbuffer_clear(buf);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, buf, msgpack_sbuffer_write);
+    int bad = msgpack_pack_map(&pk, 4) | proto_pack_kv_int(&pk, "v", PROTO_VERSION) |
+              proto_pack_kv_str(&pk, "op", "submit") | proto_pack_kv_str(&pk, "id", id) |
+              proto_pack_str(&pk, "records") | msgpack_pack_array(&pk, (size_t)n);
+    for (long long i = 0; !bad && i < n; i++) {
+        gen_rec r;
+        gen_record(b, org, first + (uint64_t)i, &r);
+        bad = msgpack_pack_map(&pk, 4) |
+              proto_pack_kv_str(&pk, "metric", b->metrics[r.metric]->code) |
+              proto_pack_kv_str(&pk, "area", b->areas[r.area]) |
+              proto_pack_kv_str(&pk, "period", b->month_text[r.month - b->first_month]) |
+              proto_pack_str(&pk, "value") | proto_pack_number(&pk, r.value);
+    }
+    return bad ? -1 : 0;
+}
+
+/* The staff member's queries: a snapshot of last month, a series of the last 12 months. */
+static int encode_query(const bench *b, bool snapshot, const char *id, msgpack_sbuffer *buf)
+{
+    msgpack_sbuffer_clear(buf);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, buf, msgpack_sbuffer_write);
+    int last = b->this_month - 1 >= b->first_month ? b->this_month - 1 : b->this_month;
+    int from = b->this_month - 11 >= b->first_month ? b->this_month - 11 : b->first_month;
+    if (snapshot)
+        return msgpack_pack_map(&pk, 5) | proto_pack_kv_int(&pk, "v", PROTO_VERSION) |
+                       proto_pack_kv_str(&pk, "op", "snapshot") | proto_pack_kv_str(&pk, "id", id) |
+                       proto_pack_kv_str(&pk, "indicator", "vve_bereik") |
+                       proto_pack_kv_str(&pk, "period", b->month_text[last - b->first_month])
+                   ? -1
+                   : 0;
+    return msgpack_pack_map(&pk, 6) | proto_pack_kv_int(&pk, "v", PROTO_VERSION) |
+                   proto_pack_kv_str(&pk, "op", "series") | proto_pack_kv_str(&pk, "id", id) |
+                   proto_pack_kv_str(&pk, "indicator", "vve_bereik") |
+                   proto_pack_kv_str(&pk, "from", b->month_text[from - b->first_month]) |
+                   proto_pack_kv_str(&pk, "to", b->month_text[b->this_month - b->first_month])
+               ? -1
+               : 0;
+}
+
+/* ---- the daemon -------------------------------------------------------------- */
+
+static int free_port(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+                     getsockname(fd, (struct sockaddr *)&sa, &len) == 0
+                 ? 0
+                 : -1;
+    *port = ntohs(sa.sin_port);
+    close(fd);
+    return rc;
+}
+
+/* The log's text, up to size - 1 bytes from its start. */
+static size_t read_log(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    if (f) {
+        n = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static void show_log(const bench *b)
+{
+    static char text[8192];
+    read_log(b->log_path, text, sizeof text);
+    fprintf(stderr, "bench_load: leamond's log (%s):\n%s\n", b->log_path, text);
+}
+
+/* Start leamond on db, logging into name.log (daemon_ready waits until it answers). */
+static int daemon_start(bench *b, const char *db, const char *name)
+{
+    int port;
+    if (free_port(&port) < 0) {
+        fprintf(stderr, "bench_load: no free port: %s\n", strerror(errno));
+        return -1;
+    }
+    snprintf(b->endpoint, sizeof b->endpoint, "tcp://127.0.0.1:%d", port);
+    char logname[128];
+    snprintf(logname, sizeof logname, "%s.log", name);
+    if (join(b->log_path, sizeof b->log_path, b->dir, logname) < 0)
+        return -1;
+    int fd = open(b->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "bench_load: %s: %s\n", b->log_path, strerror(errno));
+        return -1;
+    }
+    char *argv[] = {(char *)"leamond", (char *)"-c", b->conf, (char *)"--database", (char *)db,
+                    (char *)"--listen", b->endpoint, NULL};
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "bench_load: fork: %s\n", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (pid == 0) {
+        /* only async-signal-safe calls until exec; a process group of its own, so that a ^C
+         * reaches us, and leamond is stopped by us with SIGTERM */
+        if (setpgid(0, 0) != 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || dup2(fd, 1) < 0 ||
+            dup2(fd, 2) < 0)
+            _exit(126);
+        execv(b->leamond, argv);
+        _exit(127);
+    }
+    close(fd);
+    b->pid = pid;
+    /* the same from this side, whichever runs first; EACCES: it has already exec'd */
+    if (setpgid(pid, pid) != 0 && errno != EACCES && errno != ESRCH)
+        fprintf(stderr, "bench_load: setpgid: %s\n", strerror(errno));
+    return 0;
+}
+
+/* SIGTERM and wait; 0 if it stopped cleanly (exit 0). */
+static int daemon_stop(bench *b)
+{
+    if (b->pid <= 0)
+        return 0;
+    pid_t pid = b->pid;
+    b->pid = 0;
+    if (kill(pid, SIGTERM) != 0) {
+        fprintf(stderr, "bench_load: kill %d: %s\n", (int)pid, strerror(errno));
+        return -1;
+    }
+    double t0 = now_ms();
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0) {
+            fprintf(stderr, "bench_load: waitpid: %s\n", strerror(errno));
+            return -1;
+        }
+        if (now_ms() - t0 > STOP_LIMIT_MS) {
+            fprintf(stderr, "bench_load: leamond did not stop within %d s of SIGTERM; killed\n",
+                    STOP_LIMIT_MS / 1000);
+            if (kill(pid, SIGKILL) == 0)
+                waitpid(pid, &status, 0);
+            return -1;
+        }
+        sleep_ms(5);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench_load: leamond ended with %s %d\n",
+                WIFEXITED(status) ? "exit status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        show_log(b);
+        return -1;
+    }
+    return 0;
+}
+
+/* Wait until leamond uses no CPU for QUIET_MS: how long that took and the CPU it used. */
+static int daemon_quiet(bench *b, double *settle_ms, double *cpu_ms)
+{
+    long long c0, last, c;
+    if (proc_cpu_ticks(b->pid, &c0) < 0)
+        return -1;
+    last = c0;
+    double t0 = now_ms(), changed = t0;
+    for (;;) {
+        sleep_ms(50);
+        if (proc_cpu_ticks(b->pid, &c) < 0)
+            return -1;
+        double t = now_ms();
+        if (c != last) {
+            last = c;
+            changed = t;
+        } else if (t - changed >= QUIET_MS) {
+            break;
+        }
+        if (interrupted)
+            break;
+        if (t - t0 > QUIET_LIMIT_MS) {
+            fprintf(stderr, "bench_load: leamond still busy %d s after the load\n",
+                    QUIET_LIMIT_MS / 1000);
+            break;
+        }
+    }
+    *settle_ms = changed - t0;
+    *cpu_ms = (double)(last - c0) * 1e3 / (double)b->clk_tck;
+    return 0;
+}
+
+/* ---- clients ------------------------------------------------------------------ */
+
+typedef struct {
+    double *v;
+    size_t n, cap;
+} samples;
+
+static int samples_add(samples *s, double x)
+{
+    if (s->n == s->cap) {
+        size_t want = s->cap ? s->cap * 2 : 1024;
+        double *more = realloc(s->v, want * sizeof *more);
+        if (!more)
+            return -1;
+        s->v = more;
+        s->cap = want;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+static void samples_free(samples *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* The start signal: every client connects and says hello first; then all go at once. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int ready;
+    int phase;           /* 0 waiting, 1 go, 2 abort */
+    double deadline_ms;
+    atomic_bool stop;    /* the query client: the submissions are over */
+} gate;
+
+typedef struct {
+    bench *b;
+    gate *g;
+    int index;
+    size_t org;          /* SIZE_MAX: the staff member */
+    long long records;   /* per submission; 0 for the query client */
+    int scenario, round;
+    uint64_t cursor;
+    /* results */
+    long long subs, recs, busy, failed, timeouts, gave_up;
+    samples lat;         /* ms from the first send of a submission to its acknowledgement */
+    samples snap, series;
+    char err[512];
+} client;
+
+typedef struct {
+    int status;
+    int64_t retry_after;
+    int64_t accepted;
+    char error[200];
+} reply_info;
+
+/* Wait for the reply to request id. 0: a reply, 1: none within timeout, -1: error. */
+static int rpc_wait(void *s, const char *id, long long timeout_ms, reply_info *out)
+{
+    double t0 = now_ms();
+    for (;;) {
+        long wait = (long)(timeout_ms - (now_ms() - t0));
+        if (wait <= 0)
+            return 1;
+        zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+        int r = zmq_poll(&it, 1, wait);
+        if (r < 0) {
+            if (zmq_errno() == EINTR && !interrupted)
+                continue;
+            return -1;
+        }
+        if (r == 0)
+            return 1;
+        zmq_msg_t m;
+        if (zmq_msg_init(&m) != 0)
+            return -1;
+        if (zmq_msg_recv(&m, s, 0) < 0) {
+            zmq_msg_close(&m);
+            return -1;
+        }
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        size_t off = 0;
+        int rc = -1;
+        bool mine = false;
+        if (msgpack_unpack_next(&u, zmq_msg_data(&m), zmq_msg_size(&m), &off) ==
+                MSGPACK_UNPACK_SUCCESS &&
+            u.data.type == MSGPACK_OBJECT_MAP) {
+            char rid[PROTO_MAX_ID + 1] = "";
+            int64_t status = 0;
+            memset(out, 0, sizeof *out);
+            if (proto_get_str(&u.data, "id", rid, sizeof rid) == 0 &&
+                proto_get_int(&u.data, "status", &status) == 0) {
+                rc = 0;
+                mine = strcmp(rid, id) == 0 || rid[0] == '\0';
+                out->status = (int)status;
+                if (proto_get_int(&u.data, "retry_after_ms", &out->retry_after) != 0)
+                    out->retry_after = 0;
+                if (proto_get_int(&u.data, "accepted", &out->accepted) != 0)
+                    out->accepted = -1;
+                if (proto_get_str(&u.data, "error", out->error, sizeof out->error) != 0)
+                    out->error[0] = '\0';
+            }
+        }
+        msgpack_unpacked_destroy(&u);
+        zmq_msg_close(&m);
+        if (rc < 0 || mine)
+            return rc;
+        /* a late reply to an earlier request: keep waiting */
+    }
+}
+
+/* Send one request and wait for its reply. 0: a reply, 1: none within timeout, -1: error. */
+static int rpc(void *s, const void *data, size_t len, const char *id, long long timeout_ms,
+               reply_info *out)
+{
+    if (zmq_send(s, data, len, 0) < 0)
+        return -1;
+    return rpc_wait(s, id, timeout_ms, out);
+}
+
+/* A DEALER socket with this identity's CURVE keys, connecting. */
+static void *client_connect(bench *b, const char *pub, const char *sec, char *err, size_t errlen)
+{
+    void *s = zmq_socket(b->zmq, ZMQ_DEALER);
+    if (!s) {
+        snprintf(err, errlen, "socket: %s", zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    int zero = 0;
+    if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, b->server_pub, KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, KEY_Z85_LEN) != 0 ||
+        zmq_connect(s, b->endpoint) != 0) {
+        snprintf(err, errlen, "socket options / connect: %s", zmq_strerror(zmq_errno()));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Send a ping with this id (the reply is left to rpc_wait). 0 or -1. */
+static int send_ping(void *s, const char *id)
+{
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+    int rc = msgpack_pack_map(&pk, 3) | proto_pack_kv_int(&pk, "v", PROTO_VERSION) |
+                     proto_pack_kv_str(&pk, "op", "ping") | proto_pack_kv_str(&pk, "id", id) ||
+                     zmq_send(s, buf.data, buf.size, 0) < 0
+                 ? -1
+                 : 0;
+    msgpack_sbuffer_destroy(&buf);
+    return rc;
+}
+
+/* client_connect, and a ping answered: the handshake is done before the clock starts. */
+static void *client_socket(bench *b, const char *pub, const char *sec, char *err, size_t errlen)
+{
+    void *s = client_connect(b, pub, sec, err, errlen);
+    if (!s)
+        return NULL;
+    reply_info ri;
+    int rc = -1;
+    if (send_ping(s, "hello") < 0) {
+        snprintf(err, errlen, "cannot send a ping: %s", zmq_strerror(zmq_errno()));
+    } else if ((rc = rpc_wait(s, "hello", b->opt.timeout, &ri)) != 0 || ri.status != 200) {
+        snprintf(err, errlen, "ping: %s", rc > 0   ? "no reply (key refused?)"
+                                          : rc < 0 ? zmq_strerror(zmq_errno())
+                                                   : ri.error);
+        rc = -1;
+    }
+    if (rc != 0) {
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* After daemon_start: until leamond answers a ping over CURVE (whatever its log_level), as
+ * long as it runs. 0 or -1. */
+static int daemon_ready(bench *b)
+{
+    char err[256];
+    void *s = client_connect(b, b->staff_pub, b->staff_sec, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "bench_load: %s\n", err);
+        return -1;
+    }
+    int rc = -1;
+    double t0 = now_ms();
+    if (send_ping(s, "ready") < 0) {
+        fprintf(stderr, "bench_load: cannot send a ping: %s\n", zmq_strerror(zmq_errno()));
+        goto out;
+    }
+    for (;;) {
+        reply_info ri;
+        int r = rpc_wait(s, "ready", 20, &ri);
+        if (r == 0 && ri.status == PROTO_OK) {
+            rc = 0;
+            break;
+        }
+        if (r < 0 || r == 0) {
+            fprintf(stderr, "bench_load: leamond's ping: %s\n",
+                    r < 0 ? zmq_strerror(zmq_errno()) : ri.error);
+            break;
+        }
+        int status;
+        pid_t w = waitpid(b->pid, &status, WNOHANG);
+        if (w == b->pid || w < 0) {
+            fprintf(stderr, "bench_load: leamond exited at start (%s %s)\n", b->leamond,
+                    w == b->pid && WIFEXITED(status) && WEXITSTATUS(status) == 127
+                        ? "could not be run"
+                        : "failed");
+            b->pid = 0;
+            show_log(b);
+            break;
+        }
+        if (now_ms() - t0 > START_LIMIT_MS || interrupted) {
+            fprintf(stderr, "bench_load: leamond did not answer within %d s\n",
+                    START_LIMIT_MS / 1000);
+            show_log(b);
+            break;
+        }
+    }
+out:
+    zmq_close(s);
+    return rc;
+}
+
+static bool client_go(client *c, double *deadline)
+{
+    gate *g = c->g;
+    bool go = false;
+    if (pthread_mutex_lock(&g->mu) != 0)
+        return false;
+    g->ready++;
+    pthread_cond_broadcast(&g->cv);
+    while (g->phase == 0)
+        if (pthread_cond_wait(&g->cv, &g->mu) != 0)
+            break;
+    go = g->phase == 1;
+    *deadline = g->deadline_ms;
+    pthread_mutex_unlock(&g->mu);
+    return go;
+}
+
+static void submit_loop(client *c, void *s, double deadline)
+{
+    bench *b = c->b;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    for (long long seq = 0;; seq++) {
+        if (interrupted || (b->opt.submissions ? seq >= b->opt.submissions : now_ms() >= deadline))
+            break;
+        char id[64];
+        snprintf(id, sizeof id, "load-%d-%d-%d-%lld", c->scenario, c->round, c->index, seq);
+        if (encode_submit(b, c->org, c->cursor, c->records, id, &buf) < 0) {
+            snprintf(c->err, sizeof c->err, "cannot encode submission %s", id);
+            c->failed++;
+            break;
+        }
+        double t0 = now_ms();
+        for (;;) {
+            reply_info ri;
+            int r = rpc(s, buf.data, buf.size, id, b->opt.timeout, &ri);
+            if (r != 0) {
+                if (r > 0)
+                    c->timeouts++;
+                else
+                    c->failed++;
+                snprintf(c->err, sizeof c->err, "submission %s: %s", id,
+                         r > 0 ? "no reply within --timeout" : zmq_strerror(zmq_errno()));
+                goto done;
+            }
+            if (ri.status == PROTO_OK && ri.accepted == c->records) {
+                if (samples_add(&c->lat, now_ms() - t0) < 0) {
+                    snprintf(c->err, sizeof c->err, "out of memory");
+                    c->failed++;
+                    goto done;
+                }
+                c->subs++;
+                c->recs += ri.accepted;
+                c->cursor += (uint64_t)c->records;
+                break;
+            }
+            if (ri.status == PROTO_UNAVAILABLE && !interrupted) {
+                c->busy++;
+                double wait = ri.retry_after > 0 ? (double)ri.retry_after : 1000.0;
+                double limit = b->opt.submissions ? t0 + (double)b->opt.timeout
+                                                  : deadline + b->opt.tail * 1e3;
+                if (now_ms() + wait > limit) {
+                    /* given up: its wait so far is a lower bound of its latency */
+                    c->gave_up++;
+                    if (samples_add(&c->lat, now_ms() - t0) < 0) {
+                        snprintf(c->err, sizeof c->err, "out of memory");
+                        c->failed++;
+                        goto done;
+                    }
+                    break; /* to the next one, if there is time for it */
+                }
+                sleep_ms(wait);
+                continue;
+            }
+            c->failed++;
+            snprintf(c->err, sizeof c->err, "submission %s by %s: status %d, accepted %lld: %s",
+                     id, b->orgs[c->org].id, ri.status, (long long)ri.accepted, ri.error);
+            goto done;
+        }
+    }
+done:
+    msgpack_sbuffer_destroy(&buf);
+}
+
+/* Snapshot and series in turn, until stop (count 0) or count queries. */
+static void query_loop(client *c, void *s, long long count)
+{
+    bench *b = c->b;
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    for (long long seq = 0; !interrupted && (count ? seq < count : !atomic_load(&c->g->stop));
+         seq++) {
+        bool snap = seq % 2 == 0;
+        char id[64];
+        snprintf(id, sizeof id, "q-%d-%d-%lld", c->scenario, c->round, seq);
+        if (encode_query(b, snap, id, &buf) < 0) {
+            snprintf(c->err, sizeof c->err, "cannot encode query %s", id);
+            c->failed++;
+            break;
+        }
+        double t0 = now_ms();
+        reply_info ri;
+        int r = rpc(s, buf.data, buf.size, id, b->opt.timeout, &ri);
+        if (r != 0 || ri.status != PROTO_OK) {
+            if (r > 0)
+                c->timeouts++;
+            else
+                c->failed++;
+            snprintf(c->err, sizeof c->err, "%s %s: %s", snap ? "snapshot" : "series", id,
+                     r > 0 ? "no reply within --timeout" : r < 0 ? zmq_strerror(zmq_errno()) : ri.error);
+            break;
+        }
+        if (samples_add(snap ? &c->snap : &c->series, now_ms() - t0) < 0) {
+            snprintf(c->err, sizeof c->err, "out of memory");
+            c->failed++;
+            break;
+        }
+        if (b->opt.query_interval)
+            sleep_ms((double)b->opt.query_interval);
+    }
+    msgpack_sbuffer_destroy(&buf);
+}
+
+static void *client_main(void *arg)
+{
+    client *c = arg;
+    bench *b = c->b;
+    bool staff = c->org == SIZE_MAX;
+    void *s = client_socket(b, staff ? b->staff_pub : b->orgs[c->org].pub,
+                            staff ? b->staff_sec : b->orgs[c->org].sec, c->err, sizeof c->err);
+    if (!s)
+        c->failed++;
+    double deadline = 0;
+    if (client_go(c, &deadline) && s) {
+        if (staff)
+            query_loop(c, s, 0);
+        else
+            submit_loop(c, s, deadline);
+    }
+    if (s)
+        zmq_close(s);
+    return NULL;
+}
+
+/* ---- one round ------------------------------------------------------------------ */
+
+typedef struct {
+    long long subs, recs, busy, failed, timeouts, gave_up;
+    double elapsed_ms;
+    double subs_s, recs_s, p50, p99, max;
+    double daemon_cpu_pct, bench_cpu_pct, daemon_wait_pct;
+    double cpu_us_rec;   /* leamond's CPU per acknowledged record, the tail included */
+    double after_cpu_ms, settle_ms;
+    /* the ceiling with the same records, right after the round */
+    double ceil_batch_rs, ceil_single_rs;
+    double ceil_batch_us, ceil_single_us;   /* CPU per record */
+    long long ceil_batch_records, ceil_single_records;
+    long long hwm_kb;
+    /* queries during the load */
+    long long n_snap, n_series;
+    double snap_p50, snap_p99, snap_max, series_p50, series_p99, series_max;
+} round_result;
+
+typedef struct {
+    double snap_p50, snap_p99, series_p50, series_p99;
+    long long n_snap, n_series;
+    double idle_settle_ms, idle_after_ms;
+    double idle_cpu_ms;
+    long long idle_switches;
+    bool done;
+} idle_result;
+
+static void percentiles(samples *s, double *p50, double *p99, double *max)
+{
+    qsort(s->v, s->n, sizeof *s->v, cmp_double);
+    *p50 = rank(s->v, s->n, 0.50);
+    *p99 = rank(s->v, s->n, 0.99);
+    *max = s->n ? s->v[s->n - 1] : 0;
+}
+
+/* With leamond idle: the same queries, then its CPU over --idle-seconds. */
+static int idle_phase(bench *b, int scenario, idle_result *out)
+{
+    client c;
+    memset(&c, 0, sizeof c);
+    c.b = b;
+    c.org = SIZE_MAX;
+    c.scenario = scenario;
+    c.round = 99;
+    int rc = 0;
+    if (daemon_quiet(b, &out->idle_settle_ms, &out->idle_after_ms) < 0)
+        return -1;
+    if (b->opt.idle_queries) {
+        void *s = client_socket(b, b->staff_pub, b->staff_sec, c.err, sizeof c.err);
+        if (!s) {
+            fprintf(stderr, "bench_load: idle queries: %s\n", c.err);
+            return -1;
+        }
+        query_loop(&c, s, b->opt.idle_queries);
+        zmq_close(s);
+        if (c.failed || c.timeouts) {
+            fprintf(stderr, "bench_load: idle queries: %s\n", c.err);
+            rc = -1;
+        }
+        double mx;
+        percentiles(&c.snap, &out->snap_p50, &out->snap_p99, &mx);
+        percentiles(&c.series, &out->series_p50, &out->series_p99, &mx);
+        out->n_snap = (long long)c.snap.n;
+        out->n_series = (long long)c.series.n;
+        samples_free(&c.snap);
+        samples_free(&c.series);
+        double settle, after;
+        if (daemon_quiet(b, &settle, &after) < 0) /* the connection's end */
+            return -1;
+    }
+    long long c0, c1, s0, s1;
+    if (proc_cpu_ticks(b->pid, &c0) < 0 || proc_switches(b->pid, &s0) < 0)
+        return -1;
+    sleep_ms(b->opt.idle_seconds * 1e3);
+    if (proc_cpu_ticks(b->pid, &c1) < 0 || proc_switches(b->pid, &s1) < 0)
+        return -1;
+    out->idle_cpu_ms = (double)(c1 - c0) * 1e3 / (double)b->clk_tck;
+    out->idle_switches = s1 - s0;
+    out->done = true;
+    return rc;
+}
+
+static int gate_init(gate *g)
+{
+    memset(g, 0, sizeof *g);
+    atomic_init(&g->stop, false);
+    if (pthread_mutex_init(&g->mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&g->cv, NULL) != 0) {
+        pthread_mutex_destroy(&g->mu);
+        return -1;
+    }
+    return 0;
+}
+
+static void gate_destroy(gate *g)
+{
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+}
+
+/* One round: a fresh leamond and database, n_clients submitting (and the staff client
+ * querying when queries), then the tail, peak RSS, stop. */
+static int run_round(bench *b, int scenario, int round, long long n_clients, long long records,
+                     bool queries, idle_result *idle, round_result *res)
+{
+    char name[64], db[PATH_LEN];
+    snprintf(name, sizeof name, "leamond-%d-%d", scenario, round);
+    if (join(db, sizeof db, b->dir, name) < 0 || strlen(db) + 3 >= sizeof db)
+        return -1;
+    strcat(db, ".db");
+    memset(res, 0, sizeof *res);
+    if (daemon_start(b, db, name) < 0)
+        return -1;
+    if (daemon_ready(b) < 0) {
+        daemon_stop(b);
+        return -1;
+    }
+
+    size_t n = (size_t)n_clients + (queries ? 1 : 0);
+    client *cl = calloc(n, sizeof *cl);
+    pthread_t *th = calloc(n, sizeof *th);
+    gate g;
+    int rc = -1;
+    size_t started = 0;
+    bool gate_ok = false;
+    samples all = {0};
+    if (!cl || !th) {
+        fprintf(stderr, "bench_load: out of memory\n");
+        goto out;
+    }
+    if (gate_init(&g) < 0) {
+        fprintf(stderr, "bench_load: cannot make a mutex\n");
+        goto out;
+    }
+    gate_ok = true;
+    for (size_t i = 0; i < n; i++) {
+        client *c = &cl[i];
+        c->b = b;
+        c->g = &g;
+        c->index = (int)i;
+        c->org = i < (size_t)n_clients ? i : SIZE_MAX;
+        c->records = i < (size_t)n_clients ? records : 0;
+        c->scenario = scenario;
+        c->round = round;
+    }
+    for (; started < n; started++) {
+        int e = pthread_create(&th[started], NULL, client_main, &cl[started]);
+        if (e != 0) {
+            fprintf(stderr, "bench_load: starting client %zu: %s\n", started, strerror(e));
+            break;
+        }
+    }
+    /* everyone connected and greeted (or failed): go, or abort */
+    if (pthread_mutex_lock(&g.mu) != 0) {
+        fprintf(stderr, "bench_load: mutex failed\n");
+        exit(1); /* the clients cannot be released */
+    }
+    while (g.ready < (int)started)
+        if (pthread_cond_wait(&g.cv, &g.mu) != 0)
+            break;
+    bool ok = started == n;
+    for (size_t i = 0; i < started; i++)
+        if (cl[i].failed) {
+            fprintf(stderr, "bench_load: client %zu: %s\n", i, cl[i].err);
+            ok = false;
+        }
+    double t0 = now_ms();
+    long long run0 = 0, run1 = 0, wait0 = 0, wait1 = 0;
+    double self0 = self_cpu_ms();
+    if (proc_sched(b->pid, &run0, &wait0) < 0)
+        ok = false;
+    g.deadline_ms = t0 + b->opt.seconds * 1e3;
+    g.phase = ok ? 1 : 2;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+
+    /* the submitting clients, then stop the query client */
+    size_t subs_started = started < (size_t)n_clients ? started : (size_t)n_clients;
+    for (size_t i = 0; i < subs_started; i++)
+        pthread_join(th[i], NULL);
+    double t1 = now_ms();
+    if (proc_sched(b->pid, &run1, &wait1) < 0)
+        ok = false;
+    double self1 = self_cpu_ms();
+    atomic_store(&g.stop, true);
+    for (size_t i = subs_started; i < started; i++)
+        pthread_join(th[i], NULL);
+    if (!ok)
+        goto out;
+
+    for (size_t i = 0; i < (size_t)n_clients; i++) {
+        client *c = &cl[i];
+        res->subs += c->subs;
+        res->recs += c->recs;
+        res->busy += c->busy;
+        res->gave_up += c->gave_up;
+        res->failed += c->failed;
+        res->timeouts += c->timeouts;
+        for (size_t k = 0; k < c->lat.n; k++)
+            if (samples_add(&all, c->lat.v[k]) < 0) {
+                fprintf(stderr, "bench_load: out of memory\n");
+                goto out;
+            }
+        if (c->failed || c->timeouts)
+            fprintf(stderr, "bench_load: client %zu (%s): %s\n", i, b->orgs[c->org].id, c->err);
+    }
+    res->elapsed_ms = t1 - t0;
+    res->subs_s = (double)res->subs / (res->elapsed_ms / 1e3);
+    res->recs_s = (double)res->recs / (res->elapsed_ms / 1e3);
+    percentiles(&all, &res->p50, &res->p99, &res->max);
+    res->daemon_cpu_pct = (double)(run1 - run0) / 1e6 / res->elapsed_ms * 100;
+    res->bench_cpu_pct = (self1 - self0) / res->elapsed_ms * 100;
+    res->daemon_wait_pct = (double)(wait1 - wait0) / 1e6 / res->elapsed_ms * 100;
+    if (queries) {
+        client *q = &cl[n - 1];
+        if (q->failed || q->timeouts) {
+            fprintf(stderr, "bench_load: staff client: %s\n", q->err);
+            res->failed += q->failed;
+            res->timeouts += q->timeouts;
+        }
+        percentiles(&q->snap, &res->snap_p50, &res->snap_p99, &res->snap_max);
+        percentiles(&q->series, &res->series_p50, &res->series_p99, &res->series_max);
+        res->n_snap = (long long)q->snap.n;
+        res->n_series = (long long)q->series.n;
+    }
+    if (daemon_quiet(b, &res->settle_ms, &res->after_cpu_ms) < 0) {
+        fprintf(stderr, "bench_load: cannot read leamond's /proc entries\n");
+        goto out;
+    }
+    if (res->recs)
+        res->cpu_us_rec = ((double)(run1 - run0) / 1e3 + res->after_cpu_ms * 1e3) / (double)res->recs;
+    if (idle && idle_phase(b, scenario, idle) < 0)
+        goto out;
+    if (proc_status_kb(b->pid, "VmHWM", &res->hwm_kb) < 0) {
+        fprintf(stderr, "bench_load: cannot read VmHWM of leamond\n");
+        goto out;
+    }
+    rc = res->failed || res->timeouts ? -1 : 0;
+out:
+    if (daemon_stop(b) < 0)
+        rc = -1;
+    if (!b->opt.keep && remove_db(db) < 0)
+        fprintf(stderr, "bench_load: could not remove %s\n", db);
+    samples_free(&all);
+    if (cl)
+        for (size_t i = 0; i < n; i++) {
+            samples_free(&cl[i].lat);
+            samples_free(&cl[i].snap);
+            samples_free(&cl[i].series);
+        }
+    if (gate_ok)
+        gate_destroy(&g);
+    free(cl);
+    free(th);
+    return rc;
+}
+
+/* ---- the ceiling ------------------------------------------------------------------ */
+
+typedef struct {
+    long long records, subs, commits;
+    double ms, cpu_ms;
+} ceil_result;
+
+/* The records of a scenario with n_orgs clients, per_sub records a submission, straight
+ * through the store: per_txn records a transaction; stops after total records or max_ms. */
+static int ceiling_run(bench *b, size_t n_orgs, long long per_sub, long long per_txn,
+                       long long total, double max_ms, int tag, ceil_result *out)
+{
+    char name[64], db[PATH_LEN], err[1024];
+    snprintf(name, sizeof name, "ceiling-%d.db", tag);
+    if (join(db, sizeof db, b->dir, name) < 0 || remove_db(db) < 0)
+        return -1;
+    store *s = NULL;
+    if (store_open(&s, db, err, sizeof err) < 0) {
+        fprintf(stderr, "bench_load: %s\n", err);
+        return -1;
+    }
+    uint64_t *cursor = calloc(n_orgs, sizeof *cursor);
+    if (!cursor) {
+        store_close(&s);
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    int rc = 0;
+    bool open = false;
+    long long in_txn = 0;
+    int64_t now = (int64_t)time(NULL);
+    double t0 = now_ms(), cpu0 = self_cpu_ms();
+    while (out->records < total && !(max_ms > 0 && now_ms() - t0 >= max_ms) && !interrupted) {
+        size_t o = (size_t)(out->subs % (long long)n_orgs);
+        const char *who = b->orgs[o].id;
+        char id[48];
+        int64_t row;
+        snprintf(id, sizeof id, "ceiling-%lld", out->subs);
+        if ((!open && store_begin(s) < 0) ||
+            store_add_submission(s, who, id, now, per_sub, mix((uint64_t)out->subs), &row) < 0) {
+            rc = -1;
+            break;
+        }
+        open = true;
+        for (long long k = 0; rc == 0 && k < per_sub; k++) {
+            gen_rec r;
+            gen_record(b, o, cursor[o]++, &r);
+            if (store_put_observation(s, who, b->metrics[r.metric]->code,
+                                      b->month_text[r.month - b->first_month], b->areas[r.area],
+                                      r.value, row, now) < 0)
+                rc = -1;
+        }
+        if (rc < 0)
+            break;
+        out->records += per_sub;
+        out->subs++;
+        in_txn += per_sub;
+        if (in_txn >= per_txn) {
+            if (store_commit(s) < 0) {
+                rc = -1;
+                break;
+            }
+            open = false;
+            in_txn = 0;
+            out->commits++;
+        }
+    }
+    if (rc == 0 && open) {
+        if (store_commit(s) < 0)
+            rc = -1;
+        else
+            out->commits++;
+    }
+    out->ms = now_ms() - t0;
+    out->cpu_ms = self_cpu_ms() - cpu0;
+    if (rc < 0) {
+        fprintf(stderr, "bench_load: ceiling: %s\n", store_errmsg(s));
+        store_rollback(s);
+    }
+    store_close(&s);
+    free(cursor);
+    if (!b->opt.keep && remove_db(db) < 0)
+        fprintf(stderr, "bench_load: could not remove %s\n", db);
+    return rc;
+}
+
+/* ---- main --------------------------------------------------------------------------- */
+
+typedef struct {
+    long long clients, records;
+    bool queries;
+    round_result *r;     /* one per round */
+    /* medians */
+    double subs_s, recs_s, p50, p99, max, dcpu, bcpu, dwait, after_ms, us_rec;
+    double ceil_batch_us, ceil_single_us;
+    double snap_p50, snap_p99, series_p50, series_p99;
+    long long busy, gave_up, n_snap, n_series, recs_med;
+    long long hwm_kb;
+    /* the ceiling for it */
+    double ceil_batch_rs, ceil_single_rs;   /* records/s; 0: not run */
+    long long ceil_records, ceil_single_records;
+} scenario;
+
+/* The median over the rounds of one field. */
+static double med_field(const scenario *sc, long long rounds, size_t offset)
+{
+    double v[100];
+    for (long long i = 0; i < rounds; i++)
+        v[i] = *(const double *)((const char *)&sc->r[i] + offset);
+    return median(v, (size_t)rounds);
+}
+
+static void summarise(scenario *sc, long long rounds)
+{
+    sc->subs_s = med_field(sc, rounds, offsetof(round_result, subs_s));
+    sc->recs_s = med_field(sc, rounds, offsetof(round_result, recs_s));
+    sc->p50 = med_field(sc, rounds, offsetof(round_result, p50));
+    sc->p99 = med_field(sc, rounds, offsetof(round_result, p99));
+    sc->max = med_field(sc, rounds, offsetof(round_result, max));
+    sc->dcpu = med_field(sc, rounds, offsetof(round_result, daemon_cpu_pct));
+    sc->bcpu = med_field(sc, rounds, offsetof(round_result, bench_cpu_pct));
+    sc->dwait = med_field(sc, rounds, offsetof(round_result, daemon_wait_pct));
+    sc->us_rec = med_field(sc, rounds, offsetof(round_result, cpu_us_rec));
+    sc->ceil_batch_us = med_field(sc, rounds, offsetof(round_result, ceil_batch_us));
+    sc->ceil_single_us = med_field(sc, rounds, offsetof(round_result, ceil_single_us));
+    sc->ceil_batch_rs = med_field(sc, rounds, offsetof(round_result, ceil_batch_rs));
+    sc->ceil_single_rs = med_field(sc, rounds, offsetof(round_result, ceil_single_rs));
+    sc->after_ms = med_field(sc, rounds, offsetof(round_result, after_cpu_ms));
+    sc->snap_p50 = med_field(sc, rounds, offsetof(round_result, snap_p50));
+    sc->snap_p99 = med_field(sc, rounds, offsetof(round_result, snap_p99));
+    sc->series_p50 = med_field(sc, rounds, offsetof(round_result, series_p50));
+    sc->series_p99 = med_field(sc, rounds, offsetof(round_result, series_p99));
+    double recs[100], cb[100], cs[100];
+    for (long long i = 0; i < rounds; i++) {
+        cb[i] = (double)sc->r[i].ceil_batch_records;
+        cs[i] = (double)sc->r[i].ceil_single_records;
+        sc->busy += sc->r[i].busy;
+        sc->gave_up += sc->r[i].gave_up;
+        sc->n_snap += sc->r[i].n_snap;
+        sc->n_series += sc->r[i].n_series;
+        sc->hwm_kb = sc->r[i].hwm_kb > sc->hwm_kb ? sc->r[i].hwm_kb : sc->hwm_kb;
+        recs[i] = (double)sc->r[i].recs;
+    }
+    sc->recs_med = (long long)median(recs, (size_t)rounds);
+    sc->ceil_records = (long long)median(cb, (size_t)rounds);
+    sc->ceil_single_records = (long long)median(cs, (size_t)rounds);
+}
+
+static const char *label(const scenario *sc, char *buf, size_t size)
+{
+    char t[32];
+    snprintf(buf, size, "%lld client%s x %s record%s", sc->clients, sc->clients == 1 ? " " : "s",
+             thousands(sc->records, t, sizeof t), sc->records == 1 ? "" : "s");
+    return buf;
+}
+
+/* The program's directory + "/../leamond". */
+static int find_leamond(bench *b)
+{
+    if (b->opt.leamond) {
+        snprintf(b->leamond, sizeof b->leamond, "%s", b->opt.leamond);
+    } else {
+        char self[PATH_LEN];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            fprintf(stderr, "bench_load: /proc/self/exe: %s\n", strerror(errno));
+            return -1;
+        }
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash)
+            *slash = '\0';
+        if (snprintf(b->leamond, sizeof b->leamond, "%s/../leamond", self) >= (int)sizeof b->leamond)
+            return -1;
+    }
+    if (access(b->leamond, X_OK) != 0) {
+        fprintf(stderr, "bench_load: %s: %s (build it with make, or give --leamond PATH)\n",
+                b->leamond, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *yes_no(bool met)
+{
+    return met ? "met" : "NOT met";
+}
+
+int main(int argc, char **argv)
+{
+    bench b;
+    memset(&b, 0, sizeof b);
+    if (parse_options(argc, argv, &b.opt) < 0)
+        return 2;
+    const options *opt = &b.opt;
+    b.clk_tck = sysconf(_SC_CLK_TCK);
+    if (b.clk_tck <= 0)
+        b.clk_tck = 100;
+    if (find_leamond(&b) < 0)
+        return 1;
+    /* A child that cannot take a reply (a daemon gone) must not kill us; ^C stops cleanly. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    if (sigemptyset(&sa.sa_mask) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+        sigaction(SIGTERM, &sa, NULL) != 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        perror("bench_load: signals");
+        return 1;
+    }
+
+    if (snprintf(b.dir, sizeof b.dir, "%s/leamon-load-XXXXXX", opt->dir) >= (int)sizeof b.dir ||
+        !mkdtemp(b.dir)) {
+        fprintf(stderr, "bench_load: cannot make a temp dir in %s: %s\n", opt->dir, strerror(errno));
+        return 1;
+    }
+    int rc = 1;
+    size_t n_sc = opt->n_records * opt->n_clients + (opt->no_queries ? 0 : 1);
+    scenario *sc = calloc(n_sc, sizeof *sc);
+    idle_result idle;
+    memset(&idle, 0, sizeof idle);
+    double t_start = now_ms();
+    if (!sc) {
+        fprintf(stderr, "bench_load: out of memory\n");
+        goto out;
+    }
+    if (join(b.conf, sizeof b.conf, b.dir, "leamond.conf") < 0 ||
+        join(b.catalog, sizeof b.catalog, b.dir, "catalog.conf") < 0 ||
+        join(b.partners, sizeof b.partners, b.dir, "partners.conf") < 0 ||
+        join(b.server_key, sizeof b.server_key, b.dir, "server.key") < 0) {
+        fprintf(stderr, "bench_load: %s: path too long\n", b.dir);
+        goto out;
+    }
+    if (copy_file(opt->catalog, b.catalog) < 0 || bench_catalog(&b) < 0 || bench_partners(&b) < 0 ||
+        bench_conf(&b) < 0)
+        goto out;
+    long long most_records = 0;
+    for (size_t i = 0; i < opt->n_records; i++)
+        most_records = opt->records[i] > most_records ? opt->records[i] : most_records;
+    if (!opt->no_queries && opt->query_records > most_records)
+        most_records = opt->query_records;
+    if (keys_per_pass(&b) < (uint64_t)most_records) {
+        fprintf(stderr, "bench_load: a location has only %llu distinct (metric, area, month) keys, "
+                        "fewer than %lld records: give more --wijken\n",
+                (unsigned long long)keys_per_pass(&b), most_records);
+        goto out;
+    }
+    if (!(b.zmq = zmq_ctx_new())) {
+        fprintf(stderr, "bench_load: ZeroMQ context: %s\n", zmq_strerror(zmq_errno()));
+        goto out;
+    }
+
+    /* 1 and 2: the scenarios, each round on a fresh leamond */
+    size_t k = 0;
+    for (size_t r = 0; r < opt->n_records; r++)
+        for (size_t c = 0; c < opt->n_clients; c++, k++) {
+            sc[k].records = opt->records[r];
+            sc[k].clients = opt->clients[c];
+        }
+    if (!opt->no_queries) {
+        sc[k].records = opt->query_records;
+        sc[k].clients = opt->query_clients;
+        sc[k].queries = true;
+    }
+    for (size_t i = 0; i < n_sc; i++) {
+        char lb[64];
+        sc[i].r = calloc((size_t)opt->rounds, sizeof *sc[i].r);
+        if (!sc[i].r) {
+            fprintf(stderr, "bench_load: out of memory\n");
+            goto out;
+        }
+        for (long long r = 0; r < opt->rounds; r++) {
+            fprintf(stderr, "[%5.1f s] %s%s, round %lld of %lld ...\n", (now_ms() - t_start) / 1e3,
+                    label(&sc[i], lb, sizeof lb), sc[i].queries ? " with queries" : "", r + 1,
+                    opt->rounds);
+            bool last = sc[i].queries && r + 1 == opt->rounds;
+            if (run_round(&b, (int)i, (int)r, sc[i].clients, sc[i].records, sc[i].queries,
+                          last ? &idle : NULL, &sc[i].r[r]) < 0 || interrupted)
+                goto out;
+            round_result *rr = &sc[i].r[r];
+            fprintf(stderr, "  %.0f submissions/s, %.0f records/s, p99 %.1f ms, %lld busy, "
+                            "leamond CPU %.0f%% (waited for a CPU %.0f%%), %.2f s CPU after the load\n",
+                    rr->subs_s, rr->recs_s, rr->p99, rr->busy, rr->daemon_cpu_pct,
+                    rr->daemon_wait_pct, rr->after_cpu_ms / 1e3);
+            if (sc[i].queries)
+                continue;
+            /* 4. the ceiling: the same records through the store, now, so that it meets the
+             * same machine as the round did */
+            long long total = rr->recs > CEILING_MIN_RECORDS ? rr->recs : CEILING_MIN_RECORDS;
+            for (int variant = 0; variant < (sc[i].records == 1 ? 2 : 1); variant++) {
+                ceil_result cr;
+                if (ceiling_run(&b, (size_t)sc[i].clients, sc[i].records,
+                                variant ? 1 : CEILING_BATCH, total,
+                                variant ? opt->ceiling_seconds * 1e3 : 0, (int)i, &cr) < 0 ||
+                    interrupted)
+                    goto out;
+                double rate = (double)cr.records / (cr.ms / 1e3);
+                double us = cr.records ? cr.cpu_ms * 1e3 / (double)cr.records : 0;
+                if (variant) {
+                    rr->ceil_single_rs = rate;
+                    rr->ceil_single_us = us;
+                    rr->ceil_single_records = cr.records;
+                } else {
+                    rr->ceil_batch_rs = rate;
+                    rr->ceil_batch_us = us;
+                    rr->ceil_batch_records = cr.records;
+                }
+                fprintf(stderr, "  ceiling, %s: %s records, %.0f records/s\n",
+                        variant ? "one transaction per record" : "1,000 records per transaction",
+                        thousands(cr.records, lb, sizeof lb), rate);
+            }
+        }
+        summarise(&sc[i], opt->rounds);
+    }
+
+    /* the table */
+    char t1[32], t2[32], lb[64];
+    printf("\nleamon load benchmark (leamond %s; SQLite %s; ZeroMQ %d.%d.%d; CURVE)\n\n",
+           b.leamond, sqlite3_libversion(), ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
+    printf("parameters\n");
+    printf("  %-30s %lld wijken + 1 gemeente, %zu kinderopvang locations (own CURVE keys), 1 viewer\n",
+           "partners", opt->wijken, b.n_orgs);
+    printf("  %-30s %zu metrics x %d months (%s .. %s) x %zu areas per location = %s keys;\n"
+           "  %-30s its home wijk first, from the current month back; the next wijken, the gemeente last\n",
+           "records", b.n_metrics, b.n_months, b.month_text[0], b.month_text[b.n_months - 1],
+           b.n_areas, thousands((long long)keys_per_pass(&b), t1, sizeof t1), "");
+    if (opt->submissions)
+        printf("  %-30s %lld submissions per client, %lld rounds (median shown), fresh leamond + "
+               "database each round\n", "rounds", opt->submissions, opt->rounds);
+    else
+        printf("  %-30s %.1f s each, %lld rounds (median shown), fresh leamond + database each round\n",
+               "rounds", opt->seconds, opt->rounds);
+    printf("  %-30s log_level %s, batch_max %s, database in %s\n", "leamond", opt->log_level,
+           opt->batch_max ? thousands(opt->batch_max, t2, sizeof t2) : "256 (default)", b.dir);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) < 0)
+        load[0] = load[1] = load[2] = -1;
+    printf("  %-30s %ld online, shared by the clients and leamond; load average at the end %.2f "
+           "%.2f %.2f\n", "CPUs", cpus, load[0], load[1], load[2]);
+
+    printf("\nsubmissions through leamond (each client sends its next one after the reply; latency: "
+           "first send to acknowledgement, 503 waits included)\n");
+    printf("  %-26s %9s %10s %8s %8s %9s %6s %8s %10s\n", "scenario", "subs/s", "records/s",
+           "p50 ms", "p99 ms", "max ms", "503s", "gave up", "peak RSS");
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries)
+            continue;
+        printf("  %-26s %9.0f %10.0f %8.2f %8.2f %9.1f %6lld %8lld %6.1f MiB\n",
+               label(&sc[i], lb, sizeof lb), sc[i].subs_s, sc[i].recs_s, sc[i].p50, sc[i].p99,
+               sc[i].max, sc[i].busy, sc[i].gave_up, (double)sc[i].hwm_kb / 1024.0);
+    }
+    printf("  (subs/s, records/s: acknowledged; 503s, gave up: all rounds; gave up: still refused "
+           "%.0f s after the\n   round's end, the wait until then counted as latency; peak RSS: "
+           "leamond's VmHWM, max of rounds)\n", opt->tail);
+
+    printf("\nwhere the time went (during the round unless said otherwise)\n");
+    printf("  %-26s %12s %15s %12s %13s %15s\n", "scenario", "leamond CPU", "waited for CPU",
+           "clients CPU", "CPU after it", "CPU per record");
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries)
+            continue;
+        printf("  %-26s %11.0f%% %14.0f%% %11.0f%% %11.2f s %12.0f us\n",
+               label(&sc[i], lb, sizeof lb), sc[i].dcpu, sc[i].dwait, sc[i].bcpu,
+               sc[i].after_ms / 1e3, sc[i].us_rec);
+    }
+    printf("  (%% of one core; waited for CPU: leamond's threads ready to run but not running, "
+           "the clients\n   and other processes had the CPUs; CPU after it: leamond's work after "
+           "the last acknowledgement\n   until it was quiet (snapshots, alert rules); CPU per "
+           "record: leamond's, the work after it included)\n");
+
+    printf("\nthe ceiling: the same records straight through the store (store_open: same schema, WAL, "
+           "synchronous=FULL;\nstore_add_submission + store_put_observation, prepared statements), "
+           "no network, no checks, no snapshots\n");
+    printf("  %-26s %-20s %9s %10s %13s   %-25s\n", "records of", "transactions", "records",
+           "records/s", "CPU/record", "leamond/ceiling: rate, CPU");
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries)
+            continue;
+        printf("  %-26s %-20s %9s %10.0f %10.1f us   %9.0f%% %9.1fx\n", label(&sc[i], lb, sizeof lb),
+               "1,000 records each", thousands(sc[i].ceil_records, t1, sizeof t1),
+               sc[i].ceil_batch_rs, sc[i].ceil_batch_us, sc[i].recs_s / sc[i].ceil_batch_rs * 100,
+               sc[i].us_rec / sc[i].ceil_batch_us);
+        if (sc[i].records == 1)
+            printf("  %-26s %-20s %9s %10.0f %10.1f us   %9.0f%% %9.1fx\n", "", "one per record",
+                   thousands(sc[i].ceil_single_records, t1, sizeof t1), sc[i].ceil_single_rs,
+                   sc[i].ceil_single_us, sc[i].recs_s / sc[i].ceil_single_rs * 100,
+                   sc[i].us_rec / sc[i].ceil_single_us);
+    }
+    printf("  (run after each round of leamond, median shown; leamond/ceiling: leamond's acknowledged "
+           "records/s\n   over the ceiling's, and leamond's CPU per record over the ceiling's; the "
+           "ceiling writes as many\n   records as the round acknowledged, at least %s, and one "
+           "transaction per record for at most %.1f s)\n",
+           thousands(CEILING_MIN_RECORDS, t1, sizeof t1), opt->ceiling_seconds);
+
+    const scenario *qs = NULL;
+    for (size_t i = 0; i < n_sc; i++)
+        if (sc[i].queries)
+            qs = &sc[i];
+    if (qs) {
+        printf("\nqueries by a viewer (vve_bereik of the gemeente: snapshot of %s, series %s .. %s),\n"
+               "one every %lld ms after the reply, during %s\n",
+               b.month_text[(b.this_month - 1 >= b.first_month ? b.this_month - 1 : b.this_month) -
+                            b.first_month],
+               b.month_text[(b.this_month - 11 >= b.first_month ? b.this_month - 11 : b.first_month) -
+                            b.first_month],
+               b.month_text[b.n_months - 1], opt->query_interval, label(qs, lb, sizeof lb));
+        printf("  %-12s %10s %8s %8s %12s %10s %10s\n", "query", "n (load)", "p50 ms", "p99 ms",
+               "n (idle)", "idle p50", "idle p99");
+        printf("  %-12s %10lld %8.2f %8.2f %12lld %10.2f %10.2f\n", "snapshot", qs->n_snap,
+               qs->snap_p50, qs->snap_p99, idle.n_snap, idle.snap_p50, idle.snap_p99);
+        printf("  %-12s %10lld %8.2f %8.2f %12lld %10.2f %10.2f\n", "series", qs->n_series,
+               qs->series_p50, qs->series_p99, idle.n_series, idle.series_p50, idle.series_p99);
+        printf("  %-12s %9.0f/s %8.2f %8.2f   (the submissions meanwhile; %lld busy)\n", "submit",
+               qs->subs_s, qs->p50, qs->p99, qs->busy);
+        printf("  (n: all rounds; p50/p99: median of the rounds; idle: after the load, leamond "
+               "quiet, last round)\n");
+        printf("\nleamond idle after the load (last round of the query scenario)\n");
+        printf("  %-40s %8.2f s (%.2f s of CPU)\n", "busy after the last request", idle.idle_settle_ms / 1e3,
+               idle.idle_after_ms / 1e3);
+        printf("  %-40s %8.0f ms in %.1f s, %lld context switches\n", "CPU while idle", idle.idle_cpu_ms,
+               opt->idle_seconds, idle.idle_switches);
+    }
+
+    /* the targets, where the scenarios allow a verdict */
+    long long most_clients = 0;
+    double peak_mib = 0;
+    for (size_t i = 0; i < n_sc; i++) {
+        most_clients = sc[i].clients > most_clients && !sc[i].queries ? sc[i].clients : most_clients;
+        peak_mib = (double)sc[i].hwm_kb / 1024.0 > peak_mib ? (double)sc[i].hwm_kb / 1024.0 : peak_mib;
+    }
+    printf("\ntargets\n");
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries || sc[i].records != 1000)
+            continue;
+        double pct = sc[i].recs_s / sc[i].ceil_batch_rs * 100;
+        snprintf(t1, sizeof t1, "%s:", label(&sc[i], lb, sizeof lb));
+        printf("  %-27s %-43s %7.0f%%   %s\n", t1, ">= 50% of the ceiling's records/s", pct,
+               yes_no(pct >= 50));
+    }
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries || sc[i].records != 1 || sc[i].clients != most_clients)
+            continue;
+        snprintf(t1, sizeof t1, "%s:", label(&sc[i], lb, sizeof lb));
+        printf("  %-27s %-43s %7.0f/s  %s\n", t1, ">= 10,000 acknowledged submissions/s",
+               sc[i].subs_s, yes_no(sc[i].subs_s >= 10000));
+        printf("  %-27s %-43s %6.1f ms  %s\n", "", "p99 < 20 ms", sc[i].p99, yes_no(sc[i].p99 < 20));
+    }
+    if (qs) {
+        printf("  %-27s %-43s %6.2f ms  %s\n", "snapshot query:", "p99 < 2 ms during the load",
+               qs->snap_p99, yes_no(qs->snap_p99 < 2));
+        printf("  %-27s %-43s %6.2f ms  %s\n", "", "p99 < 2 ms idle", idle.snap_p99,
+               yes_no(idle.snap_p99 < 2));
+    }
+    printf("  %-27s %-43s %5.1f MiB %s\n", "leamond:", "peak RSS < 64 MiB (all scenarios)", peak_mib,
+           yes_no(peak_mib < 64));
+    if (qs)
+        printf("  %-27s %-43s %6.0f ms  %s\n", "", "no CPU when idle", idle.idle_cpu_ms,
+               yes_no(idle.idle_cpu_ms <= 10));
+    printf("\n  %-27s %.0f s\n", "this run took", (now_ms() - t_start) / 1e3);
+    rc = 0;
+out:
+    if (interrupted)
+        fprintf(stderr, "bench_load: interrupted\n");
+    if (b.pid > 0)
+        daemon_stop(&b);
+    if (sc)
+        for (size_t i = 0; i < n_sc; i++)
+            free(sc[i].r);
+    free(sc);
+    if (b.zmq)
+        zmq_ctx_term(b.zmq);
+    bench_free(&b);
+    if (opt->keep)
+        fprintf(stderr, "kept %s\n", b.dir);
+    else if (remove_dir(b.dir) < 0) {
+        fprintf(stderr, "bench_load: could not remove all of %s\n", b.dir);
+        rc = 1;
+    }
+    return rc;
+}
