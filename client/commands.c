@@ -20,6 +20,10 @@ static const cmd_opt silence_opts[] = {
 /* --timeout SECONDS is the global --timeout, read as seconds (cmd_watch). */
 static const cmd_opt watch_opts[] = {
     {"topic", true}, {"count", true}, {"idle", true}, {NULL, false}};
+/* --publish is taken: the global option for the PUB endpoint (opts.c). */
+static const cmd_opt report_opts[] = {
+    {"period", true}, {"out", true},      {"public", false}, {"from", true},
+    {"area", true},   {"min-cell", true}, {NULL, false}};
 static const cmd_opt no_opts[] = {{NULL, false}};
 
 const command_t leamon_commands[] = {
@@ -48,6 +52,8 @@ const command_t leamon_commands[] = {
     {"watch", "print alert changes as they happen", watch_opts, cmd_watch, help_watch, false},
     {"backup", "a consistent copy of the daemon's database, taken while it runs (admin)",
      no_opts, cmd_backup, help_backup, false},
+    {"report", "an HTML report for the council: indicators, wijken, delivery, alerts",
+     report_opts, cmd_report, help_report, false},
     {NULL, NULL, NULL, NULL, NULL, false}};
 
 const command_t *leamon_find_command(const char *name)

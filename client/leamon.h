@@ -111,6 +111,7 @@ int cmd_ack(leamon_ctx *ctx);
 int cmd_silence(leamon_ctx *ctx);
 int cmd_watch(leamon_ctx *ctx);
 int cmd_backup(leamon_ctx *ctx);
+int cmd_report(leamon_ctx *ctx);
 
 /* The query commands' printers (cmd_query.c): a 200 reply's root map as
  * text for people (aligned tables, notes below) or as CSV. by is the
@@ -188,6 +189,6 @@ void help_main(FILE *out);
 void help_command(FILE *out, const command_t *cmd);
 extern const char help_submit[], help_flush[], help_keygen[], help_ping[], help_status[],
     help_catalog[], help_snapshot[], help_series[], help_completeness[], help_alerts[],
-    help_ack[], help_silence[], help_watch[], help_backup[];
+    help_ack[], help_silence[], help_watch[], help_backup[], help_report[];
 
 #endif

@@ -169,7 +169,12 @@ show as beleid alerts
 first=$(as beleid alerts --format json --rule vve_bereik_wijk_laag | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)
 [ -z "$first" ] || show as beleid ack "$first" --note "Besproken in het LEA-overleg"
 
-say "14. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
+say "14. The report for the council: one HTML file, charts and all"
+show as beleid report --period "$MONTH" --out "$DEMO/report.html"
+show as beleid report --period "$MONTH" --out "$DEMO/report-public.html" --public
+echo "  open demo/report.html in a browser (or print it: A4)"
+
+say "15. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
 kill -TERM $DAEMON
 rc=0; wait $DAEMON || rc=$?
 trap - EXIT

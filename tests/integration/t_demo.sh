@@ -39,6 +39,9 @@ vve_bereik_wijk_laag|WK016405||firing" \
     assert_eq 0 "$(sqlite3 "$db" "select count(*) from alert where rule in ('ve_uren_norm', 'thuiszitters_hoog') and first_fired is not null")" \
         "no alert on the VE hours or on thuiszitters"
     assert_contains "$out" "acknowledged alert" "an alert acknowledged"
+    # The council report, internal and public, charts inline.
+    [ "$(grep -o '<svg' "$T/demo/report.html" | wc -l)" -ge 10 ] || fail "demo/report.html has too few charts"
+    grep -q '<svg' "$T/demo/report-public.html" || fail "demo/report-public.html has no charts"
     pgrep -f "$T/demo/leamond.conf" >/dev/null && fail "demo left leamond running"
     return 0
 }
