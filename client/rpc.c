@@ -187,6 +187,13 @@ int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *
     uint32_t value = 0;
     if (read_event(c->mon, &event, &value) != 0)
         return 0;
+    /* The connection went away during the handshake (the daemon stopped or restarted):
+     * not a refusal. ZeroMQ reconnects by itself; the request times out and is retried
+     * (or spooled) like any unanswered one. */
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL &&
+        (value == ECONNRESET || value == EPIPE || value == ECONNABORTED || value == ETIMEDOUT ||
+         value == ECONNREFUSED))
+        return 0;
     if (event & FAILED_EVENTS) {
         refused_message(self, c->endpoint, event, value, err, errlen);
         return event;
