@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "leamon.h"
 
 /* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
@@ -33,20 +34,6 @@ static int check_copy(const char *path, long long *figures, char *why, size_t n)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return ok ? 0 : -1;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 int cmd_backup(leamon_ctx *ctx)
@@ -88,7 +75,7 @@ int cmd_backup(leamon_ctx *ctx)
             proto_get_bool(reply.root, "done", &done) != 0) {
             leamon_error(ctx, "the daemon's backup reply is not what this leamon expects");
             rc = LEAMON_EXIT_REJECTED;
-        } else if (write_all(fd, data->via.bin.ptr, data->via.bin.size) != 0) {
+        } else if (fileio_write_all(fd, data->via.bin.ptr, data->via.bin.size) != 0) {
             leamon_error(ctx, "%s: %s", part, strerror(errno));
             rc = LEAMON_EXIT_USAGE;
         } else {

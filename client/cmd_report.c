@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "fileio.h"
 #include "leamon.h"
 #include "period.h"
 #include "report_svg.h"
@@ -1851,20 +1852,6 @@ static void write_method(report_t *r)
 
 /* ---- writing the file --------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int write_file(report_t *r, const char *out)
 {
     char part[4096];
@@ -1880,7 +1867,7 @@ static int write_file(report_t *r, const char *out)
     const rbuf *parts[] = {&r->head, &r->summary, &r->body};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < COUNT(parts); i++)
-        if (parts[i]->len && write_all(fd, parts[i]->buf, parts[i]->len) != 0)
+        if (parts[i]->len && fileio_write_all(fd, parts[i]->buf, parts[i]->len) != 0)
             rc = -1;
     if (rc == 0 && fsync(fd) != 0)
         rc = -1;

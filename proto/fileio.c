@@ -17,7 +17,7 @@ static int fail_errno(char *err, size_t errlen, const char *path, const char *wh
     return -1;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int fileio_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -42,7 +42,7 @@ int fileio_write_new(const char *path, const void *buf, size_t len, mode_t mode,
     if (flags & FILEIO_EXACT_MODE)
         rc = fchmod(fd, mode); /* the umask may have taken bits away */
     if (rc == 0)
-        rc = write_all(fd, buf, len);
+        rc = fileio_write_all(fd, buf, len);
     if (rc == 0)
         rc = fsync(fd);
     int saved = errno;

@@ -16,4 +16,7 @@
 int fileio_write_new(const char *path, const void *buf, size_t len, mode_t mode, unsigned flags,
                      char *err, size_t errlen);
 
+/* Write all len bytes of buf to fd, through short writes and EINTR. 0, or -1 with errno. */
+int fileio_write_all(int fd, const void *buf, size_t len);
+
 #endif
