@@ -88,9 +88,10 @@ $(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(DAEMON_LIB) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Missing packages are installed when we are root; otherwise we say what to run.
-deps:
-	@missing=""; for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+# $(call install_debs,PACKAGES): install the missing ones when we are root; otherwise say
+# what to run.
+define install_debs
+	@missing=""; for d in $(1); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -99,6 +100,10 @@ deps:
 	    echo "missing packages:$$missing"; echo "run: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_debs,$(DEBS))
 
 # Unit and integration tests run against the sanitizer build; the plain build must compile too.
 # The integration tests that also run with leamond under valgrind memcheck: the submit
@@ -166,15 +171,7 @@ FUZZ_MAXLEN_request := 65536
 FUZZ_MAXLEN_period  := 64
 
 fuzz: deps
-	@missing=""; for d in $(FUZZ_DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || exit 1; \
-	  else \
-	    echo "missing packages:$$missing"; echo "run: sudo apt-get install$$missing"; exit 1; \
-	  fi; \
-	fi
+	$(call install_debs,$(FUZZ_DEBS))
 	$(MAKE) fuzz-bins
 	@$(foreach t,$(FUZZ_TARGETS),echo "== fuzz_$(t): $(FUZZ_SECONDS) s" && \
 	  mkdir -p $(FUZZ_DIR)/corpus-$(t) && cp tests/fuzz/corpus/$(t)/* $(FUZZ_DIR)/corpus-$(t)/ && \

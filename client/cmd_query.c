@@ -119,18 +119,21 @@ static void read_target(const msgpack_object *m, target_t *t)
     t->has_path = reply_number(m, "path", &t->path);
 }
 
-/* 1 if value is as good as mark or better (on the path, goal reached), 0 if
- * worse, -1 if the indicator does not say which way is better. */
-static int judge(const indicator_t *ind, double value, double mark)
+int indicator_judge(const char *better, bool has_ideal, double ideal, double value, double mark)
 {
     const double eps = 1e-9;
-    if (!strcmp(ind->better, "higher"))
+    if (!strcmp(better, "higher"))
         return value >= mark - eps;
-    if (!strcmp(ind->better, "lower"))
+    if (!strcmp(better, "lower"))
         return value <= mark + eps;
-    if (!strcmp(ind->better, "closer") && ind->has_ideal)
-        return fabs(value - ind->ideal) <= fabs(mark - ind->ideal) + eps;
+    if (!strcmp(better, "closer") && has_ideal)
+        return fabs(value - ideal) <= fabs(mark - ideal) + eps;
     return -1;
+}
+
+static int judge(const indicator_t *ind, double value, double mark)
+{
+    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
 }
 
 static const char *yes_no(int judged)

@@ -311,7 +311,7 @@ static void shown_number(shown_t *s, double v, const char *text)
     l = l < sizeof s->text ? l : sizeof s->text - 1;
     memcpy(s->text, text, l);
     s->text[l] = '\0';
-    raw_number(s->raw, sizeof s->raw, v);
+    fmt_csv_number(s->raw, sizeof s->raw, v);
 }
 
 /* A count (numerator, denominator, a sum's value): published, rounded to a
@@ -393,17 +393,10 @@ static void show_target(const report_t *r, const ind_t *ind, double v, bool from
     shown_number(s, v, t);
 }
 
-/* 1: value is as good as mark or better, 0: worse, -1: no direction. */
+/* indicator_judge (cmd_query.c) for the report's indicator record. */
 static int judge(const ind_t *ind, double value, double mark)
 {
-    const double eps = 1e-9;
-    if (!strcmp(ind->better, "higher"))
-        return value >= mark - eps;
-    if (!strcmp(ind->better, "lower"))
-        return value <= mark + eps;
-    if (!strcmp(ind->better, "closer") && ind->has_ideal)
-        return fabs(value - ind->ideal) <= fabs(mark - ind->ideal) + eps;
-    return -1;
+    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
 }
 
 static const char *better_nl(const ind_t *ind)
@@ -1476,7 +1469,7 @@ static void write_alert_row(report_t *r, rbuf *b, const msgpack_object *m, bool 
     if (!r->pub) {
         rb_add(b, "<td class=\"n\"");
         if (has_value) {
-            raw_number(v, sizeof v, value);
+            fmt_csv_number(v, sizeof v, value);
             rb_add(b, " data-alert=\"");
             if (has_id)
                 rb_addf(b, "%lld", (long long)id);

@@ -154,6 +154,11 @@ int query_start(leamon_ctx *ctx, proto_request *req, proto_op op);
 int query_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply);
 int query_refused(leamon_ctx *ctx, const rpc_reply *reply);
 
+/* 1 if value is as good as mark or better (on the path, goal reached) for an indicator
+ * whose `better` is "higher", "lower" or "closer" (to ideal), 0 if worse, -1 if it does
+ * not say which way is better. */
+int indicator_judge(const char *better, bool has_ideal, double ideal, double value, double mark);
+
 /* The exit status after printing: 0 when rc is 0, else 2 after saying the
  * output could not be written. */
 int query_printed(leamon_ctx *ctx, int rc);

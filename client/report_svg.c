@@ -225,19 +225,6 @@ void nl_period(char *buf, size_t n, const char *text)
     }
 }
 
-void raw_number(char *buf, size_t n, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, n, "%s", "");
-        return;
-    }
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, n, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-}
-
 void rb_data_attrs(rbuf *b, const data_ref *ref, const char *raw, const char *suppressed,
                    const char *missing)
 {

@@ -54,9 +54,6 @@ const char *nl_month_short(int month);
  * "schooljaar 2025/26"; the text itself when it is not a period. */
 void nl_period(char *buf, size_t n, const char *period_text);
 
-/* A number for a data-value attribute: '.' as decimal point, the shortest
- * text that reads back as v. */
-void raw_number(char *buf, size_t n, double v);
 
 /* ---- charts ------------------------------------------------------------ */
 
