@@ -8,212 +8,65 @@
 #include <string.h>
 
 #include "rollup.h"
-
-/* A JSON array of the codes of at and everything below it (codes need no escaping). */
-static char *subtree_json(const partners *p, int at)
-{
-    size_t size = 3, used = 0;
-    for (size_t i = 0; i < p->n_areas; i++)
-        if (partners_within(p, (int)i, at))
-            size += strlen(p->areas[i].code) + 3;
-    char *json = malloc(size);
-    if (!json)
-        return NULL;
-    json[used++] = '[';
-    for (size_t i = 0; i < p->n_areas; i++)
-        if (partners_within(p, (int)i, at))
-            used += (size_t)snprintf(json + used, size - used, "%s\"%s\"", used > 1 ? "," : "",
-                                     p->areas[i].code);
-    snprintf(json + used, size - used, "]");
-    return json;
-}
-
-/* The distinct metrics of an indicator. */
-static size_t indicator_metrics(const indicator *ind, const metric **out)
-{
-    size_t n = 0;
-    const indicator_part *parts[2] = {&ind->num, &ind->den};
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < parts[k]->n_metrics; i++) {
-            bool seen = false;
-            for (size_t j = 0; j < n && !seen; j++)
-                seen = out[j] == parts[k]->metrics[i];
-            if (!seen)
-                out[n++] = parts[k]->metrics[i];
-        }
-    return n;
-}
-
-/* Reporter kinds an indicator counts. */
-static unsigned indicator_kinds(const indicator *ind)
-{
-    unsigned kinds = 0;
-    const indicator_part *parts[2] = {&ind->num, &ind->den};
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < parts[k]->n_metrics; i++)
-            kinds |= parts[k]->kinds ? parts[k]->kinds : parts[k]->metrics[i]->kinds;
-    return kinds;
-}
-
-static bool counts(const indicator *ind, const rollup_fig *f, int first, int last)
-{
-    return f->month >= first && f->month <= last &&
-           (indicator_part_counts(&ind->num, f->m, f->kind) ||
-            (ind->type == IND_RATIO && indicator_part_counts(&ind->den, f->m, f->kind)));
-}
-
-typedef struct {
-    rollup_fig *figs;
-    size_t n;
-    store_obs *rows;  /* scratch */
-    size_t n_rows, cap_rows;
-    char *areas_json;
-    int first, last;  /* month numbers */
-} gathered;
-
-static void gathered_free(gathered *g)
-{
-    free(g->figs);
-    free(g->rows);
-    free(g->areas_json);
-    memset(g, 0, sizeof *g);
-}
-
-/* The figures of ind's metrics for p in at and below, as roll-up input. Figures of
- * organisations no longer in the partners file are left out: their kind is unknown. */
-static int gather(store *db, const registry *reg, const indicator *ind, const period *p,
-                  int at, gathered *g)
-{
-    const partners *parts = &reg->parts;
-    const metric *ms[2 * INDICATOR_MAX_METRICS];
-    size_t n_ms = indicator_metrics(ind, ms);
-    char first[PERIOD_TEXT_MAX], last[PERIOD_TEXT_MAX];
-    memset(g, 0, sizeof *g);
-    g->first = period_first_month(p);
-    g->last = period_last_month(p);
-    period pf = period_month_from_number(g->first), pl = period_month_from_number(g->last);
-    if (period_format(&pf, first, sizeof first) != 0 || period_format(&pl, last, sizeof last) != 0 ||
-        !(g->areas_json = subtree_json(parts, at)))
-        return -1;
-    size_t cap = 0;
-    for (size_t k = 0; k < n_ms; k++) {
-        g->n_rows = 0;
-        if (store_observations(db, ms[k]->code, first, last, g->areas_json, &g->rows, &g->n_rows,
-                               &g->cap_rows) < 0)
-            return -1;
-        if (g->n_rows && g->n + g->n_rows > cap) {
-            size_t want = (g->n + g->n_rows) * 2;
-            rollup_fig *more = realloc(g->figs, want * sizeof *more);
-            if (!more)
-                return -1;
-            g->figs = more;
-            cap = want;
-        }
-        for (size_t i = 0; i < g->n_rows; i++) {
-            const store_obs *o = &g->rows[i];
-            const organisation *org = partners_org(parts, o->reporter);
-            int a = partners_area(parts, o->area);
-            period month;
-            if (!org || a < 0 || period_parse(o->period, &month) != 0)
-                continue;
-            g->figs[g->n++] = (rollup_fig){(int)(org - parts->orgs), org->kind, a,
-                                           period_first_month(&month), ms[k], o->value};
-        }
-    }
-    return 0;
-}
+#include "snapshot_calc.h"
 
 int snapshot_compute(store *db, const registry *reg, const indicator *ind, const period *p,
                      int at, stored_snapshot *out)
 {
-    const partners *parts = &reg->parts;
-    gathered g;
+    snapcalc c;
+    int first = period_first_month(p), last = period_last_month(p), rc = -1;
     memset(out, 0, sizeof *out);
-    bool *expected = calloc(parts->n_orgs ? parts->n_orgs : 1, sizeof *expected);
-    bool *reported = calloc(parts->n_orgs ? parts->n_orgs : 1, sizeof *reported);
-    int rc = -1;
-    if (!expected || !reported || gather(db, reg, ind, p, at, &g) < 0)
-        goto out;
-    for (size_t i = 0; i < g.n; i++)
-        if (counts(ind, &g.figs[i], g.first, g.last))
-            reported[g.figs[i].reporter] = expected[g.figs[i].reporter] = true;
-    /* Expected: active organisations of a counted kind based in the at, and those that
-     * have ever reported these metrics for it (a GGD reporting per wijk). */
-    unsigned kinds = indicator_kinds(ind);
-    for (size_t i = 0; i < parts->n_orgs; i++) {
-        const organisation *o = &parts->orgs[i];
-        if (o->active && ((kinds >> o->kind) & 1u) && partners_within(parts, o->home, at))
-            expected[i] = true;
+    if (snapcalc_init(&c, reg) < 0)
+        return -1;
+    if (snapcalc_subject(&c, db, ind, at, true) == 0 && snapcalc_gather(&c, db, first, last) == 0) {
+        snapcalc_compute(&c, first, last, out);
+        rc = 0;
     }
-    const metric *ms[2 * INDICATOR_MAX_METRICS];
-    size_t n_ms = indicator_metrics(ind, ms);
-    for (size_t k = 0; k < n_ms; k++) {
-        g.n_rows = 0;
-        if (store_coverage(db, ms[k]->code, g.areas_json, &g.rows, &g.n_rows, &g.cap_rows) < 0)
-            goto out;
-        for (size_t i = 0; i < g.n_rows; i++) {
-            const organisation *o = partners_org(parts, g.rows[i].reporter);
-            if (o && o->active && ((kinds >> o->kind) & 1u))
-                expected[o - parts->orgs] = true;
-        }
-    }
-    for (size_t i = 0; i < parts->n_orgs; i++) {
-        out->expected += expected[i];
-        out->reported += reported[i];
-    }
-    rollup_result r;
-    rollup_compute(ind, g.first, g.last, g.figs, g.n, &r);
-    out->has_value = r.has_value;
-    out->value = r.value;
-    out->has_num = r.has_num;
-    out->numerator = r.numerator;
-    out->has_den = r.has_den;
-    out->denominator = r.denominator;
-    snprintf(out->reason, sizeof out->reason, "%s", r.reason);
-    rc = 0;
-out:
-    gathered_free(&g);
-    free(expected);
-    free(reported);
+    snapcalc_free(&c);
     return rc;
 }
 
 int snapshot_by_reporter(store *db, const registry *reg, const indicator *ind, const period *p,
                          int at, snapshot_part **rows, size_t *n)
 {
-    gathered g;
+    snapcalc c;
+    int first = period_first_month(p), last = period_last_month(p);
     *rows = NULL;
     *n = 0;
-    if (gather(db, reg, ind, p, at, &g) < 0) {
-        gathered_free(&g);
+    if (snapcalc_init(&c, reg) < 0)
+        return -1;
+    if (snapcalc_subject(&c, db, ind, at, false) < 0 || snapcalc_gather(&c, db, first, last) < 0) {
+        snapcalc_free(&c);
         return -1;
     }
     /* rollup_compute sorts by reporter first: each reporter's figures are one run. */
     rollup_result all;
-    rollup_compute(ind, g.first, g.last, g.figs, g.n, &all);
-    snapshot_part *out = calloc(g.n ? g.n : 1, sizeof *out);
+    rollup_compute(ind, first, last, c.figs, c.n_figs, &all);
+    snapshot_part *out = calloc(c.n_figs ? c.n_figs : 1, sizeof *out);
     if (!out) {
-        gathered_free(&g);
+        snapcalc_free(&c);
         return -1;
     }
-    for (size_t i = 0; i < g.n;) {
+    const rollup_fig *figs = c.figs;
+    for (size_t i = 0; i < c.n_figs;) {
         size_t j = i;
-        while (j < g.n && g.figs[j].reporter == g.figs[i].reporter)
+        while (j < c.n_figs && figs[j].reporter == figs[i].reporter)
             j++;
         bool any = false;
         for (size_t k = i; k < j && !any; k++)
-            any = counts(ind, &g.figs[k], g.first, g.last);
+            any = figs[k].month >= first && figs[k].month <= last &&
+                  snapcalc_counts(ind, &figs[k]);
         if (any) {
             rollup_result r;
-            rollup_compute(ind, g.first, g.last, g.figs + i, j - i, &r);
-            out[*n] = (snapshot_part){g.figs[i].reporter, r.has_value, r.has_num, r.has_den,
+            rollup_compute(ind, first, last, c.figs + i, j - i, &r);
+            out[*n] = (snapshot_part){figs[i].reporter, r.has_value, r.has_num, r.has_den,
                                       r.value, r.numerator, r.denominator};
             (*n)++;
         }
         i = j;
     }
     *rows = out;
-    gathered_free(&g);
+    snapcalc_free(&c);
     return 0;
 }
 
@@ -223,8 +76,11 @@ typedef struct {
     const indicator *ind;
     period p;
     int at;
+    int first, last; /* p's months */
 } snap_key;
 
+/* By subject, then by months: the periods of one subject whose months overlap are
+ * neighbours, and share one read of the figures. */
 static int key_cmp(const void *a, const void *b)
 {
     const snap_key *x = a, *y = b;
@@ -232,6 +88,10 @@ static int key_cmp(const void *a, const void *b)
         return x->ind < y->ind ? -1 : 1;
     if (x->at != y->at)
         return x->at < y->at ? -1 : 1;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    if (x->last != y->last)
+        return x->last < y->last ? -1 : 1;
     if (x->p.kind != y->p.kind)
         return x->p.kind < y->p.kind ? -1 : 1;
     return period_compare(&x->p, &y->p);
@@ -289,7 +149,9 @@ static snap_key *expand(const registry *reg, const store_dirty_mark *marks, size
                         keys = more;
                         cap *= 2;
                     }
-                    keys[n++] = (snap_key){&cat->indicators[k], ps[j], a};
+                    keys[n++] = (snap_key){&cat->indicators[k], ps[j], a,
+                                           period_first_month(&ps[j]),
+                                           period_last_month(&ps[j])};
                 }
         }
     }
@@ -332,16 +194,17 @@ static int note_touched(snapshot_changes *c, const registry *reg, const snap_key
     return 0;
 }
 
-/* One key: compute, compare with the newest stored version, store a new one if changed. */
-static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t now,
-                       size_t *changed, snapshot_changes *touched)
+/* One key, its figures gathered in c: compute, compare with the newest stored version,
+ * store a new one if changed. */
+static int refresh_one(store *db, const registry *reg, snapcalc *c, const snap_key *k,
+                       time_t now, size_t *changed, snapshot_changes *touched)
 {
     char ptext[PERIOD_TEXT_MAX];
     const char *acode = reg->parts.areas[k->at].code;
     stored_snapshot fresh, old;
-    if (period_format(&k->p, ptext, sizeof ptext) != 0 ||
-        snapshot_compute(db, reg, k->ind, &k->p, k->at, &fresh) < 0)
+    if (period_format(&k->p, ptext, sizeof ptext) != 0)
         return -1;
+    snapcalc_compute(c, k->first, k->last, &fresh);
     int found = store_snapshot_get(db, k->ind->code, ptext, acode, INT64_MAX, &old);
     if (found < 0)
         return -1;
@@ -358,6 +221,42 @@ static int refresh_one(store *db, const registry *reg, const snap_key *k, time_t
 
 #define MARKS_PER_ROUND 2048
 
+/* The longest range of months read at once for one subject: a school year and a calendar
+ * year that overlap share a read, but a backfill of years does not hold them all. */
+#define RUN_MONTHS 24
+
+/* Keys sorted by key_cmp: one subject setup per (indicator, area), one read of the figures
+ * per run of overlapping periods. */
+static int refresh_keys(store *db, const registry *reg, snapcalc *c, const snap_key *keys,
+                        size_t n_keys, time_t now, size_t *changed, snapshot_changes *touched)
+{
+    for (size_t i = 0; i < n_keys;) {
+        size_t j = i;
+        while (j < n_keys && keys[j].ind == keys[i].ind && keys[j].at == keys[i].at)
+            j++;
+        if (snapcalc_subject(c, db, keys[i].ind, keys[i].at, true) < 0)
+            return -1;
+        for (size_t r = i; r < j;) {
+            int first = keys[r].first, last = keys[r].last;
+            size_t e = r + 1;
+            for (; e < j && keys[e].first <= last + 1; e++) {
+                int end = keys[e].last > last ? keys[e].last : last;
+                if (end - first >= RUN_MONTHS)
+                    break;
+                last = end;
+            }
+            if (snapcalc_gather(c, db, first, last) < 0)
+                return -1;
+            for (size_t k = r; k < e; k++)
+                if (refresh_one(db, reg, c, &keys[k], now, changed, touched) < 0)
+                    return -1;
+            r = e;
+        }
+        i = j;
+    }
+    return 0;
+}
+
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched)
 {
@@ -368,9 +267,12 @@ int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t 
                              snapshot_changes *touched, void (*tick)(void *), void *tick_ctx)
 {
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
+    snapcalc c;
     *changed = 0;
-    if (!marks)
+    if (!marks || snapcalc_init(&c, reg) < 0) {
+        free(marks);
         return -1;
+    }
     int rc = 0;
     for (;;) {
         int n = store_dirty_take(db, marks, MARKS_PER_ROUND);
@@ -380,9 +282,8 @@ int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t 
         }
         size_t n_keys = 0;
         snap_key *keys = expand(reg, marks, (size_t)n, &n_keys);
-        bool ok = keys && store_begin(db) == 0;
-        for (size_t i = 0; ok && i < n_keys; i++)
-            ok = refresh_one(db, reg, &keys[i], now, changed, touched) == 0;
+        bool ok = keys && store_begin(db) == 0 &&
+                  refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0;
         ok = ok && store_dirty_clear(db, marks, (size_t)n) == 0 && store_commit(db) == 0;
         free(keys);
         if (!ok) {
@@ -394,6 +295,7 @@ int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t 
             tick(tick_ctx);
     }
     free(marks);
+    snapcalc_free(&c);
     return rc;
 }
 

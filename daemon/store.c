@@ -26,6 +26,10 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_FIRST_REPORTS] = "SELECT reporter, period, min(reported_at) FROM observation"
                          " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
                          " GROUP BY reporter, period",
+    [ST_COVERAGE_READ] = "SELECT DISTINCT reporter FROM coverage WHERE metric = ?1 AND area IN"
+                         " (SELECT value FROM json_each(?2))",
+    [ST_DIRTY_TAKE] = "SELECT metric, period, area FROM dirty LIMIT ?1",
+    [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -224,7 +228,9 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* One thread uses the connection: no mutex around every SQLite call. */
+    int rc = sqlite3_open_v2(path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
         goto fail;

@@ -96,20 +96,10 @@ static void read_reporter(sqlite3_stmt *st, store_obs *o)
 int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
                    size_t *n, size_t *cap)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s,
-                          "SELECT DISTINCT reporter FROM coverage WHERE metric = ?1 AND area IN"
-                          " (SELECT value FROM json_each(?2))",
-                          metric, &st) < 0)
+    sqlite3_stmt *st = s->st[ST_COVERAGE_READ];
+    if (store_bind_text(s, st, 1, metric) < 0 || store_bind_text(s, st, 2, areas_json) < 0)
         return -1;
-    int rc = sqlite3_bind_text(st, 2, areas_json, -1, SQLITE_STATIC);
-    if (rc != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_remember(s, rc);
-    }
-    rc = collect(s, st, rows, n, cap, read_reporter);
-    sqlite3_finalize(st);
-    return rc;
+    return collect(s, st, rows, n, cap, read_reporter);
 }
 
 int store_snapshot_get(store *s, const char *indicator, const char *period, const char *area,
@@ -169,9 +159,7 @@ int store_snapshot_put(store *s, const char *indicator, const char *period, cons
 
 int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "SELECT metric, period, area FROM dirty LIMIT ?1", NULL, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_DIRTY_TAKE];
     int rc = sqlite3_bind_int64(st, 1, (int64_t)max);
     int n = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -181,16 +169,13 @@ int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
         n++;
         rc = SQLITE_OK;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_OK ? n : store_remember(s, rc);
 }
 
 int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
-                          NULL, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_DIRTY_CLEAR];
     int rc = SQLITE_DONE;
     for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
         if ((rc = sqlite3_bind_text(st, 1, rows[i].metric, -1, SQLITE_STATIC)) != SQLITE_OK ||
@@ -200,7 +185,7 @@ int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n)
         rc = sqlite3_step(st);
         sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
+    sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
 }
 
