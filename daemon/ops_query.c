@@ -83,6 +83,17 @@ static int pack_target(msgpack_packer *pk, server *srv, const indicator *ind, in
     return proto_pack_kv_opt(pk, "path", has_path, path);
 }
 
+/* A query sees every figure acknowledged before it: first refresh what it reads, the
+ * target's baseline too when the data gives it. */
+static void refresh_reads(server *srv, const indicator *ind, int at, int first, int last)
+{
+    server_refresh_for(srv, ind, first, last);
+    const target *t = snapshot_target(&srv->reg, ind, at);
+    if (t && t->has_baseline && !t->has_baseline_value)
+        server_refresh_for(srv, ind, period_first_month(&t->baseline_period),
+                           period_last_month(&t->baseline_period));
+}
+
 static int reply_snapshot(msgpack_packer *pk, server *srv, const proto_request *req,
                           query_error *qe)
 {
@@ -99,6 +110,8 @@ static int reply_snapshot(msgpack_packer *pk, server *srv, const proto_request *
     if (by_reporter && req->has_as_of)
         return query_refuse(qe, PROTO_BAD_REQUEST,
                       "as_of works for the snapshot and by area, not by reporter");
+    if (!req->has_as_of)
+        refresh_reads(srv, ind, at, period_first_month(&p), period_last_month(&p));
     stored_snapshot s;
     snapshot_part *rows = NULL;
     size_t n_rows = 0;
@@ -175,6 +188,7 @@ static int reply_series(msgpack_packer *pk, server *srv, const proto_request *re
     if (n > PROTO_MAX_SERIES)
         return query_refuse(qe, PROTO_BAD_REQUEST, "a series holds at most %d periods",
                       PROTO_MAX_SERIES);
+    refresh_reads(srv, ind, at, period_first_month(&from), period_last_month(&to));
     const target *t = snapshot_target(&srv->reg, ind, at);
     double figure = 0;
     bool has_figure = t && snapshot_baseline_figure(srv->db, &srv->reg, t, at, &figure);

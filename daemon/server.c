@@ -33,10 +33,15 @@
 /* Decoded records held by one batch: two full submissions. */
 #define BATCH_RECORDS (2 * PROTO_MAX_RECORDS)
 
-/* Snapshots are refreshed when no request is waiting, so that a rush of submissions is
- * acknowledged at the pace of the disk; but never later than this after a commit, and
- * always before a query is answered. */
+/* Snapshots are refreshed once no request has come for SNAPSHOT_QUIET_MS, so that the
+ * commits of a rush of submissions share one refresh and are acknowledged at the pace of
+ * the disk; but never later than SNAPSHOT_MAX_DELAY_MS after a commit. The refresh runs
+ * in rounds of SNAPSHOT_ROUND_MARKS marks, each its own transaction, with the requests
+ * that came meanwhile served in between. A query first refreshes what it reads
+ * (server_refresh_for). */
+#define SNAPSHOT_QUIET_MS 50
 #define SNAPSHOT_MAX_DELAY_MS 1000
+#define SNAPSHOT_ROUND_MARKS 256
 
 static long long monotonic_ms(void)
 {
@@ -214,6 +219,7 @@ void server_free(server *srv)
     notify_close(&srv->nt);
     free(srv->late_due);
     srv->late_due = NULL;
+    snapshot_changes_free(&srv->touched);
     if (srv->router)
         zmq_close(srv->router);
     if (srv->zap)
@@ -295,8 +301,32 @@ static void feed_watchdog(void *ctx)
     }
 }
 
-/* Bring the snapshots up to date: everything when the catalogue or partners changed
- * since they were computed, else what the dirty marks point at. */
+/* The alert rules over what the refreshes changed since they last judged. */
+static void judge_changes(server *srv)
+{
+    check_rules(srv, &srv->touched, false);
+    snapshot_changes_free(&srv->touched);
+    srv->touched_since = 0;
+}
+
+/* A refresh failed: the marks stay, and the next try waits (a full disk, say). */
+static void refresh_failed(server *srv)
+{
+    log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
+    srv->snap_retry = monotonic_ms() + SNAPSHOT_MAX_DELAY_MS;
+}
+
+static void note_changed(server *srv, size_t changed, bool loud)
+{
+    if (!srv->touched_since && changed)
+        srv->touched_since = monotonic_ms();
+    if (changed)
+        log_msg(&srv->log, loud ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s",
+                changed, changed == 1 ? "" : "s");
+}
+
+/* Bring the snapshots up to date at once: everything when the catalogue or partners
+ * changed since they were computed, else what the dirty marks point at. Then the rules. */
 static void refresh_snapshots(server *srv, bool check_digest)
 {
     char digest[17], stored[32] = "";
@@ -313,17 +343,52 @@ static void refresh_snapshots(server *srv, bool check_digest)
         }
     }
     size_t changed = 0;
-    snapshot_changes touched = {0};
-    if (snapshot_refresh_ticking(srv->db, &srv->reg, time(NULL), &changed, &touched,
+    if (snapshot_refresh_ticking(srv->db, &srv->reg, time(NULL), &changed, &srv->touched,
                                  feed_watchdog, srv) < 0) {
-        /* The marks stay: the next refresh tries again. */
-        log_msg(&srv->log, LOG_ERR, "snapshots: %s", store_errmsg(srv->db));
-    } else if (changed) {
-        log_msg(&srv->log, check_digest ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s",
-                changed, changed == 1 ? "" : "s");
+        refresh_failed(srv);
+    } else {
+        srv->snap_pending = false;
     }
-    check_rules(srv, &touched, false);
-    snapshot_changes_free(&touched);
+    note_changed(srv, changed, check_digest);
+    judge_changes(srv);
+}
+
+/* One round between polls; the rules judge when the marks are done, or a second after
+ * the first change they have not seen (a refresh that never ends under load). */
+static void refresh_round(server *srv)
+{
+    size_t changed = 0;
+    int n = snapshot_refresh_round(srv->db, &srv->reg, time(NULL), SNAPSHOT_ROUND_MARKS,
+                                   &changed, &srv->touched);
+    if (n < 0)
+        refresh_failed(srv);
+    else if (n < SNAPSHOT_ROUND_MARKS)
+        srv->snap_pending = false;
+    note_changed(srv, changed, false);
+    if (!srv->snap_pending ||
+        (srv->touched_since && monotonic_ms() - srv->touched_since >= SNAPSHOT_MAX_DELAY_MS))
+        judge_changes(srv);
+}
+
+/* When the next refresh round is due (monotonic ms); only meaningful with snap_pending. */
+static long long refresh_due(const server *srv)
+{
+    long long due = srv->last_batch + SNAPSHOT_QUIET_MS;
+    if (srv->snap_since + SNAPSHOT_MAX_DELAY_MS < due)
+        due = srv->snap_since + SNAPSHOT_MAX_DELAY_MS;
+    return due > srv->snap_retry ? due : srv->snap_retry;
+}
+
+void server_refresh_for(server *srv, const indicator *ind, int first, int last)
+{
+    size_t changed = 0;
+    if (!srv->snap_pending)
+        return;
+    if (snapshot_refresh_for(srv->db, &srv->reg, ind, first, last, time(NULL), &changed,
+                             &srv->touched) < 0)
+        log_msg(&srv->log, LOG_ERR, "snapshots before a query (answered from those stored): %s",
+                store_errmsg(srv->db));
+    note_changed(srv, changed, false);
 }
 
 /* SIGHUP: load catalogue and partners anew; keep the running ones if that fails. */
@@ -338,6 +403,10 @@ static void reload(server *srv)
         log_msg(&srv->log, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
         return;
     }
+    /* What the rules have not judged points into the old registry; check_all_rules below
+     * judges everything anyway. */
+    snapshot_changes_free(&srv->touched);
+    srv->touched_since = 0;
     registry_free(&srv->reg);
     srv->reg = fresh;
     char secret[KEY_Z85_LEN + 1] = "", err2[512];
@@ -690,22 +759,21 @@ static void serve_batch(server *srv, pending *batch)
     if (n == 0)
         return;
     time_t now = time(NULL);
-    bool query = false;
+    bool alerts = false;
     for (size_t i = 0; i < n; i++) {
         check(srv, &batch[i], now);
-        query |= batch[i].req.op == PROTO_OP_SNAPSHOT || batch[i].req.op == PROTO_OP_SERIES ||
-                 batch[i].req.op == PROTO_OP_ALERTS;
+        alerts |= batch[i].req.op == PROTO_OP_ALERTS;
     }
     bool wrote = commit_batch(srv, batch, n, now);
+    srv->last_batch = monotonic_ms();
     if (wrote && !srv->snap_pending) {
         srv->snap_pending = true;
-        srv->snap_since = monotonic_ms();
+        srv->snap_since = srv->last_batch;
     }
-    /* A query sees every figure acknowledged before it. */
-    if (query && srv->snap_pending) {
+    /* The alerts query sees the rules' verdict on every figure acknowledged before it;
+     * snapshot and series refresh what they read (server_refresh_for). */
+    if (alerts && srv->snap_pending)
         refresh_snapshots(srv, false);
-        srv->snap_pending = false;
-    }
     for (size_t i = 0; i < n; i++) {
         reply(srv, &batch[i], now);
         zmq_msg_close(&batch[i].route);
@@ -756,10 +824,8 @@ int server_run(server *srv)
     while (!srv->stopping) {
         /* The acknowledgements do not wait for the roll-up: the dirty marks were committed
          * with the figures, so a crash before the refresh only delays the snapshots. */
-        if (srv->snap_pending && monotonic_ms() - srv->snap_since >= SNAPSHOT_MAX_DELAY_MS) {
-            refresh_snapshots(srv, false);
-            srv->snap_pending = false;
-        }
+        if (srv->snap_pending && monotonic_ms() >= refresh_due(srv))
+            refresh_round(srv);
         feed_watchdog(srv);
         long long now = monotonic_ms();
         if (now >= srv->next_check)
@@ -771,8 +837,8 @@ int server_run(server *srv)
             wait = hook;
         if (srv->watchdog_ms && srv->next_watchdog - now < wait)
             wait = srv->next_watchdog - now;
-        if (srv->snap_pending)
-            wait = 0;
+        if (srv->snap_pending && refresh_due(srv) - now < wait)
+            wait = refresh_due(srv) > now ? refresh_due(srv) - now : 0;
         int ready = zmq_poll(items, 3, wait);
         if (ready < 0) {
             if (zmq_errno() == EINTR)
@@ -782,10 +848,6 @@ int server_run(server *srv)
         }
         if (ready == 0) {
             notify_tick(&srv->nt);
-            if (srv->snap_pending) {
-                refresh_snapshots(srv, false); /* idle now */
-                srv->snap_pending = false;
-            }
             continue;
         }
         bool hup = false;

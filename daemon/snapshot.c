@@ -257,6 +257,61 @@ static int refresh_keys(store *db, const registry *reg, snapcalc *c, const snap_
     return 0;
 }
 
+/* Recompute what marks point at and clear them, in one transaction. 0 or -1. */
+static int refresh_marks(store *db, const registry *reg, const store_dirty_mark *marks,
+                         size_t n, time_t now, size_t *changed, snapshot_changes *touched)
+{
+    snapcalc c;
+    size_t n_keys = 0;
+    if (snapcalc_init(&c, reg) < 0)
+        return -1;
+    snap_key *keys = expand(reg, marks, n, &n_keys);
+    bool ok = keys && store_begin(db) == 0 &&
+              refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0 &&
+              store_dirty_clear(db, marks, n) == 0 && store_commit(db) == 0;
+    if (!ok)
+        store_rollback(db);
+    free(keys);
+    snapcalc_free(&c);
+    return ok ? 0 : -1;
+}
+
+int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
+                           size_t *changed, snapshot_changes *touched)
+{
+    store_dirty_mark *marks = malloc((max ? max : 1) * sizeof *marks);
+    if (!marks)
+        return -1;
+    int n = store_dirty_take(db, marks, max);
+    if (n > 0 && refresh_marks(db, reg, marks, (size_t)n, now, changed, touched) < 0)
+        n = -1;
+    free(marks);
+    return n;
+}
+
+int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
+                         int last, time_t now, size_t *changed, snapshot_changes *touched)
+{
+    const metric *ms[2 * INDICATOR_MAX_METRICS];
+    size_t n_ms = snapcalc_metrics(ind, ms);
+    char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    period pf = period_month_from_number(first), pl = period_month_from_number(last);
+    store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
+    int rc = marks && period_format(&pf, from, sizeof from) == 0 &&
+                     period_format(&pl, to, sizeof to) == 0 ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < n_ms; k++) {
+        int n;
+        do {
+            n = store_dirty_take_metric(db, ms[k]->code, from, to, marks, MARKS_PER_ROUND);
+            if (n < 0 ||
+                (n > 0 && refresh_marks(db, reg, marks, (size_t)n, now, changed, touched) < 0))
+                rc = -1;
+        } while (rc == 0 && n == MARKS_PER_ROUND);
+    }
+    free(marks);
+    return rc;
+}
+
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched)
 {
@@ -266,37 +321,13 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,
                              snapshot_changes *touched, void (*tick)(void *), void *tick_ctx)
 {
-    store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
-    snapcalc c;
+    int n;
     *changed = 0;
-    if (!marks || snapcalc_init(&c, reg) < 0) {
-        free(marks);
-        return -1;
-    }
-    int rc = 0;
-    for (;;) {
-        int n = store_dirty_take(db, marks, MARKS_PER_ROUND);
-        if (n <= 0) {
-            rc = n;
-            break;
-        }
-        size_t n_keys = 0;
-        snap_key *keys = expand(reg, marks, (size_t)n, &n_keys);
-        bool ok = keys && store_begin(db) == 0 &&
-                  refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0;
-        ok = ok && store_dirty_clear(db, marks, (size_t)n) == 0 && store_commit(db) == 0;
-        free(keys);
-        if (!ok) {
-            store_rollback(db);
-            rc = -1;
-            break;
-        }
+    while ((n = snapshot_refresh_round(db, reg, now, MARKS_PER_ROUND, changed, touched)) ==
+           MARKS_PER_ROUND)
         if (tick)
             tick(tick_ctx);
-    }
-    free(marks);
-    snapcalc_free(&c);
-    return rc;
+    return n < 0 ? -1 : 0;
 }
 
 int snapshot_current(store *db, const registry *reg, const indicator *ind, const period *p,

@@ -43,6 +43,14 @@ void snapshot_changes_free(snapshot_changes *c);
  * (may be NULL) gets the pairs that changed. 0 or -1. */
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched);
+/* One round: at most max marks, in one transaction, adding to *changed. Returns how many
+ * marks it took (fewer than max: none are left), or -1. */
+int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
+                           size_t *changed, snapshot_changes *touched);
+/* What a query of ind over months first..last (month numbers) depends on: the marks of its
+ * metrics in those months, in every area, adding to *changed. 0 or -1. */
+int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
+                         int last, time_t now, size_t *changed, snapshot_changes *touched);
 /* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the
  * service watchdog fed). */
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,

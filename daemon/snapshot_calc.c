@@ -25,8 +25,7 @@ static char *subtree_json(const partners *p, int at)
     return json;
 }
 
-/* The distinct metrics of an indicator. */
-static size_t indicator_metrics(const indicator *ind, const metric **out)
+size_t snapcalc_metrics(const indicator *ind, const metric **out)
 {
     size_t n = 0;
     const indicator_part *parts[2] = {&ind->num, &ind->den};
@@ -91,7 +90,7 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     c->ind = ind;
     c->at = at;
     c->n_figs = 0;
-    c->n_ms = indicator_metrics(ind, c->ms);
+    c->n_ms = snapcalc_metrics(ind, c->ms);
     if (!(c->areas_json = subtree_json(parts, at)))
         return -1;
     memset(c->expect, 0, c->n_orgs * sizeof *c->expect);

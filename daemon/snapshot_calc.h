@@ -47,6 +47,9 @@ int snapcalc_gather(snapcalc *c, store *db, int first, int last);
  * computed_at are left 0. */
 void snapcalc_compute(snapcalc *c, int first, int last, stored_snapshot *out);
 
+/* The distinct metrics of ind (at most 2 * INDICATOR_MAX_METRICS); how many. */
+size_t snapcalc_metrics(const indicator *ind, const metric **out);
+
 /* Whether ind counts figure f (its metric and the reporter's kind), whatever the month. */
 bool snapcalc_counts(const indicator *ind, const rollup_fig *f);
 

@@ -29,6 +29,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_COVERAGE_READ] = "SELECT DISTINCT reporter FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
     [ST_DIRTY_TAKE] = "SELECT metric, period, area FROM dirty LIMIT ?1",
+    [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area FROM dirty"
+                             " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3 LIMIT ?4",
     [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",

@@ -157,10 +157,10 @@ int store_snapshot_put(store *s, const char *indicator, const char *period, cons
                : -1;
 }
 
-int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
+/* Step st (bound but for the limit at index limit) into rows. */
+static int take_marks(store *s, sqlite3_stmt *st, int limit, store_dirty_mark *rows, size_t max)
 {
-    sqlite3_stmt *st = s->st[ST_DIRTY_TAKE];
-    int rc = sqlite3_bind_int64(st, 1, (int64_t)max);
+    int rc = sqlite3_bind_int64(st, limit, (int64_t)max);
     int n = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_copy_text(rows[n].metric, sizeof rows[n].metric, st, 0);
@@ -170,7 +170,23 @@ int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
         rc = SQLITE_OK;
     }
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE || rc == SQLITE_OK ? n : store_remember(s, rc);
+}
+
+int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
+{
+    return take_marks(s, s->st[ST_DIRTY_TAKE], 1, rows, max);
+}
+
+int store_dirty_take_metric(store *s, const char *metric, const char *first, const char *last,
+                            store_dirty_mark *rows, size_t max)
+{
+    sqlite3_stmt *st = s->st[ST_DIRTY_TAKE_METRIC];
+    if (store_bind_text(s, st, 1, metric) < 0 || store_bind_text(s, st, 2, first) < 0 ||
+        store_bind_text(s, st, 3, last) < 0)
+        return -1;
+    return take_marks(s, st, 4, rows, max);
 }
 
 int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n)

@@ -28,6 +28,10 @@ assert_contains() { # haystack needle what
     case "$1" in *"$2"*) ;; *) fail "$3: '$2' not found in: $1" ;; esac
 }
 
+assert_match() { # text extended-regex what
+    [[ "$1" =~ $2 ]] || fail "$3: '$1' does not match /$2/"
+}
+
 assert_not_contains() { # haystack needle what
     case "$1" in *"$2"*) fail "$3: '$2' unexpectedly found in: $1" ;; esac
 }

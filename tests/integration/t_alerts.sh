@@ -98,10 +98,12 @@ test_single_odd_month_is_no_alert() {
     local m
     noord "$(months_ago 4)" 8
     noord "$(months_ago 3)" 6
+    # Seen while it lasts (asking brings the rules up to date): one month below 70% is
+    # pending, not firing ...
+    assert_eq "pending" "$(noord_state)" "one month below 70%"
     noord "$(months_ago 2)" 8
     noord "$(months_ago 1)" 8
-    # One month below 70% is not two: the alert was pending for a month, never fired, and
-    # ended when the next month was clear.
+    # ... and it ended when the next month was clear, without firing.
     assert_eq "resolved" "$(noord_state)" "pending, then dropped"
     m=$(sql "select count(*) from alert where rule = 'vve_bereik_wijk_laag' and first_fired is not null")
     assert_eq 0 "$m" "never fired"
