@@ -266,9 +266,9 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
     if (snapcalc_init(&c, reg) < 0)
         return -1;
     snap_key *keys = expand(reg, marks, n, &n_keys);
-    bool ok = keys && store_begin(db) == 0 &&
+    bool ok = keys && store_begin_derived(db) == 0 &&
               refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0 &&
-              store_dirty_clear(db, marks, n) == 0 && store_commit(db) == 0;
+              store_dirty_clear(db, marks, n) == 0 && store_commit_derived(db) == 0;
     if (!ok)
         store_rollback(db);
     free(keys);

@@ -32,6 +32,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area FROM dirty"
                              " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3 LIMIT ?4",
     [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
+    [ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
+    [ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -299,7 +301,31 @@ int store_run(store *s, int which)
     return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
 }
 
-int store_begin(store *s) { return store_run(s, ST_BEGIN); }
+/* Durable whatever came before: a COMMIT of figures waits for the disk. */
+int store_begin(store *s)
+{
+    /* (Inside a transaction the level cannot change, and BEGIN fails anyway.) */
+    if (sqlite3_get_autocommit(s->db) && store_run(s, ST_SYNC_FULL) < 0)
+        return -1;
+    return store_run(s, ST_BEGIN);
+}
+
+int store_begin_derived(store *s)
+{
+    if (store_run(s, ST_SYNC_NORMAL) < 0)
+        return -1;
+    if (store_run(s, ST_BEGIN) == 0)
+        return 0;
+    store_run(s, ST_SYNC_FULL);
+    return -1;
+}
+
+int store_commit_derived(store *s)
+{
+    int rc = store_run(s, ST_COMMIT);
+    /* Back to FULL whatever happened: the next transaction may be figures. */
+    return store_run(s, ST_SYNC_FULL) == 0 && rc == 0 ? 0 : -1;
+}
 int store_commit(store *s) { return store_run(s, ST_COMMIT); }
 int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }
 int store_release(store *s) { return store_run(s, ST_RELEASE); }
@@ -307,9 +333,9 @@ int store_release(store *s) { return store_run(s, ST_RELEASE); }
 int store_rollback(store *s)
 {
     /* After some errors SQLite has already rolled back: nothing left to undo is fine. */
-    if (sqlite3_get_autocommit(s->db))
-        return 0;
-    return store_run(s, ST_ROLLBACK);
+    int rc = sqlite3_get_autocommit(s->db) ? 0 : store_run(s, ST_ROLLBACK);
+    /* Whatever the transaction was (store_begin_derived), the next one is durable. */
+    return store_run(s, ST_SYNC_FULL) == 0 && rc == 0 ? 0 : -1;
 }
 
 int store_rollback_savepoint(store *s)

@@ -25,7 +25,15 @@ bool store_error_transient(const store *s);
 
 int store_begin(store *s);
 int store_commit(store *s);
+/* Rolls back; the next transaction is durable (synchronous FULL) again. */
 int store_rollback(store *s);
+/* A transaction of what can be computed again from the figures (snapshots and the dirty
+ * marks they clear): its COMMIT does not wait for the disk (synchronous NORMAL). Power
+ * lost before the next durable COMMIT may undo it, and leaves the marks to recompute it;
+ * WAL keeps the order, so a durable COMMIT after it keeps it too. Ends with
+ * store_commit_derived or store_rollback. */
+int store_begin_derived(store *s);
+int store_commit_derived(store *s);
 /* One savepoint per submission inside a group transaction. */
 int store_savepoint(store *s);
 int store_release(store *s);
