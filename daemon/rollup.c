@@ -76,7 +76,22 @@ void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs,
         }
     }
     out->parts = num_parts + den_parts;
-    out->has_num = num_parts > 0;
+    if (ind->type == IND_MEAN)
+        rollup_finish(ind, num_parts > 0, out->numerator, locations > 0, (double)locations, out);
+    else
+        rollup_finish(ind, num_parts > 0, out->numerator, den_parts > 0, out->denominator, out);
+}
+
+void rollup_finish(const indicator *ind, bool has_num, double numerator, bool has_den,
+                   double denominator, rollup_result *out)
+{
+    out->has_num = has_num;
+    out->numerator = numerator;
+    out->has_den = ind->type != IND_SUM && has_den;
+    out->denominator = ind->type != IND_SUM ? denominator : 0;
+    out->has_value = false;
+    out->value = 0;
+    out->reason[0] = '\0';
     char codes[120];
     switch (ind->type) {
     case IND_SUM:
@@ -84,13 +99,10 @@ void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs,
         out->value = out->numerator;
         break;
     case IND_MEAN:
-        out->has_den = locations > 0;
-        out->denominator = (double)locations;
-        out->has_value = locations > 0;
-        out->value = locations ? out->numerator / (double)locations : 0;
+        out->has_value = out->has_den && out->denominator > 0;
+        out->value = out->has_value ? out->numerator / out->denominator : 0;
         break;
     case IND_RATIO:
-        out->has_den = den_parts > 0;
         if (!out->has_den) {
             part_codes(&ind->den, codes, sizeof codes);
             snprintf(out->reason, sizeof out->reason, "no figures for the denominator (%s)",

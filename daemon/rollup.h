@@ -36,4 +36,11 @@ typedef struct {
 void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
                     rollup_result *out);
 
+/* The value and reason from the parts' sums: has_num/has_den say whether any part counted
+ * (for a mean, the denominator is the number of locations). Sums of disjoint sets of
+ * figures add up, so an area's result can be finished from its children's sums. Sets
+ * everything in out but parts. */
+void rollup_finish(const indicator *ind, bool has_num, double numerator, bool has_den,
+                   double denominator, rollup_result *out);
+
 #endif

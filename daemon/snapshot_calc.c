@@ -57,15 +57,23 @@ bool snapcalc_counts(const indicator *ind, const rollup_fig *f)
            (ind->type == IND_RATIO && indicator_part_counts(&ind->den, f->m, f->kind));
 }
 
+/* Finishing from the children stops paying when many organisations report for several
+ * areas: their figures are read one organisation at a time. */
+#define MULTI_MAX 32
+
 int snapcalc_init(snapcalc *c, const registry *reg)
 {
     memset(c, 0, sizeof *c);
     c->reg = reg;
     c->n_orgs = reg->parts.n_orgs;
-    size_t n = c->n_orgs ? c->n_orgs : 1;
+    size_t n = c->n_orgs ? c->n_orgs : 1, n_areas = reg->parts.n_areas ? reg->parts.n_areas : 1;
     c->expect = calloc(n, sizeof *c->expect);
     c->stamp = calloc(n, sizeof *c->stamp);
-    if (!c->expect || !c->stamp) {
+    c->multi = calloc(n, sizeof *c->multi);
+    c->first_area = calloc(n, sizeof *c->first_area);
+    c->multi_orgs = calloc(n, sizeof *c->multi_orgs);
+    c->kid_of = calloc(n_areas, sizeof *c->kid_of);
+    if (!c->expect || !c->stamp || !c->multi || !c->first_area || !c->multi_orgs || !c->kid_of) {
         snapcalc_free(c);
         return -1;
     }
@@ -75,25 +83,65 @@ int snapcalc_init(snapcalc *c, const registry *reg)
 void snapcalc_free(snapcalc *c)
 {
     free(c->areas_json);
+    free(c->self_json);
     free(c->figs);
     free(c->sel);
+    free(c->mfigs);
+    free(c->pairs);
     free(c->rows);
     free(c->expect);
     free(c->stamp);
+    free(c->multi);
+    free(c->first_area);
+    free(c->multi_orgs);
+    free(c->kid_of);
     memset(c, 0, sizeof *c);
 }
 
-int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected)
+static void mark_multi(snapcalc *c, size_t org)
+{
+    if (!c->multi[org]) {
+        c->multi[org] = 1;
+        c->multi_orgs[c->n_multi++] = (int)org;
+    }
+}
+
+/* Which child of at holds each area. */
+static void map_children(snapcalc *c)
+{
+    const partners *parts = &c->reg->parts;
+    for (size_t i = 0; i < parts->n_areas; i++) {
+        int a = (int)i, below = -2;
+        if (a == c->at) {
+            c->kid_of[i] = -1;
+            continue;
+        }
+        while (a >= 0 && a != c->at) {
+            below = a;
+            a = parts->areas[a].parent;
+        }
+        c->kid_of[i] = a == c->at ? below : -2;
+    }
+}
+
+int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected,
+                     bool from_children)
 {
     const partners *parts = &c->reg->parts;
     free(c->areas_json);
+    free(c->self_json);
+    c->self_json = NULL;
     c->ind = ind;
     c->at = at;
-    c->n_figs = 0;
+    c->n_figs = c->n_mfigs = c->n_multi = 0;
+    c->by_children = false;
     c->n_ms = snapcalc_metrics(ind, c->ms);
     if (!(c->areas_json = subtree_json(parts, at)))
         return -1;
     memset(c->expect, 0, c->n_orgs * sizeof *c->expect);
+    memset(c->multi, 0, c->n_orgs * sizeof *c->multi);
+    for (size_t i = 0; i < c->n_orgs; i++)
+        c->first_area[i] = -1;
     c->n_expect = 0;
     if (!with_expected)
         return 0;
@@ -103,7 +151,8 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
         if (o->active && ((kinds >> o->kind) & 1u) && partners_within(parts, o->home, at))
             c->expect[i] = 1;
     }
-    /* Those that have ever reported these metrics for it (a GGD reporting per wijk). */
+    /* Those that have ever reported these metrics for it (a GGD reporting per wijk); and
+     * who of them reports for more than one area here, or is counted but not expected. */
     for (size_t k = 0; k < c->n_ms; k++) {
         c->n_rows = 0;
         if (store_coverage(db, c->ms[k]->code, c->areas_json, &c->rows, &c->n_rows,
@@ -111,12 +160,30 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
             return -1;
         for (size_t i = 0; i < c->n_rows; i++) {
             const organisation *o = partners_org(parts, c->rows[i].reporter);
-            if (o && o->active && ((kinds >> o->kind) & 1u))
-                c->expect[o - parts->orgs] = 1;
+            int a = partners_area(parts, c->rows[i].area);
+            if (!o || a < 0)
+                continue;
+            size_t org = (size_t)(o - parts->orgs);
+            if (o->active && ((kinds >> o->kind) & 1u))
+                c->expect[org] = 1;
+            if (!o->active || (c->first_area[org] >= 0 && c->first_area[org] != a))
+                mark_multi(c, org);
+            c->first_area[org] = a;
         }
     }
     for (size_t i = 0; i < c->n_orgs; i++)
         c->n_expect += c->expect[i];
+    bool kids = false;
+    for (size_t i = 0; i < parts->n_areas && !kids; i++)
+        kids = parts->areas[i].parent == at;
+    if (from_children && kids && c->n_multi <= MULTI_MAX) {
+        size_t size = strlen(parts->areas[at].code) + 5;
+        if (!(c->self_json = malloc(size)))
+            return -1;
+        snprintf(c->self_json, size, "[\"%s\"]", parts->areas[at].code);
+        map_children(c);
+        c->by_children = true;
+    }
     return 0;
 }
 
@@ -135,40 +202,156 @@ static int grow_figs(rollup_fig **figs, size_t *cap, size_t want)
     return 0;
 }
 
-/* Figures of organisations no longer in the partners file are left out: their kind is
+/* Append the rows just read (of metric m) as figures; with subtree, only those within at.
+ * Figures of organisations no longer in the partners file are left out: their kind is
  * unknown. */
-int snapcalc_gather(snapcalc *c, store *db, int first, int last)
+static int append_rows(snapcalc *c, const metric *m, bool subtree, rollup_fig **figs,
+                       size_t *n, size_t *cap)
 {
     const partners *parts = &c->reg->parts;
-    char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
-    period pf = period_month_from_number(first), pl = period_month_from_number(last);
-    c->n_figs = 0;
-    c->first = first;
-    c->last = last;
-    if (period_format(&pf, from, sizeof from) != 0 || period_format(&pl, to, sizeof to) != 0)
+    if (grow_figs(figs, cap, *n + c->n_rows) < 0)
         return -1;
-    for (size_t k = 0; k < c->n_ms; k++) {
-        c->n_rows = 0;
-        if (store_observations(db, c->ms[k]->code, from, to, c->areas_json, &c->rows,
-                               &c->n_rows, &c->cap_rows) < 0 ||
-            grow_figs(&c->figs, &c->cap_figs, c->n_figs + c->n_rows) < 0)
-            return -1;
-        for (size_t i = 0; i < c->n_rows; i++) {
-            const store_obs *o = &c->rows[i];
-            const organisation *org = partners_org(parts, o->reporter);
-            int a = partners_area(parts, o->area);
-            period month;
-            if (!org || a < 0 || period_parse(o->period, &month) != 0)
-                continue;
-            c->figs[c->n_figs++] = (rollup_fig){(int)(org - parts->orgs), org->kind, a,
-                                                period_first_month(&month), c->ms[k], o->value};
-        }
+    for (size_t i = 0; i < c->n_rows; i++) {
+        const store_obs *o = &c->rows[i];
+        const organisation *org = partners_org(parts, o->reporter);
+        int a = partners_area(parts, o->area);
+        period month;
+        if (!org || a < 0 || (subtree && c->kid_of[a] == -2) ||
+            period_parse(o->period, &month) != 0)
+            continue;
+        (*figs)[(*n)++] = (rollup_fig){(int)(org - parts->orgs), org->kind, a,
+                                       period_first_month(&month), m, o->value};
     }
     return 0;
 }
 
-void snapcalc_compute(snapcalc *c, int first, int last, stored_snapshot *out)
+int snapcalc_gather(snapcalc *c, store *db, int first, int last)
 {
+    char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    period pf = period_month_from_number(first), pl = period_month_from_number(last);
+    c->n_figs = c->n_mfigs = 0;
+    c->first = first;
+    c->last = last;
+    if (period_format(&pf, from, sizeof from) != 0 || period_format(&pl, to, sizeof to) != 0)
+        return -1;
+    /* All of the subtree's figures; or, from the children, at's own ... */
+    const char *where = c->by_children ? c->self_json : c->areas_json;
+    for (size_t k = 0; k < c->n_ms; k++) {
+        c->n_rows = 0;
+        if (store_observations(db, c->ms[k]->code, from, to, where, &c->rows, &c->n_rows,
+                               &c->cap_rows) < 0 ||
+            append_rows(c, c->ms[k], false, &c->figs, &c->n_figs, &c->cap_figs) < 0)
+            return -1;
+    }
+    /* ... and those of the organisations to count once. */
+    for (size_t i = 0; c->by_children && i < c->n_multi; i++)
+        for (size_t k = 0; k < c->n_ms; k++) {
+            c->n_rows = 0;
+            if (store_observations_of(db, c->reg->parts.orgs[c->multi_orgs[i]].id,
+                                      c->ms[k]->code, from, to, &c->rows, &c->n_rows,
+                                      &c->cap_rows) < 0 ||
+                append_rows(c, c->ms[k], true, &c->mfigs, &c->n_mfigs, &c->cap_mfigs) < 0)
+                return -1;
+        }
+    return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void copy_result(const rollup_result *r, stored_snapshot *out)
+{
+    out->has_value = r->has_value;
+    out->value = r->value;
+    out->has_num = r->has_num;
+    out->numerator = r->numerator;
+    out->has_den = r->has_den;
+    out->denominator = r->denominator;
+    snprintf(out->reason, sizeof out->reason, "%s", r->reason);
+}
+
+/* From the children's stored snapshots, at's own figures (sel, n) and the multi
+ * organisations' figures. */
+static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *sel, size_t n,
+                         stored_snapshot *out)
+{
+    const partners *parts = &c->reg->parts;
+    int first = period_first_month(p), last = period_last_month(p);
+    char ptext[PERIOD_TEXT_MAX];
+    if (period_format(p, ptext, sizeof ptext) != 0)
+        return -1;
+    /* at's own reporters, but the multi ones, once each */
+    int64_t reported = 0, extra = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rollup_fig *f = &sel[i];
+        if (f->month < first || f->month > last || c->multi[f->reporter] ||
+            !snapcalc_counts(c->ind, f) || c->stamp[f->reporter] == c->serial)
+            continue;
+        c->stamp[f->reporter] = c->serial;
+        reported++;
+    }
+    rollup_result own;
+    rollup_compute(c->ind, first, last, sel, n, &own);
+    bool has_num = own.has_num, has_den = own.has_den;
+    double num = own.numerator, den = own.denominator;
+    for (size_t i = 0; i < parts->n_areas; i++) {
+        if (parts->areas[i].parent != c->at)
+            continue;
+        stored_snapshot kid;
+        int found = store_snapshot_get(db, c->ind->code, ptext, parts->areas[i].code,
+                                       INT64_MAX, &kid);
+        if (found < 0)
+            return -1;
+        if (!found)
+            continue; /* no figure ever touched it */
+        if (kid.has_num)
+            num += kid.numerator;
+        if (kid.has_den)
+            den += kid.denominator;
+        has_num |= kid.has_num;
+        has_den |= kid.has_den;
+        reported += kid.reported;
+    }
+    /* The multi ones: once here, and out of each child's count they are in. */
+    if (c->n_mfigs > c->cap_pairs) {
+        long long *more = realloc(c->pairs, c->n_mfigs * sizeof *more);
+        if (!more)
+            return -1;
+        c->pairs = more;
+        c->cap_pairs = c->n_mfigs;
+    }
+    size_t n_pairs = 0;
+    for (size_t i = 0; i < c->n_mfigs; i++) {
+        const rollup_fig *f = &c->mfigs[i];
+        if (f->month < first || f->month > last || !snapcalc_counts(c->ind, f))
+            continue;
+        if (c->stamp[f->reporter] != c->serial) {
+            c->stamp[f->reporter] = c->serial;
+            reported++;
+            extra += !c->expect[f->reporter];
+        }
+        int kid = c->kid_of[f->area];
+        if (kid >= 0)
+            c->pairs[n_pairs++] = (long long)kid * (long long)c->n_orgs + f->reporter;
+    }
+    if (n_pairs)
+        qsort(c->pairs, n_pairs, sizeof *c->pairs, cmp_pair);
+    for (size_t i = 0; i < n_pairs; i++)
+        reported -= i == 0 || c->pairs[i] != c->pairs[i - 1];
+    out->reported = reported;
+    out->expected = (int64_t)c->n_expect + extra;
+    rollup_result r;
+    rollup_finish(c->ind, has_num, num, has_den, den, &r);
+    copy_result(&r, out);
+    return 0;
+}
+
+int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *out)
+{
+    int first = period_first_month(p), last = period_last_month(p);
     memset(out, 0, sizeof *out);
     /* One period's figures, copied: rollup_compute sorts what it is given. The gathered
      * range was allocated at full size, so sel can be too; on failure compute in place. */
@@ -185,6 +368,8 @@ void snapcalc_compute(snapcalc *c, int first, int last, stored_snapshot *out)
         memset(c->stamp, 0, c->n_orgs * sizeof *c->stamp);
         c->serial = 1;
     }
+    if (c->by_children)
+        return from_children(c, db, p, figs, n, out);
     int64_t reported = 0, extra = 0;
     for (size_t i = 0; i < n; i++) {
         const rollup_fig *f = &figs[i];
@@ -199,11 +384,6 @@ void snapcalc_compute(snapcalc *c, int first, int last, stored_snapshot *out)
     out->expected = (int64_t)c->n_expect + extra;
     rollup_result r;
     rollup_compute(c->ind, first, last, figs, n, &r);
-    out->has_value = r.has_value;
-    out->value = r.value;
-    out->has_num = r.has_num;
-    out->numerator = r.numerator;
-    out->has_den = r.has_den;
-    out->denominator = r.denominator;
-    snprintf(out->reason, sizeof out->reason, "%s", r.reason);
+    copy_result(&r, out);
+    return 0;
 }

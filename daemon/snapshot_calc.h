@@ -1,6 +1,11 @@
 /* snapshot_calc.h: the arithmetic of one snapshot from the stored figures, in three steps
  * so that a refresh can share the reads: the subject (an indicator in an area and below it,
  * and whom to expect there), the figures of a range of months, then each period within it.
+ *
+ * An area with children can instead be finished from its children's stored snapshots: sums
+ * of disjoint figures add up (rollup_finish), and the reporters add up but for those that
+ * report for more than one area here (a GGD per wijk), whose own figures are read to count
+ * them once. That is what keeps a gemeente's refresh from reading every figure of the year.
  * Internal to snapshot.c; not for other modules. */
 #ifndef LEAMON_SNAPSHOT_CALC_H
 #define LEAMON_SNAPSHOT_CALC_H
@@ -29,6 +34,20 @@ typedef struct {
     unsigned char *expect;
     unsigned *stamp, serial;
     size_t n_orgs, n_expect;
+    /* from the children: at's own figures (in figs), the figures anywhere here of the
+     * organisations that report for more than one area here or are inactive (multi) */
+    bool by_children;
+    char *self_json;                             /* just at's code */
+    unsigned char *multi;                        /* per organisation */
+    int *first_area;                             /* per organisation, scratch */
+    int *multi_orgs;                             /* the multi ones */
+    size_t n_multi;
+    int *kid_of;                                 /* per area: the child of at holding it;
+                                                  * -1 for at itself, -2 outside */
+    rollup_fig *mfigs;
+    size_t n_mfigs, cap_mfigs;
+    long long *pairs;                            /* scratch: (child, organisation) */
+    size_t cap_pairs;
 } snapcalc;
 
 /* Workspace for the organisations of reg. 0 or -1 (out of memory). */
@@ -37,15 +56,18 @@ void snapcalc_free(snapcalc *c);
 
 /* Subject ind in area at: its subtree and metrics, and (with_expected) the organisations
  * expected whatever the period: active ones of a counted kind based there, and those that
- * ever reported its metrics for it. 0 or -1 (store_errmsg says why). */
-int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected);
+ * ever reported its metrics for it. from_children (with with_expected): finish an area
+ * with children from their stored snapshots when few organisations report for more than
+ * one area here; they must be current. 0 or -1 (store_errmsg says why). */
+int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected,
+                     bool from_children);
 
 /* Read the subject's figures of months first..last (month numbers). 0 or -1. */
 int snapcalc_gather(snapcalc *c, store *db, int first, int last);
 
-/* The snapshot of the months first..last, which lie within the gathered range. version and
- * computed_at are left 0. */
-void snapcalc_compute(snapcalc *c, int first, int last, stored_snapshot *out);
+/* The snapshot of period p, whose months lie within the gathered range. version and
+ * computed_at are left 0. 0 or -1 (reading a child failed). */
+int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *out);
 
 /* The distinct metrics of ind (at most 2 * INDICATOR_MAX_METRICS); how many. */
 size_t snapcalc_metrics(const indicator *ind, const metric **out);

@@ -26,8 +26,10 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_FIRST_REPORTS] = "SELECT reporter, period, min(reported_at) FROM observation"
                          " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
                          " GROUP BY reporter, period",
-    [ST_COVERAGE_READ] = "SELECT DISTINCT reporter FROM coverage WHERE metric = ?1 AND area IN"
+    [ST_COVERAGE_READ] = "SELECT reporter, area FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
+    [ST_OBS_REPORTER] = "SELECT reporter, area, period, value, reported_at FROM observation"
+                        " WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4",
     [ST_DIRTY_TAKE] = "SELECT metric, period, area FROM dirty LIMIT ?1",
     [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area FROM dirty"
                              " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3 LIMIT ?4",

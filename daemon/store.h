@@ -86,8 +86,13 @@ int store_observations(store *s, const char *metric, const char *first, const ch
 int store_first_reports(store *s, const char *metric, const char *first, const char *last,
                         store_obs **rows, size_t *n, size_t *cap);
 
-/* The reporters that ever reported metric for one of the areas of areas_json (only the
- * reporter field of each row is set). */
+/* The same for one reporter, in every area. */
+int store_observations_of(store *s, const char *reporter, const char *metric,
+                          const char *first, const char *last, store_obs **rows, size_t *n,
+                          size_t *cap);
+
+/* Who ever reported metric for which of the areas of areas_json: a row per reporter and
+ * area (only the reporter and area fields are set). */
 int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
                    size_t *n, size_t *cap);
 

@@ -69,6 +69,17 @@ int store_observations(store *s, const char *metric, const char *first, const ch
     return collect(s, st, rows, n, cap, read_obs);
 }
 
+int store_observations_of(store *s, const char *reporter, const char *metric,
+                          const char *first, const char *last, store_obs **rows, size_t *n,
+                          size_t *cap)
+{
+    sqlite3_stmt *st = s->st[ST_OBS_REPORTER];
+    if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, metric) < 0 ||
+        store_bind_text(s, st, 3, first) < 0 || store_bind_text(s, st, 4, last) < 0)
+        return -1;
+    return collect(s, st, rows, n, cap, read_obs);
+}
+
 static void read_first(sqlite3_stmt *st, store_obs *o)
 {
     memset(o, 0, sizeof *o);
@@ -87,10 +98,11 @@ int store_first_reports(store *s, const char *metric, const char *first, const c
     return collect(s, st, rows, n, cap, read_first);
 }
 
-static void read_reporter(sqlite3_stmt *st, store_obs *o)
+static void read_coverage(sqlite3_stmt *st, store_obs *o)
 {
     memset(o, 0, sizeof *o);
     store_copy_text(o->reporter, sizeof o->reporter, st, 0);
+    store_copy_text(o->area, sizeof o->area, st, 1);
 }
 
 int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
@@ -99,7 +111,7 @@ int store_coverage(store *s, const char *metric, const char *areas_json, store_o
     sqlite3_stmt *st = s->st[ST_COVERAGE_READ];
     if (store_bind_text(s, st, 1, metric) < 0 || store_bind_text(s, st, 2, areas_json) < 0)
         return -1;
-    return collect(s, st, rows, n, cap, read_reporter);
+    return collect(s, st, rows, n, cap, read_coverage);
 }
 
 int store_snapshot_get(store *s, const char *indicator, const char *period, const char *area,

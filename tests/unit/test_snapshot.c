@@ -1,11 +1,15 @@
 /* test_snapshot.c: the incremental refresh against a real store keeps every snapshot equal
  * to one computed from scratch: random figures (with corrections) from every kind of
- * partner over two years, refreshed batch by batch, then every indicator x area x period
- * compared. The refresh reads the figures once per subject and run of months, so this is
- * what guards its bookkeeping. */
+ * partner over two years, in a gemeente with a cluster of wijken and a wijk of its own,
+ * refreshed batch by batch, then every indicator x area x period compared. The refresh reads
+ * the figures once per subject and run of months, and finishes an area from its children
+ * (reporters for several areas and inactive ones counted once), so this is what guards its
+ * bookkeeping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +30,9 @@ typedef struct {
 
 static const char partners_text[] =
     "areas = ( { code = \"GM0164\"; name = \"Hengelo\"; level = \"gemeente\"; },\n"
-    "  { code = \"WK016401\"; name = \"Noord\"; level = \"wijk\"; parent = \"GM0164\"; },\n"
-    "  { code = \"WK016402\"; name = \"Zuid\"; level = \"wijk\"; parent = \"GM0164\"; },\n"
+    "  { code = \"CL01\"; name = \"Noord-Zuid\"; level = \"cluster\"; parent = \"GM0164\"; },\n"
+    "  { code = \"WK016401\"; name = \"Noord\"; level = \"wijk\"; parent = \"CL01\"; },\n"
+    "  { code = \"WK016402\"; name = \"Zuid\"; level = \"wijk\"; parent = \"CL01\"; },\n"
     "  { code = \"WK016403\"; name = \"Oost\"; level = \"wijk\"; parent = \"GM0164\"; } );\n"
     "organisations = (\n"
     "  { id = \"ko-a\"; name = \"A\"; kind = \"kinderopvang\"; area = \"WK016401\"; },\n"
@@ -112,6 +117,12 @@ static void submit_batch(fixture *f, int batch, size_t records)
     assert_int_equal(store_commit(f->db), 0);
 }
 
+/* Sums of the same figures in another order may differ in the last bit. */
+static bool nearly(double a, double b)
+{
+    return fabs(a - b) <= 1e-12 * fmax(1.0, fabs(b));
+}
+
 /* The stored snapshot of (ind, p, at) equals one computed now; a key never stored must be
  * one without figures. Returns 1 when a stored version was compared.
  *
@@ -136,9 +147,9 @@ static int check_key(fixture *f, const indicator *ind, const period *p, int at,
         return 0;
     }
     if (stored.has_value != fresh.has_value || stored.has_num != fresh.has_num ||
-        stored.has_den != fresh.has_den || (fresh.has_value && stored.value != fresh.value) ||
-        (fresh.has_num && stored.numerator != fresh.numerator) ||
-        (fresh.has_den && stored.denominator != fresh.denominator) ||
+        stored.has_den != fresh.has_den || (fresh.has_value && !nearly(stored.value, fresh.value)) ||
+        (fresh.has_num && !nearly(stored.numerator, fresh.numerator)) ||
+        (fresh.has_den && !nearly(stored.denominator, fresh.denominator)) ||
         (exact_expected ? stored.expected != fresh.expected : stored.expected > fresh.expected) ||
         stored.reported != fresh.reported ||
         strcmp(stored.reason, fresh.reason) != 0)
