@@ -535,8 +535,8 @@ static void check(server *srv, pending *p, time_t now)
 }
 
 /* Store one submission inside the open transaction, under its own savepoint. */
-/* alone: the only submission the transaction writes, which is then its savepoint (a
- * savepoint journals every page the submission changes: a third of a large one's cost). */
+/* alone: no savepoint (a savepoint journals every page the submission changes, a third of
+ * a large one's cost); a failure then rolls the whole transaction back. */
 static void store_one(server *srv, pending *p, time_t now, bool alone)
 {
     const char *who = p->who.org->id;
@@ -590,7 +590,34 @@ static void store_one(server *srv, pending *p, time_t now, bool alone)
                        : "internal error storing the submission; nothing was stored");
 }
 
-/* Write every accepted submission of the batch in one transaction. */
+/* The writes of the batch in one transaction; rolled back unless committed. Without
+ * savepoints, one submission that fails fails the transaction. */
+static bool commit_together(server *srv, pending *batch, size_t n, time_t now, bool savepoints)
+{
+    bool ok = store_begin(srv->db) == 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (batch[i].write)
+            store_one(srv, &batch[i], now, !savepoints);
+        ok = store_in_transaction(srv->db);
+    }
+    ok = ok && store_commit(srv->db) == 0;
+    if (!ok)
+        store_rollback(srv->db);
+    return ok;
+}
+
+/* What store_one decides about a request, to undo before a second try. */
+typedef struct {
+    int status;
+    char why[256];
+    bool write, in_txn;
+    submit_result res;
+} outcome;
+
+/* Write every accepted submission of the batch in one transaction. A savepoint per
+ * submission journals every page it changes, so first without them; only if that fails
+ * (a submission that cannot be stored, or the commit) once more with them, so that one
+ * bad submission does not fail the others. */
 static bool commit_batch(server *srv, pending *batch, size_t n, time_t now)
 {
     size_t writes = 0;
@@ -598,13 +625,25 @@ static bool commit_batch(server *srv, pending *batch, size_t n, time_t now)
         writes += batch[i].write;
     if (!writes)
         return false;
-    bool ok = store_begin(srv->db) == 0;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (batch[i].write)
-            store_one(srv, &batch[i], now, writes == 1);
-        ok = store_in_transaction(srv->db);
+    outcome *before = writes > 1 ? malloc(n * sizeof *before) : NULL;
+    for (size_t i = 0; before && i < n; i++) {
+        before[i] = (outcome){batch[i].status, "", batch[i].write, batch[i].in_txn,
+                              batch[i].res};
+        memcpy(before[i].why, batch[i].why, sizeof before[i].why);
     }
-    if (ok && store_commit(srv->db) == 0) {
+    bool ok = commit_together(srv, batch, n, now, writes > 1 && !before);
+    if (!ok && before) {
+        for (size_t i = 0; i < n; i++) {
+            batch[i].status = before[i].status;
+            memcpy(batch[i].why, before[i].why, sizeof batch[i].why);
+            batch[i].write = before[i].write;
+            batch[i].in_txn = before[i].in_txn;
+            batch[i].res = before[i].res;
+        }
+        ok = commit_together(srv, batch, n, now, true);
+    }
+    free(before);
+    if (ok) {
         size_t subs = 0, records = 0;
         for (size_t i = 0; i < n; i++)
             if (batch[i].write) {
@@ -622,7 +661,6 @@ static bool commit_batch(server *srv, pending *batch, size_t n, time_t now)
     bool transient = store_error_transient(srv->db);
     log_msg(&srv->log, LOG_ERR, "commit failed, %zu requests refused: %s", n,
             store_errmsg(srv->db));
-    store_rollback(srv->db);
     for (size_t i = 0; i < n; i++) {
         pending *p = &batch[i];
         /* Dry runs, retries and 409s too: they were decided in the transaction that is gone. */

@@ -211,3 +211,32 @@ test_concurrent_submissions_share_a_transaction() {
     commits=$(grep -c 'committed .* in one transaction' "$T/leamond.log")
     [ "$commits" -lt 20 ] || fail "20 submissions took $commits transactions: no group commit"
 }
+
+test_a_failing_submission_does_not_fail_its_batch() {
+    setup_insecure
+    start_daemon
+    # A value the database refuses (a trigger stands in for a fault of one submission):
+    # the batch is tried without savepoints, then again with one per submission.
+    sql "CREATE TRIGGER refuse_999 BEFORE INSERT ON observation WHEN new.value = 999
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;" >/dev/null
+    kill -STOP "$DAEMON_PID"
+    local pids=() i v
+    for i in $(seq 1 10); do
+        v=$i
+        [ "$i" = 5 ] && v=999
+        raw "$(submit_json "f$i" ko-a "[{\"metric\":\"vve.plaatsen\",\"area\":\"WK016401\",\"period\":\"$(date -d "2021-01-15 +$i month" +%Y-%m)\",\"value\":$v}]")" > "$T/reply.$i" &
+        pids+=($!)
+    done
+    sleep 1
+    kill -CONT "$DAEMON_PID"
+    for i in "${pids[@]}"; do wait "$i" || fail "a client got no reply"; done
+    for i in 1 2 3 4 6 7 8 9 10; do
+        assert_contains "$(cat "$T/reply.$i")" '"status":200' "client $i"
+    done
+    assert_contains "$(cat "$T/reply.5")" '"status":500' "the refused one"
+    assert_eq 9 "$(sql 'select count(*) from submission')" "the other nine stored"
+    assert_eq 0 "$(sql "select count(*) from submission where request_id = 'f5'")" "nothing of the refused one"
+    assert_contains "$(cat "$T/leamond.log")" "refused by the test" "the cause is logged"
+    grep -q 'committed [2-9] submissions' "$T/leamond.log" ||
+        fail "the refused one did not share a batch with others: $(grep committed "$T/leamond.log")"
+}
