@@ -267,18 +267,28 @@ static int refresh_keys(store *db, const registry *reg, snapcalc *c, const snap_
     return 0;
 }
 
-/* Recompute what marks point at and clear them, in one transaction. 0 or -1. */
+/* Recompute what marks point at and clear them, in one transaction; or (within, the
+ * months of a query) only the periods inside those months, leaving the marks for the
+ * rest. 0 or -1. */
 static int refresh_marks(store *db, const registry *reg, const store_dirty_mark *marks,
-                         size_t n, time_t now, size_t *changed, snapshot_changes *touched)
+                         size_t n, const int *within, time_t now, size_t *changed,
+                         snapshot_changes *touched)
 {
     snapcalc c;
     size_t n_keys = 0;
     if (snapcalc_init(&c, reg) < 0)
         return -1;
     snap_key *keys = expand(reg, marks, n, &n_keys);
+    if (keys && within) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n_keys; i++)
+            if (keys[i].first >= within[0] && keys[i].last <= within[1])
+                keys[kept++] = keys[i];
+        n_keys = kept;
+    }
     bool ok = keys && store_begin_derived(db) == 0 &&
               refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0 &&
-              store_dirty_clear(db, marks, n) == 0 && store_commit_derived(db) == 0;
+              (within || store_dirty_clear(db, marks, n) == 0) && store_commit_derived(db) == 0;
     if (!ok)
         store_rollback(db);
     free(keys);
@@ -293,7 +303,7 @@ int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t ma
     if (!marks)
         return -1;
     int n = store_dirty_take(db, marks, max);
-    if (n > 0 && refresh_marks(db, reg, marks, (size_t)n, now, changed, touched) < 0)
+    if (n > 0 && refresh_marks(db, reg, marks, (size_t)n, NULL, now, changed, touched) < 0)
         n = -1;
     free(marks);
     return n;
@@ -306,16 +316,20 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
     size_t n_ms = snapcalc_metrics(ind, ms);
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
     period pf = period_month_from_number(first), pl = period_month_from_number(last);
+    int within[2] = {first, last};
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
     int rc = marks && period_format(&pf, from, sizeof from) == 0 &&
                      period_format(&pl, to, sizeof to) == 0 ? 0 : -1;
     for (size_t k = 0; rc == 0 && k < n_ms; k++) {
         int n;
+        size_t offset = 0;
         do {
-            n = store_dirty_take_metric(db, ms[k]->code, from, to, marks, MARKS_PER_ROUND);
-            if (n < 0 ||
-                (n > 0 && refresh_marks(db, reg, marks, (size_t)n, now, changed, touched) < 0))
+            n = store_dirty_take_metric(db, ms[k]->code, from, to, offset, marks,
+                                        MARKS_PER_ROUND);
+            if (n < 0 || (n > 0 && refresh_marks(db, reg, marks, (size_t)n, within, now,
+                                                 changed, touched) < 0))
                 rc = -1;
+            offset += (size_t)(n > 0 ? n : 0);
         } while (rc == 0 && n == MARKS_PER_ROUND);
     }
     free(marks);

@@ -47,8 +47,10 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
  * marks it took (fewer than max: none are left), or -1. */
 int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
                            size_t *changed, snapshot_changes *touched);
-/* What a query of ind over months first..last (month numbers) depends on: the marks of its
- * metrics in those months, in every area, adding to *changed. 0 or -1. */
+/* What a query of ind over months first..last (month numbers) reads: the snapshots of
+ * periods within those months that the marks of its metrics there point at, in every area,
+ * adding to *changed. The marks stay, for the other periods they point at (a month's
+ * quarter, year and school year), which the rounds recompute. 0 or -1. */
 int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
                          int last, time_t now, size_t *changed, snapshot_changes *touched);
 /* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the

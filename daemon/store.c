@@ -32,7 +32,8 @@ static const char *const sql_text[ST_COUNT] = {
                         " WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4",
     [ST_DIRTY_TAKE] = "SELECT metric, period, area FROM dirty LIMIT ?1",
     [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area FROM dirty"
-                             " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3 LIMIT ?4",
+                             " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
+                             " ORDER BY period, area LIMIT ?4 OFFSET ?5",
     [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
     [ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
     [ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",

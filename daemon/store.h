@@ -120,9 +120,10 @@ typedef struct {
     char area[33];
 } store_dirty_mark;
 int store_dirty_take(store *s, store_dirty_mark *rows, size_t max);
-/* The same, only the marks of metric in months first..last (canonical text). */
+/* The same without taking them: the marks of metric in months first..last (canonical
+ * text), in order, from the offset-th on. */
 int store_dirty_take_metric(store *s, const char *metric, const char *first, const char *last,
-                            store_dirty_mark *rows, size_t max);
+                            size_t offset, store_dirty_mark *rows, size_t max);
 int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n);
 /* Mark every stored figure dirty: everything is recomputed (after a catalogue change). */
 int store_dirty_all(store *s);

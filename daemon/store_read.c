@@ -192,11 +192,11 @@ int store_dirty_take(store *s, store_dirty_mark *rows, size_t max)
 }
 
 int store_dirty_take_metric(store *s, const char *metric, const char *first, const char *last,
-                            store_dirty_mark *rows, size_t max)
+                            size_t offset, store_dirty_mark *rows, size_t max)
 {
     sqlite3_stmt *st = s->st[ST_DIRTY_TAKE_METRIC];
     if (store_bind_text(s, st, 1, metric) < 0 || store_bind_text(s, st, 2, first) < 0 ||
-        store_bind_text(s, st, 3, last) < 0)
+        store_bind_text(s, st, 3, last) < 0 || store_bind_int(s, st, 5, (int64_t)offset) < 0)
         return -1;
     return take_marks(s, st, 4, rows, max);
 }
