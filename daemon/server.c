@@ -534,7 +534,7 @@ static void check(server *srv, pending *p, time_t now)
     p->write = true;
 }
 
-/* Store one submission inside the open transaction, under its own savepoint. */
+/* Store one submission inside the open transaction, under its own savepoint unless alone. */
 /* alone: no savepoint (a savepoint journals every page the submission changes, a third of
  * a large one's cost); a failure then rolls the whole transaction back. */
 static void store_one(server *srv, pending *p, time_t now, bool alone)

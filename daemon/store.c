@@ -325,9 +325,11 @@ int store_begin_derived(store *s)
 
 int store_commit_derived(store *s)
 {
-    int rc = store_run(s, ST_COMMIT);
-    /* Back to FULL whatever happened: the next transaction may be figures. */
-    return store_run(s, ST_SYNC_FULL) == 0 && rc == 0 ? 0 : -1;
+    /* A failed COMMIT leaves the transaction open (the caller rolls back, which restores
+     * FULL) and its error the one to report. */
+    if (store_run(s, ST_COMMIT) < 0)
+        return -1;
+    return store_run(s, ST_SYNC_FULL);
 }
 int store_commit(store *s) { return store_run(s, ST_COMMIT); }
 int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }
