@@ -180,8 +180,8 @@ wait_log() {
     fail "no log line matching '$1': $(cat "$T/leamond.log")"
 }
 
-sql() {
-    sqlite3 -batch "$T/leamon.db" "$1"
+sql() { # waits up to 5 s for leamond's write lock (a test's own write may meet a refresh)
+    sqlite3 -batch -cmd ".timeout 5000" "$T/leamon.db" "$1"
 }
 
 # The current month and the one before, for figures that must not lie in the future.
