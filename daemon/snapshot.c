@@ -286,6 +286,12 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
                 keys[kept++] = keys[i];
         n_keys = kept;
     }
+    /* A query's months that these marks do not reach: nothing to write. */
+    if (keys && within && !n_keys) {
+        free(keys);
+        snapcalc_free(&c);
+        return 0;
+    }
     bool ok = keys && store_begin_derived(db) == 0 &&
               refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0 &&
               (within || store_dirty_clear(db, marks, n) == 0) && store_commit_derived(db) == 0;

@@ -230,8 +230,6 @@ int snapcalc_gather(snapcalc *c, store *db, int first, int last)
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
     period pf = period_month_from_number(first), pl = period_month_from_number(last);
     c->n_figs = c->n_mfigs = 0;
-    c->first = first;
-    c->last = last;
     if (period_format(&pf, from, sizeof from) != 0 || period_format(&pl, to, sizeof to) != 0)
         return -1;
     /* All of the subtree's figures; or, from the children, at's own ... */

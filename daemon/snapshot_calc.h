@@ -27,7 +27,6 @@ typedef struct {
     /* the figures of months first..last, and one period's share of them (scratch) */
     rollup_fig *figs, *sel;
     size_t n_figs, cap_figs, cap_sel;
-    int first, last;
     store_obs *rows;                             /* scratch for the reads */
     size_t n_rows, cap_rows;
     /* per organisation: expected whatever the period; the last period counted reported */
