@@ -54,6 +54,44 @@ typedef enum {
     PROTO_OP_COUNT
 } proto_op;
 
+/* The fields of a request besides v, op and id, in the order the decoder checks them. */
+typedef enum {
+    PROTO_FIELD_REPORTER,
+    PROTO_FIELD_DRY_RUN,
+    PROTO_FIELD_INDICATOR,
+    PROTO_FIELD_METRIC,
+    PROTO_FIELD_PERIOD,
+    PROTO_FIELD_FROM,
+    PROTO_FIELD_TO,
+    PROTO_FIELD_AREA,
+    PROTO_FIELD_BY,
+    PROTO_FIELD_STATE,
+    PROTO_FIELD_RULE,
+    PROTO_FIELD_AS_OF,
+    PROTO_FIELD_SINCE,
+    PROTO_FIELD_UNTIL,
+    PROTO_FIELD_ALERT,
+    PROTO_FIELD_OFFSET,
+    PROTO_FIELD_BACKUP,
+    PROTO_FIELD_NOTE,
+    PROTO_FIELD_RECORDS,
+    PROTO_FIELD_COUNT
+} proto_field;
+
+/* What the wire says of an operation: its name, the fields it cannot do without (in the
+ * order they are checked: "snapshot needs period"), and whether it carries records. Any
+ * other field is allowed and ignored where it means nothing. What leamond does with the
+ * op (who may ask, its handler) is the daemon's op table. */
+#define PROTO_MAX_NEEDS 3
+typedef struct {
+    const char *name;
+    proto_field needs[PROTO_MAX_NEEDS];
+    size_t n_needs;
+    bool records;
+} proto_op_def;
+
+extern const proto_op_def proto_ops[PROTO_OP_COUNT];
+
 /* Fields of a record, as bits, so validation can skip fields that failed to decode. */
 enum {
     PROTO_F_METRIC = 1u << 0,
@@ -118,6 +156,10 @@ typedef struct {
 /* Name of an op ("ping", ...) and back; proto_op_parse returns -1 if unknown. */
 const char *proto_op_name(proto_op op);
 int proto_op_parse(const char *name, size_t len, proto_op *out);
+/* A field's name on the wire ("as_of"). */
+const char *proto_field_name(proto_field f);
+/* True if req carries field f (a text not "", an integer given, dry_run true, records). */
+bool proto_request_has(const proto_request *req, proto_field f);
 
 /* Decode one request frame. On success returns 200 and fills req (free with
  * proto_request_free); record-level problems (wrong type, missing field) are
@@ -162,6 +204,9 @@ int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int 
                           const char *error);
 /* Pack an errors list ("errors": [...], "error_count": n) as two key/value pairs. */
 int proto_pack_errors(msgpack_packer *pk, const proto_errors *errs);
+
+/* True if key is the string name. */
+bool proto_key_is(const msgpack_object *key, const char *name);
 
 /* Reading replies. proto_get returns the value of key in map obj, or NULL. */
 const msgpack_object *proto_get(const msgpack_object *map, const char *key);

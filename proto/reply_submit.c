@@ -1,0 +1,70 @@
+/* reply_submit.c: writing and reading the submit reply (reply_submit.h). */
+#include "reply_submit.h"
+
+#include <string.h>
+
+void proto_submit_reply_write(mpw *w, const char *id, int status, const char *error,
+                              const proto_submit_reply *r)
+{
+    proto_reply_open(w, id, status, error);
+    mpw_kv_int(w, "accepted", status == PROTO_OK ? r->accepted : 0);
+    mpw_kv_bool(w, "duplicate", r->duplicate);
+    mpw_kv_bool(w, "dry_run", r->dry_run);
+    if (status == PROTO_INVALID) {
+        mpw_key(w, "errors");
+        mpw_array(w);
+        for (size_t i = 0; i < r->errors.count; i++) {
+            const proto_error *er = &r->errors.items[i];
+            mpw_map(w);
+            mpw_kv_int(w, "index", er->index);
+            mpw_kv_str(w, "field", er->field);
+            mpw_kv_str(w, "code", er->code);
+            mpw_kv_str(w, "message", er->message);
+            mpw_end(w);
+        }
+        mpw_end(w);
+        mpw_kv_int(w, "error_count", (int64_t)r->errors.total);
+    }
+    if (status == PROTO_UNAVAILABLE)
+        mpw_kv_int(w, "retry_after_ms", r->retry_after_ms ? r->retry_after_ms : 5000);
+    mpw_end(w);
+}
+
+int proto_submit_reply_read(const msgpack_object *root, proto_submit_reply *out, lm_error *e)
+{
+    mpr r;
+    mpr_init(&r);
+    memset(out, 0, sizeof *out);
+    mpr_int(&r, root, "accepted", &out->accepted);
+    mpr_bool(&r, root, "duplicate", &out->duplicate);
+    mpr_bool(&r, root, "dry_run", &out->dry_run);
+    mpr_opt_int(&r, root, "retry_after_ms", &out->has_retry, &out->retry_after_ms);
+    const msgpack_object *errs = mpr_opt_array(&r, root, "errors");
+    for (uint32_t i = 0; errs && !r.failed && i < errs->via.array.size; i++) {
+        const msgpack_object *m = mpr_elem_map(&r, errs, i);
+        int64_t index = 0;
+        char field[sizeof out->errors.items[0].field], code[sizeof out->errors.items[0].code],
+            message[sizeof out->errors.items[0].message];
+        mpr_int(&r, m, "index", &index);
+        mpr_str(&r, m, "field", field, sizeof field);
+        mpr_str(&r, m, "code", code, sizeof code);
+        mpr_str(&r, m, "message", message, sizeof message);
+        if (!r.failed)
+            proto_errors_add(&out->errors, (long)index, field, code, "%s", message);
+    }
+    if (errs && !r.failed) {
+        int64_t total = 0;
+        mpr_int(&r, root, "error_count", &total);
+        if (total > 0)
+            out->errors.total = (size_t)total;
+    }
+    if (mpr_done(&r, e) == 0)
+        return 0;
+    proto_submit_reply_free(out);
+    return -1;
+}
+
+void proto_submit_reply_free(proto_submit_reply *r)
+{
+    proto_errors_free(&r->errors);
+}

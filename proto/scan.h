@@ -1,0 +1,20 @@
+/* scan.h: checking a msgpack message's structure before msgpack-c unpacks it.
+ *
+ * msgpack-c reserves room for a container's declared size before it checks that the
+ * bytes exist, so a 5-byte message could make it allocate gigabytes. proto_scan walks
+ * the structure without allocating: every element takes at least one byte, so a count
+ * larger than the bytes left is a lie. */
+#ifndef LEAMON_SCAN_H
+#define LEAMON_SCAN_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Nesting deeper than this is refused. */
+#define SCAN_MAX_DEPTH 32
+
+/* 0 with *end at the end of the first object in buf, or -1 with a 400 in e. */
+int proto_scan(const unsigned char *buf, size_t len, size_t *end, lm_error *e);
+
+#endif
