@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alert_eval.h"
+#include "rules.h"
 
 /* What the rule (if it is still in the catalogue) says about the alert. */
 typedef struct {
@@ -25,39 +26,41 @@ static alert_facts facts(const registry *reg, const stored_alert *a)
     return f;
 }
 
-int alert_msg_pack(msgpack_packer *pk, const registry *reg, const stored_alert *a,
-                   int64_t silenced_until, size_t extra)
+void alert_msg_fill(proto_alert *out, const registry *reg, const stored_alert *a,
+                    int64_t silenced_until)
 {
     alert_facts f = facts(reg, a);
     bool acked = a->acked_by[0] != '\0';
-    return msgpack_pack_map(pk, ALERT_MSG_FIELDS + extra) == 0 &&
-                   proto_pack_kv_int(pk, "id", a->id) == 0 &&
-                   proto_pack_kv_str(pk, "rule", a->rule) == 0 &&
-                   proto_pack_kv_str(pk, "kind", f.kind) == 0 &&
-                   proto_pack_kv_str(pk, "severity", a->severity) == 0 &&
-                   proto_pack_kv_opt_str(pk, "indicator", f.indicator) == 0 &&
-                   proto_pack_kv_opt_str(pk, "metric", f.metric) == 0 &&
-                   proto_pack_kv_str(pk, "area", a->area) == 0 &&
-                   proto_pack_kv_str(pk, "area_name", f.area_name) == 0 &&
-                   proto_pack_kv_opt_str(pk, "organisation", a->subject) == 0 &&
-                   proto_pack_kv_str(pk, "period", a->period) == 0 &&
-                   proto_pack_kv_str(pk, "last_period", a->last_period) == 0 &&
-                   proto_pack_kv_str(pk, "state", a->state) == 0 &&
-                   proto_pack_kv_opt(pk, "value", a->has_value, a->value) == 0 &&
-                   proto_pack_kv_double(pk, "threshold", a->threshold) == 0 &&
-                   proto_pack_kv_opt(pk, "reference", a->has_ref, a->ref) == 0 &&
-                   proto_pack_kv_int(pk, "expected", a->expected) == 0 &&
-                   proto_pack_kv_int(pk, "reported", a->reported) == 0 &&
-                   proto_pack_kv_str(pk, "message", a->message) == 0 &&
-                   proto_pack_kv_opt_int(pk, "first_fired", a->has_fired, a->first_fired) == 0 &&
-                   proto_pack_kv_int(pk, "changed_at", a->changed_at) == 0 &&
-                   proto_pack_kv_opt_str(pk, "acked_by", a->acked_by) == 0 &&
-                   proto_pack_kv_opt_int(pk, "acked_at", acked, a->acked_at) == 0 &&
-                   proto_pack_kv_opt_str(pk, "ack_note", acked ? a->ack_note : "") == 0 &&
-                   proto_pack_kv_opt_int(pk, "silenced_until", silenced_until > 0,
-                                         silenced_until) == 0
-               ? 0
-               : -1;
+    memset(out, 0, sizeof *out);
+    out->id = a->id;
+    snprintf(out->rule, sizeof out->rule, "%s", a->rule);
+    snprintf(out->kind, sizeof out->kind, "%s", f.kind);
+    snprintf(out->severity, sizeof out->severity, "%s", a->severity);
+    snprintf(out->indicator, sizeof out->indicator, "%s", f.indicator);
+    snprintf(out->metric, sizeof out->metric, "%s", f.metric);
+    snprintf(out->area, sizeof out->area, "%s", a->area);
+    snprintf(out->area_name, sizeof out->area_name, "%s", f.area_name);
+    snprintf(out->organisation, sizeof out->organisation, "%s", a->subject);
+    snprintf(out->period, sizeof out->period, "%s", a->period);
+    snprintf(out->last_period, sizeof out->last_period, "%s", a->last_period);
+    snprintf(out->state, sizeof out->state, "%s", a->state);
+    out->has_value = a->has_value;
+    out->value = a->value;
+    out->threshold = a->threshold;
+    out->has_reference = a->has_ref;
+    out->reference = a->ref;
+    out->expected = a->expected;
+    out->reported = a->reported;
+    snprintf(out->message, sizeof out->message, "%s", a->message);
+    out->has_first_fired = a->has_fired;
+    out->first_fired = a->first_fired;
+    out->changed_at = a->changed_at;
+    snprintf(out->acked_by, sizeof out->acked_by, "%s", a->acked_by);
+    out->has_acked_at = acked;
+    out->acked_at = a->acked_at;
+    snprintf(out->ack_note, sizeof out->ack_note, "%s", acked ? a->ack_note : "");
+    out->has_silenced_until = silenced_until > 0;
+    out->silenced_until = silenced_until;
 }
 
 void alert_msg_topic(const registry *reg, const stored_alert *a, char *buf, size_t n)

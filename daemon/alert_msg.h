@@ -1,22 +1,19 @@
-/* alert_msg.h: an alert as the outside world sees it: the msgpack map of the alerts reply
- * and of PUB events (proto/PROTOCOL.md §5.8, §5.11), the PUB topic, and the hook's
- * environment variables. */
+/* alert_msg.h: an alert as the outside world sees it: the typed alert of the alerts reply
+ * and of PUB events (proto/reply_alert.h, PROTOCOL.md §5.8, §5.11), the PUB topic, and the
+ * hook's environment variables. */
 #ifndef LEAMON_ALERT_MSG_H
 #define LEAMON_ALERT_MSG_H
 
-#include <msgpack.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
+#include "reply_alert.h"
 #include "store_alert.h"
 
-/* Fields alert_msg_pack writes. */
-#define ALERT_MSG_FIELDS 24
-
-/* A map of ALERT_MSG_FIELDS + extra pairs; the caller packs the extra ones after. 0 or -1. */
-int alert_msg_pack(msgpack_packer *pk, const registry *reg, const stored_alert *a,
-                   int64_t silenced_until, size_t extra);
+/* The alert as replies and events carry it (without history). */
+void alert_msg_fill(proto_alert *out, const registry *reg, const stored_alert *a,
+                    int64_t silenced_until);
 
 /* "alert.<severity>.<indicator or metric>.<area>" */
 void alert_msg_topic(const registry *reg, const stored_alert *a, char *buf, size_t n);

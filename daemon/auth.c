@@ -96,7 +96,7 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg)
 }
 
 int auth_identify(const registry *reg, bool secure, const char *user_id, const char *claimed,
-                  identity *out, char *why, size_t whylen)
+                  identity *out, lm_error *e)
 {
     memset(out, 0, sizeof *out);
     const partners *p = &reg->parts;
@@ -107,8 +107,8 @@ int auth_identify(const registry *reg, bool secure, const char *user_id, const c
             k = partners_key(p, key);
         if (!k) {
             /* Admitted at the handshake, removed from the partners file since. */
-            snprintf(why, whylen, "this client's key is no longer known to the daemon");
-            return 401;
+            return lm_fail(e, PROTO_UNAUTHENTICATED,
+                           "this client's key is no longer known to the daemon");
         }
         if (k->staff) {
             out->type = IDENT_STAFF;
@@ -118,24 +118,23 @@ int auth_identify(const registry *reg, bool secure, const char *user_id, const c
             out->org = &p->orgs[k->index];
         }
         if (claimed[0] && strcmp(claimed, identity_id(out)) != 0) {
-            snprintf(why, whylen, "this key belongs to %s, not to reporter %s",
-                     identity_id(out), claimed);
-            return 403;
+            return lm_fail(e, PROTO_FORBIDDEN, "this key belongs to %s, not to reporter %s",
+                           identity_id(out), claimed);
         }
-        return 200;
+        return 0;
     }
     if (!claimed[0])
-        return 200; /* anonymous: may ping and read the catalogue */
+        return 0; /* anonymous: what the op table allows anonymous senders */
     if ((out->org = partners_org(p, claimed))) {
         out->type = IDENT_ORG;
-        return 200;
+        return 0;
     }
     if ((out->staff = partners_staff(p, claimed))) {
         out->type = IDENT_STAFF;
-        return 200;
+        return 0;
     }
     char q[PROTO_MAX_CODE + 1];
     proto_quote(q, sizeof q, claimed, strlen(claimed));
-    snprintf(why, whylen, "unknown reporter '%s': not an organisation or staff id in the partners file", q);
-    return 401;
+    return lm_fail(e, PROTO_UNAUTHENTICATED,
+                   "unknown reporter '%s': not an organisation or staff id in the partners file", q);
 }

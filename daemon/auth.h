@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "error.h"
 #include "identity.h"
 #include "log.h"
 
@@ -19,8 +20,8 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg);
 
 /* Who sent a request: in secure mode from user_id (the client key, Z85, set by auth_handle),
  * else from the reporter the request names. claimed is the request's "reporter" field ("" if
- * absent). Returns 200, or 401/403 with the reason in why. */
+ * absent). 0, or -1 with a 401 or 403 in e. */
 int auth_identify(const registry *reg, bool secure, const char *user_id, const char *claimed,
-                  identity *out, char *why, size_t whylen);
+                  identity *out, lm_error *e);
 
 #endif

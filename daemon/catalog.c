@@ -1,6 +1,5 @@
 /* catalog.c: loading and looking up the metric catalogue. */
 #include "catalog.h"
-#include "rules.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -328,61 +327,44 @@ static int by_code(const void *a, const void *b)
     return strcmp(((const metric *)a)->code, ((const metric *)b)->code);
 }
 
-int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
+int catalog_read(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
 {
     static const char *const known[] = {"first_period", "metrics", "indicators", "targets",
                                         "rules", NULL};
-    config_t cfg;
-    int rc = -1;
-    memset(cat, 0, sizeof *cat);
-    if (conf_read_file(&cfg, path, err, errlen) < 0)
-        goto out;
-    const config_setting_t *root = config_root_setting(&cfg);
     char first[PERIOD_TEXT_MAX];
     if (conf_known(root, known, err, errlen) < 0 ||
         conf_str(root, "first_period", true, first, sizeof first, err, errlen) < 0)
-        goto out;
-    if (period_parse(first, &cat->first) != 0 || cat->first.kind != PERIOD_MONTH) {
-        conf_error(err, errlen, config_setting_get_member(root, "first_period"),
-                   "'%s' is not a month like 2020-01", first);
-        goto out;
-    }
+        return -1;
+    if (period_parse(first, &cat->first) != 0 || cat->first.kind != PERIOD_MONTH)
+        return conf_error(err, errlen, config_setting_get_member(root, "first_period"),
+                          "'%s' is not a month like 2020-01", first);
     const config_setting_t *list = config_setting_get_member(root, "metrics");
     if (!list || config_setting_type(list) != CONFIG_TYPE_LIST ||
-        config_setting_length(list) == 0) {
-        conf_error(err, errlen, list ? list : root,
-                   list ? "metrics must be a non-empty list ( {...}, {...} )"
-                        : "'metrics' is missing");
-        goto out;
-    }
+        config_setting_length(list) == 0)
+        return conf_error(err, errlen, list ? list : root,
+                          list ? "metrics must be a non-empty list ( {...}, {...} )"
+                               : "'metrics' is missing");
     size_t n = (size_t)config_setting_length(list);
     cat->metrics = calloc(n, sizeof *cat->metrics);
     if (!cat->metrics) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     for (size_t i = 0; i < n; i++) {
         const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
         if (load_metric(s, &cat->metrics[i], err, errlen) < 0)
-            goto out;
+            return -1;
         for (size_t j = 0; j < i; j++)
-            if (strcmp(cat->metrics[j].code, cat->metrics[i].code) == 0) {
-                conf_error(err, errlen, s, "metric '%s' is defined twice", cat->metrics[i].code);
-                goto out;
-            }
+            if (strcmp(cat->metrics[j].code, cat->metrics[i].code) == 0)
+                return conf_error(err, errlen, s, "metric '%s' is defined twice",
+                                  cat->metrics[i].code);
         cat->n_metrics = i + 1;
     }
     qsort(cat->metrics, cat->n_metrics, sizeof *cat->metrics, by_code);
     /* Indicators point at metrics: load them once the metrics have their final places. */
-    if (load_indicators(cat, root, err, errlen) < 0 || load_targets(cat, root, err, errlen) < 0 ||
-        rules_load(cat, root, err, errlen) < 0)
-        goto out;
-    rc = 0;
-out:
-    config_destroy(&cfg);
-    if (rc != 0)
-        catalog_free(cat);
-    return rc;
+    if (load_indicators(cat, root, err, errlen) < 0 || load_targets(cat, root, err, errlen) < 0)
+        return -1;
+    return 0;
 }
 
 void catalog_free(catalog *cat)
@@ -399,14 +381,6 @@ const indicator *catalog_indicator(const catalog *cat, const char *code)
     for (size_t i = 0; i < cat->n_indicators; i++)
         if (strcmp(cat->indicators[i].code, code) == 0)
             return &cat->indicators[i];
-    return NULL;
-}
-
-const alert_rule *catalog_rule(const catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->n_rules; i++)
-        if (strcmp(cat->rules[i].name, name) == 0)
-            return &cat->rules[i];
     return NULL;
 }
 

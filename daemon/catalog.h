@@ -90,14 +90,18 @@ typedef struct {
     size_t n_rules;
 } catalog;
 
-/* Load path into *cat. On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
+/* Load path into *cat: the metrics, indicators and targets, then the rules
+ * (catalog_file.c). On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
 int catalog_load(catalog *cat, const char *path, char *err, size_t errlen);
+/* The metrics, indicators and targets of a parsed catalogue file (root: its libconfig root
+ * setting). 0, or -1 with err set (the caller frees cat). */
+struct config_setting_t;
+int catalog_read(catalog *cat, const struct config_setting_t *root, char *err, size_t errlen);
 void catalog_free(catalog *cat);
 
 /* The metric with this code, or NULL. */
 const metric *catalog_metric(const catalog *cat, const char *code);
 const indicator *catalog_indicator(const catalog *cat, const char *code);
-const alert_rule *catalog_rule(const catalog *cat, const char *name);
 const char *indicator_type_name(indicator_type t);
 const char *indicator_better_name(indicator_better b);
 /* True if the indicator counts this metric in one of its parts. */

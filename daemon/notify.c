@@ -103,22 +103,21 @@ static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *e
 
 static void publish(notifier *nt, const registry *reg, const alert_event *e)
 {
-    msgpack_sbuffer buf;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&buf);
-    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+    proto_alert_event ev;
+    mpw w;
     char topic[200];
+    mpw_init(&w);
     alert_msg_topic(reg, &e->a, topic, sizeof topic);
-    bool ok = alert_msg_pack(&pk, reg, &e->a, e->silenced_until, 3) == 0 &&
-              proto_pack_kv_int(&pk, "v", PROTO_VERSION) == 0 &&
-              proto_pack_kv_str(&pk, "event", "state") == 0 &&
-              proto_pack_kv_opt_str(&pk, "previous", e->previous) == 0;
+    alert_msg_fill(&ev.alert, reg, &e->a, e->silenced_until);
+    snprintf(ev.previous, sizeof ev.previous, "%s", e->previous);
+    proto_alert_event_write(&w, &ev);
+    bool ok = mpw_ok(&w);
     /* DONTWAIT: PUB never blocks; a subscriber that cannot keep up loses messages. */
     if (!ok || zmq_send(nt->pub, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(nt->pub, buf.data, buf.size, ZMQ_DONTWAIT) < 0)
+        zmq_send(nt->pub, mpw_data(&w), mpw_size(&w), ZMQ_DONTWAIT) < 0)
         log_msg(nt->log, LOG_WARNING, "could not publish alert %lld: %s", (long long)e->a.id,
                 ok ? zmq_strerror(zmq_errno()) : "cannot encode it");
-    msgpack_sbuffer_destroy(&buf);
+    mpw_free(&w);
 }
 
 static void start(notifier *nt, const hook_job *job)

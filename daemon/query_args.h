@@ -3,22 +3,16 @@
 #define LEAMON_QUERY_ARGS_H
 
 #include "config.h"
+#include "error.h"
 #include "period.h"
 
-/* What went wrong with a query, for the error reply. */
-typedef struct {
-    int status;
-    char why[256];
-} query_error;
-
-/* Set qe; returns -1. */
-int query_refuse(query_error *qe, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* 0, or -1 with a 400 naming field. */
-int query_period(const char *text, const char *field, period *p, query_error *qe);
+int query_period(const char *text, const char *field, period *p, lm_error *e);
 /* The area named (an index), or the first top area when code is ""; -1 with a 404. */
-int query_area(const partners *parts, const char *code, query_error *qe);
+int query_area(const partners *parts, const char *code, lm_error *e);
 /* The indicator, or NULL with a 404. */
-const indicator *query_indicator(const catalog *cat, const char *code, query_error *qe);
+const indicator *query_indicator(const catalog *cat, const char *code, lm_error *e);
+/* The rule, or NULL with a 404. */
+const alert_rule *query_rule(const catalog *cat, const char *name, lm_error *e);
 
 #endif

@@ -208,3 +208,11 @@ bool rules_watches_org(const alert_rule *r, const partners *p, const organisatio
     int root = r->area[0] ? partners_area(p, r->area) : -1;
     return !r->area[0] || (root >= 0 && partners_within(p, o->home, root));
 }
+
+const alert_rule *catalog_rule(const catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->n_rules; i++)
+        if (strcmp(cat->rules[i].name, name) == 0)
+            return &cat->rules[i];
+    return NULL;
+}

@@ -13,6 +13,9 @@
  * "FILE:LINE: SETTING: message" in err. */
 int rules_load(catalog *cat, const config_setting_t *root, char *err, size_t errlen);
 
+/* The rule with this name, or NULL. */
+const alert_rule *catalog_rule(const catalog *cat, const char *name);
+
 /* Check the rules' areas and levels against the partners file: 0, or -1 with err set. */
 int rules_check_areas(const catalog *cat, const partners *p, const char *catalog_path,
                       char *err, size_t errlen);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "alerts.h"
+#include "rules.h"
 #include "config.h"
 #include "store.h"
 #include "testutil.h"

@@ -16,6 +16,7 @@
 
 #include "alert_eval.h"
 #include "catalog.h"
+#include "rules.h"
 #include "conf.h"
 #include "config.h"
 #include "testutil.h"

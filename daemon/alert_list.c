@@ -1,0 +1,50 @@
+/* alert_list.c: an alert with its silence and history, as replies list it (alert_list.h). */
+#include "alert_list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alert_msg.h"
+#include "alerts.h"
+
+int alert_list_fill(proto_alert *out, store *db, const registry *reg, const stored_alert *a,
+                    time_t now)
+{
+    int64_t until;
+    stored_alert_change *h = NULL;
+    size_t n = 0;
+    if (alerts_silenced_until(db, &reg->parts, a->rule, partners_area(&reg->parts, a->area), now,
+                              &until) < 0 ||
+        store_alert_history(db, a->id, &h, &n) < 0) {
+        free(h);
+        return -1;
+    }
+    alert_msg_fill(out, reg, a, until);
+    out->with_history = true;
+    out->history = calloc(n ? n : 1, sizeof *out->history);
+    if (!out->history) {
+        free(h);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        proto_alert_change *c = &out->history[out->n_history++];
+        c->at = h[i].at;
+        snprintf(c->from, sizeof c->from, "%s", h[i].from);
+        snprintf(c->to, sizeof c->to, "%s", h[i].to);
+        snprintf(c->period, sizeof c->period, "%s", h[i].period);
+        c->has_value = h[i].has_value;
+        c->value = h[i].value;
+    }
+    free(h);
+    return 0;
+}
+
+void alert_list_silence(proto_silence *out, const stored_silence *s)
+{
+    snprintf(out->rule, sizeof out->rule, "%s", s->rule);
+    snprintf(out->area, sizeof out->area, "%s", s->area);
+    out->until = s->until;
+    snprintf(out->by, sizeof out->by, "%s", s->by);
+    snprintf(out->note, sizeof out->note, "%s", s->note);
+    out->created = s->created;
+}

@@ -1,0 +1,306 @@
+/* batch.c: checking a round's requests and storing its submissions in one transaction
+ * (batch.h). */
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "validate.h"
+
+int batch_init(batch *b, size_t cap)
+{
+    memset(b, 0, sizeof *b);
+    b->items = calloc(cap ? cap : 1, sizeof *b->items);
+    if (!b->items)
+        return -1;
+    b->cap = cap;
+    return 0;
+}
+
+void batch_free(batch *b)
+{
+    batch_clear(b);
+    free(b->items);
+    free(b->wrote);
+    memset(b, 0, sizeof *b);
+}
+
+pending *batch_slot(batch *b)
+{
+    if (b->n == b->cap)
+        return NULL;
+    pending *p = &b->items[b->n];
+    memset(p, 0, sizeof *p);
+    return p;
+}
+
+void batch_keep(batch *b)
+{
+    b->records += b->items[b->n++].req.n_records;
+}
+
+void batch_keep_overflow(batch *b)
+{
+    pending *p = &b->items[b->n++];
+    p->overflow = true;
+    if (p->req.op == PROTO_OP_SUBMIT) {
+        free(p->req.records);
+        p->req.records = NULL;
+        p->req.n_records = 0;
+    }
+}
+
+static void refuse(pending *p, int status, const char *why)
+{
+    p->status = status;
+    snprintf(p->why, sizeof p->why, "%s", why);
+}
+
+/* A submission's record errors, as its reply's error text. */
+static void describe_errors(pending *p)
+{
+    size_t bad = p->errs.total; /* with the type errors found while decoding */
+    size_t records = 0;         /* distinct bad records among those listed */
+    for (size_t i = 0; i < p->errs.count; i++)
+        records += i == 0 || p->errs.items[i].index != p->errs.items[i - 1].index;
+    p->status = PROTO_INVALID;
+    if (p->errs.count < bad)
+        snprintf(p->why, sizeof p->why,
+                 "%zu errors in a submission of %zu records (the first %zu listed); "
+                 "nothing was stored", bad, p->req.n_records, p->errs.count);
+    else
+        snprintf(p->why, sizeof p->why, "%zu error%s in %zu of %zu record%s; nothing was stored",
+                 bad, bad == 1 ? "" : "s", records, p->req.n_records,
+                 p->req.n_records == 1 ? "" : "s");
+}
+
+static void check_one(pending *p, const batch_env *env, time_t now)
+{
+    lm_error e;
+    if (p->status != PROTO_OK)
+        return;
+    p->op = op_find(p->req.op);
+    if (auth_identify(env->reg, env->secure, p->user_id, p->req.reporter, &p->who, &e) < 0 ||
+        op_allowed(p->op, &p->who, &e) < 0) {
+        refuse(p, e.status, e.msg);
+        return;
+    }
+    if (!(p->op->flags & OP_WRITES))
+        return;
+    if (p->overflow) {
+        p->status = PROTO_UNAVAILABLE;
+        p->res.retry_after_ms = BATCH_BUSY_RETRY_MS;
+        snprintf(p->why, sizeof p->why, "the daemon is busy: more submissions are waiting than "
+                 "one commit takes (batch_max %lld requests, %d records); nothing was stored, "
+                 "retry in %d ms", env->set->batch_max, BATCH_RECORDS, BATCH_BUSY_RETRY_MS);
+        return;
+    }
+    log_msg(env->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
+            p->who.org->id, p->req.n_records);
+    validate_submission(&p->req, p->who.org, env->reg, now, &p->errs);
+    proto_errors_sort(&p->errs);
+    if (p->errs.total)
+        describe_errors(p);
+    else
+        p->write = true;
+}
+
+void batch_check(batch *b, const batch_env *env, time_t now)
+{
+    for (size_t i = 0; i < b->n; i++)
+        check_one(&b->items[i], env, now);
+}
+
+bool batch_wants(const batch *b, unsigned flag)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].status == PROTO_OK && b->items[i].op && (b->items[i].op->flags & flag))
+            return true;
+    return false;
+}
+
+/* Refusing a submission whose write failed, or whose transaction is gone. */
+static void failed_write(pending *p, bool transient, const char *what)
+{
+    p->write = false;
+    p->res.accepted = 0;
+    p->res.duplicate = false;
+    p->status = transient ? PROTO_UNAVAILABLE : PROTO_INTERNAL;
+    if (transient)
+        snprintf(p->why, sizeof p->why, "the database cannot take writes now (disk full or "
+                 "read-only?); retry later");
+    else
+        snprintf(p->why, sizeof p->why, "internal error %s the submission; nothing was stored",
+                 what);
+}
+
+/* Store one submission inside the open transaction, under its own savepoint unless alone.
+ * alone: no savepoint (a savepoint journals every page the submission changes, a third of
+ * a large one's cost); a failure then rolls the whole transaction back. */
+static void store_one(pending *p, const batch_env *env, time_t now, bool alone)
+{
+    store *db = env->db;
+    const char *who = p->who.org->id;
+    uint64_t digest = validate_digest(&p->req);
+    stored_submission prior;
+    int found = store_find_submission(db, who, p->req.id, &prior);
+    p->in_txn = true;
+    if (found == 1) {
+        p->write = false;
+        if (prior.digest != digest) {
+            p->status = PROTO_CONFLICT;
+            snprintf(p->why, sizeof p->why,
+                     "request id %s was already used for different figures; use a new id",
+                     p->req.id);
+            return;
+        }
+        p->res.duplicate = true;
+        p->res.accepted = prior.records;
+        return;
+    }
+    if (found == 0 && p->req.dry_run) {
+        p->write = false;
+        p->res.accepted = (int64_t)p->req.n_records;
+        return;
+    }
+    int64_t sub = 0;
+    bool ok = found == 0 && (alone || store_savepoint(db) == 0) &&
+              store_add_submission(db, who, p->req.id, now, (int64_t)p->req.n_records, digest,
+                                   &sub) == 0;
+    for (size_t i = 0; ok && i < p->req.n_records; i++) {
+        const proto_record *r = &p->req.records[i];
+        ok = store_put_observation(db, who, r->metric, r->period, r->area, r->value, sub, now) == 0;
+    }
+    if (ok && (alone || store_release(db) == 0)) {
+        p->res.accepted = (int64_t)p->req.n_records;
+        return;
+    }
+    log_msg(env->log, LOG_ERR, "storing submission %s of %s: %s", p->req.id, who,
+            store_errmsg(db));
+    bool transient = store_error_transient(db);
+    /* Without a savepoint, or if it cannot be undone, the part written must not reach
+     * COMMIT: drop the whole transaction, and the batch fails as one. */
+    if (store_in_transaction(db) && (alone || store_rollback_savepoint(db) != 0))
+        store_rollback(db);
+    failed_write(p, transient, "storing");
+}
+
+/* The writes of the batch in one transaction; rolled back unless committed. */
+static bool commit_together(batch *b, const batch_env *env, time_t now, bool savepoints)
+{
+    bool ok = store_begin(env->db) == 0;
+    for (size_t i = 0; ok && i < b->n; i++) {
+        if (b->items[i].write)
+            store_one(&b->items[i], env, now, !savepoints);
+        ok = store_in_transaction(env->db);
+    }
+    ok = ok && store_commit(env->db) == 0;
+    if (!ok)
+        store_rollback(env->db);
+    return ok;
+}
+
+/* What store_one decides about a request, to undo before a second try. */
+typedef struct {
+    int status;
+    char why[LM_ERROR_MAX];
+    bool write, in_txn;
+    submit_result res;
+} outcome;
+
+static outcome *remember(const batch *b)
+{
+    outcome *o = malloc(b->n * sizeof *o);
+    for (size_t i = 0; o && i < b->n; i++) {
+        const pending *p = &b->items[i];
+        o[i] = (outcome){p->status, "", p->write, p->in_txn, p->res};
+        memcpy(o[i].why, p->why, sizeof o[i].why);
+    }
+    return o;
+}
+
+static void restore(batch *b, const outcome *o)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        pending *p = &b->items[i];
+        p->status = o[i].status;
+        memcpy(p->why, o[i].why, sizeof p->why);
+        p->write = o[i].write;
+        p->in_txn = o[i].in_txn;
+        p->res = o[i].res;
+    }
+}
+
+/* A savepoint per submission journals every page it changes, so first without them; only
+ * if that fails (a submission that cannot be stored, or the commit) once more with them,
+ * so that one bad submission does not fail the others. */
+/* b->wrote cleared, with a flag for each organisation of the registry. */
+static void clear_wrote(batch *b, size_t n_orgs)
+{
+    if (n_orgs > b->n_wrote) {
+        bool *w = realloc(b->wrote, n_orgs * sizeof *w);
+        if (!w) {
+            n_orgs = b->n_wrote; /* the late rules then wait for their timer */
+        } else {
+            b->wrote = w;
+        }
+    }
+    b->n_wrote = n_orgs;
+    if (b->wrote)
+        memset(b->wrote, 0, b->n_wrote * sizeof *b->wrote);
+}
+
+bool batch_commit(batch *b, const batch_env *env, time_t now)
+{
+    size_t writes = 0;
+    for (size_t i = 0; i < b->n; i++)
+        writes += b->items[i].write;
+    if (!writes)
+        return false;
+    outcome *before = writes > 1 ? remember(b) : NULL;
+    bool ok = commit_together(b, env, now, writes > 1 && !before);
+    if (!ok && before) {
+        restore(b, before);
+        ok = commit_together(b, env, now, true);
+    }
+    free(before);
+    if (ok) {
+        size_t subs = 0, records = 0;
+        clear_wrote(b, env->reg->parts.n_orgs);
+        for (size_t i = 0; i < b->n; i++) {
+            const pending *p = &b->items[i];
+            if (!p->write)
+                continue;
+            subs++;
+            records += p->req.n_records;
+            size_t org = (size_t)(p->who.org - env->reg->parts.orgs);
+            if (org < b->n_wrote)
+                b->wrote[org] = true;
+        }
+        log_msg(env->log, LOG_DEBUG, "committed %zu submissions (%zu records) in one transaction",
+                subs, records);
+        return subs > 0;
+    }
+    /* The transaction is gone: none of the batch's writes happened. */
+    log_msg(env->log, LOG_ERR, "commit failed, %zu requests refused: %s", b->n,
+            store_errmsg(env->db));
+    bool transient = store_error_transient(env->db);
+    for (size_t i = 0; i < b->n; i++) {
+        pending *p = &b->items[i];
+        /* Dry runs, retries and 409s too: they were decided in the transaction that is gone. */
+        if (p->req.op == PROTO_OP_SUBMIT && (p->status == PROTO_OK || p->in_txn))
+            failed_write(p, transient, "committing");
+    }
+    return false;
+}
+
+void batch_clear(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        proto_request_free(&b->items[i].req);
+        proto_errors_free(&b->items[i].errs);
+    }
+    b->n = 0;
+    b->records = 0;
+}

@@ -1,0 +1,249 @@
+/* derive.c: snapshots and alert rules after the figures are acknowledged (derive.h). */
+#include "derive.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alerts.h"
+#include "snapshot.h"
+
+struct derive {
+    derive_env env;
+    bool snap_pending;        /* figures committed, snapshots not yet refreshed */
+    long long snap_since;     /* monotonic ms of the oldest such commit */
+    long long last_served;    /* monotonic ms when requests were last served */
+    long long snap_retry;     /* after a failed refresh, not before this monotonic ms */
+    snapshot_changes touched; /* what refreshes changed since the rules last judged it */
+    long long touched_since;  /* monotonic ms of the first such refresh; 0: none */
+    bool *late_due;           /* per organisation: submitted since its late rules were judged */
+    size_t n_late_due;
+    long long next_check;     /* monotonic ms of the next judgement of every rule */
+};
+
+long long derive_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int derive_new(derive **out, const derive_env *env)
+{
+    derive *d = calloc(1, sizeof *d);
+    if (!d)
+        return -1;
+    d->env = *env;
+    *out = d;
+    return 0;
+}
+
+void derive_free(derive **dp)
+{
+    derive *d = *dp;
+    if (!d)
+        return;
+    snapshot_changes_free(&d->touched);
+    free(d->late_due);
+    free(d);
+    *dp = NULL;
+}
+
+/* Judge alert rules in one transaction, then tell the world: what a refresh changed, the
+ * late rules of organisations that submitted since, or (all) every rule. A failure loses
+ * nothing: every judgement replays the periods, so the next one finds the same. */
+static void judge(derive *d, const snapshot_changes *touched, bool all)
+{
+    store *db = d->env.db;
+    const registry *reg = d->env.reg;
+    time_t now = time(NULL);
+    bool any_late = false;
+    for (size_t i = 0; i < d->n_late_due && !any_late; i++)
+        any_late = d->late_due[i];
+    if (!all && !any_late && (!touched || !touched->n))
+        return;
+    alert_events ev = {0};
+    bool ok = store_begin(db) == 0;
+    if (all) {
+        ok = ok && alerts_evaluate_all(db, reg, now, &ev) == 0;
+    } else {
+        if (touched)
+            ok = ok && alerts_evaluate_changes(db, reg, touched, now, &ev) == 0;
+        /* One pass per late rule over the organisations that submitted since. */
+        for (size_t k = 0; ok && any_late && k < reg->cat.n_rules; k++)
+            if (reg->cat.rules[k].kind == RULE_LATE)
+                ok = alerts_evaluate_late(db, reg, &reg->cat.rules[k], d->late_due, now,
+                                          &ev) == 0;
+    }
+    ok = ok && store_commit(db) == 0;
+    if (ok) {
+        if (d->late_due)
+            memset(d->late_due, 0, d->n_late_due * sizeof *d->late_due);
+        notify_events(d->env.nt, reg, &ev);
+    } else {
+        log_msg(d->env.log, LOG_ERR, "alerts: %s", store_errmsg(db));
+        store_rollback(db);
+    }
+    alert_events_free(&ev);
+}
+
+/* Every rule (at the start, after a reload, and every alert_check_interval). */
+static void judge_all(derive *d)
+{
+    judge(d, NULL, true);
+    d->next_check = derive_now_ms() + d->env.set->alert_check_interval * 1000;
+}
+
+/* The alert rules over what the refreshes changed since they last judged. */
+static void judge_changes(derive *d)
+{
+    judge(d, &d->touched, false);
+    snapshot_changes_free(&d->touched);
+    d->touched_since = 0;
+}
+
+/* A refresh failed: the marks stay, and the next try waits (a full disk, say). */
+static void refresh_failed(derive *d)
+{
+    log_msg(d->env.log, LOG_ERR, "snapshots: %s", store_errmsg(d->env.db));
+    d->snap_retry = derive_now_ms() + DERIVE_MAX_DELAY_MS;
+}
+
+static void note_changed(derive *d, size_t changed, bool loud)
+{
+    if (!d->touched_since && changed)
+        d->touched_since = derive_now_ms();
+    if (changed)
+        log_msg(d->env.log, loud ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s", changed,
+                changed == 1 ? "" : "s");
+}
+
+/* Everything at once: every snapshot when the catalogue or partners changed since they
+ * were computed, else what the dirty marks point at. Then the rules. */
+static void refresh_all(derive *d, bool check_digest)
+{
+    store *db = d->env.db;
+    char digest[17], stored[32] = "";
+    if (check_digest) {
+        int found = store_meta_get(db, "registry_digest", stored, sizeof stored);
+        if (registry_digest(d->env.set, digest) < 0 || found < 0) {
+            log_msg(d->env.log, LOG_ERR, "snapshots: cannot compare the configuration: %s",
+                    store_errmsg(db));
+        } else if (strcmp(stored, digest) != 0) {
+            log_msg(d->env.log, LOG_INFO, "catalogue or partners changed: recomputing every "
+                    "snapshot");
+            if (store_dirty_all(db) < 0 || store_meta_set(db, "registry_digest", digest) < 0)
+                log_msg(d->env.log, LOG_ERR, "snapshots: %s", store_errmsg(db));
+        }
+    }
+    size_t changed = 0;
+    if (snapshot_refresh_ticking(db, d->env.reg, time(NULL), &changed, &d->touched,
+                                 d->env.keepalive, d->env.keepalive_ctx) < 0)
+        refresh_failed(d);
+    else
+        d->snap_pending = false;
+    note_changed(d, changed, check_digest);
+    judge_changes(d);
+}
+
+/* One round between polls; the rules judge when the marks are done, or a second after
+ * the first change they have not seen (a refresh that never ends under load). */
+static void refresh_round(derive *d)
+{
+    size_t changed = 0;
+    int n = snapshot_refresh_round(d->env.db, d->env.reg, time(NULL), DERIVE_ROUND_MARKS,
+                                   &changed, &d->touched);
+    if (n < 0)
+        refresh_failed(d);
+    else if (n < DERIVE_ROUND_MARKS)
+        d->snap_pending = false;
+    note_changed(d, changed, false);
+    if (!d->snap_pending ||
+        (d->touched_since && derive_now_ms() - d->touched_since >= DERIVE_MAX_DELAY_MS))
+        judge_changes(d);
+}
+
+/* When the next refresh round is due; only meaningful with snap_pending. */
+static long long refresh_due(const derive *d)
+{
+    long long due = d->last_served + DERIVE_QUIET_MS;
+    if (d->snap_since + DERIVE_MAX_DELAY_MS < due)
+        due = d->snap_since + DERIVE_MAX_DELAY_MS;
+    return due > d->snap_retry ? due : d->snap_retry;
+}
+
+void derive_restart(derive *d)
+{
+    /* What the rules have not judged points into the old registry; judge_all judges
+     * everything anyway. */
+    snapshot_changes_free(&d->touched);
+    d->touched_since = 0;
+    size_t n = d->env.reg->parts.n_orgs;
+    free(d->late_due);
+    d->n_late_due = 0;
+    d->late_due = calloc(n ? n : 1, sizeof *d->late_due);
+    if (d->late_due)
+        d->n_late_due = n;
+    else
+        log_msg(d->env.log, LOG_ERR, "out of memory: late rules wait for the timer");
+    refresh_all(d, true);
+    judge_all(d);
+}
+
+void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now_ms)
+{
+    for (size_t i = 0; wrote && i < n_orgs && i < d->n_late_due; i++)
+        d->late_due[i] |= wrote[i];
+    if (!d->snap_pending) {
+        d->snap_pending = true;
+        d->snap_since = now_ms;
+    }
+}
+
+void derive_served(derive *d, long long now_ms)
+{
+    d->last_served = now_ms;
+}
+
+void derive_before_read(void *self, const indicator *ind, int first, int last)
+{
+    derive *d = self;
+    size_t changed = 0;
+    if (!d->snap_pending)
+        return;
+    if (snapshot_refresh_for(d->env.db, d->env.reg, ind, first, last, time(NULL), &changed,
+                             &d->touched) < 0)
+        log_msg(d->env.log, LOG_ERR, "snapshots before a query (answered from those stored): %s",
+                store_errmsg(d->env.db));
+    note_changed(d, changed, false);
+}
+
+void derive_before_judged(derive *d)
+{
+    if (d->snap_pending)
+        refresh_all(d, false);
+}
+
+long long derive_due(const derive *d)
+{
+    long long due = d->next_check;
+    if (d->snap_pending && refresh_due(d) < due)
+        due = refresh_due(d);
+    return due;
+}
+
+void derive_tick(derive *d, long long now_ms)
+{
+    /* The acknowledgements did not wait for the roll-up: the dirty marks were committed
+     * with the figures, so a crash before the refresh only delays the snapshots. */
+    if (d->snap_pending && now_ms >= refresh_due(d))
+        refresh_round(d);
+    if (derive_now_ms() >= d->next_check)
+        judge_all(d);
+}
+
+void derive_finish(derive *d)
+{
+    if (d->snap_pending)
+        refresh_all(d, false);
+}

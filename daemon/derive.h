@@ -1,0 +1,75 @@
+/* derive.h: what leamond derives from the figures after they are acknowledged: the
+ * snapshots (recomputed from the dirty marks committed with the figures) and the alert
+ * rules' verdicts on them, with their events sent out through the notifier.
+ *
+ * The request loop tells derive what happened (derive_committed, derive_served) and runs
+ * it when it is due (derive_due, derive_tick); a query first calls derive_before_read.
+ * derive owns its schedule and its state; it works on the store and registry it is given,
+ * so that it can move to a thread of its own with its own connection. */
+#ifndef LEAMON_DERIVE_H
+#define LEAMON_DERIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "log.h"
+#include "notify.h"
+#include "store.h"
+
+typedef struct derive derive;
+
+typedef struct {
+    store *db;
+    const registry *reg;       /* the daemon's registry; swapped whole on a reload */
+    const settings *set;
+    const log_ctx *log;
+    notifier *nt;              /* where the alert events go */
+    /* Called between the rounds of a long recompute (the service watchdog). */
+    void (*keepalive)(void *ctx);
+    void *keepalive_ctx;
+} derive_env;
+
+/* Snapshots are refreshed once no request has come for DERIVE_QUIET_MS, so that the
+ * commits of a rush of submissions share one refresh; but never later than
+ * DERIVE_MAX_DELAY_MS after a commit. The refresh runs in rounds of DERIVE_ROUND_MARKS
+ * marks, each its own transaction, with the requests that came meanwhile served in
+ * between. */
+#define DERIVE_QUIET_MS 50
+#define DERIVE_MAX_DELAY_MS 1000
+#define DERIVE_ROUND_MARKS 256
+
+int derive_new(derive **out, const derive_env *env);
+void derive_free(derive **d);
+
+/* At the start, and after the registry was swapped (a reload): what pointed into the old
+ * registry goes; every snapshot is recomputed when the catalogue or partners changed since
+ * they were computed; then every rule is judged. */
+void derive_restart(derive *d);
+
+/* Figures were committed at now_ms (monotonic): the marks wait for a refresh. wrote has a
+ * flag per organisation of the registry (n_orgs) that stored figures: their late rules are
+ * due. */
+void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now_ms);
+/* Requests were served at now_ms: the refresh waits until they stop coming. */
+void derive_served(derive *d, long long now_ms);
+
+/* Before a query of ind over months first..last (month numbers) is answered: refresh the
+ * snapshots it reads, so it sees every figure acknowledged before it. self is the derive. */
+void derive_before_read(void *self, const indicator *ind, int first, int last);
+/* Before an answer that shows the rules' verdicts: refresh everything and judge it. */
+void derive_before_judged(derive *d);
+
+/* Monotonic ms when derive_tick must next run. */
+long long derive_due(const derive *d);
+/* Do what is due at now_ms: a refresh round, or every rule (the alert_check_interval
+ * timer: late rules and target paths move with the clock). */
+void derive_tick(derive *d, long long now_ms);
+
+/* Stopping: bring the snapshots up to date. */
+void derive_finish(derive *d);
+
+/* Monotonic milliseconds. */
+long long derive_now_ms(void);
+
+#endif
