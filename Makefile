@@ -180,7 +180,7 @@ fuzz: deps
 
 fuzz-bins: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/fuzz_request: tests/fuzz/fuzz_request.c proto/proto.c proto/request.c proto/scan.c \
+$(FUZZ_DIR)/fuzz_request: tests/fuzz/fuzz_request.c proto/proto.c proto/request.c proto/scan.c proto/grow.c \
   proto/errors.c proto/error.c proto/mpw.c $(wildcard proto/*.h)
 $(FUZZ_DIR)/fuzz_period: tests/fuzz/fuzz_period.c proto/period.c proto/period.h
 $(FUZZ_DIR)/fuzz_%:

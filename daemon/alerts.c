@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "grow.h"
 
 void alert_events_free(alert_events *ev)
 {
@@ -19,14 +20,8 @@ void alert_events_free(alert_events *ev)
 static int push_event(alert_events *ev, const stored_alert *a, const char *previous,
                       int64_t silenced_until)
 {
-    if (ev->n == ev->cap) {
-        size_t want = ev->cap ? ev->cap * 2 : 16;
-        alert_event *more = realloc(ev->items, want * sizeof *more);
-        if (!more)
-            return -1;
-        ev->items = more;
-        ev->cap = want;
-    }
+    if (GROW(ev->items, ev->cap, ev->n + 1) != 0)
+        return -1;
     alert_event *e = &ev->items[ev->n++];
     e->a = *a;
     snprintf(e->previous, sizeof e->previous, "%s", previous);

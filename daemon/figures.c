@@ -54,10 +54,9 @@ bool figures_target(proto_target *out, store *db, const registry *reg, const ind
     double figure = 0;
     bool has_figure = snapshot_baseline_figure(db, reg, t, at, &figure);
     snprintf(out->area, sizeof out->area, "%s", t->area[0] ? t->area : reg->parts.areas[at].code);
-    if (period_format(&t->goal_period, out->goal_period, sizeof out->goal_period) != 0 ||
-        (t->has_baseline &&
-         period_format(&t->baseline_period, out->baseline_period, sizeof out->baseline_period) != 0))
-        out->goal_period[0] = '\0';
+    period_format(&t->goal_period, out->goal_period, sizeof out->goal_period);
+    if (t->has_baseline)
+        period_format(&t->baseline_period, out->baseline_period, sizeof out->baseline_period);
     out->goal = t->goal_value;
     out->has_baseline = t->has_baseline_value || has_figure;
     out->baseline = t->has_baseline_value ? t->baseline_value : figure;

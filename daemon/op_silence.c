@@ -25,7 +25,9 @@ void op_silence(op_ctx *c)
     si.until = req->until;
     si.created = (int64_t)c->now;
     proto_silence_reply r = {.lifted = req->until <= (int64_t)c->now};
-    if ((r.lifted ? store_silence_remove(c->db, si.rule, si.area) : store_silence_put(c->db, &si)) < 0) {
+    int rc = r.lifted ? store_silence_remove(c->db, si.rule, si.area)
+                      : store_silence_put(c->db, &si);
+    if (rc < 0) {
         op_refuse(c, PROTO_INTERNAL, "cannot store the silence: %s", store_errmsg(c->db));
         return;
     }

@@ -84,7 +84,8 @@ void op_snapshot(op_ctx *c)
         return;
     }
     if (by_reporter && req->has_as_of) {
-        op_refuse(c, PROTO_BAD_REQUEST, "as_of works for the snapshot and by area, not by reporter");
+        op_refuse(c, PROTO_BAD_REQUEST,
+                  "as_of works for the snapshot and by area, not by reporter");
         return;
     }
     if (!req->has_as_of)

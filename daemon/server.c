@@ -322,9 +322,9 @@ static void reply(server *srv, pending *p, peer *to, mpw *w, time_t now)
     op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
     log_outcome(srv, p, &c);
     /* DONTWAIT: a client that went away must not stall everyone else. */
-    bool sent = mpw_ok(w) &&
-                zmq_msg_send(&to->route, srv->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
-                (!to->req_envelope || zmq_send(srv->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0) &&
+    int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
+    bool sent = mpw_ok(w) && zmq_msg_send(&to->route, srv->router, more) >= 0 &&
+                (!to->req_envelope || zmq_send(srv->router, "", 0, more) >= 0) &&
                 zmq_send(srv->router, mpw_data(w), mpw_size(w), ZMQ_DONTWAIT) >= 0;
     if (!sent)
         log_msg(&srv->log, LOG_WARNING, "could not deliver the reply to %s: %s",

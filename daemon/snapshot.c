@@ -9,6 +9,7 @@
 
 #include "rollup.h"
 #include "snapshot_calc.h"
+#include "grow.h"
 
 int snapshot_compute(store *db, const registry *reg, const indicator *ind, const period *p,
                      int at, stored_snapshot *out)
@@ -150,14 +151,9 @@ static snap_key *expand(const registry *reg, const store_dirty_mark *marks, size
                 continue;
             for (int a = at; a >= 0; a = parts->areas[a].parent)
                 for (size_t j = 0; j < n_p; j++) {
-                    if (n == cap) {
-                        snap_key *more = realloc(keys, 2 * cap * sizeof *more);
-                        if (!more) {
-                            free(keys);
-                            return NULL;
-                        }
-                        keys = more;
-                        cap *= 2;
+                    if (GROW(keys, cap, n + 1) != 0) {
+                        free(keys);
+                        return NULL;
                     }
                     keys[n++] = (snap_key){&cat->indicators[k], ps[j], a,
                                            period_first_month(&ps[j]),
@@ -192,14 +188,8 @@ static int note_touched(snapshot_changes *c, const registry *reg, const snap_key
     if (c->seen[bit / 8] & (1u << (bit % 8)))
         return 0;
     c->seen[bit / 8] |= (unsigned char)(1u << (bit % 8));
-    if (c->n == c->cap) {
-        size_t want = c->cap ? c->cap * 2 : 32;
-        snapshot_touched *more = realloc(c->items, want * sizeof *more);
-        if (!more)
-            return -1;
-        c->items = more;
-        c->cap = want;
-    }
+    if (GROW(c->items, c->cap, c->n + 1) != 0)
+        return -1;
     c->items[c->n++] = (snapshot_touched){k->ind, k->at};
     return 0;
 }

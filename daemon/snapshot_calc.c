@@ -1,6 +1,7 @@
 /* snapshot_calc.c: from stored figures to one snapshot, with the reads shared between the
  * periods of one indicator and area. */
 #include "snapshot_calc.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,21 +188,6 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     return 0;
 }
 
-static int grow_figs(rollup_fig **figs, size_t *cap, size_t want)
-{
-    if (want <= *cap)
-        return 0;
-    size_t size = *cap ? *cap : 256;
-    while (size < want)
-        size *= 2;
-    rollup_fig *more = realloc(*figs, size * sizeof *more);
-    if (!more)
-        return -1;
-    *figs = more;
-    *cap = size;
-    return 0;
-}
-
 /* Append the rows just read (of metric m) as figures; with subtree, only those within at.
  * Figures of organisations no longer in the partners file are left out: their kind is
  * unknown. */
@@ -209,7 +195,7 @@ static int append_rows(snapcalc *c, const metric *m, bool subtree, rollup_fig **
                        size_t *n, size_t *cap)
 {
     const partners *parts = &c->reg->parts;
-    if (grow_figs(figs, cap, *n + c->n_rows) < 0)
+    if (GROW(*figs, *cap, *n + c->n_rows) != 0)
         return -1;
     for (size_t i = 0; i < c->n_rows; i++) {
         const store_obs *o = &c->rows[i];
@@ -355,7 +341,7 @@ int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *o
      * range was allocated at full size, so sel can be too; on failure compute in place. */
     rollup_fig *figs = c->figs;
     size_t n = c->n_figs;
-    if (grow_figs(&c->sel, &c->cap_sel, c->n_figs ? c->n_figs : 1) == 0) {
+    if (GROW(c->sel, c->cap_sel, c->n_figs ? c->n_figs : 1) == 0) {
         n = 0;
         for (size_t i = 0; i < c->n_figs; i++)
             if (c->figs[i].month >= first && c->figs[i].month <= last)

@@ -1,4 +1,5 @@
-/* store.c: SQLite storage with migrations, upsert-with-audit and idempotency lookups. */
+/* store.c: SQLite storage with migrations, upsert-with-audit and idempotency lookups, and
+ * the table of every SQL statement the store runs, prepared once at open. */
 #include "store.h"
 #include "store_impl.h"
 
@@ -53,6 +54,52 @@ static const char *const sql_text[ST_COUNT] = {
                    " ON CONFLICT(reporter, metric, period, area) DO UPDATE SET"
                    " value = excluded.value, submission = excluded.submission,"
                    " updated_at = excluded.updated_at WHERE value IS NOT excluded.value",
+    /* Counts and the newest submission, of one reporter (?1) or of all. */
+    [ST_COUNT_OBS] = "SELECT count(*) FROM observation",
+    [ST_COUNT_OBS_OF] = "SELECT count(*) FROM observation WHERE reporter = ?1",
+    [ST_COUNT_SUBS] = "SELECT count(*) FROM submission",
+    [ST_COUNT_SUBS_OF] = "SELECT count(*) FROM submission WHERE reporter = ?1",
+    [ST_LAST_SUB] = "SELECT id, received_at, records, digest, request_id FROM submission"
+                    " ORDER BY id DESC LIMIT 1",
+    [ST_LAST_SUB_OF] = "SELECT id, received_at, records, digest, request_id FROM submission"
+                       " WHERE reporter = ?1 ORDER BY id DESC LIMIT 1",
+    [ST_DIRTY_ALL] = "INSERT OR IGNORE INTO dirty SELECT DISTINCT metric, period, area"
+                     " FROM observation",
+    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* Alerts (store_alert.c). */
+    [ST_ALERTS_OF] = "SELECT " ALERT_COLUMNS " FROM alert WHERE rule = ?1 AND area = ?2"
+                     " AND subject = ?3 ORDER BY period",
+    [ST_ALERT_INSERT] = "INSERT INTO alert(rule, state, last_period, value, reference,"
+                        " expected, reported, message, first_fired, changed_at, area,"
+                        " subject, period, severity, threshold)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                        " ?14, ?15)",
+    [ST_ALERT_UPDATE] = "UPDATE alert SET state = ?2, last_period = ?3, value = ?4,"
+                        " reference = ?5, expected = ?6, reported = ?7, message = ?8,"
+                        " first_fired = ?9, changed_at = ?10, period = ?11 WHERE id = ?1",
+    [ST_ALERT_CHANGE] = "INSERT INTO alert_change(alert, at, from_state, to_state, period,"
+                        " value) VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5, ?6)",
+    [ST_ALERT_GET] = "SELECT " ALERT_COLUMNS " FROM alert WHERE id = ?1",
+    /* ?4..?6: up to three states; NULL binds match nothing, so "any" is a separate test. */
+    [ST_ALERT_LIST] = "SELECT " ALERT_COLUMNS " FROM alert WHERE changed_at >= ?1"
+                      " AND (?2 = '' OR rule = ?2) AND (?3 = '' OR area = ?3)"
+                      " AND (?7 OR state IN (?4, ?5, ?6))"
+                      " ORDER BY changed_at DESC, id DESC",
+    [ST_ALERT_HISTORY] = "SELECT at, from_state, to_state, period, value FROM alert_change"
+                         " WHERE alert = ?1 ORDER BY id",
+    [ST_ALERT_ACK] = "UPDATE alert SET acked_by = ?1, acked_at = ?2, ack_note = ?3"
+                     " WHERE id = ?4",
+    [ST_SILENCE_PUT] = "INSERT INTO silence(rule, area, until, by, note, created)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(rule, area) DO UPDATE"
+                       " SET until = excluded.until, by = excluded.by,"
+                       " note = excluded.note, created = excluded.created",
+    [ST_SILENCE_REMOVE] = "DELETE FROM silence WHERE rule = ?1 AND area = ?2",
+    [ST_SILENCE_GET] = "SELECT rule, area, until, by, note, created FROM silence"
+                       " WHERE rule = ?1 AND area = ?2 AND until > ?3",
+    [ST_SILENCES] = "SELECT rule, area, until, by, note, created FROM silence"
+                    " WHERE until > ?1 ORDER BY rule, area",
 };
 
 /* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
@@ -271,7 +318,8 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
     for (int i = 0; i < ST_COUNT; i++) {
         rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
         if (rc != SQLITE_OK) {
-            snprintf(err, errlen, "%s: preparing statement %d: %s", path, i, sqlite3_errmsg(s->db));
+            snprintf(err, errlen, "%s: preparing statement %d (%.60s): %s", path, i, sql_text[i],
+                     sqlite3_errmsg(s->db));
             goto fail;
         }
     }
@@ -292,6 +340,18 @@ void store_close(store **sp)
     sqlite3_close(s->db);
     free(s);
     *sp = NULL;
+}
+
+void store_reset(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+int store_fail(sqlite3_stmt *st)
+{
+    store_reset(st);
+    return -1;
 }
 
 /* Run a statement that returns no rows; reset it whatever happens. */
@@ -432,44 +492,26 @@ int store_put_observation(store *s, const char *reporter, const char *metric,
                : -1;
 }
 
-/* Prepare a one-off query, binding ?1 to reporter when there is one. */
-int store_prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st)
+/* A count(*) statement, binding ?1 to reporter when there is one. */
+static int count(store *s, int which, const char *reporter, int64_t *out)
 {
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-    if (rc != SQLITE_OK)
-        return store_remember(s, rc);
-    if (reporter && (rc = sqlite3_bind_text(*st, 1, reporter, -1, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(*st);
-        return store_remember(s, rc);
-    }
-    return 0;
-}
-
-static int count(store *s, const char *sql, const char *reporter, int64_t *out)
-{
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, sql, reporter, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[which];
+    if (reporter && store_bind_text(s, st, 1, reporter) < 0)
+        return store_fail(st);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
     else
         store_remember(s, rc);
-    sqlite3_finalize(st);
+    store_reset(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_counts(store *s, const char *reporter, int64_t *observations, int64_t *submissions)
 {
-    if (reporter)
-        return count(s, "SELECT count(*) FROM observation WHERE reporter = ?1", reporter,
-                     observations) == 0 &&
-                       count(s, "SELECT count(*) FROM submission WHERE reporter = ?1", reporter,
-                             submissions) == 0
-                   ? 0
-                   : -1;
-    return count(s, "SELECT count(*) FROM observation", NULL, observations) == 0 &&
-                   count(s, "SELECT count(*) FROM submission", NULL, submissions) == 0
+    return count(s, reporter ? ST_COUNT_OBS_OF : ST_COUNT_OBS, reporter, observations) == 0 &&
+                   count(s, reporter ? ST_COUNT_SUBS_OF : ST_COUNT_SUBS, reporter,
+                         submissions) == 0
                ? 0
                : -1;
 }
@@ -477,23 +519,19 @@ int store_counts(store *s, const char *reporter, int64_t *observations, int64_t 
 int store_last_submission(store *s, const char *reporter, char *request_id, size_t id_size,
                           stored_submission *out)
 {
-    const char *sql = reporter ? "SELECT id, received_at, records, digest, request_id FROM"
-                                 " submission WHERE reporter = ?1 ORDER BY id DESC LIMIT 1"
-                               : "SELECT id, received_at, records, digest, request_id FROM"
-                                 " submission ORDER BY id DESC LIMIT 1";
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, sql, reporter, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[reporter ? ST_LAST_SUB_OF : ST_LAST_SUB];
+    if (reporter && store_bind_text(s, st, 1, reporter) < 0)
+        return store_fail(st);
     int found = 0;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_submission(st, out);
-        snprintf(request_id, id_size, "%s", (const char *)sqlite3_column_text(st, 4));
+        store_copy_text(request_id, id_size, st, 4);
         found = 1;
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);
     }
-    sqlite3_finalize(st);
+    store_reset(st);
     return found;
 }
 

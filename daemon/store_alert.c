@@ -1,16 +1,12 @@
-/* store_alert.c: alerts, their history and silences (migration 4). Few rows, rarely
- * written: one-off prepared statements are enough. */
+/* store_alert.c: alerts, their history and silences (migration 4), with the statements of
+ * store.c's table. */
 #include "store_alert.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
-
-#define ALERT_COLUMNS                                                                    \
-    "id, rule, area, subject, period, last_period, state, severity, value, threshold,"   \
-    " reference, expected, reported, message, first_fired, changed_at, acked_by,"        \
-    " acked_at, ack_note"
+#include "grow.h"
 
 static void read_alert(sqlite3_stmt *st, stored_alert *a)
 {
@@ -39,7 +35,7 @@ static void read_alert(sqlite3_stmt *st, stored_alert *a)
     store_copy_text(a->ack_note, sizeof a->ack_note, st, 18);
 }
 
-/* Step st to the end, appending rows of size elem through read. Finalizes st. */
+/* Step st to the end, appending rows of size elem through read. Resets st. */
 static int collect(store *s, sqlite3_stmt *st, void **rows, size_t elem, size_t *n,
                    size_t max, bool *more, void (*read)(sqlite3_stmt *, void *))
 {
@@ -55,21 +51,15 @@ static int collect(store *s, sqlite3_stmt *st, void **rows, size_t elem, size_t 
             rc = SQLITE_DONE;
             break;
         }
-        if (*n == cap) {
-            size_t want = cap ? cap * 2 : 16;
-            void *grown = realloc(*rows, want * elem);
-            if (!grown) {
-                sqlite3_finalize(st);
-                snprintf(s->msg, sizeof s->msg, "out of memory");
-                return -1;
-            }
-            *rows = grown;
-            cap = want;
+        if (grow_array(rows, &cap, *n + 1, 0, elem) != 0) {
+            store_reset(st);
+            snprintf(s->msg, sizeof s->msg, "out of memory");
+            return -1;
         }
         read(st, (char *)*rows + *n * elem);
         (*n)++;
     }
-    sqlite3_finalize(st);
+    store_reset(st);
     return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
 }
 
@@ -81,17 +71,12 @@ static void read_alert_row(sqlite3_stmt *st, void *row)
 int store_alerts_of(store *s, const char *rule, const char *area, const char *subject,
                     stored_alert **rows, size_t *n)
 {
-    sqlite3_stmt *st;
     *rows = NULL;
     *n = 0;
-    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE rule = ?1 AND area = ?2"
-                             " AND subject = ?3 ORDER BY period",
-                          rule, &st) < 0)
-        return -1;
-    if (store_bind_text(s, st, 2, area) < 0 || store_bind_text(s, st, 3, subject) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_ALERTS_OF];
+    if (store_bind_text(s, st, 1, rule) < 0 || store_bind_text(s, st, 2, area) < 0 ||
+        store_bind_text(s, st, 3, subject) < 0)
+        return store_fail(st);
     return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_alert_row);
 }
 
@@ -116,27 +101,18 @@ static int bind_state(store *s, sqlite3_stmt *st, const stored_alert *a)
 static int step_done(store *s, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    store_reset(st);
     return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
 }
 
 int store_alert_insert(store *s, stored_alert *a)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "INSERT INTO alert(rule, state, last_period, value, reference,"
-                             " expected, reported, message, first_fired, changed_at, area,"
-                             " subject, period, severity, threshold)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-                             " ?14, ?15)",
-                          a->rule, &st) < 0)
-        return -1;
-    if (bind_state(s, st, a) < 0 || store_bind_text(s, st, 11, a->area) < 0 ||
-        store_bind_text(s, st, 12, a->subject) < 0 || store_bind_text(s, st, 13, a->period) < 0 ||
+    sqlite3_stmt *st = s->st[ST_ALERT_INSERT];
+    if (store_bind_text(s, st, 1, a->rule) < 0 || bind_state(s, st, a) < 0 ||
+        store_bind_text(s, st, 11, a->area) < 0 || store_bind_text(s, st, 12, a->subject) < 0 || store_bind_text(s, st, 13, a->period) < 0 ||
         store_bind_text(s, st, 14, a->severity) < 0 ||
-        store_bind_opt(s, st, 15, true, a->threshold) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+        store_bind_opt(s, st, 15, true, a->threshold) < 0)
+        return store_fail(st);
     if (step_done(s, st) < 0)
         return -1;
     a->id = sqlite3_last_insert_rowid(s->db);
@@ -145,46 +121,29 @@ int store_alert_insert(store *s, stored_alert *a)
 
 int store_alert_update(store *s, const stored_alert *a)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "UPDATE alert SET state = ?2, last_period = ?3, value = ?4,"
-                             " reference = ?5, expected = ?6, reported = ?7, message = ?8,"
-                             " first_fired = ?9, changed_at = ?10, period = ?11 WHERE id = ?1",
-                          NULL, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_ALERT_UPDATE];
     if (store_bind_int(s, st, 1, a->id) < 0 || bind_state(s, st, a) < 0 ||
-        store_bind_text(s, st, 11, a->period) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+        store_bind_text(s, st, 11, a->period) < 0)
+        return store_fail(st);
     return step_done(s, st);
 }
 
 int store_alert_change(store *s, const stored_alert *a, const char *from, int64_t at)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "INSERT INTO alert_change(alert, at, from_state, to_state, period,"
-                             " value) VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5, ?6)",
-                          NULL, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_ALERT_CHANGE];
     if (store_bind_int(s, st, 1, a->id) < 0 || store_bind_int(s, st, 2, at) < 0 ||
         store_bind_text(s, st, 3, from) < 0 || store_bind_text(s, st, 4, a->state) < 0 ||
         store_bind_text(s, st, 5, a->last_period) < 0 ||
-        store_bind_opt(s, st, 6, a->has_value, a->value) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+        store_bind_opt(s, st, 6, a->has_value, a->value) < 0)
+        return store_fail(st);
     return step_done(s, st);
 }
 
 int store_alert_get(store *s, int64_t id, stored_alert *out)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE id = ?1", NULL, &st) < 0)
-        return -1;
-    if (store_bind_int(s, st, 1, id) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_ALERT_GET];
+    if (store_bind_int(s, st, 1, id) < 0)
+        return store_fail(st);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
         read_alert(st, out);
@@ -192,23 +151,17 @@ int store_alert_get(store *s, int64_t id, stored_alert *out)
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);
     }
-    sqlite3_finalize(st);
+    store_reset(st);
     return found;
 }
 
 int store_alert_list(store *s, const char *const *states, int64_t since, const char *rule,
                      const char *area, size_t max, stored_alert **rows, size_t *n, bool *more)
 {
-    sqlite3_stmt *st;
     *rows = NULL;
     *n = 0;
     /* ?4..?6: up to three states; NULL binds match nothing, so "any" is a separate test. */
-    if (store_prepare_for(s, "SELECT " ALERT_COLUMNS " FROM alert WHERE changed_at >= ?1"
-                             " AND (?2 = '' OR rule = ?2) AND (?3 = '' OR area = ?3)"
-                             " AND (?7 OR state IN (?4, ?5, ?6))"
-                             " ORDER BY changed_at DESC, id DESC",
-                          NULL, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_ALERT_LIST];
     bool ok = store_bind_int(s, st, 1, since) == 0 && store_bind_text(s, st, 2, rule) == 0 &&
               store_bind_text(s, st, 3, area) == 0 && store_bind_int(s, st, 7, !states) == 0;
     /* states ends at its NULL, at most three names. */
@@ -217,10 +170,8 @@ int store_alert_list(store *s, const char *const *states, int64_t since, const c
         ended = ended || !states[i];
         ok = store_bind_text(s, st, 4 + i, ended ? "" : states[i]) == 0;
     }
-    if (!ok) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    if (!ok)
+        return store_fail(st);
     return collect(s, st, (void **)rows, sizeof **rows, n, max, more, read_alert_row);
 }
 
@@ -238,62 +189,39 @@ static void read_change(sqlite3_stmt *st, void *row)
 
 int store_alert_history(store *s, int64_t id, stored_alert_change **rows, size_t *n)
 {
-    sqlite3_stmt *st;
     *rows = NULL;
     *n = 0;
-    if (store_prepare_for(s, "SELECT at, from_state, to_state, period, value FROM alert_change"
-                             " WHERE alert = ?1 ORDER BY id",
-                          NULL, &st) < 0)
-        return -1;
-    if (store_bind_int(s, st, 1, id) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_ALERT_HISTORY];
+    if (store_bind_int(s, st, 1, id) < 0)
+        return store_fail(st);
     return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_change);
 }
 
 int store_alert_ack(store *s, int64_t id, const char *by, int64_t at, const char *note)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "UPDATE alert SET acked_by = ?1, acked_at = ?2, ack_note = ?3"
-                             " WHERE id = ?4",
-                          by, &st) < 0)
-        return -1;
-    if (store_bind_int(s, st, 2, at) < 0 || store_bind_text(s, st, 3, note) < 0 ||
-        store_bind_int(s, st, 4, id) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_ALERT_ACK];
+    if (store_bind_text(s, st, 1, by) < 0 || store_bind_int(s, st, 2, at) < 0 ||
+        store_bind_text(s, st, 3, note) < 0 || store_bind_int(s, st, 4, id) < 0)
+        return store_fail(st);
     return step_done(s, st);
 }
 
 int store_silence_put(store *s, const stored_silence *si)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "INSERT INTO silence(rule, area, until, by, note, created)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(rule, area) DO UPDATE"
-                             " SET until = excluded.until, by = excluded.by,"
-                             " note = excluded.note, created = excluded.created",
-                          si->rule, &st) < 0)
-        return -1;
-    if (store_bind_text(s, st, 2, si->area) < 0 || store_bind_int(s, st, 3, si->until) < 0 ||
+    sqlite3_stmt *st = s->st[ST_SILENCE_PUT];
+    if (store_bind_text(s, st, 1, si->rule) < 0 || store_bind_text(s, st, 2, si->area) < 0 ||
+        store_bind_int(s, st, 3, si->until) < 0 ||
         store_bind_text(s, st, 4, si->by) < 0 || store_bind_text(s, st, 5, si->note) < 0 ||
-        store_bind_int(s, st, 6, si->created) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+        store_bind_int(s, st, 6, si->created) < 0)
+        return store_fail(st);
     return step_done(s, st);
 }
 
 int store_silence_remove(store *s, const char *rule, const char *area)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "DELETE FROM silence WHERE rule = ?1 AND area = ?2", rule, &st) < 0)
-        return -1;
-    if (store_bind_text(s, st, 2, area) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_SILENCE_REMOVE];
+    if (store_bind_text(s, st, 1, rule) < 0 || store_bind_text(s, st, 2, area) < 0)
+        return store_fail(st);
     return step_done(s, st);
 }
 
@@ -312,15 +240,10 @@ static void read_silence(sqlite3_stmt *st, void *row)
 int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
                       stored_silence *out)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "SELECT rule, area, until, by, note, created FROM silence"
-                             " WHERE rule = ?1 AND area = ?2 AND until > ?3",
-                          rule, &st) < 0)
-        return -1;
-    if (store_bind_text(s, st, 2, area) < 0 || store_bind_int(s, st, 3, now) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_SILENCE_GET];
+    if (store_bind_text(s, st, 1, rule) < 0 || store_bind_text(s, st, 2, area) < 0 ||
+        store_bind_int(s, st, 3, now) < 0)
+        return store_fail(st);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
         read_silence(st, out);
@@ -328,22 +251,16 @@ int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);
     }
-    sqlite3_finalize(st);
+    store_reset(st);
     return found;
 }
 
 int store_silences(store *s, int64_t now, stored_silence **rows, size_t *n)
 {
-    sqlite3_stmt *st;
     *rows = NULL;
     *n = 0;
-    if (store_prepare_for(s, "SELECT rule, area, until, by, note, created FROM silence"
-                             " WHERE until > ?1 ORDER BY rule, area",
-                          NULL, &st) < 0)
-        return -1;
-    if (store_bind_int(s, st, 1, now) < 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = s->st[ST_SILENCES];
+    if (store_bind_int(s, st, 1, now) < 0)
+        return store_fail(st);
     return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_silence);
 }

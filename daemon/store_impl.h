@@ -14,9 +14,19 @@ enum {
     ST_FIND_SUB, ST_ADD_SUB, ST_PUT_OBS, ST_MARK_DIRTY, ST_COVERAGE,
     ST_OBS_RANGE, ST_SNAP_LATEST, ST_SNAP_PUT, ST_FIRST_REPORTS, ST_COVERAGE_READ,
     ST_DIRTY_TAKE, ST_DIRTY_TAKE_METRIC, ST_DIRTY_CLEAR, ST_SYNC_FULL, ST_SYNC_NORMAL,
-    ST_OBS_REPORTER,
+    ST_OBS_REPORTER, ST_COUNT_OBS, ST_COUNT_OBS_OF, ST_COUNT_SUBS, ST_COUNT_SUBS_OF,
+    ST_LAST_SUB, ST_LAST_SUB_OF, ST_DIRTY_ALL, ST_META_GET, ST_META_SET,
+    ST_ALERTS_OF, ST_ALERT_INSERT, ST_ALERT_UPDATE, ST_ALERT_CHANGE, ST_ALERT_GET,
+    ST_ALERT_LIST, ST_ALERT_HISTORY, ST_ALERT_ACK, ST_SILENCE_PUT, ST_SILENCE_REMOVE,
+    ST_SILENCE_GET, ST_SILENCES,
     ST_COUNT
 };
+
+/* The columns of an alert, in the order store_alert.c reads them. */
+#define ALERT_COLUMNS                                                                    \
+    "id, rule, area, subject, period, last_period, state, severity, value, threshold,"   \
+    " reference, expected, reported, message, first_fired, changed_at, acked_by,"        \
+    " acked_at, ack_note"
 
 
 struct store {
@@ -38,7 +48,9 @@ int store_bind_int(store *s, sqlite3_stmt *st, int i, int64_t v);
 void store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
 /* Bind v, or NULL when !has. */
 int store_bind_opt(store *s, sqlite3_stmt *st, int i, bool has, double v);
-/* Prepare a one-off query, binding ?1 to reporter when there is one. */
-int store_prepare_for(store *s, const char *sql, const char *reporter, sqlite3_stmt **st);
+/* Reset a statement of the table and clear its bindings, for its next use. */
+void store_reset(sqlite3_stmt *st);
+/* A bind failed (store_remember has the reason): reset st and return -1. */
+int store_fail(sqlite3_stmt *st);
 
 #endif

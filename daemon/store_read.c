@@ -5,6 +5,7 @@
 
 #include "store.h"
 #include "store_impl.h"
+#include "grow.h"
 
 /* Copies at most size-1 bytes; runs for every figure a snapshot reads, hence no printf. */
 void store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
@@ -20,17 +21,10 @@ void store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 
 static int grow(store *s, store_obs **rows, size_t *n, size_t *cap)
 {
-    if (*n < *cap)
+    if (GROW(*rows, *cap, *n + 1) == 0)
         return 0;
-    size_t want = *cap ? *cap * 2 : 256;
-    store_obs *more = realloc(*rows, want * sizeof *more);
-    if (!more) {
-        snprintf(s->msg, sizeof s->msg, "out of memory");
-        return -1;
-    }
-    *rows = more;
-    *cap = want;
-    return 0;
+    snprintf(s->msg, sizeof s->msg, "out of memory");
+    return -1;
 }
 
 /* Step st to the end, appending each row through read(). Resets st. */
@@ -219,15 +213,14 @@ int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n)
 
 int store_dirty_all(store *s)
 {
-    return store_exec(s, "INSERT OR IGNORE INTO dirty SELECT DISTINCT metric, period, area"
-                         " FROM observation");
+    return store_run(s, ST_DIRTY_ALL);
 }
 
 int store_meta_get(store *s, const char *key, char *value, size_t size)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "SELECT value FROM meta WHERE key = ?1", key, &st) < 0)
-        return -1;
+    sqlite3_stmt *st = s->st[ST_META_GET];
+    if (store_bind_text(s, st, 1, key) < 0)
+        return store_fail(st);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
         store_copy_text(value, size, st, 0);
@@ -235,20 +228,14 @@ int store_meta_get(store *s, const char *key, char *value, size_t size)
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);
     }
-    sqlite3_finalize(st);
+    store_reset(st);
     return found;
 }
 
 int store_meta_set(store *s, const char *key, const char *value)
 {
-    sqlite3_stmt *st;
-    if (store_prepare_for(s, "INSERT INTO meta(key, value) VALUES (?1, ?2)"
-                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                          key, &st) < 0)
-        return -1;
-    int rc = sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : store_remember(s, rc);
+    sqlite3_stmt *st = s->st[ST_META_SET];
+    if (store_bind_text(s, st, 1, key) < 0 || store_bind_text(s, st, 2, value) < 0)
+        return store_fail(st);
+    return store_run(s, ST_META_SET);
 }

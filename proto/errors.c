@@ -1,5 +1,6 @@
 /* errors.c: the list of problems found in one request (proto.h, proto_errors). */
 #include "proto.h"
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -34,16 +35,8 @@ void proto_errors_add(proto_errors *errs, long index, const char *field, const c
     errs->total++;
     if (errs->count >= PROTO_MAX_ERRORS)
         return;
-    if (errs->count == errs->cap) {
-        size_t cap = errs->cap ? errs->cap * 2 : 16;
-        if (cap > PROTO_MAX_ERRORS)
-            cap = PROTO_MAX_ERRORS;
-        proto_error *items = realloc(errs->items, cap * sizeof *items);
-        if (!items)
-            return; /* still counted in total; the reply says how many */
-        errs->items = items;
-        errs->cap = cap;
-    }
+    if (GROW_AT_MOST(errs->items, errs->cap, errs->count + 1, PROTO_MAX_ERRORS) != 0)
+        return; /* still counted in total; the reply says how many */
     proto_error *e = &errs->items[errs->count++];
     e->index = index;
     snprintf(e->field, sizeof e->field, "%s", field);

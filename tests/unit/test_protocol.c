@@ -235,9 +235,12 @@ static void check_document(const char *doc, tally *t)
         check_example(p, (size_t)(end - p), t);
         p = end + 3;
     }
-    for (const char *line = doc; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+    for (const char *line = doc; line && *line;) {
         if (strncmp(line, "| `{", 4) == 0)
             check_row(line, t);
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
 }
 
 static void test_protocol_examples_round_trip(void **state)
