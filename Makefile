@@ -149,7 +149,9 @@ install: all
 	sed 's|/usr/local|$(PREFIX)|g' systemd/leamond.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/leamond.service
 	install -m 0644 config/catalog.conf config/partners-hengelo.conf config/leamond.system.conf \
 	  $(DESTDIR)$(PREFIX)/share/leamon/examples/
-	install -m 0644 README.md proto/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/leamon/
+	install -m 0644 README.md proto/PROTOCOL.md docs/domain.md docs/periods.md docs/catalogue.md \
+	  docs/indicators.md docs/alert-rules.md docs/example-client.md docs/example-client.py \
+	  $(DESTDIR)$(PREFIX)/share/doc/leamon/
 	[ -e $(DESTDIR)/etc/leamon/leamond.conf ] || install -m 0644 config/leamond.system.conf $(DESTDIR)/etc/leamon/leamond.conf
 	[ -e $(DESTDIR)/etc/leamon/catalog.conf ] || install -m 0644 config/catalog.conf $(DESTDIR)/etc/leamon/catalog.conf
 	[ -e $(DESTDIR)/etc/leamon/partners.conf ] || install -m 0644 config/partners-hengelo.conf $(DESTDIR)/etc/leamon/partners.conf

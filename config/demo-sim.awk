@@ -21,7 +21,9 @@ BEGIN {
     FS = "\""
     srand(seed)
     n_months = split(months, month, " ")
-    # Toddlers with a VVE-indicatie per wijk (about a seventh of those at risk, DOMAIN.md).
+    # Toddlers with a VVE-indicatie per wijk: about a seventh of the children at risk of an
+    # onderwijsachterstand in CBS's 2023 figures per wijk (Hengelo's LEA 2024-2027), and 2
+    # where CBS suppressed the cell.
     split("WK016400 WK016401 WK016402 WK016403 WK016404 WK016405 WK016406 WK016407 WK016408 WK016409", wijk, " ")
     split("2 24 30 19 25 14 20 7 7 2", indicated, " ")
     for (w = 1; w <= 10; w++)

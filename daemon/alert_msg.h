@@ -1,6 +1,6 @@
 /* alert_msg.h: an alert as the outside world sees it: the typed alert of the alerts reply
  * and of PUB events (proto/reply_alert.h, PROTOCOL.md §5.8, §5.11), the PUB topic, and the
- * hook's environment variables. */
+ * hook's environment variables (docs/alert-rules.md). */
 #ifndef LEAMON_ALERT_MSG_H
 #define LEAMON_ALERT_MSG_H
 

@@ -8,7 +8,7 @@
 #include "period.h"
 #include "proto.h"
 
-/* Partner kinds (DOMAIN.md); a metric's reporting kinds are a bit set of these. */
+/* Partner kinds (docs/domain.md); a metric's reporting kinds are a bit set of these. */
 typedef enum {
     KIND_KINDEROPVANG,
     KIND_GGD,

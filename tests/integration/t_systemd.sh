@@ -82,6 +82,10 @@ test_make_install_into_a_staging_root() {
     for f in usr/bin/leamond usr/bin/leamon usr/lib/systemd/system/leamond.service \
         etc/leamon/leamond.conf etc/leamon/catalog.conf etc/leamon/partners.conf \
         usr/share/doc/leamon/README.md usr/share/doc/leamon/PROTOCOL.md \
+        usr/share/doc/leamon/domain.md usr/share/doc/leamon/periods.md \
+        usr/share/doc/leamon/catalogue.md usr/share/doc/leamon/indicators.md \
+        usr/share/doc/leamon/alert-rules.md usr/share/doc/leamon/example-client.md \
+        usr/share/doc/leamon/example-client.py \
         usr/share/leamon/examples/catalog.conf; do
         [ -e "$T/root/$f" ] || fail "make install did not install /$f"
     done

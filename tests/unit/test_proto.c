@@ -531,7 +531,7 @@ static void test_decode_refused(void **state)
         {"nil", 400, "got nil", "", PROTO_OP_COUNT},
         {"7", 400, "got an integer", "", PROTO_OP_COUNT},
         {"{}", 400, "id is missing", "", PROTO_OP_COUNT},
-        /* The map's keys: the id is read first, so the reply can carry it (§3). */
+        /* The map's keys: the id is read first, so the reply can carry it (PROTOCOL.md §3). */
         {"{1:2,'v':1,'op':'ping','id':'a'}", 400, "map keys must be strings, got an integer", "a",
          PROTO_OP_COUNT},
         {"{'v':1,'op':'ping','id':'a',nil:1}", 400, "map keys must be strings, got nil", "a",

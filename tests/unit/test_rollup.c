@@ -3,9 +3,9 @@
  * The shipped catalogue (config/catalog.conf, loaded once for the group; tests run from
  * the repository root) supplies the metrics and indicators; a few tests build their own.
  * Every expected value is computed by hand in the comment beside it. Month rules
- * (DOMAIN.md): last = the latest month reported in the period, sum = the months added,
- * avg = the mean of the months reported; then parts add up across reporters and areas, so a
- * ratio is sum over sum, never a mean of percentages. */
+ * (docs/indicators.md): last = the latest month reported in the period, sum = the months
+ * added, avg = the mean of the months reported; then parts add up across reporters and
+ * areas, so a ratio is sum over sum, never a mean of percentages. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -64,7 +64,7 @@ static void test_which_target_applies(void **state)
     /* A count's goal ("fewer than ten thuiszitters") is the gemeente's, not each wijk's. */
     assert_non_null(target_of(reg, "thuiszitters", "GM0164"));
     assert_null(target_of(reg, "thuiszitters", "WK016404"));
-    /* No target in the seeds for this one. */
+    /* No target in the policy documents for this one. */
     assert_null(target_of(reg, "vve_wachtlijst", "GM0164"));
 }
 
