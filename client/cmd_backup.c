@@ -8,8 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fileio.h"
 #include "leamon.h"
+#include "proto.h"
+#include "query.h"
+#include "reply.h"
 
 /* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
 static int check_copy(const char *path, long long *figures, char *why, size_t n)

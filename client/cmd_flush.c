@@ -1,8 +1,13 @@
 /* cmd_flush.c: deliver spooled submissions in order (`leamon flush`), and the
  * delivery step that `leamon submit --spool` runs before its own request. */
+#include "cmd_flush.h"
+
 #include <string.h>
 
 #include "leamon.h"
+#include "proto.h"
+#include "rpc.h"
+#include "session.h"
 #include "spool.h"
 
 #define FLUSH_SHOW_ERRORS 20 /* per rejected file; the .why file has the summary */

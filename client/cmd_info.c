@@ -3,6 +3,9 @@
 #include <time.h>
 
 #include "leamon.h"
+#include "proto.h"
+#include "rpc.h"
+#include "session.h"
 
 /* A reply that is not 200 ends a read-only command the same way everywhere. */
 static int refused(leamon_ctx *ctx, const rpc_reply *reply)

@@ -4,6 +4,7 @@
 
 #include "keyfile.h"
 #include "leamon.h"
+#include "proto.h"
 
 /* Built as msgpack and written by proto_write_json, so paths are escaped right. */
 static int print_json(leamon_ctx *ctx, const char *dir, const char *name, const char *pub)

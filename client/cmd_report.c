@@ -25,11 +25,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "args.h"
 #include "fileio.h"
+#include "format.h"
+#include "indicator.h"
 #include "leamon.h"
 #include "period.h"
+#include "proto.h"
+#include "query.h"
+#include "reply.h"
 #include "report_svg.h"
+#include "reqid.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define GRID_MONTHS 12  /* the completeness grid shows at most this many months */
@@ -393,7 +399,7 @@ static void show_target(const report_t *r, const ind_t *ind, double v, bool from
     shown_number(s, v, t);
 }
 
-/* indicator_judge (cmd_query.c) for the report's indicator record. */
+/* indicator_judge (indicator.h) for the report's indicator record. */
 static int judge(const ind_t *ind, double value, double mark)
 {
     return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
@@ -428,11 +434,7 @@ static void emit_num(rbuf *b, const char *tag, const char *cls, const data_ref *
 
 static int new_request(const report_t *r, proto_request *req, proto_op op)
 {
-    memset(req, 0, sizeof *req);
-    req->version = PROTO_VERSION;
-    req->op = op;
-    memcpy(req->reporter, r->base.reporter, sizeof req->reporter);
-    if (reqid_random(req->id) != 0) {
+    if (query_request_like(&r->base, req, op) != 0) {
         leamon_error(r->ctx, "cannot make a random request id (no getrandom or /dev/urandom)");
         return LEAMON_EXIT_USAGE;
     }
@@ -1884,20 +1886,6 @@ static int write_file(report_t *r, const char *out)
 }
 
 /* ---- the command ---------------------------------------------------------------- */
-
-static int arg_period(leamon_ctx *ctx, const char *opt, const char *value, period *p)
-{
-    if (value && strlen(value) <= PROTO_MAX_PERIOD && period_parse(value, p) == 0)
-        return 0;
-    if (!value) {
-        leamon_error(ctx, "report needs --%s PERIOD (2026-10, 2026-Q4, 2026 or 2025/26)", opt);
-        return LEAMON_EXIT_USAGE;
-    }
-    char q[32];
-    fmt_clean(q, sizeof q, value, strlen(value) > 20 ? 20 : strlen(value));
-    leamon_error(ctx, "--%s '%s': not a period (2026-10, 2026-Q4, 2026 or 2025/26)", opt, q);
-    return LEAMON_EXIT_USAGE;
-}
 
 static void report_free(report_t *r)
 {

@@ -7,8 +7,14 @@
 
 #include "csv.h"
 #include "kvargs.h"
+#include "cmd_flush.h"
 #include "leamon.h"
 #include "period.h"
+#include "proto.h"
+#include "records.h"
+#include "reqid.h"
+#include "rpc.h"
+#include "session.h"
 #include "spool.h"
 
 #define SHOW_LOCAL_ERRORS 50 /* a file full of errors needs fixing, not a full list */

@@ -1,5 +1,5 @@
-/* format.c: numbers, times, sparklines, terminal-safe strings and tables
- * (format.h). */
+/* format.c: numbers, times, sparklines, terminal-safe strings, tables and
+ * their cells (format.h). */
 #include "format.h"
 
 #include <math.h>
@@ -436,4 +436,30 @@ int table_print_csv(const table_t *self, FILE *out)
     for (size_t k = 0; rc == 0 && k < table_rows(self); k++)
         rc = csv_row(out, (const char *const *)&self->cells[k * self->ncols], self->ncols);
     return rc;
+}
+
+int cell_number(table_t *t, bool has, double v, bool csv)
+{
+    char buf[FMT_NUMBER_MAX];
+    if (!has)
+        return table_add(t, csv ? "" : FMT_MISSING);
+    if (csv)
+        fmt_csv_number(buf, sizeof buf, v);
+    else
+        fmt_number(buf, sizeof buf, v);
+    return table_add(t, buf);
+}
+
+int cell_int(table_t *t, bool has, int64_t v)
+{
+    return has ? table_addf(t, "%lld", (long long)v) : table_add(t, "");
+}
+
+int cell_time_iso(table_t *t, bool has, int64_t v)
+{
+    char buf[FMT_NUMBER_MAX];
+    if (!has)
+        return table_add(t, "");
+    fmt_time_iso(buf, sizeof buf, v);
+    return table_add(t, buf);
 }

@@ -2,6 +2,7 @@
  * is generated from the settings table, so it cannot drift from opts.c. */
 #include <string.h>
 
+#include "help.h"
 #include "leamon.h"
 
 static const char exit_status[] =

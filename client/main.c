@@ -4,7 +4,9 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "help.h"
 #include "leamon.h"
+#include "proto.h"
 
 #define LEAMON_VERSION "0.1.0"
 
