@@ -20,6 +20,7 @@
 
 #include "args.h"
 #include "format.h"
+#include "grow.h"
 #include "indicator.h"
 #include "leamon.h"
 #include "period.h"
@@ -155,14 +156,10 @@ static int note_add(notes_t *nt, const char *reason)
     for (size_t i = 0; i < nt->n; i++)
         if (!strcmp(nt->reasons[i], reason))
             return (int)i + 1;
-    if (nt->n == nt->cap) {
-        size_t cap = nt->cap ? nt->cap * 2 : 8;
-        char **r = realloc(nt->reasons, cap * sizeof *r);
-        if (!r)
-            return -1;
-        nt->reasons = r;
-        nt->cap = cap;
-    }
+    char **r = grow(nt->reasons, &nt->cap, nt->n, sizeof *r, 8);
+    if (!r)
+        return -1;
+    nt->reasons = r;
     if (!(nt->reasons[nt->n] = strdup(reason)))
         return -1;
     return (int)++nt->n;

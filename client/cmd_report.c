@@ -28,6 +28,7 @@
 #include "args.h"
 #include "fileio.h"
 #include "format.h"
+#include "grow.h"
 #include "indicator.h"
 #include "leamon.h"
 #include "period.h"
@@ -528,14 +529,10 @@ static org_row *grid_org(report_t *r, const msgpack_object *o, size_t *cap)
     for (size_t i = 0; i < r->norgs; i++)
         if (!strcmp(r->orgs[i].id, id))
             return &r->orgs[i];
-    if (r->norgs == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 32;
-        org_row *p = realloc(r->orgs, ncap * sizeof *p);
-        if (!p)
-            return NULL;
-        r->orgs = p;
-        *cap = ncap;
-    }
+    org_row *p = grow(r->orgs, cap, r->norgs, sizeof *p, 32);
+    if (!p)
+        return NULL;
+    r->orgs = p;
     size_t months = (size_t)(r->grid_last - r->grid_first + 1);
     org_row *row = &r->orgs[r->norgs];
     memset(row, 0, sizeof *row);

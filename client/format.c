@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
+
 /* "-0.0" after rounding is just zero. */
 static void drop_negative_zero(char *buf)
 {
@@ -301,14 +303,10 @@ void table_destroy(table_t **self)
 
 int table_add(table_t *self, const char *cell)
 {
-    if (self->ncells == self->cap) {
-        size_t cap = self->cap ? self->cap * 2 : self->ncols * 8;
-        char **cells = realloc(self->cells, cap * sizeof *cells);
-        if (!cells)
-            return -1;
-        self->cells = cells;
-        self->cap = cap;
-    }
+    char **cells = grow(self->cells, &self->cap, self->ncells, sizeof *cells, self->ncols * 8);
+    if (!cells)
+        return -1;
+    self->cells = cells;
     char *copy = strdup(cell ? cell : "");
     if (!copy)
         return -1;
@@ -335,14 +333,10 @@ int table_addf(table_t *self, const char *fmt, ...)
 
 int table_rule(table_t *self)
 {
-    if (self->nrules == self->rcap) {
-        size_t cap = self->rcap ? self->rcap * 2 : 4;
-        size_t *rules = realloc(self->rules, cap * sizeof *rules);
-        if (!rules)
-            return -1;
-        self->rules = rules;
-        self->rcap = cap;
-    }
+    size_t *rules = grow(self->rules, &self->rcap, self->nrules, sizeof *rules, 4);
+    if (!rules)
+        return -1;
+    self->rules = rules;
     self->rules[self->nrules++] = table_rows(self);
     return 0;
 }
