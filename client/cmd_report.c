@@ -35,7 +35,9 @@
 #include "proto.h"
 #include "query.h"
 #include "reply.h"
-#include "report_svg.h"
+#include "report/html.h"
+#include "report/svg.h"
+#include "report/text.h"
 #include "reqid.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
