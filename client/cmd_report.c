@@ -119,105 +119,6 @@ typedef struct {
     rbuf head, summary, body;
 } report_t;
 
-/* ---- small things ---------------------------------------------------------- */
-
-static void month_text(int month_number, char *buf, size_t n)
-{
-    period m = period_month_from_number(month_number);
-    if (period_format(&m, buf, n) != 0)
-        snprintf(buf, n, "?");
-}
-
-/* "okt 2026" */
-static void month_short(int month_number, char *buf, size_t n)
-{
-    period m = period_month_from_number(month_number);
-    snprintf(buf, n, "%s %d", nl_month_short(m.index), m.year);
-}
-
-static void nl_time(char *buf, size_t n, int64_t t, bool with_time)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if ((int64_t)tt != t || !localtime_r(&tt, &tm)) {
-        snprintf(buf, n, "%lld", (long long)t);
-        return;
-    }
-    if (with_time)
-        snprintf(buf, n, "%02d-%02d-%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900,
-                 tm.tm_hour, tm.tm_min);
-    else
-        snprintf(buf, n, "%d %s %d", tm.tm_mday, nl_month(tm.tm_mon + 1), tm.tm_year + 1900);
-}
-
-/* The daemon's reasons for a missing value, in Dutch where they are known. */
-static void nl_reason(char *buf, size_t n, const char *reason)
-{
-    static const struct {
-        const char *en, *nl;
-    } known[] = {
-        {"no figures for the denominator ", "geen cijfers voor de noemer "},
-        {"no figures for the numerator ", "geen cijfers voor de teller "},
-        {"the denominator ", "de noemer "},
-        {"no figure had been computed by then", "toen nog niet berekend"},
-        {"no figures for ", "geen cijfers voor "},
-    };
-    for (size_t i = 0; i < COUNT(known); i++) {
-        size_t l = strlen(known[i].en);
-        if (!strncmp(reason, known[i].en, l)) {
-            snprintf(buf, n, "%s%s", known[i].nl, reason + l);
-            return;
-        }
-    }
-    snprintf(buf, n, "%s", reason[0] ? reason : "geen cijfers");
-}
-
-static const char *state_nl(const char *s)
-{
-    return !strcmp(s, "pending")    ? "in aanloop"
-           : !strcmp(s, "firing")   ? "actief"
-           : !strcmp(s, "resolved") ? "opgelost"
-                                    : s;
-}
-
-static const char *severity_nl(const char *s)
-{
-    return !strcmp(s, "warning") ? "waarschuwing" : !strcmp(s, "critical") ? "kritiek" : s;
-}
-
-static const char *kind_nl(const char *k)
-{
-    return !strcmp(k, "below")       ? "onder de grens"
-           : !strcmp(k, "above")     ? "boven de grens"
-           : !strcmp(k, "slip")      ? "daling"
-           : !strcmp(k, "off_track") ? "naast het pad"
-           : !strcmp(k, "late")      ? "niet geleverd"
-                                     : k;
-}
-
-static const char *partner_kind_nl(const char *k)
-{
-    static const char *const names[][2] = {
-        {"kinderopvang", "kinderopvang"},      {"ggd", "GGD / JGZ"},
-        {"school_po", "basisschool"},          {"school_so", "speciaal onderwijs"},
-        {"school_vo", "voortgezet onderwijs"}, {"mbo", "mbo"},
-        {"rbl", "leerplicht (RBL)"},           {"gemeente", "gemeente"}};
-    for (size_t i = 0; i < COUNT(names); i++)
-        if (!strcmp(k, names[i][0]))
-            return names[i][1];
-    return k;
-}
-
-static int kind_rank(const char *k)
-{
-    static const char *const order[] = {"kinderopvang", "ggd", "school_po", "school_so",
-                                        "school_vo",    "mbo", "rbl",       "gemeente"};
-    for (size_t i = 0; i < COUNT(order); i++)
-        if (!strcmp(k, order[i]))
-            return (int)i;
-    return (int)COUNT(order);
-}
-
 /* ---- reading replies ---------------------------------------------------- */
 
 static void read_fig(const msgpack_object *m, fig_t *f)
@@ -408,14 +309,6 @@ static int judge(const ind_t *ind, double value, double mark)
     return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
 }
 
-static const char *better_nl(const ind_t *ind)
-{
-    return !strcmp(ind->better, "higher")   ? "Hoger is beter"
-           : !strcmp(ind->better, "lower")  ? "Lager is beter"
-           : !strcmp(ind->better, "closer") ? "Dichter bij de ideale waarde is beter"
-                                            : "";
-}
-
 /* <tag class="cls" data-...>text</tag> */
 static void emit_num(rbuf *b, const char *tag, const char *cls, const data_ref *ref,
                      const shown_t *s, const char *missing)
@@ -550,7 +443,7 @@ static org_row *grid_org(report_t *r, const msgpack_object *o, size_t *cap)
 static int org_cmp(const void *a, const void *b)
 {
     const org_row *x = a, *y = b;
-    int k = kind_rank(x->kind) - kind_rank(y->kind);
+    int k = partner_kind_rank(x->kind) - partner_kind_rank(y->kind);
     if (k)
         return k;
     int n = strcmp(x->name, y->name);
@@ -574,7 +467,7 @@ static int load_grid(report_t *r)
         int rc = new_request(r, &req, PROTO_OP_COMPLETENESS);
         if (rc != 0)
             return rc;
-        month_text(m, req.period, sizeof req.period);
+        month_code(req.period, sizeof req.period, m);
         if ((rc = query_call(r->ctx, &req, &reply)) != 0)
             return rc;
         const msgpack_object *metrics = reply_array(reply.root, "metrics");
@@ -621,8 +514,8 @@ static void write_grid(report_t *r)
                   "geleverd te zijn.</p></section>\n");
         return;
     }
-    month_short(r->grid_first, a, sizeof a);
-    month_short(r->grid_last, c, sizeof c);
+    nl_month_year(a, sizeof a, r->grid_first);
+    nl_month_year(c, sizeof c, r->grid_last);
     rb_add(b, "<p>Per organisatie en per maand (");
     rb_esc(b, a);
     if (r->grid_first != r->grid_last) {
@@ -659,7 +552,7 @@ static void write_grid(report_t *r)
         rb_add(b, "<tr><td>");
         rb_esc(b, o->name[0] ? o->name : o->id);
         rb_add(b, "</td><td>");
-        rb_esc(b, partner_kind_nl(o->kind));
+        rb_esc(b, nl_partner_kind(o->kind));
         rb_add(b, "</td>");
         for (size_t m = 0; m < months; m++) {
             const unsigned *n = o->n[m];
@@ -673,7 +566,7 @@ static void write_grid(report_t *r)
                                         : -1;
             bool partial = n[ST_MISSING] && (n[ST_ON_TIME] || n[ST_LATE]);
             char mt[PERIOD_TEXT_MAX];
-            month_text(r->grid_first + (int)m, mt, sizeof mt);
+            month_code(mt, sizeof mt, r->grid_first + (int)m);
             if (worst < 0) {
                 rb_add(b, "<td class=\"c\"></td>");
                 continue;
@@ -719,7 +612,7 @@ static void write_grid(report_t *r)
                 "de organisatie (leamon completeness --period MAAND --missing noemt ze).</p>\n",
                 partials, partials == 1 ? "" : "len");
     if (r->first_month < r->grid_first) {
-        month_short(r->first_month, a, sizeof a);
+        nl_month_year(a, sizeof a, r->first_month);
         rb_addf(b, "<p class=\"fn\">Alleen de laatste %d maanden; de reeks begint in ",
                 GRID_MONTHS);
         rb_esc(b, a);
@@ -770,18 +663,8 @@ static size_t find_bands(const report_t *r, const ind_t *ind, band_src *out, siz
             if (a && a != r->top)
                 COPY(s->where, a->level);
         }
-        char v[NL_TEXT_MAX];
         const char *where = s->where[0] && strcmp(s->where, r->top->level) ? s->where : "";
-        if (!strcmp(kind, "off_track")) {
-            nl_number(v, sizeof v, threshold, -1);
-            snprintf(s->label, sizeof s->label, "signaalzone%s%s: meer dan %s %s het pad",
-                     where[0] ? " " : "", where, v,
-                     !strcmp(ind->better, "lower") ? "boven" : "onder");
-        } else {
-            nl_value(v, sizeof v, threshold, ind->unit, 1);
-            snprintf(s->label, sizeof s->label, "signaalgrens%s%s: %s %s", where[0] ? " " : "",
-                     where, kind[0] == 'b' ? "<" : ">", v);
-        }
+        nl_band_label(s->label, sizeof s->label, kind, where, threshold, ind->unit, ind->better);
         n++;
     }
     return n;
@@ -877,11 +760,7 @@ static void write_reasons(rbuf *b, const fig_t *pts, size_t n)
             if (done[k] || pts[k].has_value || strcmp(pts[k].reason, pts[i].reason))
                 continue;
             done[k] = true;
-            period pk;
-            if (period_parse(pts[k].period, &pk) == 0 && pk.kind == PERIOD_MONTH)
-                snprintf(ps, sizeof ps, "%s %d", nl_month_short(pk.index), pk.year);
-            else
-                snprintf(ps, sizeof ps, "%s", pts[k].period);
+            nl_period_short(ps, sizeof ps, pts[k].period);
             rb_add(b, first ? "" : ", ");
             rb_esc(b, ps);
             first = 0;
@@ -924,8 +803,8 @@ static int ind_fetch(report_t *r, const ind_t *ind, rpc_reply *series, rpc_reply
         return rc;
     COPY(req.indicator, ind->code);
     COPY(req.area, r->top->code);
-    month_text(r->first_month, req.from, sizeof req.from);
-    month_text(r->last_month, req.to, sizeof req.to);
+    month_code(req.from, sizeof req.from, r->first_month);
+    month_code(req.to, sizeof req.to, r->last_month);
     if ((rc = query_call(r->ctx, &req, series)) != 0)
         return rc;
     if ((rc = new_request(r, &req, PROTO_OP_SNAPSHOT)) == 0) {
@@ -1124,8 +1003,8 @@ static void ind_line_chart(ind_view *v)
             continue;
         lc.bands[lc.nbands++] = (chart_band){kind, bs->threshold, bs->label};
     }
-    month_short(r->first_month, from_t, sizeof from_t);
-    month_short(r->last_month, to_t, sizeof to_t);
+    nl_month_year(from_t, sizeof from_t, r->first_month);
+    nl_month_year(to_t, sizeof to_t, r->last_month);
     rb_add(b, "<figure class=\"c1\">");
     svg_line_chart(b, &lc);
     rb_addf(b, "<figcaption>Figuur %zua. Per maand, ", v->no);
@@ -1273,7 +1152,7 @@ static void ind_footnotes(ind_view *v)
     }
     if (v->tg.set && v->tg.has_path)
         rb_add(b, "Het pad is de rechte lijn van de uitgangswaarde naar het doel. ");
-    rb_esc(b, better_nl(ind));
+    rb_esc(b, nl_better(ind->better));
     if (!strcmp(ind->better, "closer") && ind->has_ideal) {
         char iv[NL_TEXT_MAX];
         nl_value(iv, sizeof iv, ind->ideal, ind->unit, 1);
@@ -1289,7 +1168,7 @@ static void ind_footnotes(ind_view *v)
         rb_esc(b, bs->rule);
         if (bs->severity[0]) {
             rb_add(b, " (");
-            rb_esc(b, severity_nl(bs->severity));
+            rb_esc(b, nl_severity(bs->severity));
             rb_add(b, ")");
         }
         rb_add(b, ": ");
@@ -1395,25 +1274,6 @@ static void alert_threshold(char *buf, size_t n, const report_t *r, const msgpac
     }
 }
 
-static void period_span(char *buf, size_t n, const char *first, const char *last)
-{
-    char a[NL_TEXT_MAX], c[NL_TEXT_MAX];
-    period pa, pc;
-    if (period_parse(first, &pa) == 0 && pa.kind == PERIOD_MONTH)
-        snprintf(a, sizeof a, "%s %d", nl_month_short(pa.index), pa.year);
-    else
-        snprintf(a, sizeof a, "%s", first);
-    if (!last[0] || !strcmp(first, last)) {
-        snprintf(buf, n, "%s", a);
-        return;
-    }
-    if (period_parse(last, &pc) == 0 && pc.kind == PERIOD_MONTH)
-        snprintf(c, sizeof c, "%s %d", nl_month_short(pc.index), pc.year);
-    else
-        snprintf(c, sizeof c, "%s", last);
-    snprintf(buf, n, "%s \xe2\x80\x93 %s", a, c);
-}
-
 static void write_alert_row(report_t *r, rbuf *b, const msgpack_object *m, bool with_history)
 {
     char rule[PROTO_MAX_CODE + 1], kind[16], sev[16], state[16], area[PROTO_MAX_AREA + 1],
@@ -1444,13 +1304,13 @@ static void write_alert_row(report_t *r, rbuf *b, const msgpack_object *m, bool 
     if (has_id)
         rb_addf(b, "%lld", (long long)id);
     rb_add(b, "</td><td>");
-    rb_esc(b, state_nl(state));
+    rb_esc(b, nl_alert_state(state));
     rb_add(b, "</td><td>");
-    rb_esc(b, severity_nl(sev));
+    rb_esc(b, nl_severity(sev));
     rb_add(b, "</td><td>");
     rb_esc(b, rule);
     rb_add(b, "<br><span class=\"small\">");
-    rb_esc(b, kind_nl(kind));
+    rb_esc(b, nl_rule_kind(kind));
     if (ind[0] || metric[0]) {
         rb_add(b, ": ");
         rb_esc(b, ind[0] ? ind : metric);
@@ -1463,7 +1323,7 @@ static void write_alert_row(report_t *r, rbuf *b, const msgpack_object *m, bool 
         rb_esc(b, o && o->name[0] ? o->name : org);
         rb_add(b, "</span>");
     }
-    period_span(text, sizeof text, first, last);
+    nl_period_span(text, sizeof text, first, last);
     rb_add(b, "</td><td>");
     rb_esc(b, text);
     rb_add(b, "</td>");
@@ -1511,11 +1371,11 @@ static void write_alert_row(report_t *r, rbuf *b, const msgpack_object *m, bool 
                 rb_esc(b, when);
                 rb_add(b, ": ");
             }
-            rb_esc(b, from[0] ? state_nl(from) : "nieuw");
+            rb_esc(b, from[0] ? nl_alert_state(from) : "nieuw");
             rb_add(b, " \xe2\x86\x92 ");
-            rb_esc(b, state_nl(to));
+            rb_esc(b, nl_alert_state(to));
             if (hp[0]) {
-                period_span(text, sizeof text, hp, "");
+                nl_period_span(text, sizeof text, hp, "");
                 rb_add(b, " (");
                 rb_esc(b, text);
                 if (!r->pub && reply_number(h, "value", &hv)) {
@@ -1604,7 +1464,7 @@ static void write_alerts(report_t *r)
             }
             if (shown++ == 0) {
                 if (pass == 1) {
-                    month_short(r->first_month, a, sizeof a);
+                    nl_month_year(a, sizeof a, r->first_month);
                     rb_add(b, "<h3>Opgelost, met cijfers vanaf ");
                     rb_esc(b, a);
                     rb_add(b, "</h3>\n");
@@ -1722,7 +1582,7 @@ static void write_head(report_t *r, size_t ninds)
            l = period_month_from_number(r->last_month);
     snprintf(from_t, sizeof from_t, "%s %d", nl_month(f.index), f.year);
     snprintf(to_t, sizeof to_t, "%s %d", nl_month(l.index), l.year);
-    month_text(r->first_month, from_code, sizeof from_code);
+    month_code(from_code, sizeof from_code, r->first_month);
     const char *level = r->top->level;
     bool gm = !strcmp(level, "gemeente");
 
@@ -2005,8 +1865,8 @@ int cmd_report(leamon_ctx *ctx)
         rc = write_file(&r, out);
     if (rc == 0) {
         char a[PERIOD_TEXT_MAX], c[PERIOD_TEXT_MAX];
-        month_text(r.first_month, a, sizeof a);
-        month_text(r.last_month, c, sizeof c);
+        month_code(a, sizeof a, r.first_month);
+        month_code(c, sizeof c, r.last_month);
         if (fprintf(ctx->out,
                     "report written to %s: %s %s, %zu indicators from %s to %s, %zu "
                     "organisations, %zu open alerts (%s)\n",
