@@ -21,6 +21,7 @@
 #include "args.h"
 #include "format.h"
 #include "leamon.h"
+#include "opts.h"
 #include "proto.h"
 #include "query.h"
 #include "reply.h"

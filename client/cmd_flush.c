@@ -2,9 +2,13 @@
  * delivery step that `leamon submit --spool` runs before its own request. */
 #include "cmd_flush.h"
 
-#include <string.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "leamon.h"
+#include "opts.h"
 #include "proto.h"
 #include "rpc.h"
 #include "session.h"

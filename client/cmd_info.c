@@ -1,5 +1,8 @@
 /* cmd_info.c: the read-only commands ping, status and catalog. */
-#include <string.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "leamon.h"

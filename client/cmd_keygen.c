@@ -1,6 +1,7 @@
 /* cmd_keygen.c: `leamon keygen NAME`: a CURVE key pair for a partner, a staff
  * member or the daemon itself. Needs no daemon. */
-#include <string.h>
+#include <msgpack.h>
+#include <stdio.h>
 
 #include "keyfile.h"
 #include "leamon.h"

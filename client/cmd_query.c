@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "query.h"
 #include "reply.h"
+#include "rpc.h"
 #include "session.h"
 
 /* ---- reading the reply ------------------------------------------------ */

@@ -35,6 +35,7 @@
 #include "report/alerts.h"
 #include "report/fetch.h"
 #include "report/grid.h"
+#include "report/html.h"
 #include "report/model.h"
 #include "report/page.h"
 #include "report/section.h"

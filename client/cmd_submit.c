@@ -2,17 +2,21 @@
  * arguments), send them in one atomic request, and report the outcome
  * against the user's own lines. */
 #include <errno.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "cmd_flush.h"
 #include "csv.h"
 #include "kvargs.h"
-#include "cmd_flush.h"
 #include "leamon.h"
+#include "opts.h"
 #include "period.h"
 #include "proto.h"
 #include "records.h"
-#include "reqid.h"
 #include "rpc.h"
 #include "session.h"
 #include "spool.h"

@@ -1,4 +1,5 @@
 /* commands.c: the table of leamon's commands and their own options. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "help.h"

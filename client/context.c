@@ -1,6 +1,7 @@
 /* context.c: what a command does with its context (leamon.h): read its own
  * options, and say what went wrong. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "leamon.h"

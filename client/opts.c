@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <libconfig.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

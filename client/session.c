@@ -2,10 +2,14 @@
  * set-up, sending, and turning failures into exit statuses. */
 #include "session.h"
 
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <zmq.h>
 
 #include "keyfile.h"
+#include "opts.h"
 #include "reqid.h"
 
 int ctx_connect(leamon_ctx *ctx)

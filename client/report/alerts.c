@@ -1,6 +1,7 @@
 /* alerts.c: the alerts section of the report (see alerts.h). */
 #include "report/alerts.h"
 
+#include <msgpack.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "proto.h"
 #include "reply.h"
 #include "report/text.h"
+#include "rpc.h"
 
 #define RESOLVED_MAX 12 /* resolved alerts listed, newest change first */
 

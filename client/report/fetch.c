@@ -1,6 +1,7 @@
 /* fetch.c: the report's questions to the daemon (see fetch.h). */
 #include "report/fetch.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "query.h"

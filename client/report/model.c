@@ -2,6 +2,7 @@
  * model.h). */
 #include "report/model.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * summary table (see section.h). */
 #include "report/section.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
