@@ -24,7 +24,7 @@
 #include "opts.h"
 #include "proto.h"
 #include "query.h"
-#include "reply.h"
+#include "reply_fields.h"
 #include "rpc.h"
 #include "session.h"
 

@@ -8,7 +8,7 @@
  * control characters before they reach a terminal.
  *
  * Reading replies, table cells, checking the command line and asking the
- * daemon are shared with the other commands (reply.h, format.h, args.h,
+ * daemon are shared with the other commands (reply_fields.h, format.h, args.h,
  * query.h). */
 #include "cmd_query.h"
 
@@ -26,7 +26,7 @@
 #include "period.h"
 #include "proto.h"
 #include "query.h"
-#include "reply.h"
+#include "reply_fields.h"
 #include "rpc.h"
 #include "session.h"
 

@@ -10,7 +10,7 @@
 #include "format.h"
 #include "period.h"
 #include "proto.h"
-#include "reply.h"
+#include "reply_fields.h"
 #include "report/text.h"
 #include "rpc.h"
 

@@ -11,7 +11,7 @@
 #include "grow.h"
 #include "indicator.h"
 #include "leamon.h"
-#include "reply.h"
+#include "reply_fields.h"
 #include "report/text.h"
 #include "reqid.h"
 

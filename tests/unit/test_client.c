@@ -1,5 +1,5 @@
 /* Unit tests for the client's small shared pieces: reading a reply's fields
- * (reply.c), table cells of figures (format.c), which way is better
+ * (reply_fields.c), table cells of figures (format.c), which way is better
  * (indicator.c), checking a command's arguments (args.c), error messages into
  * a buffer (errmsg.c) and arrays that grow (grow.c). */
 #include <stdarg.h>
@@ -20,9 +20,9 @@
 #include "indicator.h"
 #include "leamon.h"
 #include "proto.h"
-#include "reply.h"
+#include "reply_fields.h"
 
-/* ---- reply.c ---------------------------------------------------------------- */
+/* ---- reply_fields.c --------------------------------------------------------- */
 
 static void test_reply_fields(void **state)
 {

@@ -1,5 +1,5 @@
-/* reply.c: reading the fields of a reply map (see reply.h). */
-#include "reply.h"
+/* reply_fields.c: reading the fields of a reply map (see reply_fields.h). */
+#include "reply_fields.h"
 
 #include <math.h>
 

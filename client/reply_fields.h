@@ -1,8 +1,8 @@
-/* reply.h: reading the fields of a reply map from the daemon, trusting none
- * of them: a missing or mistyped field reads as absent, and a string is
- * cleaned for printing before anyone sees it. */
-#ifndef LEAMON_REPLY_H
-#define LEAMON_REPLY_H
+/* reply_fields.h: reading the fields of a reply map from the daemon,
+ * trusting none of them: a missing or mistyped field reads as absent, and a
+ * string is cleaned for printing before anyone sees it. */
+#ifndef LEAMON_REPLY_FIELDS_H
+#define LEAMON_REPLY_FIELDS_H
 
 #include <stdbool.h>
 #include <stddef.h>
