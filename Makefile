@@ -35,7 +35,7 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 PROTO_SRC  := $(wildcard proto/*.c)
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
-CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c client/report/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 SUPPORT_SRC := $(wildcard tests/unit/support/*.c)
 

@@ -6,6 +6,8 @@
  * The printers (alert_print_*) take a reply's maps and nothing else, like
  * the query printers, and trust nothing in them: a missing or mistyped field
  * prints as missing, strings are cleaned of control characters. */
+#include "cmd_alert.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
@@ -16,8 +18,15 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "args.h"
 #include "format.h"
 #include "leamon.h"
+#include "opts.h"
+#include "proto.h"
+#include "query.h"
+#include "reply_fields.h"
+#include "rpc.h"
+#include "session.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
@@ -183,9 +192,9 @@ static const table_col silence_cols[] = {{"RULE", TABLE_LEFT},  {"AREA", TABLE_L
 
 static int alert_text_row(table_t *t, const alert_t *a)
 {
-    char area[AREA_TEXT], period[80], value[FMT_NUMBER_MAX], threshold[160];
+    char area[AREA_TEXT], span[80], value[FMT_NUMBER_MAX], threshold[160];
     describe_area(a, true, area, sizeof area);
-    describe_period(a, period, sizeof period);
+    describe_period(a, span, sizeof span);
     alert_number(value, sizeof value, a->has_value, a->value, a->unit);
     describe_threshold(a, threshold, sizeof threshold);
     int rc = cell_int(t, a->has_id, a->id);
@@ -193,7 +202,7 @@ static int alert_text_row(table_t *t, const alert_t *a)
     rc |= table_add(t, a->severity);
     rc |= table_add(t, a->rule);
     rc |= table_add(t, area);
-    rc |= table_add(t, period);
+    rc |= table_add(t, span);
     rc |= table_add(t, value);
     rc |= table_add(t, threshold);
     if (a->has_counts && a->expected > 0)
@@ -374,15 +383,15 @@ int alert_print_acked(FILE *out, const msgpack_object *reply)
 {
     const msgpack_object *m = proto_get(reply, "alert");
     alert_t a;
-    char area[AREA_TEXT], period[80];
+    char area[AREA_TEXT], span[80];
     if (!m || m->type != MSGPACK_OBJECT_MAP)
         return fprintf(out, "acknowledged (the daemon did not send the alert back)\n") < 0 ? -1
                                                                                            : 0;
     read_alert(m, &a);
     describe_area(&a, true, area, sizeof area);
-    describe_period(&a, period, sizeof period);
+    describe_period(&a, span, sizeof span);
     if (fprintf(out, "acknowledged alert %lld: %s %s %s in %s, %s\n", (long long)a.id, a.state,
-                a.severity, a.rule, area, period) < 0 ||
+                a.severity, a.rule, area, span) < 0 ||
         (a.message[0] && fprintf(out, "  %s\n", a.message) < 0))
         return -1;
     return print_details(out, &a, 2);
@@ -452,17 +461,17 @@ int alert_print_event(FILE *out, const char *topic, size_t topic_len, const msgp
         return print_event_json(out, topic, topic_len, event);
     alert_t a;
     read_alert(event, &a);
-    char when[FMT_NUMBER_MAX], state[16], area[300], period[80], value[FMT_NUMBER_MAX],
+    char when[FMT_NUMBER_MAX], state[16], area[300], span[80], value[FMT_NUMBER_MAX],
         threshold[160];
     fmt_time(when, sizeof when, a.has_changed ? a.changed_at : (int64_t)time(NULL));
     for (size_t i = 0; i < sizeof state; i++)
         state[i] = (char)toupper((unsigned char)a.state[i]);
     describe_area(&a, false, area, sizeof area);
-    describe_period(&a, period, sizeof period);
+    describe_period(&a, span, sizeof span);
     alert_number(value, sizeof value, a.has_value, a.value, a.unit);
     describe_threshold(&a, threshold, sizeof threshold);
     return fprintf(out, "%s  %s (%s->%s)  %s  %s  %s  %s  %s%s%s%s  %s\n", when, state,
-                   a.previous[0] ? a.previous : "new", a.state, a.severity, a.rule, area, period,
+                   a.previous[0] ? a.previous : "new", a.state, a.severity, a.rule, area, span,
                    value, threshold[0] ? " (" : "", threshold, threshold[0] ? ")" : "",
                    a.message) < 0 ? -1 : 0;
 }
@@ -501,7 +510,7 @@ static int arg_when(leamon_ctx *ctx, const char *opt, const char *value, bool ah
 {
     int64_t now = (int64_t)time(NULL);
     char q[48];
-    fmt_clean(q, sizeof q, value, strlen(value) > 40 ? 40 : strlen(value));
+    arg_quote(q, sizeof q, value, 40);
     if (parse_when(value, now, ahead ? 1 : -1, out) != 0 || *out < 0) {
         leamon_error(ctx, "--%s '%s': give a date 2026-11-01, a local time 2026-11-01T08:00, "
                           "a span %s now (24h, 7d, 2w), now, or unix seconds",
@@ -526,7 +535,7 @@ static int arg_number(leamon_ctx *ctx, const char *what, const char *value, int6
         (*out = strtoll(value, NULL, 10)) >= min)
         return 0;
     char q[48];
-    fmt_clean(q, sizeof q, value, len > 40 ? 40 : len);
+    arg_quote(q, sizeof q, value, 40);
     leamon_error(ctx, "%s '%s': give %s", what, q, hint);
     return LEAMON_EXIT_USAGE;
 }
@@ -579,11 +588,7 @@ static bool known_state(const char *state)
 static int fetch_catalog(leamon_ctx *ctx, const proto_request *like, rpc_reply *cat)
 {
     proto_request req;
-    memset(&req, 0, sizeof req);
-    req.version = PROTO_VERSION;
-    req.op = PROTO_OP_CATALOG;
-    memcpy(req.reporter, like->reporter, sizeof req.reporter);
-    if (reqid_random(req.id) != 0 || ctx_call(ctx, &req, cat) != 0)
+    if (query_request_like(like, &req, PROTO_OP_CATALOG) != 0 || ctx_call(ctx, &req, cat) != 0)
         return -1;
     if (cat->status == PROTO_OK)
         return 0;
@@ -613,7 +618,7 @@ int cmd_alerts(leamon_ctx *ctx)
     int rc = arg_count(ctx, 0, "");
     if (rc == 0 && !known_state(f.state)) {
         char q[32];
-        fmt_clean(q, sizeof q, state, strlen(state) > 20 ? 20 : strlen(state));
+        arg_quote(q, sizeof q, state, 20);
         leamon_error(ctx, "--state '%s': give open (pending and firing), pending, firing, "
                           "resolved or all",
                      q);

@@ -3,13 +3,20 @@
  * written to FILE.part and renamed to FILE once complete and checked. */
 #include <errno.h>
 #include <fcntl.h>
+#include <msgpack.h>
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fileio.h"
 #include "leamon.h"
+#include "proto.h"
+#include "query.h"
+#include "rpc.h"
 
 /* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
 static int check_copy(const char *path, long long *figures, char *why, size_t n)

@@ -1,8 +1,17 @@
 /* cmd_flush.c: deliver spooled submissions in order (`leamon flush`), and the
  * delivery step that `leamon submit --spool` runs before its own request. */
-#include <string.h>
+#include "cmd_flush.h"
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "leamon.h"
+#include "opts.h"
+#include "proto.h"
+#include "rpc.h"
+#include "session.h"
 #include "spool.h"
 
 #define FLUSH_SHOW_ERRORS 20 /* per rejected file; the .why file has the summary */

@@ -1,8 +1,14 @@
 /* cmd_info.c: the read-only commands ping, status and catalog. */
-#include <string.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "leamon.h"
+#include "proto.h"
+#include "rpc.h"
+#include "session.h"
 
 /* A reply that is not 200 ends a read-only command the same way everywhere. */
 static int refused(leamon_ctx *ctx, const rpc_reply *reply)

@@ -1,9 +1,11 @@
 /* cmd_keygen.c: `leamon keygen NAME`: a CURVE key pair for a partner, a staff
  * member or the daemon itself. Needs no daemon. */
-#include <string.h>
+#include <msgpack.h>
+#include <stdio.h>
 
 #include "keyfile.h"
 #include "leamon.h"
+#include "proto.h"
 
 /* Built as msgpack and written by proto_write_json, so paths are escaped right. */
 static int print_json(leamon_ctx *ctx, const char *dir, const char *name, const char *pub)

@@ -7,42 +7,30 @@
  * missing or mistyped field prints as missing, strings are cleaned of
  * control characters before they reach a terminal.
  *
- * The helpers for reading replies, filling table cells, checking the
- * command line and asking the daemon (reply_*, cell_*, arg_*, query_*) are
- * shared with the alert commands (cmd_alert.c) through leamon.h. */
+ * Reading replies, table cells, checking the command line and asking the
+ * daemon are shared with the other commands (reply_fields.h, format.h, args.h,
+ * query.h). */
+#include "cmd_query.h"
+
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "format.h"
+#include "grow.h"
+#include "indicator.h"
 #include "leamon.h"
 #include "period.h"
+#include "proto.h"
+#include "query.h"
+#include "reply_fields.h"
+#include "rpc.h"
+#include "session.h"
 
 /* ---- reading the reply ------------------------------------------------ */
-
-/* The string at key, cleaned for printing, or "" if absent or not a string. */
-const char *reply_text(const msgpack_object *map, const char *key, char *buf, size_t n)
-{
-    const msgpack_object *v = proto_get(map, key);
-    if (v && v->type == MSGPACK_OBJECT_STR)
-        fmt_clean(buf, n, v->via.str.ptr, v->via.str.size);
-    else
-        buf[0] = '\0';
-    return buf;
-}
-
-/* A finite number at key (nil, absent, NaN: false). */
-bool reply_number(const msgpack_object *map, const char *key, double *out)
-{
-    return proto_get_double(map, key, out) == 0 && isfinite(*out);
-}
-
-const msgpack_object *reply_array(const msgpack_object *map, const char *key)
-{
-    const msgpack_object *v = proto_get(map, key);
-    return v && v->type == MSGPACK_OBJECT_ARRAY ? v : NULL;
-}
 
 typedef struct {
     char code[96], label[256], unit[32], type[16], better[16];
@@ -119,18 +107,6 @@ static void read_target(const msgpack_object *m, target_t *t)
     t->has_path = reply_number(m, "path", &t->path);
 }
 
-int indicator_judge(const char *better, bool has_ideal, double ideal, double value, double mark)
-{
-    const double eps = 1e-9;
-    if (!strcmp(better, "higher"))
-        return value >= mark - eps;
-    if (!strcmp(better, "lower"))
-        return value <= mark + eps;
-    if (!strcmp(better, "closer") && has_ideal)
-        return fabs(value - ideal) <= fabs(mark - ideal) + eps;
-    return -1;
-}
-
 static int judge(const indicator_t *ind, double value, double mark)
 {
     return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
@@ -181,14 +157,8 @@ static int note_add(notes_t *nt, const char *reason)
     for (size_t i = 0; i < nt->n; i++)
         if (!strcmp(nt->reasons[i], reason))
             return (int)i + 1;
-    if (nt->n == nt->cap) {
-        size_t cap = nt->cap ? nt->cap * 2 : 8;
-        char **r = realloc(nt->reasons, cap * sizeof *r);
-        if (!r)
-            return -1;
-        nt->reasons = r;
-        nt->cap = cap;
-    }
+    if (GROW(nt->reasons, nt->cap, nt->n + 1) != 0)
+        return -1;
     if (!(nt->reasons[nt->n] = strdup(reason)))
         return -1;
     return (int)++nt->n;
@@ -243,34 +213,6 @@ static int value_cell(char *buf, size_t n, const figure_t *f, const indicator_t 
         return -1;
     snprintf(buf, n, "%s%s (%d)", FMT_MISSING, star, k);
     return 0;
-}
-
-/* ---- cells ------------------------------------------------------------ */
-
-int cell_number(table_t *t, bool has, double v, bool csv)
-{
-    char buf[FMT_NUMBER_MAX];
-    if (!has)
-        return table_add(t, csv ? "" : FMT_MISSING);
-    if (csv)
-        fmt_csv_number(buf, sizeof buf, v);
-    else
-        fmt_number(buf, sizeof buf, v);
-    return table_add(t, buf);
-}
-
-int cell_int(table_t *t, bool has, int64_t v)
-{
-    return has ? table_addf(t, "%lld", (long long)v) : table_add(t, "");
-}
-
-int cell_time_iso(table_t *t, bool has, int64_t v)
-{
-    char buf[FMT_NUMBER_MAX];
-    if (!has)
-        return table_add(t, "");
-    fmt_time_iso(buf, sizeof buf, v);
-    return table_add(t, buf);
 }
 
 /* "11 of 12", or "" when the daemon did not say. */
@@ -895,78 +837,6 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
 
 /* ---- the commands ----------------------------------------------------- */
 
-int query_refused(leamon_ctx *ctx, const rpc_reply *reply)
-{
-    leamon_error(ctx, "the daemon refused the request: %d %s", reply->status,
-                 reply->error[0] ? reply->error : "(no reason given)");
-    if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
-        leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
-    else if (reply->status == PROTO_FORBIDDEN && ctx->cmd &&
-             (!strcmp(ctx->cmd->name, "snapshot") || !strcmp(ctx->cmd->name, "series")))
-        leamon_error(ctx, "a partner sees its own reporting with `leamon completeness "
-                          "--period PERIOD`");
-    return LEAMON_EXIT_REJECTED;
-}
-
-/* A code from the command line: 1..max printable characters, no spaces. */
-int arg_code(leamon_ctx *ctx, const char *what, const char *value, size_t max)
-{
-    if (reqid_check(value) == 0 && strlen(value) <= max)
-        return 0;
-    char q[48];
-    fmt_clean(q, sizeof q, value, strlen(value) > 40 ? 40 : strlen(value));
-    leamon_error(ctx, "%s '%s': must be 1 to %zu printable characters without spaces", what, q,
-                 max);
-    return LEAMON_EXIT_USAGE;
-}
-
-static int check_period(leamon_ctx *ctx, const char *opt, const char *value, period *p)
-{
-    if (!value) {
-        leamon_error(ctx, "%s needs --%s PERIOD (2026-10, 2026-Q4, 2026 or 2025/26)",
-                     ctx->cmd->name, opt);
-        return LEAMON_EXIT_USAGE;
-    }
-    if (strlen(value) <= PROTO_MAX_PERIOD && period_parse(value, p) == 0)
-        return 0;
-    char q[32];
-    fmt_clean(q, sizeof q, value, strlen(value) > 20 ? 20 : strlen(value));
-    leamon_error(ctx, "--%s '%s': not a period (2026-10, 2026-Q4, 2026 or 2025/26)", opt, q);
-    return LEAMON_EXIT_USAGE;
-}
-
-/* Exactly want positional arguments (the indicator, or none). */
-int arg_count(leamon_ctx *ctx, size_t want, const char *what)
-{
-    if (ctx->npos == want)
-        return 0;
-    if (want == 0)
-        leamon_error(ctx, "%s takes no arguments, only options (see leamon %s --help)",
-                     ctx->cmd->name, ctx->cmd->name);
-    else if (ctx->npos == 0)
-        leamon_error(ctx, "%s needs %s (see leamon %s --help)", ctx->cmd->name, what,
-                     ctx->cmd->name);
-    else
-        leamon_error(ctx, "%s takes one %s, not %zu arguments", ctx->cmd->name, what, ctx->npos);
-    return LEAMON_EXIT_USAGE;
-}
-
-int query_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
-{
-    int rc = ctx_call(ctx, req, reply);
-    if (rc != 0 || reply->status == PROTO_OK)
-        return rc;
-    if (!ctx->json) {
-        rc = query_refused(ctx, reply);
-    } else {
-        rc = LEAMON_EXIT_REJECTED;
-        if (ctx_print_json(ctx, reply) != 0)
-            leamon_error(ctx, "cannot write the output");
-    }
-    rpc_reply_free(reply);
-    return rc;
-}
-
 #define QUERY_DONE (-1) /* printed as JSON: nothing left to do */
 
 /* query_call, and a 200 reply printed as it came for --format json. 0 with
@@ -982,20 +852,6 @@ static int query(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
     return QUERY_DONE;
 }
 
-int query_start(leamon_ctx *ctx, proto_request *req, proto_op op)
-{
-    int rc = ctx_connect(ctx);
-    return rc ? rc : ctx_request(ctx, req, op, NULL);
-}
-
-int query_printed(leamon_ctx *ctx, int rc)
-{
-    if (rc == 0)
-        return LEAMON_EXIT_OK;
-    leamon_error(ctx, "cannot write the output (out of memory?)");
-    return LEAMON_EXIT_USAGE;
-}
-
 #define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
 
 int cmd_snapshot(leamon_ctx *ctx)
@@ -1009,7 +865,7 @@ int cmd_snapshot(leamon_ctx *ctx)
     if (rc == 0)
         rc = arg_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
     if (rc == 0)
-        rc = check_period(ctx, "period", period_text, &p);
+        rc = arg_period(ctx, "period", period_text, &p);
     if (rc == 0 && area)
         rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
     if (rc == 0 && by_area && by_reporter) {
@@ -1023,7 +879,7 @@ int cmd_snapshot(leamon_ctx *ctx)
     }
     if (rc == 0 && as_of && fmt_parse_time(as_of, &when) != 0) {
         char q[48];
-        fmt_clean(q, sizeof q, as_of, strlen(as_of) > 40 ? 40 : strlen(as_of));
+        arg_quote(q, sizeof q, as_of, 40);
         leamon_error(ctx, "--as-of '%s': give unix seconds, a local date YYYY-MM-DD or a local "
                           "time \"YYYY-MM-DD HH:MM\"",
                      q);
@@ -1058,9 +914,9 @@ int cmd_series(leamon_ctx *ctx)
     if (rc == 0)
         rc = arg_code(ctx, "indicator", ctx->pos[0], PROTO_MAX_CODE);
     if (rc == 0)
-        rc = check_period(ctx, "from", from, &pf);
+        rc = arg_period(ctx, "from", from, &pf);
     if (rc == 0)
-        rc = check_period(ctx, "to", to, &pt);
+        rc = arg_period(ctx, "to", to, &pt);
     if (rc == 0 && area)
         rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
     if (rc == 0 && pf.kind != pt.kind) {
@@ -1105,7 +961,7 @@ int cmd_completeness(leamon_ctx *ctx)
     period p;
     int rc = arg_count(ctx, 0, "");
     if (rc == 0)
-        rc = check_period(ctx, "period", period_text, &p);
+        rc = arg_period(ctx, "period", period_text, &p);
     if (rc == 0 && metric)
         rc = arg_code(ctx, "--metric", metric, PROTO_MAX_CODE);
     if (rc != 0)

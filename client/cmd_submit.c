@@ -2,13 +2,23 @@
  * arguments), send them in one atomic request, and report the outcome
  * against the user's own lines. */
 #include <errno.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "cmd_flush.h"
 #include "csv.h"
 #include "kvargs.h"
 #include "leamon.h"
+#include "opts.h"
 #include "period.h"
+#include "proto.h"
+#include "records.h"
+#include "rpc.h"
+#include "session.h"
 #include "spool.h"
 
 #define SHOW_LOCAL_ERRORS 50 /* a file full of errors needs fixing, not a full list */

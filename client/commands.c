@@ -1,6 +1,8 @@
 /* commands.c: the table of leamon's commands and their own options. */
+#include <stdbool.h>
 #include <string.h>
 
+#include "help.h"
 #include "leamon.h"
 
 static const cmd_opt submit_opts[] = {

@@ -1,5 +1,5 @@
-/* format.c: numbers, times, sparklines, terminal-safe strings and tables
- * (format.h). */
+/* format.c: numbers, times, sparklines, terminal-safe strings, tables and
+ * their cells (format.h). */
 #include "format.h"
 
 #include <math.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "grow.h"
 
 /* "-0.0" after rounding is just zero. */
 static void drop_negative_zero(char *buf)
@@ -301,14 +303,8 @@ void table_destroy(table_t **self)
 
 int table_add(table_t *self, const char *cell)
 {
-    if (self->ncells == self->cap) {
-        size_t cap = self->cap ? self->cap * 2 : self->ncols * 8;
-        char **cells = realloc(self->cells, cap * sizeof *cells);
-        if (!cells)
-            return -1;
-        self->cells = cells;
-        self->cap = cap;
-    }
+    if (GROW(self->cells, self->cap, self->ncells + 1) != 0)
+        return -1;
     char *copy = strdup(cell ? cell : "");
     if (!copy)
         return -1;
@@ -335,14 +331,8 @@ int table_addf(table_t *self, const char *fmt, ...)
 
 int table_rule(table_t *self)
 {
-    if (self->nrules == self->rcap) {
-        size_t cap = self->rcap ? self->rcap * 2 : 4;
-        size_t *rules = realloc(self->rules, cap * sizeof *rules);
-        if (!rules)
-            return -1;
-        self->rules = rules;
-        self->rcap = cap;
-    }
+    if (GROW(self->rules, self->rcap, self->nrules + 1) != 0)
+        return -1;
     self->rules[self->nrules++] = table_rows(self);
     return 0;
 }
@@ -436,4 +426,30 @@ int table_print_csv(const table_t *self, FILE *out)
     for (size_t k = 0; rc == 0 && k < table_rows(self); k++)
         rc = csv_row(out, (const char *const *)&self->cells[k * self->ncols], self->ncols);
     return rc;
+}
+
+int cell_number(table_t *t, bool has, double v, bool csv)
+{
+    char buf[FMT_NUMBER_MAX];
+    if (!has)
+        return table_add(t, csv ? "" : FMT_MISSING);
+    if (csv)
+        fmt_csv_number(buf, sizeof buf, v);
+    else
+        fmt_number(buf, sizeof buf, v);
+    return table_add(t, buf);
+}
+
+int cell_int(table_t *t, bool has, int64_t v)
+{
+    return has ? table_addf(t, "%lld", (long long)v) : table_add(t, "");
+}
+
+int cell_time_iso(table_t *t, bool has, int64_t v)
+{
+    char buf[FMT_NUMBER_MAX];
+    if (!has)
+        return table_add(t, "");
+    fmt_time_iso(buf, sizeof buf, v);
+    return table_add(t, buf);
 }

@@ -99,4 +99,12 @@ int table_print(const table_t *self, FILE *out, const char *indent);
  * fields quoted only when needed. 0 or -1. */
 int table_print_csv(const table_t *self, FILE *out);
 
+/* Cells of figures, appended as table_add does (0 or -1): a number
+ * (fmt_number in text, fmt_csv_number unrounded in CSV; FMT_MISSING in text
+ * and "" in CSV when !has), a whole number, a time in UTC ISO 8601 (both ""
+ * when !has). */
+int cell_number(table_t *t, bool has, double v, bool csv);
+int cell_int(table_t *t, bool has, int64_t v);
+int cell_time_iso(table_t *t, bool has, int64_t v);
+
 #endif

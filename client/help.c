@@ -1,8 +1,11 @@
 /* help.c: leamon's manual pages, printed by --help. The global options part
  * is generated from the settings table, so it cannot drift from opts.c. */
-#include <string.h>
+#include "help.h"
+
+#include <stdio.h>
 
 #include "leamon.h"
+#include "opts.h"
 
 static const char exit_status[] =
     "EXIT STATUS\n"

@@ -1,10 +1,16 @@
 /* main.c: leamon's entry point: the command line, settings, dispatch. */
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
 
+#include "help.h"
 #include "leamon.h"
+#include "opts.h"
+#include "proto.h"
+#include "rpc.h"
 
 #define LEAMON_VERSION "0.1.0"
 

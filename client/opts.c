@@ -4,14 +4,13 @@
 
 #include <errno.h>
 #include <libconfig.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "keyfile.h"
 
 static const opt_spec specs[OPT_COUNT] = {
@@ -33,17 +32,6 @@ static const opt_spec specs[OPT_COUNT] = {
     [OPT_PUBLISH] = {"publish", "LEAMON_PUBLISH", "publish", OPT_STR, 0, 0, NULL, "EP",
                      "the PUB endpoint for watch (default: endpoint port+1)"},
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 const opt_spec *opts_spec(opt_id id)
 {
@@ -132,10 +120,11 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
     int rc = 0;
     if (config_read_file(&cf, path) != CONFIG_TRUE) {
         if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-            rc = fail(err, errlen, "%s: cannot read the config file: %s", path, strerror(errno));
+            rc = errmsg(err, errlen, "%s: cannot read the config file: %s", path, strerror(errno));
         else
-            rc = fail(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
-                      config_error_line(&cf), config_error_text(&cf));
+            rc = errmsg(err, errlen, "%s:%d: %s",
+                        config_error_file(&cf) ? config_error_file(&cf) : path,
+                        config_error_line(&cf), config_error_text(&cf));
         config_destroy(&cf);
         return rc;
     }
@@ -150,10 +139,10 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
             if (!strcmp(specs[k].key, name))
                 id = k;
         if (id < 0) {
-            rc = fail(err, errlen,
-                      "%s:%d: unknown setting '%s' (known: endpoint, server_key, key, reporter, "
-                      "timeout_ms, retries, spool, publish)",
-                      path, line, name ? name : "?");
+            rc = errmsg(err, errlen,
+                        "%s:%d: unknown setting '%s' (known: endpoint, server_key, key, reporter, "
+                        "timeout_ms, retries, spool, publish)",
+                        path, line, name ? name : "?");
             break;
         }
         char src[4200], val[4096];
@@ -161,20 +150,20 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
         if (specs[id].type == OPT_INT) {
             int t = config_setting_type(s);
             if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
-                rc = fail(err, errlen, "%s: %s must be an integer", src, name);
+                rc = errmsg(err, errlen, "%s: %s must be an integer", src, name);
                 break;
             }
             snprintf(val, sizeof val, "%lld", config_setting_get_int64(s));
         } else {
             const char *str = config_setting_get_string(s);
             if (!str) {
-                rc = fail(err, errlen, "%s: %s must be a string", src, name);
+                rc = errmsg(err, errlen, "%s: %s must be a string", src, name);
                 break;
             }
             bool literal_key = specs[id].type == OPT_KEYSPEC && keyfile_is_z85(str);
             if (str[0] && specs[id].type != OPT_STR && !literal_key) {
                 if (resolve_path(path, str, val, sizeof val) != 0) {
-                    rc = fail(err, errlen, "%s: %s: path too long", src, name);
+                    rc = errmsg(err, errlen, "%s: %s: path too long", src, name);
                     break;
                 }
             } else {
@@ -183,7 +172,7 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
         }
         /* Flags and environment win; the file only fills gaps. */
         if (!self->value[id] && set(self, (opt_id)id, val, src) != 0)
-            rc = fail(err, errlen, "out of memory");
+            rc = errmsg(err, errlen, "out of memory");
     }
     config_destroy(&cf);
     return rc;
@@ -196,10 +185,10 @@ static int find_config(opts_t *self, char *path, size_t n, bool *found, char *er
     *found = false;
     if (explicit_path && explicit_path[0]) {
         if ((size_t)snprintf(path, n, "%s", explicit_path) >= n)
-            return fail(err, errlen, "config file path too long");
+            return errmsg(err, errlen, "config file path too long");
         if (access(path, R_OK) != 0)
-            return fail(err, errlen, "%s: cannot read the config file (from %s): %s", path,
-                        self->config_flag ? "--config" : "LEAMON_CONFIG", strerror(errno));
+            return errmsg(err, errlen, "%s: cannot read the config file (from %s): %s", path,
+                          self->config_flag ? "--config" : "LEAMON_CONFIG", strerror(errno));
         *found = true;
         return 0;
     }
@@ -222,8 +211,8 @@ static int check_int(opts_t *self, opt_id id, char *err, size_t errlen)
     errno = 0;
     long x = strtol(v, &end, 10);
     if (!v[0] || *end || errno == ERANGE || x < specs[id].min || x > specs[id].max)
-        return fail(err, errlen, "%s: %s must be a whole number from %ld to %ld, got '%.40s'",
-                    self->source[id], specs[id].key, specs[id].min, specs[id].max, v);
+        return errmsg(err, errlen, "%s: %s must be a whole number from %ld to %ld, got '%.40s'",
+                      self->source[id], specs[id].key, specs[id].min, specs[id].max, v);
     self->number[id] = x;
     return 0;
 }
@@ -233,7 +222,7 @@ int opts_resolve(opts_t *self, char *err, size_t errlen)
     for (int i = 0; i < OPT_COUNT; i++) {
         const char *e = getenv(specs[i].env);
         if (!self->value[i] && e && e[0] && set(self, (opt_id)i, e, specs[i].env) != 0)
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
     }
     char path[4096];
     bool found = false;
@@ -243,11 +232,11 @@ int opts_resolve(opts_t *self, char *err, size_t errlen)
         if (read_config(self, path, err, errlen) != 0)
             return -1;
         if (!(self->config_file = strdup(path)))
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
     }
     for (int i = 0; i < OPT_COUNT; i++) {
         if (!self->value[i] && specs[i].def && set(self, (opt_id)i, specs[i].def, "default") != 0)
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
         /* An empty value means "not set", so a config file can switch off a default. */
         if (self->value[i] && !self->value[i][0] && specs[i].type != OPT_INT) {
             free(self->value[i]);
@@ -257,6 +246,6 @@ int opts_resolve(opts_t *self, char *err, size_t errlen)
             return -1;
     }
     if (!self->value[OPT_ENDPOINT])
-        return fail(err, errlen, "no endpoint: give --endpoint");
+        return errmsg(err, errlen, "no endpoint: give --endpoint");
     return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 void records_init(records_t *self)
 {
     memset(self, 0, sizeof *self);
@@ -20,18 +22,12 @@ void records_free(records_t *self)
 
 int records_add(records_t *self, const proto_record *rec, size_t origin)
 {
-    if (self->count == self->cap) {
-        size_t cap = self->cap ? self->cap * 2 : 64;
-        proto_record *items = realloc(self->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        self->items = items;
-        size_t *orig = realloc(self->origin, cap * sizeof *orig);
-        if (!orig)
-            return -1; /* items is larger than needed; harmless */
-        self->origin = orig;
-        self->cap = cap;
-    }
+    /* two arrays of one length: each grows from the same capacity */
+    size_t items_cap = self->cap, origin_cap = self->cap;
+    if (GROW(self->items, items_cap, self->count + 1) != 0 ||
+        GROW(self->origin, origin_cap, self->count + 1) != 0)
+        return -1; /* items may be larger than needed; harmless */
+    self->cap = origin_cap;
     self->items[self->count] = *rec;
     self->origin[self->count] = origin;
     self->count++;

@@ -5,7 +5,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "leamon.h"
+#include "reqid.h"
 
 /* 16 bytes of kernel randomness: collisions between partners are not a concern. */
 static int random_bytes(unsigned char *buf, size_t n)

@@ -2,13 +2,13 @@
 #include "rpc.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zmq.h>
 
+#include "errmsg.h"
 #include "proto.h"
 
 #define BACKOFF_FIRST_MS 250
@@ -21,16 +21,6 @@
      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
 typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED } wait_result;
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static long long now_ms(void)
 {
@@ -89,7 +79,7 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
     c->endpoint = endpoint;
     c->sock = zmq_socket(self->zctx, type);
     if (!c->sock) {
-        say(err, errlen, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
+        errmsg(err, errlen, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
     /* Linger 0: a request still queued for a dead daemon must not hold up exit. */
@@ -101,8 +91,8 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
         (zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, self->server_key, KEY_Z85_LEN) != 0 ||
          zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, self->public_key, KEY_Z85_LEN) != 0 ||
          zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, self->secret_key, KEY_Z85_LEN) != 0)) {
-        say(err, errlen, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
-            zmq_strerror(zmq_errno()));
+        errmsg(err, errlen, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
+               zmq_strerror(zmq_errno()));
         rpc_conn_close(c);
         return -1;
     }
@@ -116,14 +106,14 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
         zmq_connect(c->mon, mon_ep) != 0)
         goto fail;
     if (zmq_connect(c->sock, endpoint) != 0) {
-        say(err, errlen, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
-            endpoint, zmq_strerror(zmq_errno()));
+        errmsg(err, errlen, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
+               endpoint, zmq_strerror(zmq_errno()));
         rpc_conn_close(c);
         return -1;
     }
     return 0;
 fail:
-    say(err, errlen, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
+    errmsg(err, errlen, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
     rpc_conn_close(c);
     return -1;
 }
@@ -161,23 +151,25 @@ static void refused_message(const rpc_t *self, const char *endpoint, uint16_t ev
                             uint32_t value, char *err, size_t errlen)
 {
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-        say(err, errlen, "the daemon refused this client's key (not in its partners file?) "
-                         "[ZAP status %u]", (unsigned)value);
+        errmsg(err, errlen, "the daemon refused this client's key (not in its partners file?) "
+                            "[ZAP status %u]", (unsigned)value);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
              value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
-        say(err, errlen, self->curve
-                             ? "the daemon at %s does not use CURVE: drop --server-key and --key"
-                             : "the daemon at %s requires CURVE: give --server-key and --key",
-            endpoint);
+        errmsg(err, errlen, self->curve
+                                ? "the daemon at %s does not use CURVE: drop --server-key and --key"
+                                : "the daemon at %s requires CURVE: give --server-key and --key",
+               endpoint);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
-        say(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
-                         "check --server-key", (unsigned)value);
+        errmsg(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
+                            "check --server-key", (unsigned)value);
     else if (self->curve)
-        say(err, errlen, "the CURVE handshake with the daemon at %s failed (%s): is --server-key "
-                         "the daemon's public key?", endpoint, zmq_strerror((int)value));
+        errmsg(err, errlen, "the CURVE handshake with the daemon at %s failed (%s): is "
+                            "--server-key the daemon's public key?", endpoint,
+               zmq_strerror((int)value));
     else
-        say(err, errlen, "the handshake with the daemon at %s failed (%s): if it requires CURVE, "
-                         "give --server-key and --key", endpoint, zmq_strerror((int)value));
+        errmsg(err, errlen, "the handshake with the daemon at %s failed (%s): if it requires "
+                            "CURVE, give --server-key and --key", endpoint,
+               zmq_strerror((int)value));
 }
 
 int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *err,
@@ -247,7 +239,7 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
         if (rc < 0 && zmq_errno() == EINTR)
             continue;
         if (rc < 0) {
-            say(err, errlen, "poll failed: %s", zmq_strerror(zmq_errno()));
+            errmsg(err, errlen, "poll failed: %s", zmq_strerror(zmq_errno()));
             return WAIT_FAILED;
         }
         if ((items[1].revents & ZMQ_POLLIN) && rpc_conn_event(self, c, connected, err, errlen) != 0)
@@ -328,13 +320,12 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         rpc_conn_close(&c);
         if (last) {
             if (connected)
-                say(err, errlen,
-                    "no reply from the daemon at %s (%d attempt%s, %d ms each)%s", self->endpoint,
-                    attempt + 1, attempt ? "s" : "", self->timeout_ms,
-                    self->curve ? "; with CURVE, check --server-key" : "");
+                errmsg(err, errlen, "no reply from the daemon at %s (%d attempt%s, %d ms each)%s",
+                       self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms,
+                       self->curve ? "; with CURVE, check --server-key" : "");
             else
-                say(err, errlen, "cannot reach the daemon at %s (%d attempt%s, %d ms each)",
-                    self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms);
+                errmsg(err, errlen, "cannot reach the daemon at %s (%d attempt%s, %d ms each)",
+                       self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms);
             return RPC_UNREACHABLE;
         }
         if (self->log)

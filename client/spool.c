@@ -1,11 +1,9 @@
 /* spool.c: the on-disk queue of undelivered submissions (see spool.h). */
 #include "spool.h"
-#include "fileio.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,23 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errmsg.h"
+#include "fileio.h"
+#include "grow.h"
+
 #define SPOOL_TS_LEN 16   /* yyyymmddThhmmssZ */
 #define SPOOL_SEQ_LEN 6
 #define SPOOL_SEQ_MAX 999999L
 #define SPOOL_MAX_FILE (2 * 1024 * 1024) /* a request is at most 1 MiB */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int join(char *buf, size_t n, const char *dir, const char *name)
 {
@@ -53,8 +42,8 @@ static int fsync_dir(const char *dir)
 static int make_dir(const char *dir, char *err, size_t errlen)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return fail(err, errlen, "%s: cannot create the spool directory: %s", dir,
-                    strerror(errno));
+        return errmsg(err, errlen, "%s: cannot create the spool directory: %s", dir,
+                      strerror(errno));
     return 0;
 }
 
@@ -64,15 +53,15 @@ int spool_lock(const char *dir, char *err, size_t errlen)
         return -1;
     char path[4096];
     if (join(path, sizeof path, dir, ".lock") != 0)
-        return fail(err, errlen, "%s: path too long", dir);
+        return errmsg(err, errlen, "%s: path too long", dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
             int saved = errno;
             close(fd);
-            return fail(err, errlen, "%s: cannot lock: %s", path, strerror(saved));
+            return errmsg(err, errlen, "%s: cannot lock: %s", path, strerror(saved));
         }
     }
     return fd;
@@ -128,7 +117,7 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
     if (!d) {
         if (errno == ENOENT)
             return 0;
-        return fail(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
     }
     char **list = NULL;
     size_t n = 0, cap = 0;
@@ -138,25 +127,19 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
     while ((e = readdir(d)) != NULL) {
         if (!is_spool_name(e->d_name))
             continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **grown = realloc(list, ncap * sizeof *grown);
-            if (!grown) {
-                rc = fail(err, errlen, "out of memory");
-                break;
-            }
-            list = grown;
-            cap = ncap;
+        if (GROW(list, cap, n + 1) != 0) {
+            rc = errmsg(err, errlen, "out of memory");
+            break;
         }
         if (!(list[n] = strdup(e->d_name))) {
-            rc = fail(err, errlen, "out of memory");
+            rc = errmsg(err, errlen, "out of memory");
             break;
         }
         n++;
         errno = 0;
     }
     if (rc == 0 && errno != 0)
-        rc = fail(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
+        rc = errmsg(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
     closedir(d);
     if (rc != 0) {
         spool_list_free(list, n);
@@ -185,7 +168,7 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     struct tm tm;
     if (!gmtime_r(&now, &tm) || strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm) != SPOOL_TS_LEN) {
         spool_list_free(names, count);
-        return fail(err, errlen, "cannot format the time");
+        return errmsg(err, errlen, "cannot format the time");
     }
     long seq = 0;
     for (size_t i = 0; i < count; i++) {
@@ -216,7 +199,7 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     char tmp[4096], tmpname[256];
     snprintf(tmpname, sizeof tmpname, ".tmp-%ld-%s", (long)getpid(), safe_id);
     if (join(tmp, sizeof tmp, dir, tmpname) != 0)
-        return fail(err, errlen, "%s: path too long", dir);
+        return errmsg(err, errlen, "%s: path too long", dir);
     unlink(tmp); /* a leftover of a crashed run with the same pid */
     if (fileio_write_new(tmp, buf, len, 0600, 0, err, errlen) != 0)
         return -1;
@@ -224,13 +207,13 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     int rc = -1;
     for (int attempt = 0; attempt < 100; attempt++) {
         if (++seq > SPOOL_SEQ_MAX) {
-            fail(err, errlen, "%s: spool sequence numbers exhausted; flush the spool", dir);
+            errmsg(err, errlen, "%s: spool sequence numbers exhausted; flush the spool", dir);
             break;
         }
         char final[4096], fname[256];
         snprintf(fname, sizeof fname, "%s-%06ld-%s.req", ts, seq, safe_id);
         if (join(final, sizeof final, dir, fname) != 0) {
-            fail(err, errlen, "%s: path too long", dir);
+            errmsg(err, errlen, "%s: path too long", dir);
             break;
         }
         /* link fails if the name exists, where rename would replace it. */
@@ -241,13 +224,13 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
             break;
         }
         if (errno != EEXIST) {
-            fail(err, errlen, "%s: cannot create: %s", final, strerror(errno));
+            errmsg(err, errlen, "%s: cannot create: %s", final, strerror(errno));
             break;
         }
     }
     unlink(tmp);
     if (rc == 0 && fsync_dir(dir) != 0)
-        rc = fail(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        rc = errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
     return rc;
 }
 
@@ -258,21 +241,21 @@ int spool_read(const char *dir, const char *name, void **buf, size_t *len, char 
     *buf = NULL;
     *len = 0;
     if (join(path, sizeof path, dir, name) != 0)
-        return fail(err, errlen, "%s: path too long", dir);
+        return errmsg(err, errlen, "%s: path too long", dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SPOOL_MAX_FILE) {
         close(fd);
-        return fail(err, errlen, "%s: not a spooled request (not a regular file or too large)",
-                    path);
+        return errmsg(err, errlen, "%s: not a spooled request (not a regular file or too large)",
+                      path);
     }
     size_t size = (size_t)st.st_size;
     char *data = malloc(size ? size : 1);
     if (!data) {
         close(fd);
-        return fail(err, errlen, "out of memory");
+        return errmsg(err, errlen, "out of memory");
     }
     size_t got = 0;
     while (got < size) {
@@ -283,7 +266,7 @@ int spool_read(const char *dir, const char *name, void **buf, size_t *len, char 
             int saved = r < 0 ? errno : EIO;
             close(fd);
             free(data);
-            return fail(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+            return errmsg(err, errlen, "%s: cannot read: %s", path, strerror(saved));
         }
         got += (size_t)r;
     }
@@ -297,11 +280,11 @@ int spool_remove(const char *dir, const char *name, char *err, size_t errlen)
 {
     char path[4096];
     if (join(path, sizeof path, dir, name) != 0)
-        return fail(err, errlen, "%s: path too long", dir);
+        return errmsg(err, errlen, "%s: path too long", dir);
     if (unlink(path) != 0)
-        return fail(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
     if (fsync_dir(dir) != 0)
-        return fail(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
     return 0;
 }
 
@@ -311,13 +294,13 @@ int spool_reject(const char *dir, const char *name, const char *why, char *err, 
     snprintf(whyname, sizeof whyname, "%s.why", name);
     if (join(rdir, sizeof rdir, dir, "rejected") != 0 || join(from, sizeof from, dir, name) != 0 ||
         join(to, sizeof to, rdir, name) != 0 || join(whypath, sizeof whypath, rdir, whyname) != 0)
-        return fail(err, errlen, "%s: path too long", dir);
+        return errmsg(err, errlen, "%s: path too long", dir);
     if (make_dir(rdir, err, errlen) != 0)
         return -1;
     if (rename(from, to) != 0)
-        return fail(err, errlen, "cannot move %s to %s: %s", from, rdir, strerror(errno));
+        return errmsg(err, errlen, "cannot move %s to %s: %s", from, rdir, strerror(errno));
     if (fsync_dir(rdir) != 0 || fsync_dir(dir) != 0)
-        return fail(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        return errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
     /* The reason is for the person who looks later; losing it loses no data. */
     unlink(whypath);
     char text[1200];

@@ -288,8 +288,10 @@ bool batch_commit(batch *b, const batch_env *env, time_t now)
     bool transient = store_error_transient(env->db);
     for (size_t i = 0; i < b->n; i++) {
         pending *p = &b->items[i];
-        /* Dry runs, retries and 409s too: they were decided in the transaction that is gone. */
-        if (p->req.op == PROTO_OP_SUBMIT && (p->status == PROTO_OK || p->in_txn))
+        /* Dry runs, retries and 409s too: they were decided in the transaction that is gone.
+         * A submission that could not be stored keeps its own reason. */
+        bool failed_alone = p->status == PROTO_INTERNAL || p->status == PROTO_UNAVAILABLE;
+        if (p->req.op == PROTO_OP_SUBMIT && (p->status == PROTO_OK || (p->in_txn && !failed_alone)))
             failed_write(p, transient, "committing");
     }
     return false;

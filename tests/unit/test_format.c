@@ -18,7 +18,8 @@
 #include <time.h>
 
 #include "format.h"
-#include "leamon.h"
+#include "cmd_query.h"
+#include "proto.h"
 
 /* Central European time without the tz database: the same rules as Europe/Amsterdam. */
 #define TZ_NL "CET-1CEST,M3.5.0,M10.5.0/3"

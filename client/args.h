@@ -1,0 +1,26 @@
+/* args.h: checking a command's arguments before anything is sent. Each
+ * check returns 0, or LEAMON_EXIT_USAGE after saying what is wrong (with
+ * the offending value quoted, cleaned and cut short). */
+#ifndef LEAMON_ARGS_H
+#define LEAMON_ARGS_H
+
+#include <stddef.h>
+
+#include "leamon.h"
+#include "period.h"
+
+/* value as a message quotes it: at most max bytes of it, cleaned for the
+ * terminal (fmt_clean), into buf. */
+void arg_quote(char *buf, size_t n, const char *value, size_t max);
+
+/* A code (indicator, area, rule, topic): 1..max printable characters
+ * without spaces; what names it in the message ("indicator", "--area"). */
+int arg_code(leamon_ctx *ctx, const char *what, const char *value, size_t max);
+
+/* Exactly want positional arguments; what names one ("INDICATOR"). */
+int arg_count(leamon_ctx *ctx, size_t want, const char *what);
+
+/* --opt PERIOD, required: 2026-10, 2026-Q4, 2026 or 2025/26, parsed into *p. */
+int arg_period(leamon_ctx *ctx, const char *opt, const char *value, period *p);
+
+#endif

@@ -1,0 +1,39 @@
+/* fetch.h: the report's questions to the daemon, through the ordinary
+ * queries: the catalogue, the alerts, completeness month by month, and per
+ * indicator a series and a snapshot by area. Every request goes out as the
+ * same reporter as the first one. Each call returns 0, or an exit status
+ * after printing why; what comes back is read into the model (model.h). */
+#ifndef LEAMON_REPORT_FETCH_H
+#define LEAMON_REPORT_FETCH_H
+
+#include "leamon.h"
+#include "proto.h"
+#include "report/model.h"
+#include "rpc.h"
+
+typedef struct {
+    leamon_ctx *ctx;
+    proto_request base; /* the first request, the catalogue's: its reporter is every request's */
+} fetcher;
+
+/* Connect, and make the first request. */
+int fetch_start(fetcher *f, leamon_ctx *ctx);
+
+/* The catalogue into r (report_read_catalog), the report's area named
+ * area_code or NULL (the top one). */
+int fetch_catalog(fetcher *f, report_t *r, const char *area_code);
+
+/* Every alert, in any state, into r->alerts. */
+int fetch_alerts(fetcher *f, report_t *r);
+
+/* The completeness of each month of the grid (report_grid_months), counted
+ * into the organisations' rows. */
+int fetch_grid(fetcher *f, report_t *r);
+
+/* ind's series over the report's months and its snapshot by area of the
+ * report's period, for r's area. On 0 both replies are the caller's to
+ * free. */
+int fetch_indicator(fetcher *f, const report_t *r, const ind_t *ind, rpc_reply *series,
+                    rpc_reply *snap);
+
+#endif

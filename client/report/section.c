@@ -1,0 +1,517 @@
+/* section.c: one indicator's section of the report and its row in the
+ * summary table (see section.h). */
+#include "report/section.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "period.h"
+#include "report/html.h"
+#include "report/shown.h"
+#include "report/svg.h"
+#include "report/text.h"
+
+_Static_assert(MODEL_MAX_BANDS <= CHART_MAX_BANDS, "every level found fits in a line chart");
+
+/* One indicator while its section is written: the daemon's figures read,
+ * and as the report shows them. */
+typedef struct {
+    const report_t *r;
+    const ind_t *ind;
+    size_t no;               /* its number in the report */
+    char ptext[NL_TEXT_MAX]; /* the period in words */
+    ind_figures fg;
+    shown_t val, path; /* the report's area's value and the path, as shown */
+    shown_t *spts;     /* the series, as shown */
+    shown_t *skids;    /* the child areas, as shown */
+    size_t valued_months, complete_months, kids_incomplete;
+    bool any_kid, any_suppressed;
+    rbuf *body;
+} ind_view;
+
+static void write_verdict(rbuf *b, const ind_t *ind, const shown_t *val, const target_t *tg,
+                          const shown_t *path)
+{
+    if (!val->has)
+        return;
+    if (tg->has_goal && ind_judge(ind, val->v, tg->goal) == 1) {
+        rb_add(b, " <span class=\"verdict ok\">doel gehaald</span>");
+        return;
+    }
+    if (!path->has)
+        return;
+    int j = ind_judge(ind, val->v, path->v);
+    if (j == 1)
+        rb_add(b, " <span class=\"verdict ok\">op koers</span>");
+    else if (j == 0 && !strcmp(ind->better, "higher"))
+        rb_add(b, " <span class=\"verdict bad\">onder het pad</span>");
+    else if (j == 0 && !strcmp(ind->better, "lower"))
+        rb_add(b, " <span class=\"verdict bad\">boven het pad</span>");
+    else if (j == 0)
+        rb_add(b, " <span class=\"verdict bad\">verder van de ideale waarde dan het pad</span>");
+}
+
+/* The summary table's row of an indicator. */
+static void write_summary_row(rbuf *b, const report_t *r, const ind_t *ind, size_t no,
+                              const fig_t *top, const target_t *tg)
+{
+    shown_t val, goal, path, rep, exp;
+    show_value(&r->ed, ind, top, &val);
+    data_ref ref = {ind->code, r->top->code, r->period_text, "value"};
+    rb_addf(b, "<tr><td>%zu.</td><td><a href=\"#ind-", no);
+    rb_esc(b, ind->code);
+    rb_add(b, "\">");
+    rb_esc(b, ind->label[0] ? ind->label : ind->code);
+    rb_add(b, "</a></td>");
+    shown_emit(b, "td", "n", &ref, &val, top->reason);
+    if (tg->set && tg->has_goal) {
+        show_target(&r->ed, ind, tg->goal, false, &goal);
+        ref.field = "goal";
+        rb_add(b, "<td class=\"n\">");
+        shown_emit(b, "span", "num", &ref, &goal, NULL);
+        rb_add(b, " <span class=\"small\">");
+        rb_esc(b, tg->goal_period);
+        rb_add(b, "</span></td>");
+    } else {
+        rb_add(b, "<td class=\"n\">geen doel</td>");
+    }
+    if (tg->set && tg->has_path) {
+        show_target(&r->ed, ind, tg->path, false, &path);
+        ref.field = "path";
+        shown_emit(b, "td", "n", &ref, &path, NULL);
+    } else {
+        shown_none(&path, FMT_MISSING);
+        rb_add(b, "<td class=\"n\">\xe2\x80\x93</td>");
+    }
+    rb_add(b, "<td>");
+    write_verdict(b, ind, &val, tg, &path);
+    rb_add(b, "</td><td class=\"n\">");
+    if (top->has_counts) {
+        show_int(top->reported, &rep);
+        show_int(top->expected, &exp);
+        ref.field = "reported";
+        shown_emit(b, "span", "num", &ref, &rep, NULL);
+        rb_add(b, " van ");
+        ref.field = "expected";
+        shown_emit(b, "span", "num", &ref, &exp, NULL);
+    }
+    rb_add(b, "</td></tr>\n");
+}
+
+/* Months of the series without a value, grouped by reason, as footnotes. */
+static void write_reasons(rbuf *b, const fig_t *pts, size_t n)
+{
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    if (!done) {
+        b->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (done[i] || pts[i].has_value)
+            continue;
+        char why[400], ps[NL_TEXT_MAX];
+        nl_reason(why, sizeof why, pts[i].reason);
+        rb_add(b, "<p>Geen waarde in ");
+        for (size_t k = i, first = 1; k < n; k++) {
+            if (done[k] || pts[k].has_value || strcmp(pts[k].reason, pts[i].reason))
+                continue;
+            done[k] = true;
+            nl_period_short(ps, sizeof ps, pts[k].period);
+            rb_add(b, first ? "" : ", ");
+            rb_esc(b, ps);
+            first = 0;
+        }
+        rb_add(b, ": ");
+        rb_esc(b, why);
+        rb_add(b, ".</p>");
+    }
+    free(done);
+}
+
+/* Read the replies into v, and show what was read; -1 when out of memory. */
+static int ind_read(ind_view *v, const msgpack_object *series, const msgpack_object *snap)
+{
+    const report_t *r = v->r;
+    nl_period(v->ptext, sizeof v->ptext, r->period_text);
+    int rc = ind_figures_read(&v->fg, r, v->ind, series, snap);
+    show_value(&r->ed, v->ind, &v->fg.top, &v->val);
+    shown_none(&v->path, FMT_MISSING);
+    if (v->fg.tg.set && v->fg.tg.has_path)
+        show_target(&r->ed, v->ind, v->fg.tg.path, false, &v->path);
+    v->any_suppressed = v->val.suppressed;
+    v->spts = calloc(v->fg.npts + 1, sizeof *v->spts);
+    v->skids = calloc(v->fg.nkids + 1, sizeof *v->skids);
+    if (rc != 0 || !v->spts || !v->skids)
+        return -1;
+    for (size_t i = 0; i < v->fg.npts; i++) {
+        const fig_t *f = &v->fg.pts[i];
+        show_value(&r->ed, v->ind, f, &v->spts[i]);
+        v->valued_months += f->has_value;
+        v->complete_months += f->has_value && !fig_incomplete(f);
+        v->any_suppressed |= v->spts[i].suppressed;
+    }
+    for (size_t i = 0; i < v->fg.nkids; i++) {
+        const fig_t *f = &v->fg.kids[i];
+        show_value(&r->ed, v->ind, f, &v->skids[i]);
+        /* a wijk with a value, published or not */
+        v->any_kid |= v->skids[i].has || v->skids[i].suppressed;
+        v->kids_incomplete += v->skids[i].has && fig_incomplete(f);
+        v->any_suppressed |= v->skids[i].suppressed;
+    }
+    return 0;
+}
+
+/* The heading and the line of key figures: value, numerator and
+ * denominator, goal, baseline, path and the verdict. */
+static void ind_key_figures(ind_view *v)
+{
+    const report_t *r = v->r;
+    const ind_t *ind = v->ind;
+    const fig_t *top = &v->fg.top;
+    const target_t *tg = &v->fg.tg;
+    rbuf *b = v->body;
+    data_ref ref = {ind->code, r->top->code, r->period_text, "value"};
+    char t[400];
+
+    rb_add(b, "<section class=\"ind\" id=\"ind-");
+    rb_esc(b, ind->code);
+    rb_addf(b, "\"><h2><span class=\"no\">%zu.</span> ", v->no);
+    rb_esc(b, ind->label[0] ? ind->label : ind->code);
+    rb_add(b, " <span class=\"code\">");
+    rb_esc(b, ind->code);
+    rb_add(b, "</span></h2>\n<p class=\"kern\">Stand ");
+    rb_esc(b, v->ptext);
+    rb_add(b, ": <b>");
+    shown_emit(b, "span", "num", &ref, &v->val, top->reason);
+    rb_add(b, "</b>");
+    if (!v->val.has && !v->val.suppressed && top->reason[0]) {
+        nl_reason(t, sizeof t, top->reason);
+        rb_add(b, " <span class=\"small\">(");
+        rb_esc(b, t);
+        rb_add(b, ")</span>");
+    }
+    if (ind_is_ratio(ind) && (top->has_num || top->has_den)) {
+        shown_t num, den;
+        show_count(&r->ed, top->has_num, top->num, &num);
+        show_count(&r->ed, top->has_den, top->den, &den);
+        rb_add(b, " (teller ");
+        ref.field = "numerator";
+        shown_emit(b, "span", "num", &ref, &num, NULL);
+        rb_add(b, ", noemer ");
+        ref.field = "denominator";
+        shown_emit(b, "span", "num", &ref, &den, NULL);
+        rb_add(b, ")");
+    } else if (!strcmp(ind->type, "mean") && top->has_den) {
+        /* the number of locations: organisations, never rounded */
+        shown_t locs;
+        nl_number(t, sizeof t, top->den, -1);
+        shown_number(&locs, top->den, t);
+        rb_add(b, " (gemiddelde van ");
+        ref.field = "denominator";
+        shown_emit(b, "span", "num", &ref, &locs, NULL);
+        rb_add(b, top->den == 1 ? " locatie)" : " locaties)");
+    }
+    if (!tg->set || !tg->has_goal) {
+        rb_add(b, " &#183; Geen doel vastgesteld</p>\n");
+        return;
+    }
+    shown_t goal, base;
+    show_target(&r->ed, ind, tg->goal, false, &goal);
+    rb_add(b, " &#183; Doel: ");
+    ref.field = "goal";
+    shown_emit(b, "span", "num", &ref, &goal, NULL);
+    rb_add(b, " in ");
+    rb_esc(b, tg->goal_period);
+    if (tg->has_baseline) {
+        /* a baseline without a value in the catalogue comes from the data */
+        show_target(&r->ed, ind, tg->baseline, true, &base);
+        rb_add(b, " (vanaf ");
+        ref.field = "baseline";
+        shown_emit(b, "span", "num", &ref, &base, NULL);
+        rb_add(b, " in ");
+        rb_esc(b, tg->baseline_period);
+        rb_add(b, ")");
+    }
+    if (v->path.has) {
+        rb_add(b, " &#183; Pad ");
+        rb_esc(b, v->ptext);
+        rb_add(b, ": ");
+        ref.field = "path";
+        shown_emit(b, "span", "num", &ref, &v->path, NULL);
+    }
+    write_verdict(b, ind, &v->val, tg, &v->path);
+    rb_add(b, "</p>\n");
+}
+
+/* The series as a line chart, with the alert levels. */
+static void ind_line_chart(ind_view *v)
+{
+    const report_t *r = v->r;
+    const ind_t *ind = v->ind;
+    rbuf *b = v->body;
+    chart_point *cp = calloc(v->fg.npts + 1, sizeof *cp);
+    if (!cp) {
+        b->failed = true;
+        return;
+    }
+    char title[600], from_t[NL_TEXT_MAX], to_t[NL_TEXT_MAX];
+    line_chart lc;
+    memset(&lc, 0, sizeof lc);
+    lc.indicator = ind->code;
+    lc.area = r->top->code;
+    lc.unit = ind->unit;
+    lc.pct_decimals = 1;
+    snprintf(title, sizeof title, "%s, %s, per maand", ind->label, r->top->name);
+    lc.title = title;
+    for (size_t i = 0; i < v->fg.npts; i++) {
+        const fig_t *f = &v->fg.pts[i];
+        const shown_t *s = &v->spts[i];
+        period pm;
+        if (period_parse(f->period, &pm) != 0 || pm.kind != PERIOD_MONTH)
+            pm = period_month_from_number(r->first_month + (int)i);
+        cp[i] = (chart_point){.period = f->period,
+                              .year = pm.year,
+                              .month = pm.index,
+                              .has_value = s->has,
+                              .suppressed = s->suppressed,
+                              .incomplete = fig_incomplete(f),
+                              .value = s->v,
+                              .raw = s->raw,
+                              .text = s->text,
+                              .has_path = f->has_path,
+                              .path = f->path};
+    }
+    lc.pts = cp;
+    lc.n = v->fg.npts;
+    for (size_t k = 0; k < v->fg.nbands; k++) {
+        const band_src *bs = &v->fg.bands[k];
+        band_kind kind = !strcmp(bs->kind, "below")      ? BAND_BELOW
+                         : !strcmp(bs->kind, "above")    ? BAND_ABOVE
+                         : !strcmp(ind->better, "lower") ? BAND_OVER_PATH
+                                                         : BAND_UNDER_PATH;
+        /* a tolerance of 0 has no width; "closer" has no side */
+        if ((kind == BAND_UNDER_PATH || kind == BAND_OVER_PATH) &&
+            (bs->threshold <= 0 || !strcmp(ind->better, "closer")))
+            continue;
+        lc.bands[lc.nbands++] = (chart_band){kind, bs->threshold, bs->label};
+    }
+    nl_month_year(from_t, sizeof from_t, r->first_month);
+    nl_month_year(to_t, sizeof to_t, r->last_month);
+    rb_add(b, "<figure class=\"c1\">");
+    svg_line_chart(b, &lc);
+    rb_addf(b, "<figcaption>Figuur %zua. Per maand, ", v->no);
+    rb_esc(b, r->top->name);
+    rb_add(b, ", ");
+    rb_esc(b, from_t);
+    rb_add(b, " t/m ");
+    rb_esc(b, to_t);
+    rb_add(b, ".</figcaption></figure>");
+    free(cp);
+}
+
+/* The child areas (wijken) as a bar chart, the area itself below them; a
+ * note instead when no child has a value. */
+static void ind_bar_chart(ind_view *v)
+{
+    const report_t *r = v->r;
+    const ind_t *ind = v->ind;
+    rbuf *b = v->body;
+    if (!v->any_kid) {
+        rb_add(b, "<div class=\"nobars\">");
+        if (!v->fg.nkids) {
+            rb_add(b, "Dit gebied is niet verder onderverdeeld.");
+        } else {
+            rb_add(b, "Geen waarden per wijk voor ");
+            rb_esc(b, v->ptext);
+            rb_add(b, ": deze cijfers worden voor het hele gebied geleverd, of er zijn per wijk "
+                      "nog geen cijfers.");
+        }
+        rb_add(b, "</div>");
+        return;
+    }
+    bar_item *bi = calloc(v->fg.nkids + 1, sizeof *bi);
+    char(*text)[NL_TEXT_MAX + 4] = calloc(v->fg.nkids + 1, sizeof *text);
+    if (!bi || !text) {
+        free(bi);
+        free(text);
+        b->failed = true;
+        return;
+    }
+    char title[600], mark[CHART_MAX_MARKS][NL_TEXT_MAX + 8];
+    bar_chart bc;
+    memset(&bc, 0, sizeof bc);
+    bc.indicator = ind->code;
+    bc.period = r->period_text;
+    bc.unit = ind->unit;
+    snprintf(title, sizeof title, "%s per wijk, %s", ind->label, v->ptext);
+    bc.title = title;
+    for (size_t i = 0; i <= v->fg.nkids; i++) {
+        bool is_top = i == v->fg.nkids;
+        const fig_t *f = is_top ? &v->fg.top : &v->fg.kids[i];
+        const shown_t *s = is_top ? &v->val : &v->skids[i];
+        bool inc = fig_incomplete(f) && s->has;
+        snprintf(text[i], sizeof text[i], "%s%s", s->text, inc ? "*" : "");
+        bi[i] = (bar_item){.area = f->area[0] ? f->area
+                                   : is_top   ? r->top->code
+                                              : "?",
+                           .name = is_top ? r->top->name : f->name,
+                           .has_value = s->has,
+                           .suppressed = s->suppressed,
+                           .incomplete = inc,
+                           .value = s->v,
+                           .raw = s->raw,
+                           .text = text[i],
+                           .missing = f->reason};
+    }
+    bc.items = bi;
+    bc.n = v->fg.nkids;
+    bc.total = &bi[v->fg.nkids];
+    if (v->path.has) {
+        snprintf(mark[0], sizeof mark[0], "pad %s", v->path.text);
+        bc.marks[bc.nmarks++] = (bar_mark){v->path.v, mark[0], false};
+    }
+    for (size_t k = 0; k < v->fg.nbands && bc.nmarks < CHART_MAX_MARKS; k++) {
+        const band_src *bs = &v->fg.bands[k];
+        if (strcmp(bs->kind, "below") && strcmp(bs->kind, "above"))
+            continue;
+        char lv[NL_TEXT_MAX];
+        nl_value(lv, sizeof lv, bs->threshold, ind->unit, 1);
+        snprintf(mark[bc.nmarks], sizeof mark[bc.nmarks], "grens %s", lv);
+        bc.marks[bc.nmarks] = (bar_mark){bs->threshold, mark[bc.nmarks], true};
+        bc.nmarks++;
+    }
+    rb_add(b, "<figure class=\"c2\">");
+    svg_bar_chart(b, &bc);
+    rb_addf(b, "<figcaption>Figuur %zub. Per wijk, ", v->no);
+    rb_esc(b, v->ptext);
+    rb_add(b, "; onderaan ");
+    rb_esc(b, r->top->name);
+    rb_add(b, " als geheel.</figcaption></figure>");
+    free(bi);
+    free(text);
+}
+
+/* The notes under the charts: how complete the figures are, why a month
+ * has no value, where the target comes from, the alert levels, and in the
+ * public version what was rounded and held back. */
+static void ind_footnotes(ind_view *v)
+{
+    const report_t *r = v->r;
+    const ind_t *ind = v->ind;
+    const fig_t *top = &v->fg.top;
+    rbuf *b = v->body;
+    data_ref ref = {ind->code, r->top->code, r->period_text, "reported"};
+
+    rb_add(b, "<div class=\"fn\"><p><b>Volledigheid.</b> ");
+    if (top->has_counts && top->expected > 0) {
+        shown_t rep, exp;
+        show_int(top->reported, &rep);
+        show_int(top->expected, &exp);
+        rb_add(b, "Over ");
+        rb_esc(b, v->ptext);
+        rb_add(b, " leverden ");
+        shown_emit(b, "span", "num", &ref, &rep, NULL);
+        rb_add(b, " van de ");
+        ref.field = "expected";
+        shown_emit(b, "span", "num", &ref, &exp, NULL);
+        rb_add(b, " verwachte organisaties cijfers");
+        rb_add(b, top->reported < top->expected
+                      ? ": het cijfer is onvolledig en kan nog veranderen. "
+                      : ". ");
+    } else {
+        rb_add(b, "Voor ");
+        rb_esc(b, v->ptext);
+        rb_add(b, " wordt van geen enkele organisatie een cijfer verwacht. ");
+    }
+    rb_addf(b,
+            "Van de %zu maanden in de grafiek hebben er %zu een waarde, waarvan %zu "
+            "volledig",
+            v->fg.npts, v->valued_months, v->complete_months);
+    rb_add(b, v->valued_months > v->complete_months ? " (open rondjes: onvolledig). " : ". ");
+    if (v->any_kid && v->kids_incomplete)
+        rb_addf(b, "Per wijk: %zu wijk%s onvolledig (*). ", v->kids_incomplete,
+                v->kids_incomplete == 1 ? "" : "en");
+    rb_add(b, "</p>");
+    write_reasons(b, v->fg.pts, v->fg.npts);
+
+    rb_add(b, "<p><b>Doel.</b> ");
+    if (v->fg.tg.set && v->fg.tg.source[0]) {
+        rb_add(b, "Bron: ");
+        rb_esc(b, v->fg.tg.source);
+        rb_add(b, ". ");
+    } else if (!v->fg.tg.set) {
+        rb_add(b, "Voor deze indicator is (in dit gebied) geen doel vastgesteld. ");
+    }
+    if (v->fg.tg.set && v->fg.tg.has_path)
+        rb_add(b, "Het pad is de rechte lijn van de uitgangswaarde naar het doel. ");
+    rb_esc(b, nl_better(ind->better));
+    if (!strcmp(ind->better, "closer") && ind->has_ideal) {
+        char iv[NL_TEXT_MAX];
+        nl_value(iv, sizeof iv, ind->ideal, ind->unit, 1);
+        rb_add(b, " (");
+        rb_esc(b, iv);
+        rb_add(b, ")");
+    }
+    rb_add(b, ".</p>");
+
+    for (size_t k = 0; k < v->fg.nbands; k++) {
+        const band_src *bs = &v->fg.bands[k];
+        rb_add(b, "<p><b>Signalering.</b> Regel ");
+        rb_esc(b, bs->rule);
+        if (bs->severity[0]) {
+            rb_add(b, " (");
+            rb_esc(b, nl_severity(bs->severity));
+            rb_add(b, ")");
+        }
+        rb_add(b, ": ");
+        rb_esc(b, bs->label);
+        if (!strcmp(bs->kind, "off_track") && bs->threshold <= 0)
+            rb_add(b, " (elke afwijking van het pad; niet getekend)");
+        rb_add(b, ".</p>");
+    }
+    if (r->ed.pub && (v->any_suppressed || ind_is_count(ind) || ind_is_ratio(ind))) {
+        rb_addf(b,
+                "<p><b>Publicatie.</b> Aantallen zijn afgerond op vijftallen; &lt;%d: minder "
+                "dan %d, niet gepubliceerd",
+                r->ed.min_cell, r->ed.min_cell);
+        if (ind_is_ratio(ind))
+            rb_addf(b,
+                    "; \xe2\x80\x93: berust op een aantal kleiner dan %d en is daarom niet "
+                    "gepubliceerd; percentages zijn berekend op de onafgeronde aantallen en "
+                    "afgerond op \xc3\xa9\xc3\xa9n decimaal",
+                    r->ed.min_cell);
+        rb_add(b, ".</p>");
+    }
+    rb_add(b, "</div>");
+}
+
+int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_t *ind, size_t no,
+                  const msgpack_object *series, const msgpack_object *snap)
+{
+    ind_t with_ideal = *ind;
+    ind_take_ideal(&with_ideal, snap);
+    ind_view v;
+    memset(&v, 0, sizeof v);
+    v.r = r;
+    v.ind = &with_ideal;
+    v.no = no;
+    v.body = body;
+    int rc = ind_read(&v, series, snap);
+    if (rc == 0) {
+        write_summary_row(summary, r, v.ind, no, &v.fg.top, &v.fg.tg);
+        ind_key_figures(&v);
+        rb_add(body, "<div class=\"charts\">");
+        ind_line_chart(&v);
+        ind_bar_chart(&v);
+        rb_add(body, "</div>\n");
+        ind_footnotes(&v);
+        rb_add(body, "</section>\n");
+    }
+    ind_figures_free(&v.fg);
+    free(v.spts);
+    free(v.skids);
+    return rc;
+}

@@ -1,0 +1,20 @@
+/* section.h: one indicator's part of the report: its section (the key
+ * figures against the target, the series as a line chart with the alert
+ * levels, the wijken as a bar chart, the notes on completeness, target,
+ * alerts and publication) and its row in the summary table. */
+#ifndef LEAMON_REPORT_SECTION_H
+#define LEAMON_REPORT_SECTION_H
+
+#include <stddef.h>
+#include <msgpack.h>
+
+#include "report/html.h"
+#include "report/model.h"
+
+/* Indicator ind, number no, from its series reply and its snapshot by area
+ * (fetch_indicator): the row onto summary, the section onto body. 0, or -1
+ * when out of memory (nothing written then). */
+int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_t *ind, size_t no,
+                  const msgpack_object *series, const msgpack_object *snap);
+
+#endif
