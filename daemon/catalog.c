@@ -251,10 +251,45 @@ static int load_point(const config_setting_t *t, const char *name, bool need_val
     return 0;
 }
 
+int catalog_period_kind(const char *name, period_kind *out)
+{
+    static const char *const names[] = {"month", "quarter", "year", "schoolyear"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (period_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* judged_per: the kinds of period a snapshot may be judged against the target; by default
+ * the goal's own kind (a school-year target does not judge a month). */
+static int load_judged(const config_setting_t *s, target *t, char *err, size_t errlen)
+{
+    bool failed = false;
+    const config_setting_t *list = conf_str_list(s, "judged_per", false, &failed, err, errlen);
+    if (failed)
+        return -1;
+    if (!list) {
+        t->judged = 1u << t->goal_period.kind;
+        return 0;
+    }
+    for (int i = 0; i < config_setting_length(list); i++) {
+        period_kind k;
+        const char *name = config_setting_get_string_elem(list, i);
+        if (catalog_period_kind(name, &k) < 0)
+            return conf_error(err, errlen, list, "'%s' is not a kind of period: month, quarter, "
+                              "year or schoolyear", name);
+        t->judged |= 1u << k;
+    }
+    return 0;
+}
+
 static int load_target(const catalog *cat, const config_setting_t *s, target *t, char *err,
                        size_t errlen)
 {
-    static const char *const known[] = {"indicator", "area", "baseline", "goal", "source", NULL};
+    static const char *const known[] = {"indicator", "area", "baseline", "goal", "source",
+                                        "judged_per", "standing", NULL};
     char code[PROTO_MAX_CODE + 1];
     bool has_goal;
     memset(t, 0, sizeof *t);
@@ -263,7 +298,8 @@ static int load_target(const catalog *cat, const config_setting_t *s, target *t,
     if (conf_known(s, known, err, errlen) < 0 ||
         conf_str(s, "indicator", true, code, sizeof code, err, errlen) < 0 ||
         conf_str(s, "area", false, t->area, sizeof t->area, err, errlen) < 0 ||
-        conf_str(s, "source", true, t->source, sizeof t->source, err, errlen) < 0)
+        conf_str(s, "source", true, t->source, sizeof t->source, err, errlen) < 0 ||
+        conf_bool(s, "standing", false, &t->standing, err, errlen) < 0)
         return -1;
     if (!(t->ind = catalog_indicator(cat, code)))
         return conf_error(err, errlen, config_setting_get_member(s, "indicator"),
@@ -281,7 +317,7 @@ static int load_target(const catalog *cat, const config_setting_t *s, target *t,
             return conf_error(err, errlen, config_setting_get_member(s, "baseline"),
                               "the baseline period must come before the goal period");
     }
-    return 0;
+    return load_judged(s, t, err, errlen);
 }
 
 /* An optional list at the root: its length (0 if absent), or -1 if it is not a list. */
@@ -330,7 +366,7 @@ static int by_code(const void *a, const void *b)
 int catalog_read(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
 {
     static const char *const known[] = {"first_period", "metrics", "indicators", "targets",
-                                        "rules", NULL};
+                                        "rules", "checks", NULL};
     char first[PERIOD_TEXT_MAX];
     if (conf_known(root, known, err, errlen) < 0 ||
         conf_str(root, "first_period", true, first, sizeof first, err, errlen) < 0)
@@ -372,6 +408,7 @@ void catalog_free(catalog *cat)
     free(cat->indicators);
     free(cat->targets);
     free(cat->rules);
+    free(cat->checks);
     free(cat->metrics);
     memset(cat, 0, sizeof *cat);
 }

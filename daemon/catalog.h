@@ -74,9 +74,12 @@ typedef struct {
     period goal_period;
     double goal_value;
     char source[300];
+    unsigned judged;  /* 1u << period_kind for each kind of period judged against it */
+    bool standing;    /* a norm: the goal holds for every period from the goal period on */
 } target;
 
 typedef struct alert_rule alert_rule; /* alert_eval.h */
+typedef struct check_def check_def;   /* checks.h */
 
 typedef struct {
     period first;     /* earliest period accepted */
@@ -88,6 +91,8 @@ typedef struct {
     size_t n_targets;
     alert_rule *rules;     /* in file order, owned (rules.c) */
     size_t n_rules;
+    check_def *checks;     /* in file order, owned (checks.c) */
+    size_t n_checks;
 } catalog;
 
 /* Load path into *cat: the metrics, indicators and targets, then the rules
@@ -103,6 +108,8 @@ void catalog_free(catalog *cat);
 const metric *catalog_metric(const catalog *cat, const char *code);
 const indicator *catalog_indicator(const catalog *cat, const char *code);
 const char *indicator_type_name(indicator_type t);
+/* A period kind as the catalogue names it: month, quarter, year, schoolyear. 0 or -1. */
+int catalog_period_kind(const char *name, period_kind *out);
 const char *indicator_better_name(indicator_better b);
 /* True if the indicator counts this metric in one of its parts. */
 bool indicator_uses(const indicator *ind, const metric *m);

@@ -1,9 +1,10 @@
 /* catalog_file.c: reading config/catalog.conf: the metrics, indicators and targets
- * (catalog.c), then the alert rules (rules.c). */
+ * (catalog.c), then the alert rules (rules.c) and the plausibility checks (checks.c). */
 #include "catalog.h"
 
 #include <string.h>
 
+#include "checks.h"
 #include "conf.h"
 #include "rules.h"
 
@@ -14,7 +15,8 @@ int catalog_load(catalog *cat, const char *path, char *err, size_t errlen)
     int rc = conf_read_file(&cfg, path, err, errlen);
     if (rc == 0) {
         const config_setting_t *root = config_root_setting(&cfg);
-        rc = catalog_read(cat, root, err, errlen) < 0 || rules_load(cat, root, err, errlen) < 0
+        rc = catalog_read(cat, root, err, errlen) < 0 || rules_load(cat, root, err, errlen) < 0 ||
+                     checks_load(cat, root, err, errlen) < 0
                  ? -1
                  : 0;
     }

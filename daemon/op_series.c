@@ -56,6 +56,7 @@ void op_series(op_ctx *c)
         op_refuse(c, PROTO_INTERNAL, "out of memory");
         return;
     }
+    figures_ctx fc = {c->db, c->reg, c->set->grace_days, c->now};
     period q = from;
     for (long i = 0; i < n; i++) {
         proto_series_point *pt = &r.points[r.n_points++];
@@ -65,8 +66,14 @@ void op_series(op_ctx *c)
             goto out;
         }
         period_format(&q, pt->period, sizeof pt->period);
-        figures_figure(&pt->fig, &s);
         pt->has_path = t && snapshot_path(t, &q, has_figure, figure, &pt->path);
+        proto_verdict v;
+        if (figures_figure(&fc, &pt->fig, ind, &q, &s) < 0 ||
+            figures_verdict(&fc, &v, ind, at, &q, &pt->fig, pt->has_path, pt->path) < 0) {
+            op_refuse(c, PROTO_INTERNAL, "cannot compute the series: %s", store_errmsg(c->db));
+            goto out;
+        }
+        snprintf(pt->verdict, sizeof pt->verdict, "%s", v.verdict);
         if (i + 1 < n && period_next(&q, &q) != 0) {
             op_refuse(c, PROTO_INTERNAL, "period out of range");
             goto out;

@@ -10,8 +10,8 @@
 #include "snapshot.h"
 
 /* Each child area of at, found as the main figure is (with as_of too). */
-static int children(op_ctx *c, const indicator *ind, const period *p, int at,
-                    proto_snapshot_reply *r)
+static int children(op_ctx *c, const figures_ctx *fc, const indicator *ind, const period *p,
+                    int at, proto_snapshot_reply *r)
 {
     const partners *parts = &c->reg->parts;
     size_t n = 0;
@@ -28,7 +28,9 @@ static int children(op_ctx *c, const indicator *ind, const period *p, int at,
                              &s) < 0)
             return op_refuse(c, PROTO_INTERNAL, "cannot compute the snapshot: %s",
                              store_errmsg(c->db));
-        figures_area(&r->areas[r->n_areas++], parts, (int)i, &s);
+        if (figures_area(fc, &r->areas[r->n_areas++], ind, p, (int)i, &s) < 0)
+            return op_refuse(c, PROTO_INTERNAL, "cannot compute the snapshot: %s",
+                             store_errmsg(c->db));
     }
     return 0;
 }
@@ -96,14 +98,22 @@ void op_snapshot(op_ctx *c)
         op_refuse(c, PROTO_INTERNAL, "cannot compute the snapshot: %s", store_errmsg(c->db));
         return;
     }
+    /* States and verdicts as they were at as_of. */
+    time_t at_time = req->has_as_of ? (time_t)req->as_of : c->now;
+    figures_ctx fc = {c->db, c->reg, c->set->grace_days, at_time};
     figures_indicator(&r.ind, ind);
     period_format(&p, r.period, sizeof r.period);
     r.has_as_of = req->has_as_of;
     r.as_of = req->as_of;
-    figures_area(&r.snapshot, &c->reg->parts, at, &s);
     r.has_target = figures_target(&r.target, c->db, c->reg, ind, at, &p);
+    if (figures_area(&fc, &r.snapshot, ind, &p, at, &s) < 0 ||
+        figures_verdict(&fc, &r.verdict, ind, at, &p, &r.snapshot.fig, r.target.has_path,
+                        r.target.path) < 0) {
+        op_refuse(c, PROTO_INTERNAL, "cannot compute the snapshot: %s", store_errmsg(c->db));
+        return;
+    }
     r.by = by_area ? PROTO_BY_AREA : by_reporter ? PROTO_BY_REPORTER : PROTO_BY_NONE;
-    if ((by_area && children(c, ind, &p, at, &r) == 0) ||
+    if ((by_area && children(c, &fc, ind, &p, at, &r) == 0) ||
         (by_reporter && reporters(c, ind, &p, at, &r) == 0) || r.by == PROTO_BY_NONE)
         proto_snapshot_reply_write(c->w, req->id, &r);
     proto_snapshot_reply_free(&r);

@@ -77,7 +77,6 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
     static const char *const kinds[] = {"below", "above", "slip", "off_track", "late", NULL};
     static const char *const severities[] = {"warning", "critical", NULL};
     static const char *const againsts[] = {"previous", "year", NULL};
-    static const char *const everies[] = {"month", "quarter", "year", "schoolyear", NULL};
     char kind[16] = "", code[PROTO_MAX_CODE + 1] = "", sev[16] = "warning",
          against[16] = "previous", every[16] = "month";
     long long n_for = 1, days = 10;
@@ -103,6 +102,7 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
         return member_error(s, "name", err, errlen,
                             "a rule name is letters, digits, '.', '_' and '-'");
     int k, v;
+    period_kind pk;
     if (parse_name(kind, kinds, &k) < 0)
         return member_error(s, "kind", err, errlen,
                             "kind must be below, above, slip, off_track or late");
@@ -113,10 +113,10 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
     if (parse_name(against, againsts, &v) < 0)
         return member_error(s, "against", err, errlen, "against must be previous or year");
     r->against = (slip_against)v;
-    if (parse_name(every, everies, &v) < 0)
+    if (catalog_period_kind(every, &pk) < 0)
         return member_error(s, "every", err, errlen,
                             "every must be month, quarter, year or schoolyear");
-    r->every = (period_kind)v;
+    r->every = pk;
     r->for_periods = (int)n_for;
     r->days = (int)days;
     bool has_ind = config_setting_get_member(s, "indicator") != NULL;

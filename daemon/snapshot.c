@@ -126,6 +126,7 @@ static bool same_result(const stored_snapshot *a, const stored_snapshot *b)
            a->has_num == b->has_num && (!a->has_num || same_number(a->numerator, b->numerator)) &&
            a->has_den == b->has_den && (!a->has_den || same_number(a->denominator, b->denominator)) &&
            a->expected == b->expected && a->reported == b->reported &&
+           a->carried == b->carried &&
            strcmp(a->reason, b->reason) == 0;
 }
 

@@ -18,12 +18,12 @@ static const char *const sql_text[ST_COUNT] = {
                      " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
                      " AND area IN (SELECT value FROM json_each(?4))",
     [ST_SNAP_LATEST] = "SELECT version, value, numerator, denominator, reason, expected,"
-                       " reported, computed_at FROM snapshot WHERE indicator = ?1 AND"
+                       " reported, computed_at, carried FROM snapshot WHERE indicator = ?1 AND"
                        " period = ?2 AND area = ?3 AND computed_at <= ?4"
                        " ORDER BY version DESC LIMIT 1",
     [ST_SNAP_PUT] = "INSERT INTO snapshot(indicator, period, area, version, value, numerator,"
-                    " denominator, reason, expected, reported, computed_at)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    " denominator, reason, expected, reported, computed_at, carried)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [ST_FIRST_REPORTS] = "SELECT reporter, period, min(reported_at) FROM observation"
                          " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
                          " GROUP BY reporter, period",
@@ -100,6 +100,13 @@ static const char *const sql_text[ST_COUNT] = {
                        " WHERE rule = ?1 AND area = ?2 AND until > ?3",
     [ST_SILENCES] = "SELECT rule, area, until, by, note, created FROM silence"
                     " WHERE until > ?1 ORDER BY rule, area",
+    /* Closed months (store_closure.c): of months ?1..?2, those whose last change at or
+     * before ?3 closed them. */
+    [ST_CLOSED_COUNT] = "SELECT count(*) FROM closure c WHERE month BETWEEN ?1 AND ?2"
+                        " AND at <= ?3 AND closed = 1 AND id = (SELECT max(id) FROM closure"
+                        " WHERE month = c.month AND at <= ?3)",
+    [ST_CLOSURE_ADD] = "INSERT INTO closure(month, closed, by, at, note)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
@@ -204,6 +211,26 @@ static const char *const migrations[] = {
     "  rule TEXT NOT NULL, area TEXT NOT NULL, until INTEGER NOT NULL,"
     "  by TEXT NOT NULL, note TEXT NOT NULL, created INTEGER NOT NULL,"
     "  PRIMARY KEY (rule, area)) WITHOUT ROWID;",
+    /* 5: retracted figures (who, when, what was stored), closed and reopened months, and
+     * the reporters whose last figure a snapshot carried into a month they missed */
+    "CREATE TABLE retraction ("
+    "  id INTEGER PRIMARY KEY,"
+    "  reporter TEXT NOT NULL, metric TEXT NOT NULL, period TEXT NOT NULL, area TEXT NOT NULL,"
+    "  old_value REAL NOT NULL,"
+    "  old_submission INTEGER NOT NULL,"
+    "  by TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX retraction_by_request ON retraction(reporter, request_id);"
+    "CREATE TABLE closure ("
+    "  id INTEGER PRIMARY KEY,"
+    "  month TEXT NOT NULL,"
+    "  closed INTEGER NOT NULL,"  /* 1: closed, 0: reopened */
+    "  by TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  note TEXT NOT NULL);"
+    "CREATE INDEX closure_by_month ON closure(month, id);"
+    "ALTER TABLE snapshot ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -13,7 +13,7 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 int store_open(store **out, const char *path, char *err, size_t errlen);
 void store_close(store **s);
@@ -102,6 +102,7 @@ typedef struct {
     double value, numerator, denominator;
     char reason[160];
     int64_t expected, reported;
+    int64_t carried;     /* reporters whose last figure was carried into the period */
     int64_t computed_at;
 } stored_snapshot;
 
@@ -127,6 +128,15 @@ int store_dirty_take_metric(store *s, const char *metric, const char *first, con
 int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n);
 /* Mark every stored figure dirty: everything is recomputed (after a catalogue change). */
 int store_dirty_all(store *s);
+
+/* ---- closed periods (store_closure.c) ---- */
+
+/* How many of the months first..last (canonical text) were closed at time at. 0 or -1. */
+int store_closed_months(store *s, const char *first, const char *last, int64_t at,
+                        int64_t *closed);
+/* Close (or reopen) one month, by whom, when, why. 0 or -1. */
+int store_close_month(store *s, const char *month, bool closed, const char *by, int64_t at,
+                      const char *note);
 
 /* A consistent copy of the whole database into path (created or replaced), with SQLite's
  * backup API, while the database stays in use. 0 or -1 (store_errmsg). */

@@ -129,6 +129,7 @@ int store_snapshot_get(store *s, const char *indicator, const char *period, cons
         out->expected = sqlite3_column_int64(st, 5);
         out->reported = sqlite3_column_int64(st, 6);
         out->computed_at = sqlite3_column_int64(st, 7);
+        out->carried = sqlite3_column_int64(st, 8);
         found = 1;
     } else if (rc != SQLITE_DONE) {
         found = store_remember(s, rc);
@@ -158,6 +159,7 @@ int store_snapshot_put(store *s, const char *indicator, const char *period, cons
                    store_bind_int(s, st, 9, snap->expected) == 0 &&
                    store_bind_int(s, st, 10, snap->reported) == 0 &&
                    store_bind_int(s, st, 11, snap->computed_at) == 0 &&
+                   store_bind_int(s, st, 12, snap->carried) == 0 &&
                    store_run(s, ST_SNAP_PUT) == 0
                ? 0
                : -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "period.h"
+#include "checks.h"
 
 static void kinds_text(unsigned kinds, char *buf, size_t n)
 {
@@ -187,6 +188,7 @@ size_t validate_submission(proto_request *req, const organisation *org, const re
         check_value(r, (long)i, m, errs);
     }
     check_repeats(req, errs);
+    checks_submission(&reg->cat, req, errs);
     return errs->total - before;
 }
 

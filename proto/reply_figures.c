@@ -37,6 +37,9 @@ static void figure_write(mpw *w, const proto_figure *f)
     mpw_kv_str(w, "reason", f->reason);
     mpw_kv_int(w, "expected", f->expected);
     mpw_kv_int(w, "reported", f->reported);
+    mpw_kv_str(w, "state", f->state);
+    mpw_kv_bool(w, "plausible", f->plausible);
+    mpw_kv_int(w, "carried", f->carried);
 }
 
 static void figure_read(mpr *r, const msgpack_object *m, proto_figure *f)
@@ -47,6 +50,38 @@ static void figure_read(mpr *r, const msgpack_object *m, proto_figure *f)
     mpr_str(r, m, "reason", f->reason, sizeof f->reason);
     mpr_int(r, m, "expected", &f->expected);
     mpr_int(r, m, "reported", &f->reported);
+    mpr_str(r, m, "state", f->state, sizeof f->state);
+    mpr_bool(r, m, "plausible", &f->plausible);
+    mpr_int(r, m, "carried", &f->carried);
+}
+
+/* "verdict": the map, or nil without a target. */
+static void verdict_write(mpw *w, bool has, const proto_verdict *v)
+{
+    mpw_key(w, "verdict");
+    if (!has) {
+        mpw_nil(w);
+        return;
+    }
+    mpw_map(w);
+    mpw_kv_str(w, "verdict", v->verdict);
+    mpw_kv_str(w, "reason", v->reason);
+    mpw_kv_opt_str(w, "period", v->period);
+    mpw_kv_opt_number(w, "value", v->has_value, v->value);
+    mpw_kv_opt_number(w, "mark", v->has_mark, v->mark);
+    mpw_end(w);
+}
+
+static void verdict_read(mpr *r, const msgpack_object *root, proto_verdict *v)
+{
+    const msgpack_object *m = mpr_opt_map(r, root, "verdict");
+    if (!m)
+        return;
+    mpr_str(r, m, "verdict", v->verdict, sizeof v->verdict);
+    mpr_str(r, m, "reason", v->reason, sizeof v->reason);
+    mpr_opt_str(r, m, "period", v->period, sizeof v->period);
+    mpr_opt_number(r, m, "value", &v->has_value, &v->value);
+    mpr_opt_number(r, m, "mark", &v->has_mark, &v->mark);
 }
 
 static void area_figure_write(mpw *w, const proto_area_figure *a)
@@ -137,6 +172,7 @@ void proto_snapshot_reply_write(mpw *w, const char *id, const proto_snapshot_rep
     mpw_key(w, "snapshot");
     area_figure_write(w, &r->snapshot);
     target_write(w, r->has_target, &r->target);
+    verdict_write(w, r->has_target, &r->verdict);
     mpw_key(w, "breakdown");
     if (r->by == PROTO_BY_NONE) {
         mpw_nil(w);
@@ -163,6 +199,7 @@ int proto_snapshot_reply_read(const msgpack_object *root, proto_snapshot_reply *
     mpr_opt_int(&r, root, "as_of", &out->has_as_of, &out->as_of);
     area_figure_read(&r, mpr_map(&r, root, "snapshot"), &out->snapshot);
     target_read(&r, root, &out->has_target, &out->target);
+    verdict_read(&r, root, &out->verdict);
     const msgpack_object *b = mpr_opt_array(&r, root, "breakdown");
     if (b) {
         bool parts = b->via.array.size > 0 && b->via.array.ptr[0].type == MSGPACK_OBJECT_MAP &&
@@ -209,6 +246,7 @@ void proto_series_reply_write(mpw *w, const char *id, const proto_series_reply *
         mpw_kv_str(w, "period", p->period);
         figure_write(w, &p->fig);
         mpw_kv_opt_number(w, "path", p->has_path, p->path);
+        mpw_kv_opt_str(w, "verdict", p->verdict);
         mpw_end(w);
     }
     mpw_end(w);
@@ -232,6 +270,7 @@ int proto_series_reply_read(const msgpack_object *root, proto_series_reply *out,
         mpr_str(&r, m, "period", p->period, sizeof p->period);
         figure_read(&r, m, &p->fig);
         mpr_opt_number(&r, m, "path", &p->has_path, &p->path);
+        mpr_opt_str(&r, m, "verdict", p->verdict, sizeof p->verdict);
     }
     if (mpr_done(&r, e) == 0)
         return 0;

@@ -22,7 +22,21 @@ typedef struct {
     double value, numerator, denominator;
     char reason[PROTO_TEXT_REASON]; /* why there is no value; "" with one */
     int64_t expected, reported;
+    char state[PROTO_TEXT_WORD];    /* open, provisional, final, closed */
+    bool plausible;                 /* false: a check of the catalogue says it cannot be true */
+    int64_t carried;                /* reporters whose last figure was carried into it */
 } proto_figure;
+
+/* What a figure says about its target: the verdict, or why there is none. */
+typedef struct {
+    char verdict[PROTO_TEXT_WORD];  /* on_path, off_path, reached, not_reached, not_judged */
+    char reason[PROTO_TEXT_REASON]; /* in words: why not judged, or what was compared */
+    char period[PROTO_MAX_PERIOD + 1]; /* the period of the figure judged */
+    bool has_value;
+    double value;                   /* that figure */
+    bool has_mark;
+    double mark;                    /* what it was compared with: the path or the goal */
+} proto_verdict;
 
 /* A snapshot map: the figure of one area, as stored (version > 0) or computed now (0). */
 typedef struct {
@@ -67,6 +81,7 @@ typedef struct {
     proto_area_figure snapshot;
     bool has_target;
     proto_target target;         /* with_path */
+    proto_verdict verdict;       /* with a target */
     proto_breakdown by;
     proto_area_figure *areas;    /* by area: owned */
     size_t n_areas;
@@ -79,6 +94,7 @@ typedef struct {
     proto_figure fig;
     bool has_path;
     double path;
+    char verdict[PROTO_TEXT_WORD]; /* as a snapshot's verdict; "" without a target */
 } proto_series_point;
 
 typedef struct {

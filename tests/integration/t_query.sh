@@ -92,7 +92,7 @@ test_quarter_rolls_up_months_by_metric_rule() {
     assert_contains "$r" "{\"period\":\"$m2\",\"value\":3," "second month: ko-a only"
     assert_contains "$r" "{\"period\":\"$m3\",\"value\":null," "third month: no figures, marked"
     r=$(q "{\"v\":1,\"op\":\"series\",\"id\":\"s\",\"indicator\":\"vve_uren\",\"from\":\"$m1\",\"to\":\"$m2\"}")
-    assert_contains "$r" '"path":16}' "the 16-hour norm as the path"
+    assert_contains "$r" '"path":16,' "the 16-hour norm as the path"
 }
 
 test_zero_or_missing_denominator_has_no_value() {
