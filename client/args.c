@@ -53,3 +53,28 @@ int arg_period(leamon_ctx *ctx, const char *opt, const char *value, period *p)
     leamon_error(ctx, "--%s '%s': not a period (2026-10, 2026-Q4, 2026 or 2025/26)", opt, q);
     return LEAMON_EXIT_USAGE;
 }
+
+int arg_note(leamon_ctx *ctx, const char *note)
+{
+    size_t len = strlen(note);
+    char clean[PROTO_MAX_NOTE + 1];
+    if (len >= 1 && len <= PROTO_MAX_NOTE) {
+        fmt_clean(clean, sizeof clean, note, len);
+        if (!strcmp(clean, note))
+            return 0;
+    }
+    leamon_error(ctx, "--note: give 1 to %d bytes of text (UTF-8, no tabs, newlines or other "
+                      "control characters), not %zu bytes%s",
+                 PROTO_MAX_NOTE, len, len && len <= PROTO_MAX_NOTE ? " with control characters"
+                                                                   : "");
+    return LEAMON_EXIT_USAGE;
+}
+
+int arg_needed(leamon_ctx *ctx, const char *value, const char *option, const char *why)
+{
+    if (value)
+        return 0;
+    leamon_error(ctx, "%s needs %s: %s (see leamon %s --help)", ctx->cmd->name, option, why,
+                 ctx->cmd->name);
+    return LEAMON_EXIT_USAGE;
+}

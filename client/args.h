@@ -23,4 +23,10 @@ int arg_count(leamon_ctx *ctx, size_t want, const char *what);
 /* --opt PERIOD, required: 2026-10, 2026-Q4, 2026 or 2025/26, parsed into *p. */
 int arg_period(leamon_ctx *ctx, const char *opt, const char *value, period *p);
 
+/* --note TEXT: 1 to PROTO_MAX_NOTE bytes of UTF-8 without control characters. */
+int arg_note(leamon_ctx *ctx, const char *note);
+
+/* A required option: 0 when given, else exit 2 after saying what it is for (why). */
+int arg_needed(leamon_ctx *ctx, const char *value, const char *option, const char *why);
+
 #endif

@@ -541,32 +541,6 @@ static int arg_number(leamon_ctx *ctx, const char *what, const char *value, int6
 }
 
 /* --note: 1 to PROTO_MAX_NOTE bytes of UTF-8 text, no control characters. */
-static int arg_note(leamon_ctx *ctx, const char *note)
-{
-    size_t len = strlen(note);
-    char clean[PROTO_MAX_NOTE + 1];
-    if (len >= 1 && len <= PROTO_MAX_NOTE) {
-        fmt_clean(clean, sizeof clean, note, len);
-        if (!strcmp(clean, note))
-            return 0;
-    }
-    leamon_error(ctx, "--note: give 1 to %d bytes of text (UTF-8, no tabs, newlines or other "
-                      "control characters), not %zu bytes%s",
-                 PROTO_MAX_NOTE, len, len && len <= PROTO_MAX_NOTE ? " with control characters"
-                                                                   : "");
-    return LEAMON_EXIT_USAGE;
-}
-
-/* A required option: 0 when given, else exit 2 after saying what it is for. */
-static int arg_needed(leamon_ctx *ctx, const char *value, const char *option, const char *why)
-{
-    if (value)
-        return 0;
-    leamon_error(ctx, "%s needs %s: %s (see leamon %s --help)", ctx->cmd->name, option, why,
-                 ctx->cmd->name);
-    return LEAMON_EXIT_USAGE;
-}
-
 /* Exactly want arguments; a note of several words left unquoted shows as
  * extra arguments, so say so. */
 static int arg_count_noted(leamon_ctx *ctx, size_t want, const char *what)

@@ -26,6 +26,8 @@ static const cmd_opt watch_opts[] = {
 static const cmd_opt report_opts[] = {
     {"period", true}, {"out", true},      {"public", false}, {"from", true},
     {"area", true},   {"min-cell", true}, {NULL, false}};
+static const cmd_opt retract_opts[] = {{"period", true}, {"for", true}, {NULL, false}};
+static const cmd_opt note_opts[] = {{"note", true}, {NULL, false}};
 static const cmd_opt no_opts[] = {{NULL, false}};
 
 const command_t leamon_commands[] = {
@@ -56,6 +58,12 @@ const command_t leamon_commands[] = {
      no_opts, cmd_backup, help_backup, false},
     {"report", "an HTML report for the council: indicators, wijken, delivery, alerts",
      report_opts, cmd_report, help_report, false},
+    {"retract", "take back a figure sent by mistake, as if it had never been sent",
+     retract_opts, cmd_retract, help_retract, false},
+    {"close", "close a period whose figures are agreed: later figures are refused (admin)",
+     note_opts, cmd_close, help_close, false},
+    {"reopen", "reopen a closed period, with the reason (admin)", note_opts, cmd_reopen,
+     help_reopen, false},
     {NULL, NULL, NULL, NULL, NULL, false}};
 
 const command_t *leamon_find_command(const char *name)

@@ -82,5 +82,8 @@ int cmd_silence(leamon_ctx *ctx);
 int cmd_watch(leamon_ctx *ctx);
 int cmd_backup(leamon_ctx *ctx);
 int cmd_report(leamon_ctx *ctx);
+int cmd_retract(leamon_ctx *ctx);
+int cmd_close(leamon_ctx *ctx);
+int cmd_reopen(leamon_ctx *ctx);
 
 #endif

@@ -3,13 +3,14 @@
 
 #include <string.h>
 
-static const char *const kind_names[] = {"below", "above", "slip", "off_track", "late"};
+static const char *const kind_names[] = {"below", "above", "slip", "off_track", "late",
+                                         "implausible"};
 static const char *const severity_names[] = {"warning", "critical"};
 static const char *const state_names[ALERT_STATE_COUNT] = {"pending", "firing", "resolved"};
 
 const char *rule_kind_name(rule_kind k)
 {
-    return k >= RULE_BELOW && k <= RULE_LATE ? kind_names[k] : "?";
+    return k >= RULE_BELOW && k <= RULE_IMPLAUSIBLE ? kind_names[k] : "?";
 }
 
 const char *alert_severity_name(alert_severity s)
@@ -58,6 +59,8 @@ alert_cond alert_condition(const alert_rule *r, indicator_better better, const a
         return worse_by(better, v, pt->ref) > r->threshold ? COND_MET : COND_CLEAR;
     case RULE_LATE:
         return v == 0 ? COND_MET : COND_CLEAR;
+    case RULE_IMPLAUSIBLE:
+        return pt->implausible ? COND_MET : COND_CLEAR;
     }
     return COND_UNKNOWN;
 }

@@ -19,6 +19,8 @@
  *              (a tolerance, default 0); else clear.
  *   late       met: the organisation has not reported the metric and the period ended
  *              at least `days` days ago; clear: it has reported (late or not).
+ *   implausible  met: a check of the catalogue says the value cannot be true (a share
+ *              above 100%: a figure booked in the wrong wijk); clear: it can be.
  *
  * A period without data (no value, no reference, or a late check before the deadline) is
  * unknown: it neither counts towards `for` nor breaks the run, and a firing alert stays
@@ -34,7 +36,14 @@
 #include "catalog.h"
 #include "period.h"
 
-typedef enum { RULE_BELOW, RULE_ABOVE, RULE_SLIP, RULE_OFF_TRACK, RULE_LATE } rule_kind;
+typedef enum {
+    RULE_BELOW,
+    RULE_ABOVE,
+    RULE_SLIP,
+    RULE_OFF_TRACK,
+    RULE_LATE,
+    RULE_IMPLAUSIBLE
+} rule_kind;
 typedef enum { SEVERITY_WARNING, SEVERITY_CRITICAL } alert_severity;
 typedef enum { AGAINST_PREVIOUS, AGAINST_YEAR } slip_against;
 
@@ -59,6 +68,8 @@ struct alert_rule {
     int days;                  /* late: days after the period's end */
     double min_base;           /* a period whose denominator (or, for a sum, value) is
                                 * below this is unknown: too few to judge; 0: no minimum */
+    double min_reported;       /* the share of the expected reporters that must be in before
+                                * a final period is judged (0..1; 1: all of them) */
     char label[160];           /* what it means, for people (may be "") */
 };
 
@@ -73,6 +84,7 @@ typedef struct {
     bool has_ref;              /* slip: the earlier value; off_track: the path */
     double ref;
     int expected, reported;    /* reporters behind the snapshot */
+    bool implausible;          /* a check of the catalogue fails on value */
 } alert_point;
 
 /* The condition of one point under rule r (better: the indicator's direction). */

@@ -10,6 +10,8 @@
 
 #include "rules.h"
 #include "grow.h"
+#include "checks.h"
+#include "figure_state.h"
 
 void alert_events_free(alert_events *ev)
 {
@@ -71,7 +73,11 @@ static void describe(const alert_rule *r, const char *area_name, const alert_epi
     format_value(ref, sizeof ref, unit, last->ref);
     const char *name = r->label[0] ? r->label : r->ind->code;
     int used = 0;
-    if (e->state == ALERT_RESOLVED) {
+    if (r->kind == RULE_IMPLAUSIBLE && e->state != ALERT_RESOLVED) {
+        used = snprintf(out, n, "%s in %s is %s in %s, which cannot be true (a check of the "
+                        "catalogue): a figure booked in the wrong area or a typing error", name,
+                        area_name, v, lastp);
+    } else if (e->state == ALERT_RESOLVED) {
         used = snprintf(out, n, "%s in %s: %s in %s, recovered (the episode began in %s)", name,
                         area_name, v, lastp, onset);
     } else if (r->kind == RULE_BELOW || r->kind == RULE_ABOVE) {
@@ -109,6 +115,8 @@ static void describe_late(const alert_rule *r, const organisation *o, const aler
 /* ---- episodes to rows ---------------------------------------------------- */
 
 typedef struct {
+    store *db;
+    const registry *reg;
     const alert_rule *r;
     const partners *parts;
     int at;                        /* area index */
@@ -116,6 +124,18 @@ typedef struct {
     const alert_point *pts;
     size_t n_pts;
 } subject_ctx;
+
+/* Add to msg who reported the figures behind the area's value for p: whom to ask. */
+static void name_reporters(const subject_ctx *c, const period *p, char *msg, size_t n)
+{
+    snapshot_part *rows = NULL;
+    size_t n_rows = 0, used = strlen(msg);
+    if (snapshot_by_reporter(c->db, c->reg, c->r->ind, p, c->at, &rows, &n_rows) == 0)
+        for (size_t i = 0; i < n_rows && used < n; i++)
+            used += (size_t)snprintf(msg + used, n - used, "%s%s", i ? ", " : "; reported by ",
+                                     c->parts->orgs[rows[i].org].id);
+    free(rows);
+}
 
 static void episode_row(const subject_ctx *c, const alert_episode *e, stored_alert *a)
 {
@@ -137,6 +157,8 @@ static void episode_row(const subject_ctx *c, const alert_episode *e, stored_ale
         a->expected = last->expected;
         a->reported = last->reported;
         describe(c->r, c->parts->areas[c->at].name, e, c->pts, a->message, sizeof a->message);
+        if (c->r->kind == RULE_IMPLAUSIBLE && e->state != ALERT_RESOLVED)
+            name_reporters(c, &last->p, a->message, sizeof a->message);
     } else {
         a->expected = 1;
         a->reported = last->value == 1;
@@ -280,8 +302,32 @@ static int stored_value(store *db, const indicator *ind, const period *p, const 
     return found < 0 ? -1 : 0;
 }
 
+/* May the rule judge this figure: final, plausible, enough reporters in? */
+static int judgeable(store *db, const registry *reg, const alert_rule *r, const period *p,
+                     const stored_snapshot *s, time_t now, long long grace_days, bool *ok)
+{
+    figure_state st = figure_state_of(p, now, grace_days, s->expected, s->reported, false);
+    if (st == STATE_PROVISIONAL) {
+        /* An admin may have closed it before every reporter was in. */
+        period first = period_month_from_number(period_first_month(p));
+        period last = period_month_from_number(period_last_month(p));
+        char ft[PERIOD_TEXT_MAX], lt[PERIOD_TEXT_MAX];
+        int64_t n = 0;
+        if (period_format(&first, ft, sizeof ft) != 0 || period_format(&last, lt, sizeof lt) != 0 ||
+            store_closed_months(db, ft, lt, (int64_t)now, &n) < 0)
+            return -1;
+        if (n == period_month_count(p))
+            st = STATE_CLOSED;
+    }
+    /* A value that cannot be true is no evidence, except to the rule that looks for it. */
+    *ok = figure_judgeable(st, s->expected, s->reported, r->min_reported) &&
+          (r->kind == RULE_IMPLAUSIBLE || checks_plausible(&reg->cat, r->ind, s->has_value,
+                                                           s->value));
+    return 0;
+}
+
 int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
-                         time_t now, alert_events *ev)
+                         time_t now, long long grace_days, alert_events *ev)
 {
     const partners *parts = &reg->parts;
     const char *code = parts->areas[at].code;
@@ -303,11 +349,16 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
         stored_snapshot s;
         if (stored_value(db, r->ind, &ps[i], code, &s) < 0)
             return -1;
-        /* Too few behind it (2 toddlers make 50% or 100%): not a figure to act on. */
+        /* Too few behind it (2 toddlers make 50% or 100%): not a figure to act on. Nor
+         * one whose period is still open or provisional, or that cannot be true: it neither
+         * counts toward `for` nor resolves an alert. */
         double base = s.has_den ? s.denominator : s.value;
-        bool enough = r->min_base <= 0 || (s.has_value && base >= r->min_base);
-        all[i] = (alert_point){ps[i], s.has_value && enough, s.value, false, 0,
-                               (int)s.expected, (int)s.reported};
+        bool enough = r->min_base <= 0 || (s.has_value && base >= r->min_base), evidence = false;
+        if (judgeable(db, reg, r, &ps[i], &s, now, grace_days, &evidence) < 0)
+            return -1;
+        all[i] = (alert_point){ps[i], s.has_value && enough && evidence, s.value, false, 0,
+                               (int)s.expected, (int)s.reported,
+                               !checks_plausible(&reg->cat, r->ind, s.has_value, s.value)};
         if (t)
             all[i].has_ref = snapshot_path(t, &ps[i], has_figure, figure, &all[i].ref);
         if (i >= extra && extra) {
@@ -316,7 +367,7 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
             all[i].ref = before->value;
         }
     }
-    subject_ctx c = {r, parts, at, NULL, all + extra, ALERTS_LOOKBACK};
+    subject_ctx c = {db, reg, r, parts, at, NULL, all + extra, ALERTS_LOOKBACK};
     return reconcile(db, &c, now, ev);
 }
 
@@ -357,9 +408,9 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
             bool owed = period_compare(&ps[i], &reg->cat.first) >= 0;
             time_t deadline = period_end(&ps[i]) + (time_t)r->days * 86400;
             pts[i] = (alert_point){ps[i], owed && (reported || now >= deadline),
-                                   reported ? 1 : 0, false, 0, 1, reported};
+                                   reported ? 1 : 0, false, 0, 1, reported, false};
         }
-        subject_ctx c = {r, parts, o->home, o, pts, ALERTS_LATE_LOOKBACK};
+        subject_ctx c = {db, reg, r, parts, o->home, o, pts, ALERTS_LATE_LOOKBACK};
         if (reconcile(db, &c, now, ev) < 0)
             goto out;
     }
@@ -369,7 +420,30 @@ out:
     return rc;
 }
 
-int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events *ev)
+time_t alerts_next_deadline(const registry *reg, time_t now)
+{
+    period month;
+    time_t next = 0;
+    if (period_of_time(now, &month) != 0)
+        return 0;
+    int cur = period_first_month(&month);
+    for (size_t k = 0; k < reg->cat.n_rules; k++) {
+        const alert_rule *r = &reg->cat.rules[k];
+        if (r->kind != RULE_LATE)
+            continue;
+        /* days is at most a year: the month whose deadline is next lies in the last 13. */
+        for (int m = cur - 13; m <= cur; m++) {
+            period p = period_month_from_number(m);
+            time_t d = period_end(&p) + (time_t)r->days * 86400;
+            if (d > now && (!next || d < next))
+                next = d;
+        }
+    }
+    return next;
+}
+
+int alerts_evaluate_all(store *db, const registry *reg, time_t now, long long grace_days,
+                        alert_events *ev)
 {
     for (size_t i = 0; i < reg->cat.n_rules; i++) {
         const alert_rule *r = &reg->cat.rules[i];
@@ -380,20 +454,20 @@ int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events
         }
         for (size_t a = 0; a < reg->parts.n_areas; a++)
             if (rules_watches_area(r, &reg->parts, (int)a) &&
-                alerts_evaluate_area(db, reg, r, (int)a, now, ev) < 0)
+                alerts_evaluate_area(db, reg, r, (int)a, now, grace_days, ev) < 0)
                 return -1;
     }
     return 0;
 }
 
 int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,
-                            time_t now, alert_events *ev)
+                            time_t now, long long grace_days, alert_events *ev)
 {
     for (size_t i = 0; i < ch->n; i++)
         for (size_t k = 0; k < reg->cat.n_rules; k++) {
             const alert_rule *r = &reg->cat.rules[k];
             if (r->ind == ch->items[i].ind && rules_watches_area(r, &reg->parts, ch->items[i].at) &&
-                alerts_evaluate_area(db, reg, r, ch->items[i].at, now, ev) < 0)
+                alerts_evaluate_area(db, reg, r, ch->items[i].at, now, grace_days, ev) < 0)
                 return -1;
         }
     return 0;

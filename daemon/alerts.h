@@ -34,17 +34,25 @@ void alert_events_free(alert_events *ev);
 int alerts_silenced_until(store *db, const partners *parts, const char *rule, int at,
                           time_t now, int64_t *until);
 
-/* One indicator rule for one area (an index), at time now. 0 or -1 (store_errmsg). */
+/* One indicator rule for one area (an index), at time now. Only final (or closed) periods
+ * with enough reporters in (the rule's min_reported) are judged: a month's figures are
+ * final grace_days after it ends, or once every expected reporter is in. 0 or -1
+ * (store_errmsg). */
 int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
-                         time_t now, alert_events *ev);
+                         time_t now, long long grace_days, alert_events *ev);
 /* One late rule for every organisation it watches, or, when due is not NULL, for those
  * whose flag in due (one per organisation of reg) is set: one read of the reports. */
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
                          const bool *due, time_t now, alert_events *ev);
+/* The next moment after now at which a late rule's deadline passes (a month's end plus
+ * the rule's days): the late rules are judged then, not an hour later. 0: no late rule. */
+time_t alerts_next_deadline(const registry *reg, time_t now);
+
 /* Every rule, every area and organisation (at start, after a reload, on the timer). */
-int alerts_evaluate_all(store *db, const registry *reg, time_t now, alert_events *ev);
+int alerts_evaluate_all(store *db, const registry *reg, time_t now, long long grace_days,
+                        alert_events *ev);
 /* The indicator rules watching what a snapshot refresh changed. */
 int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,
-                            time_t now, alert_events *ev);
+                            time_t now, long long grace_days, alert_events *ev);
 
 #endif

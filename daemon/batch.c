@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "outliers.h"
 #include "validate.h"
 
 int batch_init(batch *b, size_t cap)
@@ -75,6 +76,27 @@ static void describe_errors(pending *p)
                  p->req.n_records == 1 ? "" : "s");
 }
 
+/* Figures for a closed month are refused: its figures are agreed. -1 if the database
+ * cannot tell. */
+static int check_closed(pending *p, const batch_env *env, time_t now)
+{
+    const char *last = NULL;
+    int64_t closed = 0;
+    for (size_t i = 0; i < p->req.n_records; i++) {
+        const proto_record *r = &p->req.records[i];
+        if (!last || strcmp(r->period, last) != 0) {
+            if (store_closed_months(env->db, r->period, r->period, (int64_t)now, &closed) < 0)
+                return -1;
+            last = r->period;
+        }
+        if (closed)
+            proto_errors_add(&p->errs, (long)i, "period", "period_closed",
+                             "%s is closed: its figures are agreed; an admin reopens it before "
+                             "a figure can change (leamon reopen %s)", r->period, r->period);
+    }
+    return 0;
+}
+
 static void check_one(pending *p, const batch_env *env, time_t now)
 {
     lm_error e;
@@ -86,7 +108,7 @@ static void check_one(pending *p, const batch_env *env, time_t now)
         refuse(p, e.status, e.msg);
         return;
     }
-    if (!(p->op->flags & OP_WRITES))
+    if (!(p->op->flags & OP_BATCHED))
         return;
     if (p->overflow) {
         p->status = PROTO_UNAVAILABLE;
@@ -99,11 +121,20 @@ static void check_one(pending *p, const batch_env *env, time_t now)
     log_msg(env->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
             p->who.org->id, p->req.n_records);
     validate_submission(&p->req, p->who.org, env->reg, now, &p->errs);
+    if (check_closed(p, env, now) < 0) {
+        log_msg(env->log, LOG_ERR, "closed months: %s", store_errmsg(env->db));
+        refuse(p, PROTO_INTERNAL, "cannot read the database; nothing was stored");
+        return;
+    }
     proto_errors_sort(&p->errs);
-    if (p->errs.total)
+    if (p->errs.total) {
         describe_errors(p);
-    else
-        p->write = true;
+        return;
+    }
+    p->write = true;
+    if (outliers_check(env->db, &env->reg->cat, p->who.org->id, &p->req, &p->warns) < 0)
+        log_msg(env->log, LOG_WARNING, "outlier check of %s: %s (stored without it)", p->req.id,
+                store_errmsg(env->db));
 }
 
 void batch_check(batch *b, const batch_env *env, time_t now)
@@ -302,6 +333,7 @@ void batch_clear(batch *b)
     for (size_t i = 0; i < b->n; i++) {
         proto_request_free(&b->items[i].req);
         proto_errors_free(&b->items[i].errs);
+        proto_errors_free(&b->items[i].warns);
     }
     b->n = 0;
     b->records = 0;

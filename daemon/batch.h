@@ -27,6 +27,7 @@
 typedef struct {
     proto_request req;
     proto_errors errs;
+    proto_errors warns;    /* stored anyway, with a warning (outliers) */
     char user_id[41];      /* CURVE key (Z85) the ZAP handler approved; "" without CURVE */
     identity who;
     const op_def *op;      /* its row of the op table; NULL when it could not be read */

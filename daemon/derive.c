@@ -19,6 +19,7 @@ struct derive {
     bool *late_due;           /* per organisation: submitted since its late rules were judged */
     size_t n_late_due;
     long long next_check;     /* monotonic ms of the next judgement of every rule */
+    time_t next_deadline;     /* when a late rule's deadline passes next; 0: none */
 };
 
 long long derive_now_ms(void)
@@ -65,10 +66,11 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     alert_events ev = {0};
     bool ok = store_begin(db) == 0;
     if (all) {
-        ok = ok && alerts_evaluate_all(db, reg, now, &ev) == 0;
+        ok = ok && alerts_evaluate_all(db, reg, now, d->env.set->grace_days, &ev) == 0;
     } else {
         if (touched)
-            ok = ok && alerts_evaluate_changes(db, reg, touched, now, &ev) == 0;
+            ok = ok && alerts_evaluate_changes(db, reg, touched, now, d->env.set->grace_days,
+                                               &ev) == 0;
         /* One pass per late rule over the organisations that submitted since. */
         for (size_t k = 0; ok && any_late && k < reg->cat.n_rules; k++)
             if (reg->cat.rules[k].kind == RULE_LATE)
@@ -87,11 +89,18 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     alert_events_free(&ev);
 }
 
-/* Every rule (at the start, after a reload, and every alert_check_interval). */
+/* Every rule (at the start, after a reload, every alert_check_interval, and when a late
+ * rule's deadline passes). */
 static void judge_all(derive *d)
 {
     judge(d, NULL, true);
-    d->next_check = derive_now_ms() + d->env.set->alert_check_interval * 1000;
+    long long now_ms = derive_now_ms();
+    time_t now = time(NULL);
+    d->next_check = now_ms + d->env.set->alert_check_interval * 1000;
+    d->next_deadline = alerts_next_deadline(d->env.reg, now);
+    /* A second past the deadline, so that the judgement finds it passed. */
+    if (d->next_deadline && (d->next_deadline - now + 1) * 1000 < d->next_check - now_ms)
+        d->next_check = now_ms + (long long)(d->next_deadline - now + 1) * 1000;
 }
 
 /* The alert rules over what the refreshes changed since they last judged. */
@@ -218,10 +227,22 @@ void derive_before_read(void *self, const indicator *ind, int first, int last)
     note_changed(d, changed, false);
 }
 
+void derive_changed(void *self, bool figures)
+{
+    derive *d = self;
+    if (figures)
+        derive_committed(d, NULL, 0, derive_now_ms());
+    else
+        d->next_check = 0; /* every rule, at the next tick */
+}
+
 void derive_before_judged(derive *d)
 {
     if (d->snap_pending)
         refresh_all(d, false);
+    /* A late rule's deadline that passed since the rules last judged: judge them now. */
+    if (d->next_deadline && time(NULL) >= d->next_deadline)
+        judge_all(d);
 }
 
 long long derive_due(const derive *d)

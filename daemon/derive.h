@@ -57,6 +57,10 @@ void derive_served(derive *d, long long now_ms);
 /* Before a query of ind over months first..last (month numbers) is answered: refresh the
  * snapshots it reads, so it sees every figure acknowledged before it. self is the derive. */
 void derive_before_read(void *self, const indicator *ind, int first, int last);
+/* An op changed figures (their snapshots wait for a refresh) or only the states of months
+ * (closed, reopened: every rule judges again). self is the derive. */
+void derive_changed(void *self, bool figures);
+
 /* Before an answer that shows the rules' verdicts: refresh everything and judge it. */
 void derive_before_judged(derive *d);
 

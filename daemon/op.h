@@ -31,9 +31,10 @@ enum {
 
 /* What an op needs done before its handler runs. */
 enum {
-    OP_WRITES = 1u << 0,  /* stored by the batch's group commit; an active organisation only */
+    OP_BATCHED = 1u << 0, /* stored by the batch's group commit (checked and validated there) */
     OP_JUDGED = 1u << 1,  /* sees every rule's verdict on what was acknowledged before it */
-    OP_OWN_ERRORS = 1u << 2 /* its handler writes its error replies too (submit) */
+    OP_OWN_ERRORS = 1u << 2, /* its handler writes its error replies too (submit) */
+    OP_FIGURES = 1u << 3  /* changes stored figures: an organisation that sends it is active */
 };
 
 /* A submission's outcome, decided by the batch before the reply is written. */
@@ -63,13 +64,17 @@ typedef struct {
     /* A query of ind over months first..last calls this first, so that it sees every
      * figure acknowledged before it (derive_before_read). */
     void (*before_read)(void *self, const indicator *ind, int first, int last);
-    void *before_read_self;
+    void *hook_self;         /* what before_read and changed are called with */
+    /* After a handler changed what is derived: figures (their snapshots are recomputed), or
+     * only the months' states (the rules judge again). derive_changed. */
+    void (*changed)(void *self, bool figures);
     backup_copy *backup;     /* backup only */
     /* submit: what the batch decided (status and why are the request's own). */
     int status;
     const char *why;
     const submit_result *submitted;
     const proto_errors *errors;
+    const proto_errors *warnings;
     /* The reply, and for the log the status it carries and why. */
     mpw *w;
     int replied;
@@ -117,6 +122,9 @@ void op_alerts(op_ctx *c);
 void op_ack(op_ctx *c);
 void op_silence(op_ctx *c);
 void op_backup(op_ctx *c);
+void op_retract(op_ctx *c);
+void op_close(op_ctx *c);
+void op_reopen(op_ctx *c);
 
 /* Remove a backup copy still lying about (a new backup, the last chunk, or the stop). */
 void op_backup_discard(backup_copy *b, const log_ctx *log);

@@ -9,6 +9,7 @@ void op_submit(op_ctx *c)
                             .duplicate = c->submitted->duplicate,
                             .dry_run = c->req->dry_run,
                             .errors = *c->errors,
+                            .warnings = c->warnings ? *c->warnings : (proto_errors){0},
                             .retry_after_ms = c->submitted->retry_after_ms};
     proto_submit_reply_write(c->w, c->req->id, c->status, c->why, &r);
 }

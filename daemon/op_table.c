@@ -10,7 +10,7 @@
 
 static const op_def ops[PROTO_OP_COUNT] = {
     [PROTO_OP_PING] = {PROTO_OP_PING, WHO_ANYONE, 0, NULL, NULL, op_ping},
-    [PROTO_OP_SUBMIT] = {PROTO_OP_SUBMIT, WHO_PARTNER, OP_WRITES | OP_OWN_ERRORS,
+    [PROTO_OP_SUBMIT] = {PROTO_OP_SUBMIT, WHO_PARTNER, OP_BATCHED | OP_FIGURES | OP_OWN_ERRORS,
                          "staff read figures; only partner organisations submit them",
                          "a submission must name its reporter in insecure mode "
                          "(leamon --reporter ID)",
@@ -35,6 +35,15 @@ static const op_def ops[PROTO_OP_COUNT] = {
                           NULL, op_silence},
     [PROTO_OP_BACKUP] = {PROTO_OP_BACKUP, WHO_ADMIN, 0, "a backup needs the admin role", NULL,
                          op_backup},
+    [PROTO_OP_RETRACT] = {PROTO_OP_RETRACT, WHO_PARTNER | WHO_ADMIN, OP_FIGURES,
+                          "a partner retracts its own figures, an admin on a partner's behalf",
+                          "a retraction must name its reporter in insecure mode "
+                          "(leamon --reporter ID)",
+                          op_retract},
+    [PROTO_OP_CLOSE] = {PROTO_OP_CLOSE, WHO_ADMIN, 0, "closing a period needs the admin role",
+                        NULL, op_close},
+    [PROTO_OP_REOPEN] = {PROTO_OP_REOPEN, WHO_ADMIN, 0, "reopening a period needs the admin role",
+                         NULL, op_reopen},
 };
 
 const op_def *op_find(proto_op op)
@@ -63,7 +72,7 @@ int op_allowed(const op_def *d, const identity *who, lm_error *e)
             return lm_fail(e, PROTO_UNAUTHENTICATED, "%s", d->anonymous);
         return lm_fail(e, PROTO_FORBIDDEN, "%s", d->denied ? d->denied : "not allowed");
     }
-    if ((d->flags & OP_WRITES) && !who->org->active)
+    if ((d->flags & OP_FIGURES) && bit == WHO_PARTNER && !who->org->active)
         return lm_fail(e, PROTO_FORBIDDEN, "organisation %s is inactive in the partners file",
                        who->org->id);
     return 0;
@@ -108,9 +117,9 @@ void op_before_read(op_ctx *c, const indicator *ind, int at, int first, int last
 {
     if (!c->before_read)
         return;
-    c->before_read(c->before_read_self, ind, first, last);
+    c->before_read(c->hook_self, ind, first, last);
     const target *t = snapshot_target(c->reg, ind, at);
     if (t && t->has_baseline && !t->has_baseline_value)
-        c->before_read(c->before_read_self, ind, period_first_month(&t->baseline_period),
+        c->before_read(c->hook_self, ind, period_first_month(&t->baseline_period),
                        period_last_month(&t->baseline_period));
 }

@@ -145,11 +145,9 @@ static int load_org(partners *p, const config_setting_t *s, organisation *o, cha
         return conf_error(err, errlen, s, "out of memory");
     o->n_reports_for = n;
     if (!rf) {
-        /* Default: the gemeente above the home area (or the home area's root). */
-        int a = o->home;
-        while (strcmp(p->areas[a].level, "gemeente") != 0 && p->areas[a].parent >= 0)
-            a = p->areas[a].parent;
-        o->reports_for[0] = a;
+        /* Default: the home area and below; a location does not report for a wijk it does
+         * not serve unless the partners file says so. */
+        o->reports_for[0] = o->home;
         return 0;
     }
     for (size_t i = 0; i < n; i++) {

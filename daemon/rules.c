@@ -61,6 +61,11 @@ static int load_numbers(const config_setting_t *s, alert_rule *r, char *err, siz
             return member_error(s, "threshold", err, errlen,
                                 "a late rule has days, not a threshold");
         break;
+    case RULE_IMPLAUSIBLE:
+        if (has_threshold)
+            return member_error(s, "threshold", err, errlen,
+                                "an implausible rule uses the catalogue's checks, no threshold");
+        break;
     }
     if (!isfinite(r->threshold) || !isfinite(r->clear))
         return conf_error(err, errlen, s, "threshold and clear must be finite numbers");
@@ -73,14 +78,16 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
     static const char *const known[] = {"name",  "kind",    "indicator", "metric", "level",
                                         "area",  "every",   "threshold", "clear",  "for",
                                         "against", "days",  "severity",  "label",
-                                        "min_base", NULL};
-    static const char *const kinds[] = {"below", "above", "slip", "off_track", "late", NULL};
+                                        "min_base", "min_reported", NULL};
+    static const char *const kinds[] = {"below", "above", "slip", "off_track", "late",
+                                        "implausible", NULL};
     static const char *const severities[] = {"warning", "critical", NULL};
     static const char *const againsts[] = {"previous", "year", NULL};
     char kind[16] = "", code[PROTO_MAX_CODE + 1] = "", sev[16] = "warning",
          against[16] = "previous", every[16] = "month";
     long long n_for = 1, days = 10;
     memset(r, 0, sizeof *r);
+    r->min_reported = 1.0;
     if (!config_setting_is_group(s))
         return conf_error(err, errlen, s, "a rule must be a group { name = ...; kind = ...; }");
     if (conf_known(s, known, err, errlen) < 0 ||
@@ -94,10 +101,14 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
         conf_str(s, "label", false, r->label, sizeof r->label, err, errlen) < 0 ||
         conf_int(s, "for", false, 1, 24, &n_for, err, errlen) < 0 ||
         conf_int(s, "days", false, 0, 366, &days, err, errlen) < 0 ||
-        conf_number(s, "min_base", false, &r->min_base, err, errlen) < 0)
+        conf_number(s, "min_base", false, &r->min_base, err, errlen) < 0 ||
+        conf_number(s, "min_reported", false, &r->min_reported, err, errlen) < 0)
         return -1;
     if (!(r->min_base >= 0))
         return member_error(s, "min_base", err, errlen, "min_base cannot be negative");
+    if (!(r->min_reported >= 0 && r->min_reported <= 1))
+        return member_error(s, "min_reported", err, errlen,
+                            "min_reported is a share of the expected reporters, 0 to 1");
     if (!conf_code_ok(r->name, PROTO_MAX_CODE))
         return member_error(s, "name", err, errlen,
                             "a rule name is letters, digits, '.', '_' and '-'");
@@ -105,7 +116,7 @@ static int load_rule(const catalog *cat, const config_setting_t *s, alert_rule *
     period_kind pk;
     if (parse_name(kind, kinds, &k) < 0)
         return member_error(s, "kind", err, errlen,
-                            "kind must be below, above, slip, off_track or late");
+                            "kind must be below, above, slip, off_track, late or implausible");
     r->kind = (rule_kind)k;
     if (parse_name(sev, severities, &v) < 0)
         return member_error(s, "severity", err, errlen, "severity must be warning or critical");

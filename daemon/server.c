@@ -315,9 +315,9 @@ static void reply(server *srv, pending *p, peer *to, mpw *w, time_t now)
     op_ctx c = {
         .req = &p->req, .who = &p->who, .now = now, .db = srv->db, .reg = &srv->reg,
         .set = &srv->set, .log = &srv->log, .started = srv->started, .secure = srv->secure,
-        .before_read = derive_before_read, .before_read_self = srv->dv,
+        .before_read = derive_before_read, .changed = derive_changed, .hook_self = srv->dv,
         .backup = &srv->backup, .status = p->status, .why = p->why, .submitted = &p->res,
-        .errors = &p->errs, .w = w,
+        .errors = &p->errs, .warnings = &p->warns, .w = w,
     };
     op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
     log_outcome(srv, p, &c);

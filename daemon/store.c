@@ -107,6 +107,20 @@ static const char *const sql_text[ST_COUNT] = {
                         " WHERE month = c.month AND at <= ?3)",
     [ST_CLOSURE_ADD] = "INSERT INTO closure(month, closed, by, at, note)"
                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* Retracted figures (store_retract.c): the figure, its removal, the audit row, and
+     * the coverage that only this figure gave. */
+    [ST_OBS_GET] = "SELECT value, submission FROM observation"
+                   " WHERE reporter = ?1 AND metric = ?2 AND period = ?3 AND area = ?4",
+    [ST_OBS_DELETE] = "DELETE FROM observation"
+                      " WHERE reporter = ?1 AND metric = ?2 AND period = ?3 AND area = ?4",
+    [ST_RETRACTION_ADD] = "INSERT INTO retraction(reporter, metric, period, area, old_value,"
+                          " old_submission, by, request_id, at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_RETRACTION_FIND] = "SELECT reporter, metric, period, area, old_value FROM retraction"
+                           " WHERE by = ?1 AND request_id = ?2",
+    [ST_COVERAGE_DROP] = "DELETE FROM coverage WHERE metric = ?1 AND area = ?2 AND reporter = ?3"
+                         " AND NOT EXISTS (SELECT 1 FROM observation WHERE reporter = ?3"
+                         " AND metric = ?1 AND area = ?2)",
 };
 
 /* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
@@ -221,7 +235,7 @@ static const char *const migrations[] = {
     "  by TEXT NOT NULL,"
     "  request_id TEXT NOT NULL,"
     "  at INTEGER NOT NULL);"
-    "CREATE INDEX retraction_by_request ON retraction(reporter, request_id);"
+    "CREATE INDEX retraction_by_request ON retraction(by, request_id);"
     "CREATE TABLE closure ("
     "  id INTEGER PRIMARY KEY,"
     "  month TEXT NOT NULL,"

@@ -138,6 +138,27 @@ int store_closed_months(store *s, const char *first, const char *last, int64_t a
 int store_close_month(store *s, const char *month, bool closed, const char *by, int64_t at,
                       const char *note);
 
+/* ---- retracted figures (store_retract.c) ---- */
+
+/* One figure, as a retraction names it. */
+typedef struct {
+    char reporter[65];
+    char metric[65];
+    char period[17];
+    char area[33];
+    double value;
+} store_figure;
+
+/* Take back f's figure (f->value is set to the value stored), inside a transaction: the
+ * figure goes, an audit row says who (by), when and under which request id, its snapshots
+ * are marked for recomputing, and the reporter stops counting as one who reports the
+ * metric for the area when this was its last figure there. 1 done, 0 no such figure,
+ * -1 error. */
+int store_retract(store *s, store_figure *f, const char *by, const char *request_id,
+                  int64_t at);
+/* The retraction request_id of by already made: 1 (in out), 0 none, -1 error. */
+int store_find_retraction(store *s, const char *by, const char *request_id, store_figure *out);
+
 /* A consistent copy of the whole database into path (created or replaced), with SQLite's
  * backup API, while the database stays in use. 0 or -1 (store_errmsg). */
 int store_backup(store *s, const char *path);

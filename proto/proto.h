@@ -51,6 +51,9 @@ typedef enum {
     PROTO_OP_ACK,
     PROTO_OP_SILENCE,
     PROTO_OP_BACKUP,
+    PROTO_OP_RETRACT,
+    PROTO_OP_CLOSE,
+    PROTO_OP_REOPEN,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -67,6 +70,7 @@ typedef enum {
     PROTO_FIELD_BY,
     PROTO_FIELD_STATE,
     PROTO_FIELD_RULE,
+    PROTO_FIELD_ORGANISATION,
     PROTO_FIELD_AS_OF,
     PROTO_FIELD_SINCE,
     PROTO_FIELD_UNTIL,
@@ -144,6 +148,7 @@ typedef struct {
     int64_t as_of;                      /* snapshot: unix seconds */
     char state[16];                     /* alerts: open, pending, firing, resolved, all */
     char rule[PROTO_MAX_CODE + 1];      /* alerts, silence */
+    char organisation[PROTO_MAX_CODE + 1]; /* retract: whose figure (an admin's request) */
     char note[PROTO_MAX_NOTE + 1];      /* ack, silence: UTF-8 text, no control characters */
     bool has_since, has_until, has_alert, has_offset, has_backup;
     int64_t since;                      /* alerts: changed at or after, unix seconds */

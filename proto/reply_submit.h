@@ -9,6 +9,7 @@ typedef struct {
     int64_t accepted;
     bool duplicate, dry_run;
     proto_errors errors;       /* 422: the record errors (owned), and their total */
+    proto_errors warnings;     /* 200: figures stored that look wrong (owned); sent when any */
     bool has_retry;            /* 503 */
     int64_t retry_after_ms;
 } proto_submit_reply;

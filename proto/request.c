@@ -26,6 +26,9 @@ const proto_op_def proto_ops[PROTO_OP_COUNT] = {
     [PROTO_OP_SILENCE] = {"silence", {PROTO_FIELD_RULE, PROTO_FIELD_AREA, PROTO_FIELD_UNTIL}, 3,
                           false},
     [PROTO_OP_BACKUP] = {"backup", {0}, 0, false},
+    [PROTO_OP_RETRACT] = {"retract", {PROTO_FIELD_METRIC, PROTO_FIELD_PERIOD}, 2, false},
+    [PROTO_OP_CLOSE] = {"close", {PROTO_FIELD_PERIOD}, 1, false},
+    [PROTO_OP_REOPEN] = {"reopen", {PROTO_FIELD_PERIOD, PROTO_FIELD_NOTE}, 2, false},
 };
 
 const char *proto_op_name(proto_op op)
@@ -77,6 +80,8 @@ static const struct {
     [PROTO_FIELD_BY] = {"by", FK_TEXT, AT(by), 0, LONGEST(by), NULL},
     [PROTO_FIELD_STATE] = {"state", FK_TEXT, AT(state), 0, LONGEST(state), NULL},
     [PROTO_FIELD_RULE] = {"rule", FK_TEXT, AT(rule), 0, PROTO_MAX_CODE, NULL},
+    [PROTO_FIELD_ORGANISATION] = {"organisation", FK_TEXT, AT(organisation), 0, PROTO_MAX_CODE,
+                                  NULL},
     [PROTO_FIELD_AS_OF] = {"as_of", FK_INT, AT(as_of), AT(has_as_of), 0, "a time in unix seconds"},
     [PROTO_FIELD_SINCE] = {"since", FK_INT, AT(since), AT(has_since), 0, "a time in unix seconds"},
     [PROTO_FIELD_UNTIL] = {"until", FK_INT, AT(until), AT(has_until), 0, "a time in unix seconds"},

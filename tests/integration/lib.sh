@@ -83,11 +83,14 @@ areas = (
   { code = "WK015301"; name = "Centrum"; level = "wijk"; parent = "GM0153"; }
 );
 organisations = (
-  { id = "ko-a"; name = "Kinderopvang A"; kind = "kinderopvang"; area = "WK016402"; $(key ko-a) },
+  { id = "ko-a"; name = "Kinderopvang A"; kind = "kinderopvang"; area = "WK016402";
+    reports_for = ["GM0164"]; $(key ko-a) },
   { id = "ko-b"; name = "Kinderopvang B"; kind = "kinderopvang"; area = "WK015301"; $(key ko-b) },
-  { id = "ko-c"; name = "Kinderopvang C"; kind = "kinderopvang"; area = "WK016401"; $(key ko-c) },
+  { id = "ko-c"; name = "Kinderopvang C"; kind = "kinderopvang"; area = "WK016401";
+    reports_for = ["GM0164"]; $(key ko-c) },
   { id = "ggd"; name = "GGD Twente"; kind = "ggd"; area = "GM0164"; $(key ggd) },
-  { id = "po-a"; name = "Basisschool A"; kind = "school_po"; area = "WK016404"; $(key po-a) },
+  { id = "po-a"; name = "Basisschool A"; kind = "school_po"; area = "WK016404";
+    reports_for = ["GM0164"]; $(key po-a) },
   { id = "rbl"; name = "RBL Twente"; kind = "rbl"; area = "GM0164"; reports_for = ["GM0164", "GM0153"]; $(key rbl) }
 );
 staff = (

@@ -731,7 +731,7 @@ static void test_shipped_rules(void **state)
     (void)state;
     if (catalog_load(&cat, CATALOG_CONF, err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_int_equal(cat.n_rules, 9);
+    assert_int_equal(cat.n_rules, 10);
     const alert_rule *r = catalog_rule(&cat, "vve_bereik_wijk_laag");
     assert_non_null(r);
     assert_int_equal(r->kind, RULE_BELOW);
@@ -752,6 +752,13 @@ static void test_shipped_rules(void **state)
     assert_ptr_equal(r->m, catalog_metric(&cat, "vve.doelgroep.geplaatst"));
     assert_string_equal(r->level, "organisation");
     assert_int_equal(r->days, 10);
+    assert_true(r->min_reported == 1.0); /* every expected reporter, by default */
+    r = catalog_rule(&cat, "vve_bereik_pad");
+    assert_non_null(r);
+    assert_true(r->min_reported == 0.9);
+    r = catalog_rule(&cat, "vve_bereik_onmogelijk");
+    assert_non_null(r);
+    assert_int_equal(r->kind, RULE_IMPLAUSIBLE);
     r = catalog_rule(&cat, "vsv_pad");
     assert_non_null(r);
     assert_int_equal(r->every, PERIOD_SCHOOLYEAR);
@@ -766,7 +773,7 @@ static void test_bad_rules(void **state)
         const char *rule, *setting, *message;
     } cases[] = {
         {"{ name = \"r\"; kind = \"under\"; indicator = \"i\"; threshold = 1.0; }",
-         "rules.[0].kind", "kind must be below, above, slip, off_track or late"},
+         "rules.[0].kind", "kind must be below, above, slip, off_track, late or implausible"},
         {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; }", "rules.[0]",
          "a below rule needs a threshold"},
         {"{ name = \"r\"; kind = \"below\"; indicator = \"i\"; threshold = 70.0; clear = 60.0; }",

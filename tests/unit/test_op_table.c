@@ -147,9 +147,10 @@ static void test_every_op_has_its_row(void **state)
         [PROTO_OP_SNAPSHOT] = op_snapshot, [PROTO_OP_SERIES] = op_series,
         [PROTO_OP_COMPLETENESS] = op_completeness, [PROTO_OP_ALERTS] = op_alerts,
         [PROTO_OP_ACK] = op_ack,         [PROTO_OP_SILENCE] = op_silence,
-        [PROTO_OP_BACKUP] = op_backup,
+        [PROTO_OP_BACKUP] = op_backup,   [PROTO_OP_RETRACT] = op_retract,
+        [PROTO_OP_CLOSE] = op_close,     [PROTO_OP_REOPEN] = op_reopen,
     };
-    for (int i = PROTO_OP_PING; i <= PROTO_OP_BACKUP; i++) {
+    for (int i = PROTO_OP_PING; i < PROTO_OP_COUNT; i++) {
         proto_op op = (proto_op)i;
         const op_def *d = op_find(op);
         if (!d)
@@ -166,8 +167,11 @@ static void test_every_op_has_its_row(void **state)
             fail_msg("%s refuses some senders without a reason", proto_op_name(op));
         if (d->anonymous && (d->who & WHO_ANONYMOUS))
             fail_msg("%s has a 401 for anonymous senders it allows", proto_op_name(op));
-        /* Only submit writes (and writes its own error replies); only alerts are judged. */
-        assert_int_equal(!!(d->flags & OP_WRITES), op == PROTO_OP_SUBMIT);
+        /* Only submit goes through the group commit (and writes its own error replies);
+         * submit and retract change figures; only alerts are judged. */
+        assert_int_equal(!!(d->flags & OP_BATCHED), op == PROTO_OP_SUBMIT);
+        assert_int_equal(!!(d->flags & OP_FIGURES),
+                         op == PROTO_OP_SUBMIT || op == PROTO_OP_RETRACT);
         assert_int_equal(!!(d->flags & OP_OWN_ERRORS), op == PROTO_OP_SUBMIT);
         assert_int_equal(!!(d->flags & OP_JUDGED), op == PROTO_OP_ALERTS);
     }
@@ -196,6 +200,13 @@ static const char ALERTS_STAFF[] = "alerts are for municipal staff";
 static const char ACK_ADMIN[] = "acknowledging alerts needs the admin role";
 static const char SILENCE_ADMIN[] = "silencing alerts needs the admin role";
 static const char BACKUP_ADMIN[] = "a backup needs the admin role";
+static const char RETRACT_ANON[] =
+    "a retraction must name its reporter in insecure mode (leamon --reporter ID)";
+static const char RETRACT_WHO[] =
+    "a partner retracts its own figures, an admin on a partner's behalf";
+static const char RETRACT_INACTIVE[] = "organisation ko-zonnebloem is inactive in the partners file";
+static const char CLOSE_ADMIN[] = "closing a period needs the admin role";
+static const char REOPEN_ADMIN[] = "reopening a period needs the admin role";
 
 /*                         anonymous            partner            inactive partner
  *                         viewer               admin */
@@ -213,6 +224,11 @@ static const verdict matrix[PROTO_OP_COUNT][SENDERS] = {
     [PROTO_OP_SILENCE] = {NO(SILENCE_ADMIN), NO(SILENCE_ADMIN), NO(SILENCE_ADMIN),
                           NO(SILENCE_ADMIN), YES},
     [PROTO_OP_BACKUP] = {NO(BACKUP_ADMIN), NO(BACKUP_ADMIN), NO(BACKUP_ADMIN), NO(BACKUP_ADMIN),
+                         YES},
+    [PROTO_OP_RETRACT] = {{PROTO_UNAUTHENTICATED, RETRACT_ANON}, YES, NO(RETRACT_INACTIVE),
+                          NO(RETRACT_WHO), YES},
+    [PROTO_OP_CLOSE] = {NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), YES},
+    [PROTO_OP_REOPEN] = {NO(REOPEN_ADMIN), NO(REOPEN_ADMIN), NO(REOPEN_ADMIN), NO(REOPEN_ADMIN),
                          YES},
 };
 
@@ -233,7 +249,7 @@ static void test_rights_matrix(void **state)
     assert_int_equal(who[VIEWER].staff->role, ROLE_VIEWER);
     assert_int_equal(who[ADMIN].staff->role, ROLE_ADMIN);
     int checked = 0;
-    for (int i = PROTO_OP_PING; i <= PROTO_OP_BACKUP; i++) {
+    for (int i = PROTO_OP_PING; i < PROTO_OP_COUNT; i++) {
         for (int s = 0; s < SENDERS; s++) {
             const verdict *want = &matrix[i][s];
             lm_error e = {0, "untouched"};
@@ -460,10 +476,9 @@ static void test_reply_catalog(void **state)
     assert_int_equal(c.n_may_metrics, sizeof metrics / sizeof metrics[0]);
     for (size_t i = 0; i < c.n_may_metrics; i++)
         assert_string_equal(c.may_metrics[i], metrics[i]);
-    /* Its gemeente and everything below. */
-    assert_int_equal(c.n_may_areas, 11);
-    assert_string_equal(c.may_areas[0], "GM0164");
-    assert_string_equal(c.may_areas[10], "WK016409");
+    /* Its home wijk: a location reports for the wijk it serves. */
+    assert_int_equal(c.n_may_areas, 1);
+    assert_string_equal(c.may_areas[0], "WK016402");
     proto_catalog_reply_free(&c);
 
     identity ggd = org_sender("ggd-twente");
@@ -619,7 +634,7 @@ static void test_reply_error_status(void **state)
     req.version = 0;
     static const char pong[] = "unknown op 'pong': this server knows ping, submit, status, "
                                "catalog, snapshot, series, completeness, alerts, ack, silence, "
-                               "backup";
+                               "backup, retract, close, reopen";
     answer(&req, &anon, PROTO_NOT_FOUND, pong, &r);
     assert_error_reply(&r, PROTO_NOT_FOUND, pong);
     reply_free(&r);

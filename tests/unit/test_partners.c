@@ -97,11 +97,12 @@ static void test_partners_shipped(void **state)
         assert_int_equal(o->kind, orgs[i].kind);
         assert_int_equal(o->home, partners_area(&p, orgs[i].home));
         assert_true(o->active);
-        /* Default: the gemeente above the home area. */
+        /* Default: the home area and below, nothing else. */
         assert_int_equal(o->n_reports_for, 1);
-        assert_int_equal(o->reports_for[0], 0);
+        assert_int_equal(o->reports_for[0], o->home);
         for (size_t a = 0; a < p.n_areas; a++)
-            assert_true(partners_may_report(&p, o, (int)a));
+            assert_int_equal(partners_may_report(&p, o, (int)a),
+                             partners_within(&p, (int)a, o->home));
         assert_null(partners_staff(&p, o->id));
     }
     assert_string_equal(partners_org(&p, "ko-zonnebloem")->name, "Kinderopvang De Zonnebloem");
@@ -175,14 +176,15 @@ static void test_partners_tree(void **state)
         bool may[N_AREAS];
     } cases[] = {
         /*                         RG     GM1    GM2    WK1    WK2    BU1    CL1    WK3    X */
-        {"o-buurt", {GM1, -1}, {false, true, false, true, false, true, true, true, false}},
-        {"o-cluster", {GM1, -1}, {false, true, false, true, false, true, true, true, false}},
+        {"o-buurt", {BU1, -1}, {false, false, false, false, false, true, false, false, false}},
+        {"o-cluster", {WK3, -1}, {false, false, false, false, false, false, false, true, false}},
         {"o-regio", {RG, -1}, {true, true, true, true, true, true, true, true, false}},
         {"o-gemeente", {GM2, -1}, {false, false, true, false, true, false, false, false, false}},
         {"o-explicit", {WK2, -1}, {false, false, false, false, true, false, false, false, false}},
         {"o-multi", {BU1, GM2}, {false, false, true, false, true, true, false, false, false}},
         {"o-los", {X, -1}, {false, false, false, false, false, false, false, false, true}},
         {"o-inactive", {GM1, -1}, {false, true, false, true, false, true, true, true, false}},
+        /* (home GM1: its gemeente and below) */
     };
     char path[TP];
     partners p;

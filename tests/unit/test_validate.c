@@ -129,8 +129,6 @@ static void test_record_rules(void **state)
     } cases[] = {
         /* valid */
         {"ko", {"vve.peuters.geplaatst", "WK016400", "2026-10", 12, 0}, {{0}}},
-        {"ko", {"vve.peuters.geplaatst", "WK016401", "2026-10", 12, 0}, {{0}}}, /* a sibling */
-        {"ko", {"vve.peuters.geplaatst", "GM0164", "2026-10", 12, 0}, {{0}}},   /* its gemeente */
         {"ko", {"vve.peuters.geplaatst", "WK016400", "2026-11", 12, 0}, {{0}}}, /* this month */
         {"ko", {"vve.peuters.geplaatst", "WK016400", "2020-01", 12, 0}, {{0}}}, /* the first */
         {"ko", {"vve.peuters.geplaatst", "WK016400", "2026-10", 0, 0}, {{0}}},    /* min */
@@ -169,7 +167,13 @@ static void test_record_rules(void **state)
          {{"area", "unknown_area", "unknown area 'wk016400'"}}},
         {"ko", {"vve.plaatsen", "GM0153", "2026-10", 1, 0},
          {{"area", "area_not_allowed",
-           "ko may not report for area GM0153; it reports for GM0164 and the areas below"}}},
+           "ko may not report for area GM0153; it reports for WK016400 and the areas below"}}},
+        /* By default a location reports for its own wijk only: not a sibling, nor the
+         * gemeente above it. */
+        {"ko", {"vve.peuters.geplaatst", "WK016401", "2026-10", 12, 0},
+         {{"area", "area_not_allowed", "ko may not report for area WK016401"}}},
+        {"ko", {"vve.peuters.geplaatst", "GM0164", "2026-10", 12, 0},
+         {{"area", "area_not_allowed", "ko may not report for area GM0164"}}},
         {"ko", {"vve.plaatsen", "WK015300", "2026-10", 1, 0},
          {{"area", "area_not_allowed", "ko may not report for area WK015300"}}},
         {"ko", {"vve.plaatsen", "RG", "2026-10", 1, 0},
@@ -379,7 +383,7 @@ static void test_duplicates(void **state)
         {"vve.plaatsen", "", "2026-10", 2, 0},           /* 2: home area, same as 0 */
         {"vve.wachtlijst", "WK016400", "2026-10", 1, 0}, /* 3 */
         {"vve.plaatsen", "WK016400", "2026-10", 3, 0},   /* 4: same as 0 */
-        {"vve.plaatsen", "WK016401", "2026-10", 1, 0},   /* 5 */
+        {"vve.plaatsen", "WK016400", "2026-08", 1, 0},   /* 5 */
         {"vve.wachtlijst", "WK016400", "2026-10", 5, 0}, /* 6: same as 3 */
         {"nope", "WK016400", "2026-10", 1, 0},           /* 7: unknown, but repeated below */
         {"nope", "WK016400", "2026-10", 1, 0},           /* 8: same as 7 */
