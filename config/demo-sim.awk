@@ -98,6 +98,8 @@ END {
                 emit(f, "school.rijke_schooldag", area, int(120 + 60 * progress) + rnd(-3, 3))
                 if (mm == 7)
                     emit(f, "school.zomerschool", area, rnd(12, 20))
+                if (mm == 8) # the summer's second month, without a draw: the rest stays as it was
+                    emit(f, "school.zomerschool", area, 4 + o % 3)
                 close(f)
             } else if (kind == "school_so") {
                 printf "metric,area,value\n" > f
@@ -109,6 +111,8 @@ END {
                 emit(f, "school.vsv", area, rnd(1, kind == "mbo" ? 5 : 2))
                 if (mm == 7 && kind == "school_vo")
                     emit(f, "school.zomerschool", area, rnd(15, 25))
+                if (mm == 8 && kind == "school_vo")
+                    emit(f, "school.zomerschool", area, 5 + o % 4)
                 close(f)
             } else if (kind == "gemeente") {
                 printf "metric,area,value\n" > f

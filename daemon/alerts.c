@@ -404,8 +404,10 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
         alert_point pts[ALERTS_LATE_LOOKBACK];
         for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++) {
             bool reported = has_report(rows, n_rows, o->id, texts[i]);
-            /* Months before the catalogue's first are not owed. */
-            bool owed = period_compare(&ps[i], &reg->cat.first) >= 0;
+            /* Months before the catalogue's first are not owed, nor months the metric is not
+             * due in (a summer-school figure in March). */
+            bool owed = period_compare(&ps[i], &reg->cat.first) >= 0 &&
+                        metric_due(r->m, period_first_month(&ps[i]));
             time_t deadline = period_end(&ps[i]) + (time_t)r->days * 86400;
             pts[i] = (alert_point){ps[i], owed && (reported || now >= deadline),
                                    reported ? 1 : 0, false, 0, 1, reported, false};

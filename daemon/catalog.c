@@ -39,10 +39,51 @@ const char *rollup_name(rollup r)
 static const char *const units[] = {"count", "hours", "percent", "euro", NULL};
 static int one_of(const char *s, const char *const *names);
 
+/* The months a metric is owed: due = "monthly" (default), "quarterly" (March, June,
+ * September, December), "yearly" or "schoolyear" (one month: due_month, default December
+ * and July), or due_months = [7, 8]. */
+static int load_due(const config_setting_t *s, metric *m, char *err, size_t errlen)
+{
+    char due[16] = "monthly";
+    long long month = 0;
+    const config_setting_t *list = config_setting_get_member(s, "due_months");
+    if (list && config_setting_type(list) != CONFIG_TYPE_ARRAY &&
+        config_setting_type(list) != CONFIG_TYPE_LIST)
+        return conf_error(err, errlen, list, "due_months must be a list of months, like [7, 8]");
+    if (conf_str(s, "due", false, due, sizeof due, err, errlen) < 0 ||
+        conf_int(s, "due_month", false, 1, 12, &month, err, errlen) < 0)
+        return -1;
+    if (list) {
+        if (config_setting_get_member(s, "due") || month)
+            return conf_error(err, errlen, list, "give due_months, or due (and due_month)");
+        for (int i = 0; i < config_setting_length(list); i++) {
+            const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+            if (config_setting_type(e) != CONFIG_TYPE_INT || config_setting_get_int(e) < 1 ||
+                config_setting_get_int(e) > 12)
+                return conf_error(err, errlen, e, "a month is a number from 1 to 12");
+            m->due |= 1u << (config_setting_get_int(e) - 1);
+        }
+        return m->due ? 0 : conf_error(err, errlen, list, "names no month");
+    }
+    if (strcmp(due, "monthly") == 0 || strcmp(due, "quarterly") == 0) {
+        if (month)
+            return conf_error(err, errlen, config_setting_get_member(s, "due_month"),
+                              "due_month is for a yearly or schoolyear metric");
+        m->due = due[0] == 'm' ? 0xfffu : 0x924u; /* quarterly: bits 2, 5, 8, 11 */
+    } else if (strcmp(due, "yearly") == 0 || strcmp(due, "schoolyear") == 0) {
+        m->due = 1u << ((month ? month : due[0] == 'y' ? 12 : 7) - 1);
+    } else {
+        return conf_error(err, errlen, config_setting_get_member(s, "due"),
+                          "due must be monthly, quarterly, yearly or schoolyear");
+    }
+    return 0;
+}
+
 static int load_metric(const config_setting_t *s, metric *m, char *err, size_t errlen)
 {
-    static const char *const known[] = {"code", "label", "unit", "time", "kinds",
-                                        "min",  "max",   "integer", NULL};
+    static const char *const known[] = {"code", "label", "unit", "time", "kinds", "min",
+                                        "max", "integer", "due", "due_month", "due_months",
+                                        NULL};
     char buf[16];
     bool failed;
     memset(m, 0, sizeof *m);
@@ -95,7 +136,13 @@ static int load_metric(const config_setting_t *s, metric *m, char *err, size_t e
     m->integer = strcmp(m->unit, "count") == 0;
     if (conf_bool(s, "integer", false, &m->integer, err, errlen) < 0)
         return -1;
-    return 0;
+    return load_due(s, m, err, errlen);
+}
+
+bool metric_due(const metric *m, int month)
+{
+    int index = ((month % 12) + 12) % 12; /* month numbers count from January */
+    return (m->due >> index) & 1u;
 }
 
 const char *indicator_type_name(indicator_type t)

@@ -35,7 +35,12 @@ typedef struct {
     unsigned kinds;   /* 1u << org_kind for each kind that reports it */
     double min, max;  /* valid range of one value, inclusive */
     bool integer;     /* whole numbers only */
+    unsigned due;     /* the months of the year a figure is owed: bit 0 January .. bit 11
+                       * December (all twelve: monthly) */
 } metric;
+
+/* Is a figure of m owed for month (a month number, period_month_number)? */
+bool metric_due(const metric *m, int month);
 
 #define INDICATOR_MAX_METRICS 4
 

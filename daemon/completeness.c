@@ -57,6 +57,8 @@ int completeness_compute(store *db, const registry *reg, const metric *m, const 
         r->status = COMPL_ON_TIME;
         bool any_open = false;
         for (int month = first; month <= last; month++) {
+            if (!metric_due(m, month))
+                continue; /* nobody owes this metric for this month */
             period mp = period_month_from_number(month);
             char mtext[PERIOD_TEXT_MAX];
             int64_t deadline = (int64_t)period_end(&mp) + grace_days * 86400;

@@ -21,6 +21,7 @@ static void fill_metric(proto_metric_info *out, const metric *m)
     out->min = m->min;
     out->max = m->max;
     out->integer = m->integer;
+    out->due = m->due;
 }
 
 static void fill_area(proto_area_info *out, const partners *p, const area *a)

@@ -69,12 +69,13 @@ int snapcalc_init(snapcalc *c, const registry *reg)
     c->n_orgs = reg->parts.n_orgs;
     size_t n = c->n_orgs ? c->n_orgs : 1, n_areas = reg->parts.n_areas ? reg->parts.n_areas : 1;
     c->expect = calloc(n, sizeof *c->expect);
+    c->due = calloc(n, sizeof *c->due);
     c->stamp = calloc(n, sizeof *c->stamp);
     c->multi = calloc(n, sizeof *c->multi);
     c->first_area = calloc(n, sizeof *c->first_area);
     c->multi_orgs = calloc(n, sizeof *c->multi_orgs);
     c->kid_of = calloc(n_areas, sizeof *c->kid_of);
-    if (!c->expect || !c->stamp || !c->multi || !c->first_area || !c->multi_orgs || !c->kid_of) {
+    if (!c->expect || !c->due || !c->stamp || !c->multi || !c->first_area || !c->multi_orgs || !c->kid_of) {
         snapcalc_free(c);
         return -1;
     }
@@ -91,6 +92,7 @@ void snapcalc_free(snapcalc *c)
     free(c->pairs);
     free(c->rows);
     free(c->expect);
+    free(c->due);
     free(c->stamp);
     free(c->multi);
     free(c->first_area);
@@ -172,12 +174,22 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
             c->first_area[org] = a;
         }
     }
-    for (size_t i = 0; i < c->n_orgs; i++)
+    /* The months each expected one owes a figure in: those of its kind's metrics here. */
+    c->all_due = true;
+    for (size_t i = 0; i < c->n_orgs; i++) {
+        c->due[i] = 0;
+        for (size_t k = 0; c->expect[i] && k < c->n_ms; k++)
+            if ((c->ms[k]->kinds >> parts->orgs[i].kind) & 1u)
+                c->due[i] |= c->ms[k]->due;
         c->n_expect += c->expect[i];
+        c->all_due &= !c->expect[i] || c->due[i] == 0xfffu;
+    }
     bool kids = false;
     for (size_t i = 0; i < parts->n_areas && !kids; i++)
         kids = parts->areas[i].parent == at;
-    if (from_children && kids && c->n_multi <= MULTI_MAX) {
+    /* Children's counts add up only when every expected one owes every month: with a
+     * cadence, who reported outside their months is read from the figures instead. */
+    if (from_children && kids && c->n_multi <= MULTI_MAX && c->all_due) {
         size_t size = strlen(parts->areas[at].code) + 5;
         if (!(c->self_json = malloc(size)))
             return -1;
@@ -257,6 +269,32 @@ static void copy_result(const rollup_result *r, stored_snapshot *out)
     snprintf(out->reason, sizeof out->reason, "%s", r->reason);
 }
 
+/* The months of the year in months first..last, a bit each (bit 0: January). */
+static unsigned months_of(int first, int last)
+{
+    unsigned months = 0;
+    for (int m = first; m <= last && months != 0xfffu; m++)
+        months |= 1u << (((m % 12) + 12) % 12);
+    return months;
+}
+
+/* Does organisation org owe a figure here in one of months? */
+static bool owes(const snapcalc *c, size_t org, unsigned months)
+{
+    return c->expect[org] && (c->all_due || (c->due[org] & months));
+}
+
+/* Those expected to report for months: who owes a figure in one of them. */
+static int64_t expected_in(const snapcalc *c, unsigned months)
+{
+    if (c->all_due)
+        return (int64_t)c->n_expect;
+    int64_t n = 0;
+    for (size_t i = 0; i < c->n_orgs; i++)
+        n += owes(c, i, months);
+    return n;
+}
+
 /* From the children's stored snapshots, at's own figures (sel, n) and the multi
  * organisations' figures. */
 static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *sel, size_t n,
@@ -264,6 +302,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
 {
     const partners *parts = &c->reg->parts;
     int first = period_first_month(p), last = period_last_month(p);
+    unsigned months = months_of(first, last);
     char ptext[PERIOD_TEXT_MAX];
     if (period_format(p, ptext, sizeof ptext) != 0)
         return -1;
@@ -315,7 +354,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
         if (c->stamp[f->reporter] != c->serial) {
             c->stamp[f->reporter] = c->serial;
             reported++;
-            extra += !c->expect[f->reporter];
+            extra += !owes(c, (size_t)f->reporter, months);
         }
         int kid = c->kid_of[f->area];
         if (kid >= 0)
@@ -326,7 +365,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
     for (size_t i = 0; i < n_pairs; i++)
         reported -= i == 0 || c->pairs[i] != c->pairs[i - 1];
     out->reported = reported;
-    out->expected = (int64_t)c->n_expect + extra;
+    out->expected = expected_in(c, months) + extra;
     rollup_result r;
     rollup_finish(c->ind, has_num, num, has_den, den, &r);
     copy_result(&r, out);
@@ -336,6 +375,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
 int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *out)
 {
     int first = period_first_month(p), last = period_last_month(p);
+    unsigned months = months_of(first, last);
     memset(out, 0, sizeof *out);
     /* One period's figures, copied: rollup_compute sorts what it is given. The gathered
      * range was allocated at full size, so sel can be too; on failure compute in place. */
@@ -362,10 +402,10 @@ int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *o
             continue;
         c->stamp[f->reporter] = c->serial;
         reported++;
-        extra += !c->expect[f->reporter];
+        extra += !owes(c, (size_t)f->reporter, months);
     }
     out->reported = reported;
-    out->expected = (int64_t)c->n_expect + extra;
+    out->expected = expected_in(c, months) + extra;
     rollup_result r;
     rollup_compute(c->ind, first, last, figs, n, &r);
     copy_result(&r, out);

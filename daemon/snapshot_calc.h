@@ -29,10 +29,13 @@ typedef struct {
     size_t n_figs, cap_figs, cap_sel;
     store_obs *rows;                             /* scratch for the reads */
     size_t n_rows, cap_rows;
-    /* per organisation: expected whatever the period; the last period counted reported */
+    /* per organisation: expected (in the months its metrics are due: due, a bit per month of
+     * the year); the last period counted reported */
     unsigned char *expect;
+    unsigned *due;
     unsigned *stamp, serial;
     size_t n_orgs, n_expect;
+    bool all_due;                                /* every expected one owes every month */
     /* from the children: at's own figures (in figs), the figures anywhere here of the
      * organisations that report for more than one area here or are inactive (multi) */
     bool by_children;

@@ -119,6 +119,12 @@ void proto_catalog_reply_write(mpw *w, const char *id, const proto_catalog_reply
         mpw_kv_number(w, "min", m->min);
         mpw_kv_number(w, "max", m->max);
         mpw_kv_bool(w, "integer", m->integer);
+        mpw_key(w, "due_months");
+        mpw_array(w);
+        for (int k = 0; k < 12; k++)
+            if ((m->due >> k) & 1u)
+                mpw_int(w, k + 1);
+        mpw_end(w);
         mpw_end(w);
     }
     mpw_end(w);
@@ -173,6 +179,14 @@ int proto_catalog_reply_read(const msgpack_object *root, proto_catalog_reply *ou
         mpr_number(&r, m, "min", &mi->min);
         mpr_number(&r, m, "max", &mi->max);
         mpr_bool(&r, m, "integer", &mi->integer);
+        const msgpack_object *due = mpr_array(&r, m, "due_months");
+        for (uint32_t k = 0; due && !r.failed && k < due->via.array.size; k++) {
+            const msgpack_object *mo = &due->via.array.ptr[k];
+            if (mo->type != MSGPACK_OBJECT_POSITIVE_INTEGER || mo->via.u64 < 1 || mo->via.u64 > 12)
+                mpr_fail(&r, "metric %s: due_months holds a month from 1 to 12", mi->code);
+            else
+                mi->due |= 1u << (mo->via.u64 - 1);
+        }
     }
     const msgpack_object *as = mpr_array(&r, root, "areas");
     out->areas = mpr_alloc(&r, as, sizeof *out->areas, &out->n_areas);

@@ -42,6 +42,7 @@ typedef struct {
     size_t n_kinds;
     double min, max;
     bool integer;
+    unsigned due;                  /* the months a figure is owed: bit 0 January .. bit 11 */
 } proto_metric_info;
 
 typedef struct {
