@@ -83,7 +83,7 @@ static int load_metric(const config_setting_t *s, metric *m, char *err, size_t e
 {
     static const char *const known[] = {"code", "label", "unit", "time", "kinds", "min",
                                         "max", "integer", "due", "due_month", "due_months",
-                                        NULL};
+                                        "carry", NULL};
     char buf[16];
     bool failed;
     memset(m, 0, sizeof *m);
@@ -134,8 +134,14 @@ static int load_metric(const config_setting_t *s, metric *m, char *err, size_t e
         return conf_error(err, errlen, config_setting_get_member(s, "max"),
                           "max must be a finite number not below min");
     m->integer = strcmp(m->unit, "count") == 0;
-    if (conf_bool(s, "integer", false, &m->integer, err, errlen) < 0)
+    long long carry = 0;
+    if (conf_bool(s, "integer", false, &m->integer, err, errlen) < 0 ||
+        conf_int(s, "carry", false, 0, 12, &carry, err, errlen) < 0)
         return -1;
+    m->carry = (int)carry;
+    if (m->carry && m->time != ROLLUP_LAST)
+        return conf_error(err, errlen, config_setting_get_member(s, "carry"),
+                          "only a stock (time = \"last\") is carried into the months after it");
     return load_due(s, m, err, errlen);
 }
 

@@ -37,6 +37,8 @@ typedef struct {
     bool integer;     /* whole numbers only */
     unsigned due;     /* the months of the year a figure is owed: bit 0 January .. bit 11
                        * December (all twelve: monthly) */
+    int carry;        /* a stock (last): months a reporter's last figure stands for the
+                       * months after it that it missed (0: none) */
 } metric;
 
 /* Is a figure of m owed for month (a month number, period_month_number)? */

@@ -42,20 +42,37 @@ void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs,
     if (n)
         qsort(figs, n, sizeof *figs, by_part);
     size_t num_parts = 0, den_parts = 0, locations = 0;
-    int last_reporter = -1, last_area = -1;
+    int last_reporter = -1, last_area = -1, last_carried = -1;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        double sum = 0, latest = 0;
+        double sum = 0, latest = 0, before = 0;
         size_t months = 0;
+        bool has_before = false;
+        int reach = last - figs[i].m->carry; /* the earliest month a carry may come from */
         for (; j < n && same_part(&figs[i], &figs[j]); j++) {
-            if (figs[j].month < first || figs[j].month > last)
+            if (figs[j].month < first || figs[j].month > last) {
+                if (figs[j].month < first && figs[j].month >= reach) {
+                    before = figs[j].value; /* sorted by month: the latest one before */
+                    has_before = true;
+                }
                 continue;
+            }
             sum += figs[j].value;
             latest = figs[j].value; /* sorted by month: the last one seen is the latest */
             months++;
         }
         const rollup_fig *f = &figs[i];
         i = j;
+        bool carried = !months && has_before && f->m->time == ROLLUP_LAST &&
+                       (indicator_part_counts(&ind->num, f->m, f->kind) ||
+                        (ind->type == IND_RATIO && indicator_part_counts(&ind->den, f->m, f->kind)));
+        if (carried) {
+            latest = before;
+            months = 1;
+            if (f->reporter != last_carried)
+                out->carried++;
+            last_carried = f->reporter;
+        }
         if (!months)
             continue;
         double rolled = f->m->time == ROLLUP_SUM ? sum

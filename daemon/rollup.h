@@ -4,7 +4,12 @@
  * reporter's months of one metric for one area roll up by the metric's rule first (last:
  * the latest month reported; sum; avg: mean of the months reported); then the parts add up
  * across reporters and areas. A ratio is therefore sum of numerators over sum of
- * denominators, never a mean of percentages. */
+ * denominators, never a mean of percentages.
+ *
+ * A stock metric with carry N: a reporter without a figure in the months takes its latest
+ * figure of the N months before the last of them (a location that missed October counts
+ * with its September figure in October, with carry 1); such reporters are counted in
+ * carried. */
 #ifndef LEAMON_ROLLUP_H
 #define LEAMON_ROLLUP_H
 
@@ -27,12 +32,13 @@ typedef struct {
     double value, numerator, denominator;
     size_t parts;       /* (reporter, area, metric) figures counted, once for each side
                          * they count in (a figure in numerator and denominator counts 2) */
+    size_t carried;     /* reporters with a figure carried in from before the months */
     char reason[160];   /* why there is no value; "" when there is one */
 } rollup_result;
 
 /* Compute ind over months first..last (month numbers, inclusive) from figs (n of them,
- * sorted in place). Figures outside the months or not counted by the indicator are
- * ignored. */
+ * sorted in place). Figures outside the months (but those a carry reaches) or not counted
+ * by the indicator are ignored. */
 void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
                     rollup_result *out);
 

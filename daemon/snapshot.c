@@ -54,13 +54,10 @@ int snapshot_by_reporter(store *db, const registry *reg, const indicator *ind, c
         size_t j = i;
         while (j < c.n_figs && figs[j].reporter == figs[i].reporter)
             j++;
-        bool any = false;
-        for (size_t k = i; k < j && !any; k++)
-            any = figs[k].month >= first && figs[k].month <= last &&
-                  snapcalc_counts(ind, &figs[k]);
-        if (any) {
-            rollup_result r;
-            rollup_compute(ind, first, last, c.figs + i, j - i, &r);
+        /* Its own figures of the months, or one carried in from before them. */
+        rollup_result r;
+        rollup_compute(ind, first, last, c.figs + i, j - i, &r);
+        if (r.has_num || r.has_den) {
             out[*n] = (snapshot_part){figs[i].reporter, r.has_value, r.has_num, r.has_den,
                                       r.value, r.numerator, r.denominator};
             (*n)++;
@@ -146,20 +143,24 @@ static snap_key *expand(const registry *reg, const store_dirty_mark *marks, size
         period month, ps[4];
         if (!m || at < 0 || period_parse(marks[i].period, &month) != 0)
             continue; /* no longer in the catalogue or partners file: nothing depends on it */
-        size_t n_p = containing_periods(&month, ps);
-        for (size_t k = 0; k < cat->n_indicators; k++) {
-            if (!indicator_uses(&cat->indicators[k], m))
-                continue;
-            for (int a = at; a >= 0; a = parts->areas[a].parent)
-                for (size_t j = 0; j < n_p; j++) {
-                    if (GROW(keys, cap, n + 1) != 0) {
-                        free(keys);
-                        return NULL;
+        /* The month itself, and the months a carry takes its figure into. */
+        for (int later = 0; later <= m->carry; later++) {
+            period mp = period_month_from_number(period_first_month(&month) + later);
+            size_t n_p = containing_periods(&mp, ps);
+            for (size_t k = 0; k < cat->n_indicators; k++) {
+                if (!indicator_uses(&cat->indicators[k], m))
+                    continue;
+                for (int a = at; a >= 0; a = parts->areas[a].parent)
+                    for (size_t j = 0; j < n_p; j++) {
+                        if (GROW(keys, cap, n + 1) != 0) {
+                            free(keys);
+                            return NULL;
+                        }
+                        keys[n++] = (snap_key){&cat->indicators[k], ps[j], a,
+                                               period_first_month(&ps[j]),
+                                               period_last_month(&ps[j])};
                     }
-                    keys[n++] = (snap_key){&cat->indicators[k], ps[j], a,
-                                           period_first_month(&ps[j]),
-                                           period_last_month(&ps[j])};
-                }
+            }
         }
     }
     if (n)
@@ -312,14 +313,19 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
     const metric *ms[2 * INDICATOR_MAX_METRICS];
     size_t n_ms = snapcalc_metrics(ind, ms);
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
-    period pf = period_month_from_number(first), pl = period_month_from_number(last);
+    period pl = period_month_from_number(last);
     int within[2] = {first, last};
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
-    int rc = marks && period_format(&pf, from, sizeof from) == 0 &&
-                     period_format(&pl, to, sizeof to) == 0 ? 0 : -1;
+    int rc = marks && period_format(&pl, to, sizeof to) == 0 ? 0 : -1;
     for (size_t k = 0; rc == 0 && k < n_ms; k++) {
         int n;
         size_t offset = 0;
+        /* A figure carried into the months is marked in the month it was reported for. */
+        period pf = period_month_from_number(first - ms[k]->carry);
+        if (period_format(&pf, from, sizeof from) != 0) {
+            rc = -1;
+            break;
+        }
         do {
             n = store_dirty_take_metric(db, ms[k]->code, from, to, offset, marks,
                                         MARKS_PER_ROUND);

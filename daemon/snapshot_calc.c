@@ -139,6 +139,9 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     c->n_figs = c->n_mfigs = c->n_multi = 0;
     c->by_children = false;
     c->n_ms = snapcalc_metrics(ind, c->ms);
+    c->carry = 0;
+    for (size_t k = 0; k < c->n_ms; k++)
+        c->carry = c->ms[k]->carry > c->carry ? c->ms[k]->carry : c->carry;
     if (!(c->areas_json = subtree_json(parts, at)))
         return -1;
     memset(c->expect, 0, c->n_orgs * sizeof *c->expect);
@@ -226,6 +229,7 @@ static int append_rows(snapcalc *c, const metric *m, bool subtree, rollup_fig **
 int snapcalc_gather(snapcalc *c, store *db, int first, int last)
 {
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    first -= c->carry; /* the months a carried figure may come from */
     period pf = period_month_from_number(first), pl = period_month_from_number(last);
     c->n_figs = c->n_mfigs = 0;
     if (period_format(&pf, from, sizeof from) != 0 || period_format(&pl, to, sizeof to) != 0)
@@ -318,6 +322,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
     }
     rollup_result own;
     rollup_compute(c->ind, first, last, sel, n, &own);
+    int64_t carried = (int64_t)own.carried;
     bool has_num = own.has_num, has_den = own.has_den;
     double num = own.numerator, den = own.denominator;
     for (size_t i = 0; i < parts->n_areas; i++) {
@@ -337,6 +342,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
         has_num |= kid.has_num;
         has_den |= kid.has_den;
         reported += kid.reported;
+        carried += kid.carried;
     }
     /* The multi ones: once here, and out of each child's count they are in. */
     if (c->n_mfigs > c->cap_pairs) {
@@ -369,6 +375,7 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
     rollup_result r;
     rollup_finish(c->ind, has_num, num, has_den, den, &r);
     copy_result(&r, out);
+    out->carried = carried;
     return 0;
 }
 
@@ -384,7 +391,7 @@ int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *o
     if (GROW(c->sel, c->cap_sel, c->n_figs ? c->n_figs : 1) == 0) {
         n = 0;
         for (size_t i = 0; i < c->n_figs; i++)
-            if (c->figs[i].month >= first && c->figs[i].month <= last)
+            if (c->figs[i].month >= first - c->carry && c->figs[i].month <= last)
                 c->sel[n++] = c->figs[i];
         figs = c->sel;
     }
@@ -409,5 +416,6 @@ int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *o
     rollup_result r;
     rollup_compute(c->ind, first, last, figs, n, &r);
     copy_result(&r, out);
+    out->carried = (int64_t)r.carried;
     return 0;
 }

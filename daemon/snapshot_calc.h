@@ -24,6 +24,7 @@ typedef struct {
     char *areas_json;                            /* codes of at and everything below it */
     const metric *ms[2 * INDICATOR_MAX_METRICS]; /* the indicator's distinct metrics */
     size_t n_ms;
+    int carry;                                   /* the longest carry of those metrics */
     /* the figures of months first..last, and one period's share of them (scratch) */
     rollup_fig *figs, *sel;
     size_t n_figs, cap_figs, cap_sel;

@@ -186,3 +186,28 @@ test_trust_location_reports_for_its_own_wijk_by_default() {
     r=$(tq "{\"v\":1,\"op\":\"submit\",\"id\":\"b\",\"reporter\":\"ko-b\",\"records\":[{\"metric\":\"vve.plaatsen\",\"period\":\"$LAST_MONTH\",\"value\":3}]}")
     assert_contains "$r" '"status":200' "its own wijk"
 }
+
+test_trust_stock_figure_is_carried_into_a_missed_month() {
+    setup_insecure
+    # Placed toddlers are a stock: a location's last figure stands for one month it missed.
+    sed -i 's/code = "vve.doelgroep.geplaatst";.*/&  carry = 1;/' "$T/catalog.conf"
+    grep -q 'carry = 1;' "$T/catalog.conf" || fail "the metric was not changed"
+    start_daemon
+    local r m3 m4
+    m3=$(trust_month 3)
+    m4=$(trust_month 4)
+    trust_noord "$m4" 10 8
+    as ggd submit --period "$m3" --area WK016402 jgz.doelgroep.geindiceerd=10 >/dev/null
+    r=$(snap vve_bereik "$m3" WK016402)
+    assert_contains "$r" '"value":80,"numerator":8,"denominator":10,"reason":"","expected":2,"reported":1,"state":"final","plausible":true,"carried":1' \
+        "ko-a's $m4 figure carried into $m3, and said so"
+    # Two months on, nothing is carried.
+    as ggd submit --period "$(trust_month 2)" --area WK016402 jgz.doelgroep.geindiceerd=10 >/dev/null
+    r=$(snap vve_bereik "$(trust_month 2)" WK016402)
+    assert_contains "$r" '"value":null' "no figure two months on"
+    # ko-a's own figure for the month replaces the carried one.
+    as ko-a submit --period "$m3" --area WK016402 vve.doelgroep.geplaatst=6 >/dev/null
+    r=$(snap vve_bereik "$m3" WK016402)
+    assert_contains "$r" '"value":60,' "its own figure"
+    assert_contains "$r" '"carried":0' "nothing carried"
+}

@@ -199,6 +199,45 @@ static void test_last_missing_month(void **state)
     assert_int_equal(r.parts, 1);
 }
 
+/* A stock with carry: a location that missed the months counts with its latest figure of
+ * the `carry` months before the last of them, and is counted as carried. Location 1
+ * reported January (4), location 2 January (3) and March (7); the months asked: March. */
+static void test_last_carried_into_missed_months(void **state)
+{
+    (void)state;
+    metric *wl = (metric *)met("vve.wachtlijst");
+    rollup_fig figs[] = {
+        FIG(1, KINDEROPVANG, WIJK_A, 2026, 1, "vve.wachtlijst", 4),
+        FIG(2, KINDEROPVANG, WIJK_A, 2026, 1, "vve.wachtlijst", 3),
+        FIG(2, KINDEROPVANG, WIJK_A, 2026, 3, "vve.wachtlijst", 7),
+    };
+    static const struct {
+        int carry;
+        double value;
+        size_t carried;
+    } cases[] = {
+        {0, 7, 0},     /* no carry: location 1 is not there */
+        {1, 7, 0},     /* one month back from March: February, which it missed too */
+        {2, 11, 1},    /* back to January: 4 + 7, location 1 carried */
+        {12, 11, 1},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        wl->carry = cases[i].carry;
+        rollup_result r = run("vve_wachtlijst", MONTH(2026, 3), MONTH(2026, 3), figs, N(figs));
+        assert_value(&r, cases[i].value);
+        assert_int_equal(r.carried, cases[i].carried);
+    }
+    /* A quarter with a month reported is no carry: location 1's Q1 is its January. */
+    wl->carry = 2;
+    rollup_result q = run("vve_wachtlijst", MONTH(2026, 1), MONTH(2026, 3), figs, N(figs));
+    assert_value(&q, 11);
+    assert_int_equal(q.carried, 0);
+    /* Nothing is carried from after the months. */
+    rollup_result jan = run("vve_wachtlijst", MONTH(2025, 12), MONTH(2025, 12), figs, N(figs));
+    assert_false(jan.has_value);
+    wl->carry = 0;
+}
+
 /* The same with the months out of order in the input and two reporters interleaved:
  *   location 1: [Feb 6, Jan 4], March missing             -> 6 (Feb)
  *   location 2: [Mar 7, Jan 3, Feb 5]                      -> 7 (Mar)
@@ -762,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_ratio_two_wijken),
         cmocka_unit_test(test_ratio_quarter_last_per_part),
         cmocka_unit_test(test_last_missing_month),
+        cmocka_unit_test(test_last_carried_into_missed_months),
         cmocka_unit_test(test_last_out_of_order),
         cmocka_unit_test(test_sum_metric_quarter),
         cmocka_unit_test(test_sum_metric_sum_indicator),
