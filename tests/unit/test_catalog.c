@@ -16,6 +16,7 @@
 
 #include "alert_eval.h"
 #include "catalog.h"
+#include "checks.h"
 #include "rules.h"
 #include "conf.h"
 #include "config.h"
@@ -838,6 +839,221 @@ static void test_bad_rules(void **state)
         fail_msg("%s", report);
 }
 
+/* The shipped checks: two at_most, three range, one outlier (test_checks.c tests what they
+ * do). */
+static void test_shipped_checks(void **state)
+{
+    char err[512] = "";
+    catalog cat;
+    (void)state;
+    if (catalog_load(&cat, CATALOG_CONF, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cat.n_checks, 6);
+    int kinds[3] = {0, 0, 0};
+    for (size_t i = 0; i < cat.n_checks; i++)
+        kinds[cat.checks[i].kind]++;
+    assert_int_equal(kinds[CHECK_AT_MOST], 2);
+    assert_int_equal(kinds[CHECK_RANGE], 3);
+    assert_int_equal(kinds[CHECK_OUTLIER], 1);
+    const check_def *c = &cat.checks[1];
+    assert_string_equal(c->name, "overdracht_binnen_uitstroom");
+    assert_ptr_equal(c->m, catalog_metric(&cat, "vve.warme_overdracht"));
+    assert_ptr_equal(c->than, catalog_metric(&cat, "vve.uitstroom"));
+    c = &cat.checks[3];
+    assert_string_equal(c->name, "bereik_alle_peuters_tot_100");
+    assert_ptr_equal(c->ind, catalog_indicator(&cat, "vve_bereik_alle_peuters"));
+    assert_true(c->has_min && c->min == 0.0 && c->has_max && c->max == 100.0);
+    catalog_free(&cat);
+    assert_null(cat.checks);
+    assert_int_equal(cat.n_checks, 0);
+}
+
+/* A catalogue with a checks section around one case: metrics a and b, indicator i, a first
+ * check on line 10 (checks.[0]) and the case's on line 11 (checks.[1]). */
+static int load_checks(const char *name, const char *first, const char *check, char *path,
+                       char *err, size_t errlen, catalog *cat)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "first_period = \"2020-01\";\n"                    /* 1 */
+             "metrics = (\n" GOOD("a") ",\n" GOOD("b") "\n);\n" /* 2-5 */
+             "indicators = (\n"                                 /* 6 */
+             "  { code = \"i\"; label = \"I\"; unit = \"percent\"; type = \"ratio\";"
+             " better = \"higher\"; factor = 100.0; numerator = { metrics = [\"a\"]; };"
+             " denominator = { metrics = [\"b\"]; }; }\n"       /* 7 */
+             ");\n"                                             /* 8 */
+             "checks = (\n"                                     /* 9 */
+             "  %s,\n"                                          /* 10 */
+             "  %s\n"                                           /* 11 */
+             ");\n",
+             first ? first
+                   : "{ name = \"first\"; kind = \"range\"; indicator = \"i\"; max = 100.0; }",
+             check);
+    write_file(name, text, path, TP);
+    memset(cat, 0x5a, sizeof *cat);
+    return catalog_load(cat, path, err, errlen);
+}
+
+/* Each bad check is refused with the file, line, setting and a reason. */
+static void test_bad_checks(void **state)
+{
+    static const struct {
+        const char *first, *check, *setting, *message;
+    } cases[] = {
+        {NULL, "{ name = \"c\"; kind = \"between\"; indicator = \"i\"; min = 0.0; }",
+         "checks.[1].kind", "kind must be at_most, range or outlier"},
+        {NULL, "{ name = \"c\"; kind = \"Range\"; indicator = \"i\"; min = 0.0; }",
+         "checks.[1].kind", "kind must be at_most, range or outlier"},
+        {NULL, "{ name = \"c\"; kind = \"range\"; indicator = \"i\"; }", "checks.[1]",
+         "a range check needs min, max or both"},
+        {NULL, "{ name = \"c\"; kind = \"range\"; indicator = \"i\"; min = \"0\"; }",
+         "checks.[1].min", "must be a number"},
+        {NULL, "{ name = \"c\"; kind = \"range\"; indicator = \"nope\"; max = 1.0; }",
+         "checks.[1].indicator", "'nope' is not an indicator of this catalogue"},
+        {NULL, "{ name = \"c\"; kind = \"range\"; indicator = \"a\"; max = 1.0; }",
+         "checks.[1].indicator", "'a' is not an indicator of this catalogue"},
+        {NULL, "{ name = \"c\"; kind = \"range\"; max = 1.0; }", "checks.[1]",
+         "'indicator' is missing"},
+        {NULL, "{ name = \"c\"; kind = \"at_most\"; metric = \"nope\"; than = \"b\"; }",
+         "checks.[1].metric", "'nope' is not a metric of this catalogue"},
+        {NULL, "{ name = \"c\"; kind = \"at_most\"; metric = \"a\"; than = \"i\"; }",
+         "checks.[1].than", "'i' is not a metric of this catalogue"},
+        {NULL, "{ name = \"c\"; kind = \"at_most\"; metric = \"a\"; }", "checks.[1]",
+         "'than' is missing"},
+        {NULL, "{ name = \"first\"; kind = \"at_most\"; metric = \"a\"; than = \"b\"; }",
+         "checks.[1]", "check 'first' is defined twice"},
+        {"{ name = \"o1\"; kind = \"outlier\"; }", "{ name = \"o2\"; kind = \"outlier\"; }",
+         "checks.[1]", "one outlier check is enough"},
+        {"{ name = \"o1\"; kind = \"outlier\"; }",
+         "{ name = \"o2\"; kind = \"outlier\"; factor = 5.0; months = 24; }", "checks.[1]",
+         "one outlier check is enough"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = 1.0; }", "checks.[1].factor",
+         "factor must be a number above 1"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = 0.5; }", "checks.[1].factor",
+         "factor must be a number above 1"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = -3.0; }", "checks.[1].factor",
+         "factor must be a number above 1"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = 0; }", "checks.[1].factor",
+         "factor must be a number above 1"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; months = 2; }", "checks.[1].months",
+         "outside 3..60"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; months = 61; }", "checks.[1].months",
+         "outside 3..60"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = \"3\"; }", "checks.[1].factor",
+         "must be a number"},
+        {NULL, "{ kind = \"outlier\"; }", "checks.[1]", "'name' is missing"},
+        {NULL, "{ name = \"c\"; }", "checks.[1]", "'kind' is missing"},
+        {NULL, "{ name = \"a b\"; kind = \"outlier\"; }", "checks.[1].name",
+         "a check's name is letters, digits, '.', '_' and '-'"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; colour = 1; }", "checks.[1].colour",
+         "unknown setting (a typo?)"},
+        {NULL, "5", "checks.[1]", "a check must be a group"},
+        {NULL, "[\"uitschieter\"]", "checks.[1]", "a check must be a group"},
+    };
+    char report[8192] = "";
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[TP], name[32], err[512] = "";
+        catalog cat;
+        snprintf(name, sizeof name, "bad-check-%zu.conf", i);
+        int rc = load_checks(name, cases[i].first, cases[i].check, path, err, sizeof err, &cat);
+        const char *why = rc == 0 ? "loaded" : check_located(err, path, 11, cases[i].setting,
+                                                             cases[i].message);
+        if (why)
+            snprintf(report + strlen(report), sizeof report - strlen(report), "case %zu: %s\n",
+                     i, why);
+        if (rc == 0)
+            catalog_free(&cat);
+    }
+    if (report[0])
+        fail_msg("%s", report);
+}
+
+/* Good checks load, each with what it says; an outlier check takes factor 3 and 12
+ * months unless told otherwise. */
+static void test_good_checks(void **state)
+{
+    char path[TP], err[512] = "";
+    catalog cat;
+    (void)state;
+    if (load_checks("good-checks-1.conf", NULL, "{ name = \"u\"; kind = \"outlier\"; }", path, err,
+                    sizeof err, &cat) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cat.n_checks, 2);
+    assert_int_equal(cat.checks[0].kind, CHECK_RANGE);
+    assert_false(cat.checks[0].has_min);
+    assert_true(cat.checks[0].has_max && cat.checks[0].max == 100.0);
+    assert_ptr_equal(cat.checks[0].ind, catalog_indicator(&cat, "i"));
+    assert_int_equal(cat.checks[1].kind, CHECK_OUTLIER);
+    assert_true(cat.checks[1].factor == 3.0);
+    assert_int_equal(cat.checks[1].months, 12);
+    assert_ptr_equal(checks_outlier(&cat), &cat.checks[1]);
+    catalog_free(&cat);
+    if (load_checks("good-checks-2.conf",
+                    "{ name = \"ab\"; kind = \"at_most\"; metric = \"a\"; than = \"b\"; }",
+                    "{ name = \"u-2.x\"; kind = \"outlier\"; factor = 1.5; months = 3; }", path,
+                    err, sizeof err, &cat) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cat.checks[0].kind, CHECK_AT_MOST);
+    assert_ptr_equal(cat.checks[0].m, catalog_metric(&cat, "a"));
+    assert_ptr_equal(cat.checks[0].than, catalog_metric(&cat, "b"));
+    assert_true(cat.checks[1].factor == 1.5);
+    assert_int_equal(cat.checks[1].months, 3);
+    catalog_free(&cat);
+    /* A range with both ends, equal: only that one value can be true. */
+    if (load_checks("good-checks-3.conf", NULL,
+                    "{ name = \"r\"; kind = \"range\"; indicator = \"i\"; min = 5; max = 5; }",
+                    path, err, sizeof err, &cat) != 0)
+        fail_msg("%s", err);
+    assert_true(cat.checks[1].has_min && cat.checks[1].min == 5.0);
+    assert_true(cat.checks[1].has_max && cat.checks[1].max == 5.0);
+    assert_null(checks_outlier(&cat));
+    catalog_free(&cat);
+    /* No checks section at all. */
+    write_file("no-checks.conf", "first_period = \"2020-01\";\nmetrics = (\n" GOOD("a") "\n);\n",
+               path, sizeof path);
+    if (catalog_load(&cat, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cat.n_checks, 0);
+    assert_null(checks_outlier(&cat));
+    catalog_free(&cat);
+}
+
+/* A range whose min is above its max makes every value implausible: refused, like a
+ * metric's range (metrics.[N].max "max must be a finite number not below min"). */
+static void test_bad_check_range_reversed(void **state)
+{
+    char path[TP], err[512] = "", prefix[TP + 32];
+    catalog cat;
+    (void)state;
+    int rc = load_checks("reversed-range.conf", NULL,
+                         "{ name = \"r\"; kind = \"range\"; indicator = \"i\"; min = 100.0;"
+                         " max = 0.0; }",
+                         path, err, sizeof err, &cat);
+    if (rc == 0) {
+        bool any = checks_plausible(&cat, catalog_indicator(&cat, "i"), true, 50);
+        catalog_free(&cat);
+        fail_msg("loaded a range check of min 100, max 0 (50 is %s)",
+                 any ? "plausible" : "implausible, as is every value");
+    }
+    snprintf(prefix, sizeof prefix, "%s:11: checks.[1]", path);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("'%s' does not start with '%s'", err, prefix);
+}
+
+/* checks must be a list. */
+static void test_bad_checks_list(void **state)
+{
+    char path[TP], err[512] = "";
+    catalog cat;
+    (void)state;
+    write_file("checks-not-a-list.conf",
+               "first_period = \"2020-01\";\nmetrics = (\n" GOOD("a") "\n);\nchecks = 5;\n", path,
+               sizeof path);
+    assert_int_equal(catalog_load(&cat, path, err, sizeof err), -1);
+    assert_null(check_located(err, path, 5, "checks", "must be a list"));
+}
+
 static void test_registry_load(void **state)
 {
     char err[512] = "", bad[TP];
@@ -892,6 +1108,11 @@ int main(void)
         cmocka_unit_test(test_settings_help),
         cmocka_unit_test(test_shipped_rules),
         cmocka_unit_test(test_bad_rules),
+        cmocka_unit_test(test_shipped_checks),
+        cmocka_unit_test(test_bad_checks),
+        cmocka_unit_test(test_good_checks),
+        cmocka_unit_test(test_bad_check_range_reversed),
+        cmocka_unit_test(test_bad_checks_list),
         cmocka_unit_test(test_registry_load),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
