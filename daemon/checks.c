@@ -54,6 +54,9 @@ static int load_check(const catalog *cat, const config_setting_t *s, check_def *
         c->has_max = has_max == 1;
         if (!c->has_min && !c->has_max)
             return conf_error(err, errlen, s, "a range check needs min, max or both");
+        if (c->has_min && c->has_max && !(c->min <= c->max))
+            return conf_error(err, errlen, config_setting_get_member(s, "max"),
+                              "max must not be below min");
     } else if (strcmp(kind, "outlier") == 0) {
         c->kind = CHECK_OUTLIER;
         if (!(c->factor > 1) || !isfinite(c->factor))

@@ -59,11 +59,31 @@ void verdict_judge(const indicator *ind, const target *t, const verdict_figure *
     if (!f->plausible)
         return say(out, VERDICT_NOT_JUDGED, "the value for %s cannot be true: a check of the "
                    "catalogue failed", pt);
-    if (!((t->judged >> f->p.kind) & 1u))
-        return say(out, VERDICT_NOT_JUDGED, "the target is set per %s; %s is a %s",
-                   period_kind_name(t->goal_period.kind), pt, period_kind_name(f->p.kind));
-    /* From the end of the goal period on, the goal itself; before it, the path. */
-    if (period_last_month(&f->p) >= period_last_month(&t->goal_period)) {
+    if (!((t->judged >> f->p.kind) & 1u)) {
+        if (t->judged == 1u << t->goal_period.kind)
+            return say(out, VERDICT_NOT_JUDGED, "the target is set per %s; %s is a %s",
+                       period_kind_name(t->goal_period.kind), pt, period_kind_name(f->p.kind));
+        /* "per month, quarter or year" */
+        char kinds[64] = "";
+        size_t used = 0;
+        int left = 0;
+        for (int k = PERIOD_MONTH; k <= PERIOD_SCHOOLYEAR; k++)
+            left += (t->judged >> k) & 1u;
+        for (int k = PERIOD_MONTH; k <= PERIOD_SCHOOLYEAR && used < sizeof kinds; k++)
+            if ((t->judged >> k) & 1u) {
+                left--;
+                used += (size_t)snprintf(kinds + used, sizeof kinds - used, "%s%s",
+                                         used ? (left ? ", " : " or ") : "",
+                                         period_kind_name((period_kind)k));
+            }
+        return say(out, VERDICT_NOT_JUDGED, "the target is judged per %s; %s is a %s", kinds,
+                   pt, period_kind_name(f->p.kind));
+    }
+    /* From the end of the goal period on, the goal itself; before it, the path. A standing
+     * norm holds from the goal period's start. */
+    int from = t->standing ? period_first_month(&t->goal_period)
+                           : period_last_month(&t->goal_period);
+    if (period_last_month(&f->p) >= from) {
         out->has_mark = true;
         out->mark = t->goal_value;
         bool ok = verdict_as_good(ind, f->value, t->goal_value);

@@ -228,9 +228,9 @@ static void test_not_judged(void **state)
         {"vsv_pct", "2027", F, true, 1.5, U, 2, 2, NJ, U,
          "the target is set per school year; 2027 is a year"},
         {"vve_bereik", "2025/26", F, true, 90, 81.5, 4, 4, NJ, U,
-         "the target is set per year; 2025/26 is a school year"},
+         "the target is judged per month, quarter or year; 2025/26 is a school year"},
         {"rijke_schooldag", "2024/25", F, true, 1300, U, 1, 1, NJ, U,
-         "the target is set per year; 2024/25 is a school year"},
+         "the target is judged per month, quarter or year; 2024/25 is a school year"},
         /* Before the goal period's last month without a path. */
         {"vve_bereik", "2022-06", F, true, 80, U, 4, 4, NJ, U,
          "the target has no path at 2022-06 (before its baseline, or a baseline without a "
@@ -438,7 +438,7 @@ static void test_closer_is_better(void **state)
         {"vve_doelgroep_aandeel", "2026-12", F, true, 61, 60, 2, 2, VERDICT_OFF_PATH, 60,
          "off the path to the goal for 2027"},
         /* judged per month only: the year 2027 is not judged. */
-        {"vve_doelgroep_aandeel", "2027", F, true, 50, U, 2, 2, NJ, U, "the target is set per..."},
+        {"vve_doelgroep_aandeel", "2027", F, true, 50, U, 2, 2, NJ, U, "the target is judged per month; 2027 is a year"},
     };
     (void)state;
     run_cases(cases, N(cases), ind, &t);
