@@ -422,7 +422,7 @@ out:
     return rc;
 }
 
-time_t alerts_next_deadline(const registry *reg, time_t now)
+time_t alerts_next_deadline(const registry *reg, time_t now, long long grace_days)
 {
     period month;
     time_t next = 0;
@@ -431,12 +431,11 @@ time_t alerts_next_deadline(const registry *reg, time_t now)
     int cur = period_first_month(&month);
     for (size_t k = 0; k < reg->cat.n_rules; k++) {
         const alert_rule *r = &reg->cat.rules[k];
-        if (r->kind != RULE_LATE)
-            continue;
+        long long days = r->kind == RULE_LATE ? r->days : grace_days;
         /* days is at most a year: the month whose deadline is next lies in the last 13. */
         for (int m = cur - 13; m <= cur; m++) {
             period p = period_month_from_number(m);
-            time_t d = period_end(&p) + (time_t)r->days * 86400;
+            time_t d = period_end(&p) + (time_t)(days * 86400);
             if (d > now && (!next || d < next))
                 next = d;
         }

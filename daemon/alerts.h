@@ -44,9 +44,10 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
  * whose flag in due (one per organisation of reg) is set: one read of the reports. */
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
                          const bool *due, time_t now, alert_events *ev);
-/* The next moment after now at which a late rule's deadline passes (a month's end plus
- * the rule's days): the late rules are judged then, not an hour later. 0: no late rule. */
-time_t alerts_next_deadline(const registry *reg, time_t now);
+/* The next moment after now at which a deadline passes: a late rule's (a month's end plus
+ * the rule's days), or, for the other rules, a month's end plus grace_days, when its figures
+ * become final. The rules are judged then, not an hour later. 0: no rule. */
+time_t alerts_next_deadline(const registry *reg, time_t now, long long grace_days);
 
 /* Every rule, every area and organisation (at start, after a reload, on the timer). */
 int alerts_evaluate_all(store *db, const registry *reg, time_t now, long long grace_days,

@@ -135,6 +135,7 @@ static void check_one(pending *p, const batch_env *env, time_t now)
     if (outliers_check(env->db, &env->reg->cat, p->who.org->id, &p->req, &p->warns) < 0)
         log_msg(env->log, LOG_WARNING, "outlier check of %s: %s (stored without it)", p->req.id,
                 store_errmsg(env->db));
+    proto_errors_sort(&p->warns);
 }
 
 void batch_check(batch *b, const batch_env *env, time_t now)

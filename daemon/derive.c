@@ -97,7 +97,7 @@ static void judge_all(derive *d)
     long long now_ms = derive_now_ms();
     time_t now = time(NULL);
     d->next_check = now_ms + d->env.set->alert_check_interval * 1000;
-    d->next_deadline = alerts_next_deadline(d->env.reg, now);
+    d->next_deadline = alerts_next_deadline(d->env.reg, now, d->env.set->grace_days);
     /* A second past the deadline, so that the judgement finds it passed. */
     if (d->next_deadline && (d->next_deadline - now + 1) * 1000 < d->next_check - now_ms)
         d->next_check = now_ms + (long long)(d->next_deadline - now + 1) * 1000;
@@ -232,8 +232,9 @@ void derive_changed(void *self, bool figures)
     derive *d = self;
     if (figures)
         derive_committed(d, NULL, 0, derive_now_ms());
-    else
-        d->next_check = 0; /* every rule, at the next tick */
+    /* Every rule at the next tick: a retraction may leave an organisation late, a closed
+     * month may now be judged. */
+    d->next_check = 0;
 }
 
 void derive_before_judged(derive *d)

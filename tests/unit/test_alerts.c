@@ -283,6 +283,19 @@ static time_t moment(int y, int mo, int d, int h, int mi, int s)
     return mktime(&tm);
 }
 
+/* The late rules' deadlines alone: a registry with only the late rules of f's. */
+static time_t late_deadline(const fixture *f, time_t now)
+{
+    registry late = f->reg;
+    alert_rule only[16];
+    late.cat.rules = only;
+    late.cat.n_rules = 0;
+    for (size_t i = 0; i < f->reg.cat.n_rules && late.cat.n_rules < 16; i++)
+        if (f->reg.cat.rules[i].kind == RULE_LATE)
+            only[late.cat.n_rules++] = f->reg.cat.rules[i];
+    return alerts_next_deadline(&late, now, 10);
+}
+
 static void check_deadlines(const fixture *f, const deadline_case *cases, size_t n)
 {
     char report[4096] = "";
@@ -290,7 +303,7 @@ static void check_deadlines(const fixture *f, const deadline_case *cases, size_t
         const deadline_case *c = &cases[i];
         time_t now = moment(c->y, c->mo, c->d, c->h, c->mi, c->s);
         time_t want = moment(c->wy, c->wmo, c->wd, c->wh, 0, 0);
-        time_t got = alerts_next_deadline(&f->reg, now);
+        time_t got = late_deadline(f, now);
         if (got != want) {
             char g[32] = "0", w[32];
             struct tm tm;
@@ -402,12 +415,20 @@ static void test_next_deadline_without_late_rules(void **state)
     assert_int_equal(f->reg.cat.n_rules, 8);
     for (size_t i = 0; i < f->reg.cat.n_rules; i++)
         assert_int_not_equal(f->reg.cat.rules[i].kind, RULE_LATE);
-    assert_int_equal(alerts_next_deadline(&f->reg, moment(2026, 2, 5, 12, 0, 0)), 0);
-    assert_int_equal(alerts_next_deadline(&f->reg, moment(2026, 2, 11, 0, 0, 0)), 0);
+    assert_int_equal(late_deadline(f, moment(2026, 2, 5, 12, 0, 0)), 0);
+    assert_int_equal(late_deadline(f, moment(2026, 2, 11, 0, 0, 0)), 0);
+    /* The indicator rules' deadlines: when a month's figures become final, grace_days
+     * after it ends; the next one strictly after now. */
+    assert_int_equal(alerts_next_deadline(&f->reg, moment(2026, 2, 5, 12, 0, 0), 10),
+                     moment(2026, 2, 11, 0, 0, 0));
+    assert_int_equal(alerts_next_deadline(&f->reg, moment(2026, 2, 11, 0, 0, 0), 10),
+                     moment(2026, 3, 11, 0, 0, 0));
+    assert_int_equal(alerts_next_deadline(&f->reg, moment(2026, 2, 5, 12, 0, 0), 3),
+                     moment(2026, 3, 4, 0, 0, 0));
     /* And none at all. */
     registry none = f->reg;
     none.cat.n_rules = 0;
-    assert_int_equal(alerts_next_deadline(&none, moment(2026, 2, 5, 12, 0, 0)), 0);
+    assert_int_equal(alerts_next_deadline(&none, moment(2026, 2, 5, 12, 0, 0), 10), 0);
 }
 
 /* ---- indicator rules judge final figures ------------------------------------------ */
