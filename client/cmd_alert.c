@@ -590,7 +590,7 @@ static int fetch_catalog(leamon_ctx *ctx, const proto_request *like, rpc_reply *
     proto_request req;
     if (query_request_like(like, &req, PROTO_OP_CATALOG) != 0 || ctx_call(ctx, &req, cat) != 0)
         return -1;
-    if (cat->status == PROTO_OK)
+    if (cat->head.status == PROTO_OK)
         return 0;
     rpc_reply_free(cat);
     return -1;

@@ -76,7 +76,7 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
         bool dup = false;
         proto_get_int(reply.root, "accepted", &accepted);
         proto_get_bool(reply.root, "duplicate", &dup);
-        if (reply.status == PROTO_OK) {
+        if (reply.head.status == PROTO_OK) {
             if (!ctx->json && dup)
                 fprintf(ctx->out, "delivered %s: already stored (request %s): %lld records\n",
                         name, req.id, (long long)accepted);
@@ -84,25 +84,25 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
                 fprintf(ctx->out, "delivered %s: stored %lld records (request %s)\n", name,
                         (long long)accepted, req.id);
             out = SPOOL_DELIVERED;
-        } else if (reply.status < 500) {
+        } else if (reply.head.status < 500) {
             const msgpack_object *list = proto_get(reply.root, "errors");
             int64_t total = 0;
             proto_get_int(reply.root, "error_count", &total);
             if (total)
                 snprintf(why, whylen, "rejected by the daemon: %d %s; %lld record error%s "
                                       "(request %s)",
-                         reply.status, reply.error, (long long)total, total == 1 ? "" : "s",
+                         reply.head.status, reply.head.error, (long long)total, total == 1 ? "" : "s",
                          req.id);
             else
-                snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", reply.status,
-                         reply.error, req.id);
+                snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", reply.head.status,
+                         reply.head.error, req.id);
             if (list && list->type == MSGPACK_OBJECT_ARRAY)
                 for (uint32_t i = 0; i < list->via.array.size && i < FLUSH_SHOW_ERRORS; i++)
                     print_spooled_error(ctx, name, &req, &list->via.array.ptr[i]);
             fprintf(ctx->err, "leamon: %s %s; moved to %s/rejected/\n", name, why, job->dir);
             out = SPOOL_REJECTED;
         } else {
-            leamon_error(ctx, "the daemon is unavailable: %d %s", reply.status, reply.error);
+            leamon_error(ctx, "the daemon is unavailable: %d %s", reply.head.status, reply.head.error);
         }
         rpc_reply_free(&reply);
     }

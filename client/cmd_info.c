@@ -13,9 +13,9 @@
 /* A reply that is not 200 ends a read-only command the same way everywhere. */
 static int refused(leamon_ctx *ctx, const rpc_reply *reply)
 {
-    leamon_error(ctx, "the daemon refused the request: %d %s", reply->status,
-                 reply->error[0] ? reply->error : "(no reason given)");
-    if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
+    leamon_error(ctx, "the daemon refused the request: %d %s", reply->head.status,
+                 reply->head.error[0] ? reply->head.error : "(no reason given)");
+    if (reply->head.status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
         leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
     return LEAMON_EXIT_REJECTED;
 }
@@ -43,11 +43,11 @@ static int simple_call(leamon_ctx *ctx, proto_op op, rpc_reply *reply, long long
     if (ctx->json) {
         if (ctx_print_json(ctx, reply) != 0)
             leamon_error(ctx, "cannot write the output");
-        rc = reply->status == PROTO_OK ? CALL_DONE : LEAMON_EXIT_REJECTED;
+        rc = reply->head.status == PROTO_OK ? CALL_DONE : LEAMON_EXIT_REJECTED;
         rpc_reply_free(reply);
         return rc;
     }
-    if (reply->status != PROTO_OK) {
+    if (reply->head.status != PROTO_OK) {
         rc = refused(ctx, reply);
         rpc_reply_free(reply);
         return rc;

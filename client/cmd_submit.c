@@ -132,10 +132,10 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
     }
     if (proto_get_int(reply->root, "error_count", &total) != 0)
         total = (int64_t)listed;
-    if (reply->status == PROTO_INVALID) {
+    if (reply->head.status == PROTO_INVALID) {
         /* The daemon's summary says how many records are affected ("3 errors in 2 of 4"). */
-        if (reply->error[0])
-            leamon_error(ctx, "rejected: %s (request %s)", reply->error, req->id);
+        if (reply->head.error[0])
+            leamon_error(ctx, "rejected: %s (request %s)", reply->head.error, req->id);
         else
             leamon_error(ctx, "rejected: %lld error%s; nothing stored (request %s)",
                          (long long)total, total == 1 ? "" : "s", req->id);
@@ -144,11 +144,11 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
         return LEAMON_EXIT_REJECTED;
     }
     leamon_error(ctx, "rejected by the daemon: %d %s; nothing stored (request %s)",
-                 reply->status, reply->error[0] ? reply->error : "(no reason given)", req->id);
-    if (reply->status == PROTO_CONFLICT)
+                 reply->head.status, reply->head.error[0] ? reply->head.error : "(no reason given)", req->id);
+    if (reply->head.status == PROTO_CONFLICT)
         leamon_error(ctx, "request id %s was used before for different records: "
                           "give a new --id (or none, for a random one)", req->id);
-    else if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
+    else if (reply->head.status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
         leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
     return LEAMON_EXIT_REJECTED;
 }
@@ -212,10 +212,10 @@ static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
     rpc_reply reply;
     char err[512] = "";
     rpc_result r = rpc_call(&ctx->rpc, buf->data, buf->size, req->id, &reply, err, sizeof err);
-    if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.status >= 500)) {
+    if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.head.status >= 500)) {
         if (r == RPC_REPLY) {
-            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.status,
-                     reply.error);
+            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.head.status,
+                     reply.head.error);
             rpc_reply_free(&reply);
         }
         leamon_error(ctx, "%s", err);
@@ -229,7 +229,7 @@ static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
     if (ctx->json && ctx_print_json(ctx, &reply) != 0)
         leamon_error(ctx, "cannot write the output");
     int rc;
-    if (reply.status == PROTO_OK)
+    if (reply.head.status == PROTO_OK)
         rc = ctx->json ? LEAMON_EXIT_OK : stored(ctx, in, req, &reply);
     else
         rc = rejected(ctx, in, req, &reply);

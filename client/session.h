@@ -22,6 +22,10 @@ int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply);
 /* Exit status for an rpc_result that is not RPC_REPLY, after printing err. */
 int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err);
 
+/* Exit status for a reply the op's typed reader refused (e from proto_*_reply_read), after
+ * saying "malformed reply from leamond: ...": 3, as for a daemon that cannot answer. */
+int ctx_malformed(leamon_ctx *ctx, const lm_error *e);
+
 /* Print a reply as JSON on ctx->out, one line. */
 int ctx_print_json(leamon_ctx *ctx, const rpc_reply *reply);
 
