@@ -126,6 +126,17 @@ int ctx_print_json(leamon_ctx *ctx, const rpc_reply *reply)
     return 0;
 }
 
+int ctx_take_reply(leamon_ctx *ctx, const rpc_reply *reply, int read_rc, const lm_error *e)
+{
+    if (read_rc != 0)
+        return ctx_malformed(ctx, e);
+    if (!ctx->json)
+        return 0;
+    if (ctx_print_json(ctx, reply) != 0)
+        leamon_error(ctx, "cannot write the output");
+    return REPLY_DONE;
+}
+
 int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
 {
     msgpack_sbuffer buf;

@@ -29,4 +29,11 @@ int ctx_malformed(leamon_ctx *ctx, const lm_error *e);
 /* Print a reply as JSON on ctx->out, one line. */
 int ctx_print_json(leamon_ctx *ctx, const rpc_reply *reply);
 
+/* What a command does with a 200 reply once the op's typed reader has run on it (read_rc
+ * its result, e its error): 0, print what was read for people (or as CSV); REPLY_DONE,
+ * --format json: the reply was printed as it came; else the exit status of a reply the
+ * reader refused, after saying so (ctx_malformed). */
+#define REPLY_DONE (-1)
+int ctx_take_reply(leamon_ctx *ctx, const rpc_reply *reply, int read_rc, const lm_error *e);
+
 #endif
