@@ -61,13 +61,15 @@ void rpc_reply_free(rpc_reply *reply)
     memset(reply, 0, sizeof *reply);
 }
 
-void rpc_malformed(char *buf, size_t n, const lm_error *e)
+const char *rpc_malformed_why(const lm_error *e)
 {
     static const char prefix[] = "malformed reply: "; /* what mpr_done says */
-    const char *why = e->msg;
-    if (!strncmp(why, prefix, sizeof prefix - 1))
-        why += sizeof prefix - 1;
-    errmsg(buf, n, "malformed reply from leamond: %s", why);
+    return strncmp(e->msg, prefix, sizeof prefix - 1) ? e->msg : e->msg + sizeof prefix - 1;
+}
+
+void rpc_malformed(char *buf, size_t n, const lm_error *e)
+{
+    errmsg(buf, n, "malformed reply from leamond: %s", rpc_malformed_why(e));
 }
 
 void rpc_conn_close(rpc_conn *c)

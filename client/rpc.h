@@ -66,8 +66,9 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
 void rpc_reply_free(rpc_reply *reply);
 
 /* What a typed reader's failure (e from proto_*_read, "malformed reply: ...") says to the
- * user: "malformed reply from leamond: ...". */
+ * user: "malformed reply from leamond: ..."; and just the "..." of it. */
 void rpc_malformed(char *buf, size_t n, const lm_error *e);
+const char *rpc_malformed_why(const lm_error *e);
 
 /* A socket of any type connected to one of the daemon's endpoints, with
  * this rpc_t's CURVE keys (when set), linger 0, and a monitor that reports
