@@ -19,7 +19,6 @@
 #include "args.h"
 #include "format.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
 #include "period.h"
 #include "proto.h"
@@ -40,14 +39,46 @@ static bool incomplete(const proto_figure *f)
     return f->reported < f->expected;
 }
 
-static int judge(const proto_indicator *ind, double value, double mark)
+/* ---- the daemon's verdict ---------------------------------------------- */
+
+/* The verdict words of the daemon (PROTOCOL.md: on_path, off_path, reached, not_reached,
+ * not_judged), for people. */
+static const char *verdict_words(const char *verdict)
 {
-    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
+    static const char *const words[][2] = {{"on_path", "on the path"},
+                                           {"off_path", "off the path"},
+                                           {"reached", "reached"},
+                                           {"not_reached", "not reached"},
+                                           {"not_judged", "not judged"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(verdict, words[i][0]))
+            return words[i][1];
+    return verdict;
 }
 
-static const char *yes_no(int judged)
+/* The on_path column of CSV, as before the daemon gave verdicts: "yes" when the figure is
+ * as good as its mark (on the path, or the goal reached), "no" when not, "" unjudged. */
+static const char *on_path_csv(const char *verdict)
 {
-    return judged == 1 ? "yes" : judged == 0 ? "no" : "";
+    if (!strcmp(verdict, "on_path") || !strcmp(verdict, "reached"))
+        return "yes";
+    if (!strcmp(verdict, "off_path") || !strcmp(verdict, "not_reached"))
+        return "no";
+    return "";
+}
+
+/* Why the daemon did not judge, shortly: its reason up to the first aside (" (", "; ",
+ * ", "): "provisional: 2 of 4 reporters in for 2026-10", "the target is set per year". */
+static void short_reason(const char *reason, char *buf, size_t n)
+{
+    size_t len = strlen(reason);
+    static const char *const cuts[] = {" (", "; ", ", "};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        const char *at = strstr(reason, cuts[i]);
+        if (at && (size_t)(at - reason) < len)
+            len = (size_t)(at - reason);
+    }
+    snprintf(buf, n, "%.*s", (int)len, reason[0] ? reason : "no reason given");
 }
 
 /* "higher is better", "closer to 50.0 % is better", or "". */
@@ -166,7 +197,7 @@ static const table_col snap_csv_cols[] = {
     {"value", 0},     {"unit", 0},        {"numerator", 0},   {"denominator", 0},
     {"expected", 0},  {"reported", 0},    {"reason", 0},      {"computed_at", 0},
     {"version", 0},   {"goal", 0},        {"goal_period", 0}, {"path", 0},
-    {"on_path", 0}};
+    {"on_path", 0},   {"verdict", 0}};
 static const table_col reporter_text_cols[] = {
     {"REPORTER", TABLE_LEFT},   {"NAME", TABLE_LEFT},         {"KIND", TABLE_LEFT},
     {"VALUE", TABLE_LEFT},      {"NUMERATOR", TABLE_RIGHT},   {"DENOMINATOR", TABLE_RIGHT}};
@@ -176,9 +207,11 @@ static const table_col reporter_csv_cols[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* One row of an area's figure. tg is the target to show in it (CSV), or NULL. */
+/* One row of an area's figure. tg and v are the target and verdict to show in it (CSV),
+ * or NULL. */
 static int snap_row(table_t *t, const proto_indicator *ind, const char *period_text,
-                    const proto_area_figure *a, const proto_target *tg, bool csv, notes_t *nt)
+                    const proto_area_figure *a, const proto_target *tg,
+                    const proto_verdict *verdict, bool csv, notes_t *nt)
 {
     const proto_figure *f = &a->fig;
     char v[FMT_NUMBER_MAX + 32];
@@ -212,8 +245,8 @@ static int snap_row(table_t *t, const proto_indicator *ind, const char *period_t
     rc |= cell_number(t, tg != NULL, tg ? tg->goal : 0, true);
     rc |= table_add(t, tg ? tg->goal_period : "");
     rc |= cell_number(t, tg && tg->has_path, tg ? tg->path : 0, true);
-    rc |= table_add(t, tg && tg->has_path && f->has_value ? yes_no(judge(ind, f->value, tg->path))
-                                                          : "");
+    rc |= table_add(t, verdict ? on_path_csv(verdict->verdict) : "");
+    rc |= table_add(t, verdict ? verdict->verdict : "");
     return rc ? -1 : 0;
 }
 
@@ -244,12 +277,30 @@ static int reporter_row(table_t *t, const proto_indicator *ind, const char *peri
     return rc ? -1 : 0;
 }
 
-/* "85.0 % in 2027, from 70.0 % in 2022 (reached); set for GM0164"; a is the figure the
- * target is shown with, or NULL. */
-static void describe_target(const proto_target *tg, const proto_indicator *ind,
-                            const proto_area_figure *a, char *buf, size_t n)
+/* A verdict of the daemon on the goal for people: "reached", or "not reached in 2025" when
+ * it is about another period than own, the figure's (after the goal period a figure is
+ * judged by the goal period's own). */
+static void describe_verdict(const proto_verdict *v, const char *own, char *buf, size_t n)
 {
-    char goal[FMT_NUMBER_MAX], base[FMT_NUMBER_MAX];
+    if (v->period[0] && strcmp(v->period, own))
+        snprintf(buf, n, "%s in %s", verdict_words(v->verdict), v->period);
+    else
+        snprintf(buf, n, "%s", verdict_words(v->verdict));
+}
+
+static bool verdict_is(const proto_verdict *v, const char *verdict)
+{
+    return v && !strcmp(v->verdict, verdict);
+}
+
+/* "85.0 % in 2027, from 70.0 % in 2022 (reached); set for GM0164". a is the figure the
+ * target is shown with and v its verdict (own: the figure's period), which the target line
+ * carries when it is about the goal, or when there is no path to carry it; or both NULL. */
+static void describe_target(const proto_target *tg, const proto_indicator *ind,
+                            const proto_area_figure *a, const proto_verdict *v,
+                            const char *own, char *buf, size_t n)
+{
+    char goal[FMT_NUMBER_MAX], base[FMT_NUMBER_MAX], verdict[PROTO_TEXT_REASON + 32];
     fmt_value(goal, sizeof goal, tg->goal, ind->unit);
     size_t used = (size_t)snprintf(buf, n, "%s in %s", goal,
                                    tg->goal_period[0] ? tg->goal_period : "?");
@@ -258,29 +309,37 @@ static void describe_target(const proto_target *tg, const proto_indicator *ind,
         used += (size_t)snprintf(buf + used, n - used, ", from %s in %s", base,
                                  tg->baseline_period[0] ? tg->baseline_period : "?");
     }
-    if (used < n && a && a->fig.has_value && judge(ind, a->fig.value, tg->goal) == 1)
-        used += (size_t)snprintf(buf + used, n - used, " (reached)");
+    if (used < n && (verdict_is(v, "reached") || verdict_is(v, "not_reached"))) {
+        describe_verdict(v, own, verdict, sizeof verdict);
+        used += (size_t)snprintf(buf + used, n - used, " (%s)", verdict);
+    } else if (used < n && verdict_is(v, "not_judged") && !tg->has_path) {
+        short_reason(v->reason, verdict, sizeof verdict);
+        used += (size_t)snprintf(buf + used, n - used, " (not judged: %s)", verdict);
+    }
     if (used < n && a && tg->area[0] && strcmp(tg->area, a->area))
         snprintf(buf + used, n - used, "; set for %s", tg->area);
 }
 
-/* "path:      81.2 % in 2026-10: off the path, below it (higher is better)" */
+/* "path:      81.2 % in 2026-10: off the path, below it (higher is better)", with the
+ * daemon's verdict v when it is about the path (or why there is none). */
 static int print_path(FILE *out, const proto_target *tg, const proto_indicator *ind,
-                      const proto_figure *f, const char *period_text)
+                      const proto_verdict *v, const char *period_text)
 {
-    char path[FMT_NUMBER_MAX], better[128], verdict[192] = "";
+    char path[FMT_NUMBER_MAX], better[128], verdict[PROTO_TEXT_REASON + 160] = "";
     fmt_value(path, sizeof path, tg->path, ind->unit);
     describe_better(ind, better, sizeof better);
-    int on = f->has_value ? judge(ind, f->value, tg->path) : -1;
-    if (!f->has_value)
-        snprintf(verdict, sizeof verdict, ": no value to compare");
-    else if (on == 1)
+    if (verdict_is(v, "on_path"))
         snprintf(verdict, sizeof verdict, ": on the path (%s)", better);
-    else if (on == 0 && !strcmp(ind->better, "closer"))
+    else if (verdict_is(v, "off_path") && !strcmp(ind->better, "closer"))
         snprintf(verdict, sizeof verdict, ": off the path, further from the ideal (%s)", better);
-    else if (on == 0)
+    else if (verdict_is(v, "off_path"))
         snprintf(verdict, sizeof verdict, ": off the path, %s it (%s)",
                  !strcmp(ind->better, "higher") ? "below" : "above", better);
+    else if (verdict_is(v, "not_judged")) {
+        char why[PROTO_TEXT_REASON];
+        short_reason(v->reason, why, sizeof why);
+        snprintf(verdict, sizeof verdict, ": not judged (%s)", why);
+    }
     return fprintf(out, "path:      %s in %s%s\n", path, period_text, verdict) < 0 ? -1 : 0;
 }
 
@@ -289,6 +348,7 @@ int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdo
     const proto_indicator *ind = &r->ind;
     const proto_area_figure *top = &r->snapshot;
     const proto_target *tg = r->has_target ? &r->target : NULL;
+    const proto_verdict *verdict = r->has_target ? &r->verdict : NULL;
     const char *period_text = r->period;
     bool by_reporter = by == PROTO_BY_REPORTER;
     bool sum = !shows_ratio(ind);
@@ -312,12 +372,12 @@ int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdo
     /* The area table: child areas, a rule, then the area asked about. */
     if (rc == 0 && t && by == PROTO_BY_AREA) {
         for (size_t i = 0; rc == 0 && i < r->n_areas; i++)
-            rc = snap_row(t, ind, period_text, &r->areas[i], NULL, csv, &nt);
+            rc = snap_row(t, ind, period_text, &r->areas[i], NULL, NULL, csv, &nt);
         if (rc == 0 && r->n_areas)
             rc = table_rule(t);
     }
     if (rc == 0 && t)
-        rc = snap_row(t, ind, period_text, top, tg, csv, &nt);
+        rc = snap_row(t, ind, period_text, top, tg, verdict, csv, &nt);
     if (rc == 0 && rt)
         for (size_t i = 0; rc == 0 && i < r->n_parts; i++)
             rc = reporter_row(rt, ind, period_text, top->area, &r->parts[i], csv);
@@ -347,10 +407,10 @@ int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdo
         if (rc == 0 && fputc('\n', out) == EOF)
             rc = -1;
         if (rc == 0 && tg) {
-            describe_target(tg, ind, top, line, sizeof line);
+            describe_target(tg, ind, top, verdict, period_text, line, sizeof line);
             rc = fprintf(out, "target:    %s\n", line) < 0 ? -1 : 0;
             if (rc == 0 && tg->has_path)
-                rc = print_path(out, tg, ind, &top->fig, period_text);
+                rc = print_path(out, tg, ind, verdict, period_text);
             if (rc == 0 && tg->source[0])
                 rc = fprintf(out, "source:    %s\n", tg->source) < 0 ? -1 : 0;
         } else if (rc == 0) {
@@ -381,18 +441,19 @@ int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdo
 static const table_col series_text_cols[] = {
     {"PERIOD", TABLE_LEFT},    {"VALUE", TABLE_LEFT},       {"NUMERATOR", TABLE_RIGHT},
     {"DENOMINATOR", TABLE_RIGHT}, {"REPORTED", TABLE_LEFT}, {"PATH", TABLE_LEFT},
-    {"ON PATH", TABLE_LEFT}};
+    {"VERDICT", TABLE_LEFT}};
 static const table_col series_csv_cols[] = {
     {"indicator", 0}, {"area", 0},     {"period", 0},   {"value", 0},
     {"unit", 0},      {"numerator", 0}, {"denominator", 0}, {"expected", 0},
-    {"reported", 0},  {"reason", 0},   {"path", 0},     {"on_path", 0}};
+    {"reported", 0},  {"reason", 0},   {"path", 0},     {"on_path", 0},
+    {"verdict", 0}};
 
 int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
 {
     const proto_indicator *ind = &r->ind;
     const proto_target *tg = r->has_target ? &r->target : NULL;
     size_t n = r->n_points;
-    bool ratio = shows_ratio(ind), any_path = false;
+    bool ratio = shows_ratio(ind), any_path = false, any_judged = false;
 
     double *values = n ? calloc(n, sizeof *values) : NULL;
     bool *present = n ? calloc(n, sizeof *present) : NULL;
@@ -402,14 +463,16 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
         values[i] = r->points[i].fig.value;
         present[i] = r->points[i].fig.has_value;
         any_path |= r->points[i].has_path;
+        any_judged |= r->points[i].verdict[0] && strcmp(r->points[i].verdict, "not_judged");
     }
 
     /* Text leaves out the columns nothing would fill. */
     table_col cols[COUNT(series_text_cols)];
     size_t ncols = 0;
     for (size_t c = 0; c < COUNT(series_text_cols); c++) {
-        bool is_ratio = c == 2 || c == 3, is_path = c == 5 || c == 6;
-        if ((!is_ratio || ratio) && (!is_path || any_path))
+        bool is_ratio = c == 2 || c == 3, is_path = c == 5, is_verdict = c == 6;
+        if ((!is_ratio || ratio) && (!is_path || any_path) &&
+            (!is_verdict || any_path || any_judged))
             cols[ncols++] = series_text_cols[c];
     }
     table_t *t = NULL;
@@ -421,7 +484,6 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const proto_series_point *pt = &r->points[i];
         const proto_figure *f = &pt->fig;
-        int on = f->has_value && pt->has_path ? judge(ind, f->value, pt->path) : -1;
         char v[FMT_NUMBER_MAX + 32];
         if (csv) {
             rc |= table_add(t, ind->code);
@@ -435,7 +497,8 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
             rc |= cell_int(t, true, f->reported);
             rc |= table_add(t, f->reason);
             rc |= cell_number(t, pt->has_path, pt->path, true);
-            rc |= table_add(t, yes_no(on));
+            rc |= table_add(t, on_path_csv(pt->verdict));
+            rc |= table_add(t, pt->verdict);
             continue;
         }
         rc |= table_add(t, pt->period);
@@ -450,8 +513,9 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
         if (any_path) {
             fmt_value(v, sizeof v, pt->has_path ? pt->path : NAN, ind->unit);
             rc |= table_add(t, pt->has_path ? v : "");
-            rc |= table_add(t, yes_no(on));
         }
+        if (any_path || any_judged)
+            rc |= table_add(t, verdict_words(pt->verdict));
     }
     if (rc == 0 && csv) {
         rc = table_print_csv(t, out);
@@ -464,7 +528,7 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
             fputs("\n", out) < 0)
             rc = -1;
         if (rc == 0 && tg) {
-            describe_target(tg, ind, NULL, line, sizeof line);
+            describe_target(tg, ind, NULL, NULL, "", line, sizeof line);
             rc = fprintf(out, "target:  %s\n", line) < 0 ? -1 : 0;
             if (rc == 0 && tg->source[0])
                 rc = fprintf(out, "source:  %s\n", tg->source) < 0 ? -1 : 0;

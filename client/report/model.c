@@ -9,7 +9,6 @@
 
 #include "errmsg.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
 #include "report/text.h"
 #include "reqid.h"
@@ -226,11 +225,6 @@ bool ind_is_count(const proto_indicator *ind)
 bool ind_is_ratio(const proto_indicator *ind)
 {
     return !strcmp(ind->type, "ratio");
-}
-
-int ind_judge(const proto_indicator *ind, double value, double mark)
-{
-    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
 }
 
 int ind_figures_read(ind_figures *f, const report_t *r, const proto_indicator *ind,

@@ -102,9 +102,6 @@ bool fig_incomplete(const proto_figure *f);
 /* A sum of counts: its value is a number of children or pupils. */
 bool ind_is_count(const proto_indicator *ind);
 bool ind_is_ratio(const proto_indicator *ind);
-/* indicator_judge for ind: 1 value is as good as mark or better, 0 worse,
- * -1 ind does not say. */
-int ind_judge(const proto_indicator *ind, double value, double mark);
 
 /* One indicator's figures as the daemon sent them: the series month by month, and the
  * snapshot by area of the report's period (the report's area with its target, and the

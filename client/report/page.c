@@ -192,8 +192,10 @@ static void write_method(rbuf *b, const report_t *r)
               "waarde is een onderbreking in de lijn: geen cijfer is geen nul.</dd>"
               "<dt>Doelen en pad</dt><dd>De doelen komen uit de beleidsstukken die bij elke "
               "indicator als bron genoemd zijn. Het pad is de rechte lijn van de uitgangswaarde "
-              "naar het doel; een waarde &#8216;op koers&#8217; ligt op of aan de goede kant van "
-              "het pad.</dd>"
+              "naar het doel; een waarde &#8216;op het pad&#8217; ligt op of aan de goede kant van "
+              "het pad. leamond beoordeelt een waarde pas als haar periode voorbij is en de "
+              "cijfers definitief zijn, en na het doeljaar op de waarde van het doeljaar zelf; "
+              "een voorlopige of lopende waarde krijgt geen oordeel.</dd>"
               "<dt>Signaleringen</dt><dd>De signaalzone in een grafiek is de grens van een "
               "signaleringsregel voor deze indicator; ook een regel per wijk is in de grafiek van "
               "het hele gebied getekend, ter vergelijking.</dd>");

@@ -26,6 +26,7 @@ typedef struct {
     const ind_figures *fg;
     const proto_area_figure *top;  /* the report's area */
     const proto_target *tg;        /* its target, or NULL */
+    const proto_verdict *verdict;  /* the daemon's verdict on its figure, with a target */
     shown_t val, path; /* the report's area's value and the path, as shown */
     shown_t *spts;     /* the series, as shown */
     shown_t *skids;    /* the child areas, as shown */
@@ -34,31 +35,45 @@ typedef struct {
     rbuf *body;
 } ind_view;
 
-static void write_verdict(rbuf *b, const proto_indicator *ind, const shown_t *val,
-                          const proto_target *tg, const shown_t *path)
+/* The daemon's verdict v on the figure of the report's period, in Dutch: "op het pad",
+ * "onder het pad" (or "boven": the wrong side, by which way is better), "doel gehaald",
+ * "doel niet gehaald in 2025" (after the goal period, by the goal period's own figure);
+ * nothing when it judged nothing, or the value is held back (public version). */
+static void write_verdict(rbuf *b, const report_t *r, const proto_indicator *ind,
+                          const shown_t *val, const proto_verdict *v)
 {
-    if (!val->has || !tg)
+    if (!v || val->suppressed)
         return;
-    if (ind_judge(ind, val->v, tg->goal) == 1) {
-        rb_add(b, " <span class=\"verdict ok\">doel gehaald</span>");
+    const char *text, *cls = "ok";
+    bool goal = false;
+    if (!strcmp(v->verdict, "on_path")) {
+        text = "op het pad";
+    } else if (!strcmp(v->verdict, "off_path")) {
+        cls = "bad";
+        text = !strcmp(ind->better, "higher")  ? "onder het pad"
+               : !strcmp(ind->better, "lower") ? "boven het pad"
+                                               : "verder van de ideale waarde dan het pad";
+    } else if (!strcmp(v->verdict, "reached") || !strcmp(v->verdict, "not_reached")) {
+        goal = true;
+        cls = v->verdict[0] == 'r' ? "ok" : "bad";
+        text = v->verdict[0] == 'r' ? "doel gehaald" : "doel niet gehaald";
+    } else {
         return;
     }
-    if (!path->has)
-        return;
-    int j = ind_judge(ind, val->v, path->v);
-    if (j == 1)
-        rb_add(b, " <span class=\"verdict ok\">op koers</span>");
-    else if (j == 0 && !strcmp(ind->better, "higher"))
-        rb_add(b, " <span class=\"verdict bad\">onder het pad</span>");
-    else if (j == 0 && !strcmp(ind->better, "lower"))
-        rb_add(b, " <span class=\"verdict bad\">boven het pad</span>");
-    else if (j == 0)
-        rb_add(b, " <span class=\"verdict bad\">verder van de ideale waarde dan het pad</span>");
+    rb_addf(b, " <span class=\"verdict %s\">%s", cls, text);
+    if (goal && v->period[0] && strcmp(v->period, r->period_text)) {
+        char p[NL_TEXT_MAX];
+        nl_period(p, sizeof p, v->period);
+        rb_add(b, " in ");
+        rb_esc(b, p);
+    }
+    rb_add(b, "</span>");
 }
 
 /* The summary table's row of an indicator. */
 static void write_summary_row(rbuf *b, const report_t *r, const proto_indicator *ind, size_t no,
-                              const proto_area_figure *top, const proto_target *tg)
+                              const proto_area_figure *top, const proto_target *tg,
+                              const proto_verdict *v)
 {
     shown_t val, goal, path, rep, exp;
     show_value(&r->ed, ind, &top->fig, &val);
@@ -85,11 +100,10 @@ static void write_summary_row(rbuf *b, const report_t *r, const proto_indicator 
         ref.field = "path";
         shown_emit(b, "td", "n", &ref, &path, NULL);
     } else {
-        shown_none(&path, FMT_MISSING);
         rb_add(b, "<td class=\"n\">\xe2\x80\x93</td>");
     }
     rb_add(b, "<td>");
-    write_verdict(b, ind, &val, tg, &path);
+    write_verdict(b, r, ind, &val, v);
     rb_add(b, "</td><td class=\"n\">");
     show_int(top->fig.reported, &rep);
     show_int(top->fig.expected, &exp);
@@ -242,7 +256,7 @@ static void ind_key_figures(ind_view *v)
         ref.field = "path";
         shown_emit(b, "span", "num", &ref, &v->path, NULL);
     }
-    write_verdict(b, ind, &v->val, tg, &v->path);
+    write_verdict(b, r, ind, &v->val, v->verdict);
     rb_add(b, "</p>\n");
 }
 
@@ -503,9 +517,10 @@ int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figure
     v.fg = fg;
     v.top = &fg->snap.snapshot;
     v.tg = fg->snap.has_target ? &fg->snap.target : NULL;
+    v.verdict = fg->snap.has_target ? &fg->snap.verdict : NULL;
     int rc = ind_show(&v);
     if (rc == 0) {
-        write_summary_row(summary, r, v.ind, no, v.top, v.tg);
+        write_summary_row(summary, r, v.ind, no, v.top, v.tg, v.verdict);
         ind_key_figures(&v);
         rb_add(body, "<div class=\"charts\">");
         ind_line_chart(&v);

@@ -1,7 +1,7 @@
 /* Unit tests for the client's small shared pieces: what a malformed reply
- * says (rpc.c), table cells of figures (format.c), which way is better
- * (indicator.c), checking a command's arguments (args.c), error messages into
- * a buffer (errmsg.c) and arrays that grow (proto/grow.c). */
+ * says (rpc.c), table cells of figures (format.c), checking a command's
+ * arguments (args.c), error messages into a buffer (errmsg.c) and arrays that
+ * grow (proto/grow.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +17,6 @@
 #include "errmsg.h"
 #include "format.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
 #include "proto.h"
 #include "rpc.h"
@@ -77,23 +76,6 @@ static void test_cells(void **state)
                              "1234.5678,,0.1\n");
     free(out);
     table_destroy(&t);
-}
-
-/* ---- indicator.c ------------------------------------------------------------ */
-
-static void test_indicator_judge(void **state)
-{
-    (void)state;
-    assert_int_equal(indicator_judge("higher", false, 0, 80, 75), 1);
-    assert_int_equal(indicator_judge("higher", false, 0, 75, 75), 1);
-    assert_int_equal(indicator_judge("higher", false, 0, 75 - 1e-12, 75), 1); /* rounding */
-    assert_int_equal(indicator_judge("higher", false, 0, 74.9, 75), 0);
-    assert_int_equal(indicator_judge("lower", false, 0, 3, 5), 1);
-    assert_int_equal(indicator_judge("lower", false, 0, 6, 5), 0);
-    assert_int_equal(indicator_judge("closer", true, 50, 52, 45), 1);
-    assert_int_equal(indicator_judge("closer", true, 50, 40, 45), 0);
-    assert_int_equal(indicator_judge("closer", false, 0, 52, 45), -1);
-    assert_int_equal(indicator_judge("", false, 0, 52, 45), -1);
 }
 
 /* ---- args.c ----------------------------------------------------------------- */
@@ -228,7 +210,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_reply),
         cmocka_unit_test(test_cells),
-        cmocka_unit_test(test_indicator_judge),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_errmsg),
         cmocka_unit_test(test_grow),

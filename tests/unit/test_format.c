@@ -138,6 +138,16 @@ static proto_target lea_target(double path)
     return target("GM0164", "2027", 85.0, "2022", 70.0, "LEA Hengelo 2024-2027, VVE monitor", path);
 }
 
+static proto_verdict verdict(const char *word, const char *reason, const char *period)
+{
+    proto_verdict v;
+    memset(&v, 0, sizeof v);
+    SET(v.verdict, word);
+    SET(v.reason, reason);
+    SET(v.period, period);
+    return v;
+}
+
 /* A snapshot reply without target or breakdown. */
 static proto_snapshot_reply snapshot_reply(proto_indicator ind, const char *period,
                                            proto_area_figure top)
@@ -150,11 +160,13 @@ static proto_snapshot_reply snapshot_reply(proto_indicator ind, const char *peri
     return r;
 }
 
-/* r with the LEA target (its path 81.2) and the child areas kids. */
-static void with_areas(proto_snapshot_reply *r, proto_area_figure *kids, size_t n)
+/* r with the LEA target (its path 81.2), the daemon's verdict v, and the child areas kids. */
+static void with_areas(proto_snapshot_reply *r, proto_verdict v, proto_area_figure *kids,
+                       size_t n)
 {
     r->has_target = true;
     r->target = lea_target(81.2);
+    r->verdict = v;
     r->by = PROTO_BY_AREA;
     r->areas = kids;
     r->n_areas = n;
@@ -387,6 +399,7 @@ static void test_snapshot_text(void **state)
         vve_bereik(), "2026-10", snap("GM0164", "Hengelo", 78.333333, 47, 60, "", 12, 11, 1793883720, 3));
     r.has_target = true;
     r.target = lea_target(81.2);
+    r.verdict = verdict("off_path", "off the path to the goal for 2027", "2026-10");
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_NONE, false),
            "VVE-bereik (vve_bereik), 2026-10\n"
@@ -416,7 +429,7 @@ static void test_snapshot_by_area_text(void **state)
         vve_bereik(), "2026-10", snap("GM0164", "Hengelo", 86.0, 43, 50, "", 4, 4, 1772000000, 2));
     r.has_as_of = true;
     r.as_of = 1772319600;
-    with_areas(&r, kids, 3);
+    with_areas(&r, verdict("on_path", "on the path to the goal for 2027", "2026-10"), kids, 3);
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_AREA, false),
            "VVE-bereik (vve_bereik), 2026-10, as of 2026-03-01 00:00\n"
@@ -428,7 +441,7 @@ static void test_snapshot_by_area_text(void **state)
            "----------------------------------------------------------------\n"
            "GM0164    Hengelo       86.0 %         43           50  4 of 4\n"
            "\n"
-           "target:    85.0 % in 2027, from 70.0 % in 2022 (reached)\n"
+           "target:    85.0 % in 2027, from 70.0 % in 2022\n"
            "path:      81.2 % in 2026-10: on the path (higher is better)\n"
            "source:    LEA Hengelo 2024-2027, VVE monitor\n"
            "computed:  2026-02-25 07:13, version 2\n"
@@ -515,6 +528,7 @@ static void test_snapshot_sum_lower(void **state)
         snap("GM0164", "Hengelo", 14, 14, NAN, "", 1, 1, 1793883720, 1));
     r.has_target = true;
     r.target = target("GM0164", "2027", 10.0, "", NAN, "LEA Hengelo: minder dan 10", 11.5);
+    r.verdict = verdict("off_path", "off the path to the goal for 2027", "2026");
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_NONE, false),
            "Thuiszitters (thuiszitters), 2026\n"
@@ -541,6 +555,7 @@ static void test_snapshot_closer(void **state)
                                             snap("WK016402", "Noord", 58.0, 29, 50, "", 3, 3, -1, 0));
     r.has_target = true;
     r.target = target("GM0164", "2027", 50.0, "", NAN, "", 54.0);
+    r.verdict = verdict("off_path", "off the path to the goal for 2027", "2026-10");
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_NONE, false),
            "Aandeel doelgroeppeuters (vve_doelgroep_aandeel), 2026-10\n"
@@ -562,15 +577,15 @@ static void test_snapshot_csv(void **state)
         snap("WK016402", "Noord, \"oud\"", NAN, 7, 0, "denominator is 0", 1, 1, -1, 0)};
     proto_snapshot_reply r = snapshot_reply(
         vve_bereik(), "2026-10", snap("GM0164", "Hengelo", 78.333333, 47, 60, "", 12, 11, 1793883720, 3));
-    with_areas(&r, kids, 1);
+    with_areas(&r, verdict("off_path", "off the path to the goal for 2027", "2026-10"), kids, 1);
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_AREA, true),
            "indicator,period,area,name,value,unit,numerator,denominator,expected,reported,"
-           "reason,computed_at,version,goal,goal_period,path,on_path\n"
+           "reason,computed_at,version,goal,goal_period,path,on_path,verdict\n"
            "vve_bereik,2026-10,WK016402,\"Noord, \"\"oud\"\"\",,percent,7,0,1,1,"
-           "denominator is 0,,,,,,\n"
+           "denominator is 0,,,,,,,\n"
            "vve_bereik,2026-10,GM0164,Hengelo,78.333333,percent,47,60,12,11,,"
-           "2026-11-05T13:02:00Z,3,85,2027,81.2,no\n");
+           "2026-11-05T13:02:00Z,3,85,2027,81.2,no,off_path\n");
 
     /* By reporter: one row per organisation. */
     proto_reporter_part parts[] = {part("ko-a", "Kinderopvang A", "kinderopvang", 12.0, NAN, NAN)};
@@ -583,6 +598,55 @@ static void test_snapshot_csv(void **state)
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_REPORTER, true),
            "indicator,period,area,reporter,name,kind,value,unit,numerator,denominator\n"
            "vve_bereik,2026-10,GM0164,ko-a,Kinderopvang A,kinderopvang,,percent,12,\n");
+}
+
+/* The verdict is the daemon's, shown where it belongs: one on the goal on the target line
+ * (with the goal period when it judged that one), one on the path on the path line, and
+ * why there is none shortly, on the path line or without a path on the target line. */
+static void test_snapshot_verdicts(void **state)
+{
+    (void)state;
+    capture_t c;
+    proto_snapshot_reply r = snapshot_reply(
+        indicator("rijke_schooldag", "Rijke schooldag", "count", "sum", "higher"), "2026-10",
+        snap("GM0164", "Hengelo", 1059, 1059, NAN, "", 6, 6, -1, 0));
+    r.has_target = true;
+    r.target = target("GM0164", "2025", 1250, "", NAN, "", 1250);
+    r.verdict = verdict("not_reached", "not reached the goal for 2025", "2025");
+    FILE *f = capture(&c);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, false), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(c.text, "\ntarget:    1250 in 2025 (not reached in 2025)\n"
+                                   "path:      1250 in 2026-10\n"));
+    free(c.text);
+
+    SET(r.period, "2025");
+    r.verdict = verdict("reached", "reached the goal for 2025", "2025");
+    f = capture(&c);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, false), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(c.text, "\ntarget:    1250 in 2025 (reached)\n"));
+    free(c.text);
+
+    r.verdict = verdict("not_judged", "provisional: 2 of 4 reporters in for 2025, before the "
+                                      "deadline", "2025");
+    f = capture(&c);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, false), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(c.text, "\ntarget:    1250 in 2025\npath:      1250 in 2025: not "
+                                   "judged (provisional: 2 of 4 reporters in for 2025)\n"));
+    free(c.text);
+
+    r.target.has_path = false;
+    r.verdict = verdict("not_judged", "the target is set per year; 2025-10 is a month", "2025-10");
+    f = capture(&c);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, true), 0);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, false), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(c.text, ",1250,2025,,,not_judged\n"));
+    assert_non_null(strstr(c.text, "\ntarget:    1250 in 2025 (not judged: the target is set "
+                                   "per year)\ncomputed:"));
+    free(c.text);
 }
 
 /* What comes off the wire goes through proto's reader first: control characters in its
@@ -635,11 +699,12 @@ static void test_snapshot_from_the_wire(void **state)
 
 static proto_series_point point(const char *period, double value, double num, double den,
                                 const char *reason, long long expected, long long reported,
-                                double path)
+                                double path, const char *verdict_word)
 {
     proto_series_point p;
     memset(&p, 0, sizeof p);
     SET(p.period, period);
+    SET(p.verdict, verdict_word);
     p.fig = figure(value, num, den, reason, expected, reported);
     p.has_path = opt(path, &p.path);
     return p;
@@ -648,11 +713,11 @@ static proto_series_point point(const char *period, double value, double num, do
 /* VVE-bereik of Hengelo, four months; points holds them. */
 static proto_series_reply series_reply(proto_series_point *points)
 {
-    points[0] = point("2026-07", 76.0, 38, 50, "", 12, 12, 80.6);
+    points[0] = point("2026-07", 76.0, 38, 50, "", 12, 12, 80.6, "off_path");
     points[1] = point("2026-08", NAN, 0, NAN, "no figures for jgz.doelgroep.geindiceerd", 12, 11,
-                      80.8);
-    points[2] = point("2026-09", 80.0, 48, 60, "", 12, 12, 81.0);
-    points[3] = point("2026-10", 82.0, 41, 50, "", 12, 11, 81.2);
+                      80.8, "not_judged");
+    points[2] = point("2026-09", 80.0, 48, 60, "", 12, 12, 81.0, "off_path");
+    points[3] = point("2026-10", 82.0, 41, 50, "", 12, 11, 81.2, "on_path");
     proto_series_reply r;
     memset(&r, 0, sizeof r);
     r.ind = vve_bereik();
@@ -678,11 +743,11 @@ static void test_series_text(void **state)
            "target:  85.0 % in 2027, from 70.0 % in 2022\n"
            "source:  LEA Hengelo\n"
            "\n"
-           "PERIOD   VALUE    NUMERATOR  DENOMINATOR  REPORTED  PATH    ON PATH\n"
-           "2026-07  76.0 %          38           50  12 of 12  80.6 %  no\n"
-           "2026-08  –* (1)           0            –  11 of 12  80.8 %\n"
-           "2026-09  80.0 %          48           60  12 of 12  81.0 %  no\n"
-           "2026-10  82.0 %*         41           50  11 of 12  81.2 %  yes\n"
+           "PERIOD   VALUE    NUMERATOR  DENOMINATOR  REPORTED  PATH    VERDICT\n"
+           "2026-07  76.0 %          38           50  12 of 12  80.6 %  off the path\n"
+           "2026-08  –* (1)           0            –  11 of 12  80.8 %  not judged\n"
+           "2026-09  80.0 %          48           60  12 of 12  81.0 %  off the path\n"
+           "2026-10  82.0 %*         41           50  11 of 12  81.2 %  on the path\n"
            "\n"
            "trend:   ▁ ▆█  (76.0 % to 82.0 %)\n"
            "\n"
@@ -699,12 +764,12 @@ static void test_series_csv(void **state)
     FILE *f = capture(&c);
     expect(&c, f, query_print_series(f, &r, true),
            "indicator,area,period,value,unit,numerator,denominator,expected,reported,reason,"
-           "path,on_path\n"
-           "vve_bereik,GM0164,2026-07,76,percent,38,50,12,12,,80.6,no\n"
+           "path,on_path,verdict\n"
+           "vve_bereik,GM0164,2026-07,76,percent,38,50,12,12,,80.6,no,off_path\n"
            "vve_bereik,GM0164,2026-08,,percent,0,,12,11,"
-           "no figures for jgz.doelgroep.geindiceerd,80.8,\n"
-           "vve_bereik,GM0164,2026-09,80,percent,48,60,12,12,,81,no\n"
-           "vve_bereik,GM0164,2026-10,82,percent,41,50,12,11,,81.2,yes\n");
+           "no figures for jgz.doelgroep.geindiceerd,80.8,,not_judged\n"
+           "vve_bereik,GM0164,2026-09,80,percent,48,60,12,12,,81,no,off_path\n"
+           "vve_bereik,GM0164,2026-10,82,percent,41,50,12,11,,81.2,yes,on_path\n");
 }
 
 /* No target, no paths: no PATH columns; no points at all. */
@@ -713,9 +778,9 @@ static void test_series_bare(void **state)
     (void)state;
     capture_t c;
     proto_series_point points[3] = {
-        point("2026-Q1", 3, 3, NAN, "", 2, 2, NAN),
-        point("2026-Q2", 3, 3, NAN, "", 2, 2, NAN),
-        point("2026-Q3", 3, 3, NAN, "", 2, 2, NAN),
+        point("2026-Q1", 3, 3, NAN, "", 2, 2, NAN, ""),
+        point("2026-Q2", 3, 3, NAN, "", 2, 2, NAN, ""),
+        point("2026-Q3", 3, 3, NAN, "", 2, 2, NAN, ""),
     };
     proto_series_reply r;
     memset(&r, 0, sizeof r);
@@ -735,6 +800,25 @@ static void test_series_bare(void **state)
            "\n"
            "trend:   ▄▄▄  (all 3)\n");
 
+    /* Judged against a target without a path: a VERDICT column, no PATH. */
+    SET(points[1].verdict, "reached");
+    SET(points[2].verdict, "not_judged");
+    r.has_target = true;
+    r.target = target("WK016402", "2026-Q2", 3, "", NAN, "", NAN);
+    r.target.with_path = false;
+    f = capture(&c);
+    expect(&c, f, query_print_series(f, &r, false),
+           "Wachtlijst (vve_wachtlijst), Noord (WK016402), 2026-Q1 to 2026-Q3\n"
+           "target:  3 in 2026-Q2\n"
+           "\n"
+           "PERIOD   VALUE  REPORTED  VERDICT\n"
+           "2026-Q1  3      2 of 2\n"
+           "2026-Q2  3      2 of 2    reached\n"
+           "2026-Q3  3      2 of 2    not judged\n"
+           "\n"
+           "trend:   ▄▄▄  (all 3)\n");
+
+    r.has_target = false;
     r.ind.label[0] = '\0';
     r.name[0] = '\0';
     r.n_points = 0;
@@ -918,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_sum_lower),
         cmocka_unit_test(test_snapshot_closer),
         cmocka_unit_test(test_snapshot_csv),
+        cmocka_unit_test(test_snapshot_verdicts),
         cmocka_unit_test(test_snapshot_from_the_wire),
         cmocka_unit_test(test_series_text),
         cmocka_unit_test(test_series_csv),

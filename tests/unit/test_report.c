@@ -665,8 +665,6 @@ static void test_model_figures(void **state)
     mpw_free(&ws);
     mpw_free(&wn);
 
-    assert_int_equal(ind_judge(&ind, 80, 75), 1);
-    assert_int_equal(ind_judge(&ind, 70, 75), 0);
     assert_true(ind_is_ratio(&ind));
     assert_false(ind_is_count(&ind));
 }
