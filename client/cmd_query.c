@@ -34,11 +34,6 @@ static bool shows_ratio(const proto_indicator *ind)
     return strcmp(ind->type, "sum") != 0;
 }
 
-static bool incomplete(const proto_figure *f)
-{
-    return f->reported < f->expected;
-}
-
 /* ---- the daemon's verdict ---------------------------------------------- */
 
 /* The verdict words of the daemon (PROTOCOL.md: on_path, off_path, reached, not_reached,
@@ -97,14 +92,17 @@ static void describe_better(const proto_indicator *ind, char *buf, size_t n)
 
 /* ---- notes under a table ---------------------------------------------- */
 
-/* Reasons for missing values, numbered in order of appearance (the same
- * reason shares a number), and the partners-reported footnote. */
+/* The notes under a table: which figures are not final yet (marked '*'), which cannot be
+ * true (marked '!'), and the reasons for missing values, numbered in order of appearance
+ * (the same reason shares a number). */
 typedef struct {
     char **reasons;
     size_t n, cap;
-    size_t incomplete;            /* rows marked '*' */
+    size_t provisional;           /* rows whose period ended, before its deadline */
     int64_t expected, reported;   /* of the first such row */
-    bool mixed;                   /* rows with different counts */
+    bool mixed;                   /* provisional rows with different counts */
+    size_t open;                  /* rows whose period has not ended */
+    size_t implausible;           /* rows a check of the catalogue says cannot be true */
 } notes_t;
 
 static void notes_free(notes_t *nt)
@@ -113,6 +111,11 @@ static void notes_free(notes_t *nt)
         free(nt->reasons[i]);
     free(nt->reasons);
     memset(nt, 0, sizeof *nt);
+}
+
+static bool notes_any(const notes_t *nt)
+{
+    return nt->provisional || nt->open || nt->implausible || nt->n;
 }
 
 /* The number of reason's note (1, 2, ...), or -1 when out of memory. */
@@ -128,55 +131,72 @@ static int note_add(notes_t *nt, const char *reason)
     return (int)++nt->n;
 }
 
-static void note_incomplete(notes_t *nt, const proto_figure *f)
+/* The marker of f's state, counted into nt: '*' for a figure that is not final yet (its
+ * period open, or provisional), "" for a final or closed one. */
+static const char *note_state(notes_t *nt, const proto_figure *f)
 {
-    if (nt->incomplete++ == 0) {
+    if (!strcmp(f->state, "open")) {
+        nt->open++;
+        return "*";
+    }
+    if (strcmp(f->state, "provisional"))
+        return "";
+    if (nt->provisional++ == 0) {
         nt->expected = f->expected;
         nt->reported = f->reported;
     } else if (f->expected != nt->expected || f->reported != nt->reported) {
         nt->mixed = true;
     }
+    return "*";
 }
 
 static int notes_print(const notes_t *nt, FILE *out)
 {
     int rc = 0;
-    if (nt->incomplete && nt->mixed)
-        rc = fprintf(out, "* incomplete: fewer partners have reported than expected (see "
-                          "REPORTED)\n");
-    else if (nt->incomplete)
-        rc = fprintf(out, "* incomplete: %lld of %lld partners have reported\n",
+    if (nt->provisional && nt->mixed)
+        rc = fprintf(out, "* provisional: not every expected reporter is in (see REPORTED); "
+                          "final after the deadline\n");
+    else if (nt->provisional)
+        rc = fprintf(out, "* provisional: %lld of %lld reporters in; final after the deadline\n",
                      (long long)nt->reported, (long long)nt->expected);
+    if (rc >= 0 && nt->open)
+        rc = fprintf(out, "* open: the period has not ended\n");
+    if (rc >= 0 && nt->implausible)
+        rc = fprintf(out, "! cannot be true: a check of the catalogue failed\n");
     for (size_t i = 0; rc >= 0 && i < nt->n; i++)
         rc = fprintf(out, "(%zu) %s\n", i + 1, nt->reasons[i]);
     return rc < 0 ? -1 : 0;
 }
 
-/* The VALUE cell of a figure in text: "78.4 %", "78.4 %*" when not every
- * partner reported, "– (1)" with the reason in note 1. -1: out of memory. */
+/* The VALUE cell of a figure in text: "78.4 %", "78.4 %*" when it is not final yet,
+ * "108.0 % !" when it cannot be true, "– (1)" with the reason in note 1. -1: out of
+ * memory. */
 static int value_cell(char *buf, size_t n, const proto_figure *f, const proto_indicator *ind,
                       notes_t *nt)
 {
-    const char *star = "";
-    if (incomplete(f)) {
-        note_incomplete(nt, f);
-        star = "*";
-    }
+    const char *star = note_state(nt, f), *bang = f->plausible ? "" : " !";
+    nt->implausible += !f->plausible;
     char v[FMT_NUMBER_MAX];
     if (f->has_value) {
         fmt_value(v, sizeof v, f->value, ind->unit);
-        snprintf(buf, n, "%s%s", v, star);
+        snprintf(buf, n, "%s%s%s", v, star, bang);
         return 0;
     }
     if (!f->reason[0]) {
-        snprintf(buf, n, "%s%s", FMT_MISSING, star);
+        snprintf(buf, n, "%s%s%s", FMT_MISSING, star, bang);
         return 0;
     }
     int k = note_add(nt, f->reason);
     if (k < 0)
         return -1;
-    snprintf(buf, n, "%s%s (%d)", FMT_MISSING, star, k);
+    snprintf(buf, n, "%s%s%s (%d)", FMT_MISSING, star, bang, k);
     return 0;
+}
+
+/* The state and plausible cells of CSV: "provisional", "yes". */
+static int add_state_csv(table_t *t, const proto_figure *f)
+{
+    return table_add(t, f->state) | table_add(t, f->plausible ? "yes" : "no");
 }
 
 /* "11 of 12". */
@@ -197,7 +217,7 @@ static const table_col snap_csv_cols[] = {
     {"value", 0},     {"unit", 0},        {"numerator", 0},   {"denominator", 0},
     {"expected", 0},  {"reported", 0},    {"reason", 0},      {"computed_at", 0},
     {"version", 0},   {"goal", 0},        {"goal_period", 0}, {"path", 0},
-    {"on_path", 0},   {"verdict", 0}};
+    {"on_path", 0},   {"verdict", 0},     {"state", 0},       {"plausible", 0}};
 static const table_col reporter_text_cols[] = {
     {"REPORTER", TABLE_LEFT},   {"NAME", TABLE_LEFT},         {"KIND", TABLE_LEFT},
     {"VALUE", TABLE_LEFT},      {"NUMERATOR", TABLE_RIGHT},   {"DENOMINATOR", TABLE_RIGHT}};
@@ -247,6 +267,7 @@ static int snap_row(table_t *t, const proto_indicator *ind, const char *period_t
     rc |= cell_number(t, tg && tg->has_path, tg ? tg->path : 0, true);
     rc |= table_add(t, verdict ? on_path_csv(verdict->verdict) : "");
     rc |= table_add(t, verdict ? verdict->verdict : "");
+    rc |= add_state_csv(t, f);
     return rc ? -1 : 0;
 }
 
@@ -427,7 +448,7 @@ int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdo
         } else if (rc == 0) {
             rc = fprintf(out, "computed:  now (no stored snapshot yet)\n") < 0 ? -1 : 0;
         }
-        if (rc == 0 && (nt.incomplete || nt.n))
+        if (rc == 0 && notes_any(&nt))
             rc = fputc('\n', out) == EOF ? -1 : notes_print(&nt, out);
     }
     table_destroy(&t);
@@ -446,7 +467,7 @@ static const table_col series_csv_cols[] = {
     {"indicator", 0}, {"area", 0},     {"period", 0},   {"value", 0},
     {"unit", 0},      {"numerator", 0}, {"denominator", 0}, {"expected", 0},
     {"reported", 0},  {"reason", 0},   {"path", 0},     {"on_path", 0},
-    {"verdict", 0}};
+    {"verdict", 0},   {"state", 0},    {"plausible", 0}};
 
 int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
 {
@@ -499,6 +520,7 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
             rc |= cell_number(t, pt->has_path, pt->path, true);
             rc |= table_add(t, on_path_csv(pt->verdict));
             rc |= table_add(t, pt->verdict);
+            rc |= add_state_csv(t, f);
             continue;
         }
         rc |= table_add(t, pt->period);
@@ -557,7 +579,7 @@ int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
             else
                 rc = fprintf(out, "\ntrend:   %s  (%s to %s)\n", spark, a, b) < 0 ? -1 : 0;
         }
-        if (rc == 0 && (nt.incomplete || nt.n))
+        if (rc == 0 && notes_any(&nt))
             rc = fputc('\n', out) == EOF ? -1 : notes_print(&nt, out);
     }
     table_destroy(&t);

@@ -160,6 +160,21 @@ static proto_snapshot_reply snapshot_reply(proto_indicator ind, const char *peri
     return r;
 }
 
+/* a with its figure in state (open, provisional, final, closed). */
+static proto_area_figure in_state(proto_area_figure a, const char *state)
+{
+    SET(a.fig.state, state);
+    return a;
+}
+
+/* r broken down by area into kids. */
+static void by_area(proto_snapshot_reply *r, proto_area_figure *kids, size_t n)
+{
+    r->by = PROTO_BY_AREA;
+    r->areas = kids;
+    r->n_areas = n;
+}
+
 /* r with the LEA target (its path 81.2), the daemon's verdict v, and the child areas kids. */
 static void with_areas(proto_snapshot_reply *r, proto_verdict v, proto_area_figure *kids,
                        size_t n)
@@ -167,9 +182,7 @@ static void with_areas(proto_snapshot_reply *r, proto_verdict v, proto_area_figu
     r->has_target = true;
     r->target = lea_target(81.2);
     r->verdict = v;
-    r->by = PROTO_BY_AREA;
-    r->areas = kids;
-    r->n_areas = n;
+    by_area(r, kids, n);
 }
 
 /* The bytes of w unpacked into u (initialised here), as the client gets a reply. */
@@ -396,10 +409,13 @@ static void test_snapshot_text(void **state)
     (void)state;
     capture_t c;
     proto_snapshot_reply r = snapshot_reply(
-        vve_bereik(), "2026-10", snap("GM0164", "Hengelo", 78.333333, 47, 60, "", 12, 11, 1793883720, 3));
+        vve_bereik(), "2026-10",
+        in_state(snap("GM0164", "Hengelo", 78.333333, 47, 60, "", 12, 11, 1793883720, 3),
+                 "provisional"));
     r.has_target = true;
     r.target = lea_target(81.2);
-    r.verdict = verdict("off_path", "off the path to the goal for 2027", "2026-10");
+    r.verdict = verdict("not_judged", "provisional: 11 of 12 reporters in for 2026-10, before the "
+                                      "deadline", "2026-10");
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_NONE, false),
            "VVE-bereik (vve_bereik), 2026-10\n"
@@ -408,11 +424,27 @@ static void test_snapshot_text(void **state)
            "GM0164  Hengelo  78.3 %*         47           60  11 of 12\n"
            "\n"
            "target:    85.0 % in 2027, from 70.0 % in 2022\n"
-           "path:      81.2 % in 2026-10: off the path, below it (higher is better)\n"
+           "path:      81.2 % in 2026-10: not judged (provisional: 11 of 12 reporters in for "
+           "2026-10)\n"
            "source:    LEA Hengelo 2024-2027, VVE monitor\n"
            "computed:  2026-11-05 14:02, version 3\n"
            "\n"
-           "* incomplete: 11 of 12 partners have reported\n");
+           "* provisional: 11 of 12 reporters in; final after the deadline\n");
+
+    /* Final after the deadline, with one reporter missing: no mark; REPORTED says it. */
+    SET(r.snapshot.fig.state, "final");
+    r.verdict = verdict("off_path", "off the path to the goal for 2027", "2026-10");
+    f = capture(&c);
+    expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_NONE, false),
+           "VVE-bereik (vve_bereik), 2026-10\n"
+           "\n"
+           "AREA    NAME     VALUE   NUMERATOR  DENOMINATOR  REPORTED\n"
+           "GM0164  Hengelo  78.3 %         47           60  11 of 12\n"
+           "\n"
+           "target:    85.0 % in 2027, from 70.0 % in 2022\n"
+           "path:      81.2 % in 2026-10: off the path, below it (higher is better)\n"
+           "source:    LEA Hengelo 2024-2027, VVE monitor\n"
+           "computed:  2026-11-05 14:02, version 3\n");
 }
 
 static void test_snapshot_by_area_text(void **state)
@@ -422,8 +454,9 @@ static void test_snapshot_by_area_text(void **state)
     proto_area_figure kids[] = {
         snap("WK016401", "Hengelose Es", 90, 36, 40, "", 2, 2, -1, 0),
         snap("WK016402", "Noord", NAN, 7, 0, "denominator is 0", 1, 1, -1, 0),
-        snap("WK016404", "Groot Driene", NAN, NAN, NAN, "no figures for jgz.doelgroep.geindiceerd",
-             1, 0, -1, 0),
+        in_state(snap("WK016404", "Groot Driene", NAN, NAN, NAN,
+                      "no figures for jgz.doelgroep.geindiceerd", 1, 0, -1, 0),
+                 "provisional"),
     };
     proto_snapshot_reply r = snapshot_reply(
         vve_bereik(), "2026-10", snap("GM0164", "Hengelo", 86.0, 43, 50, "", 4, 4, 1772000000, 2));
@@ -446,7 +479,7 @@ static void test_snapshot_by_area_text(void **state)
            "source:    LEA Hengelo 2024-2027, VVE monitor\n"
            "computed:  2026-02-25 07:13, version 2\n"
            "\n"
-           "* incomplete: 0 of 1 partners have reported\n"
+           "* provisional: 0 of 1 reporters in; final after the deadline\n"
            "(1) denominator is 0\n"
            "(2) no figures for jgz.doelgroep.geindiceerd\n");
 }
@@ -461,8 +494,9 @@ static void test_snapshot_by_reporter_text(void **state)
     };
     proto_snapshot_reply r = snapshot_reply(
         vve_bereik(), "2026-10",
-        snap("WK016402", "Noord", NAN, 12, NAN, "no figures for jgz.doelgroep.geindiceerd", 2, 1,
-             -1, 0));
+        in_state(snap("WK016402", "Noord", NAN, 12, NAN, "no figures for jgz.doelgroep.geindiceerd",
+                      2, 1, -1, 0),
+                 "open"));
     r.by = PROTO_BY_REPORTER;
     r.parts = parts;
     r.n_parts = 2;
@@ -481,7 +515,7 @@ static void test_snapshot_by_reporter_text(void **state)
            "target:    none; higher is better\n"
            "computed:  now (no stored snapshot yet)\n"
            "\n"
-           "* incomplete: 1 of 2 partners have reported\n"
+           "* open: the period has not ended\n"
            "(1) no figures for jgz.doelgroep.geindiceerd\n");
 
     /* No organisation has figures: the reader gives an empty breakdown as by area. */
@@ -581,11 +615,11 @@ static void test_snapshot_csv(void **state)
     FILE *f = capture(&c);
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_AREA, true),
            "indicator,period,area,name,value,unit,numerator,denominator,expected,reported,"
-           "reason,computed_at,version,goal,goal_period,path,on_path,verdict\n"
+           "reason,computed_at,version,goal,goal_period,path,on_path,verdict,state,plausible\n"
            "vve_bereik,2026-10,WK016402,\"Noord, \"\"oud\"\"\",,percent,7,0,1,1,"
-           "denominator is 0,,,,,,,\n"
+           "denominator is 0,,,,,,,,final,yes\n"
            "vve_bereik,2026-10,GM0164,Hengelo,78.333333,percent,47,60,12,11,,"
-           "2026-11-05T13:02:00Z,3,85,2027,81.2,no,off_path\n");
+           "2026-11-05T13:02:00Z,3,85,2027,81.2,no,off_path,final,yes\n");
 
     /* By reporter: one row per organisation. */
     proto_reporter_part parts[] = {part("ko-a", "Kinderopvang A", "kinderopvang", 12.0, NAN, NAN)};
@@ -598,6 +632,56 @@ static void test_snapshot_csv(void **state)
     expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_REPORTER, true),
            "indicator,period,area,reporter,name,kind,value,unit,numerator,denominator\n"
            "vve_bereik,2026-10,GM0164,ko-a,Kinderopvang A,kinderopvang,,percent,12,\n");
+}
+
+/* Figures that are not final are marked '*', one that cannot be true '!', each with its
+ * note under the table; provisional rows with different counts point at REPORTED. */
+static void test_snapshot_markers(void **state)
+{
+    (void)state;
+    capture_t c;
+    proto_area_figure kids[] = {
+        snap("WK016401", "Hengelose Es", 108.0, 27, 25, "", 2, 2, -1, 0),
+        in_state(snap("WK016402", "Noord", 64.0, 32, 50, "", 4, 2, -1, 0), "provisional"),
+        in_state(snap("WK016404", "Groot Driene", 50.0, 5, 10, "", 3, 1, -1, 0), "provisional"),
+        in_state(snap("WK016405", "Berflo Es", 80.0, 8, 10, "", 2, 2, -1, 0), "closed"),
+    };
+    kids[0].fig.plausible = false;
+    proto_snapshot_reply r = snapshot_reply(
+        vve_bereik(), "2026-10",
+        in_state(snap("GM0164", "Hengelo", NAN, NAN, NAN, "", 11, 5, -1, 0), "open"));
+    by_area(&r, kids, 4);
+    FILE *f = capture(&c);
+    expect(&c, f, query_print_snapshot(f, &r, PROTO_BY_AREA, false),
+           "VVE-bereik (vve_bereik), 2026-10\n"
+           "\n"
+           "AREA      NAME          VALUE      NUMERATOR  DENOMINATOR  REPORTED\n"
+           "WK016401  Hengelose Es  108.0 % !         27           25  2 of 2\n"
+           "WK016402  Noord         64.0 %*           32           50  2 of 4\n"
+           "WK016404  Groot Driene  50.0 %*            5           10  1 of 3\n"
+           "WK016405  Berflo Es     80.0 %             8           10  2 of 2\n"
+           "-------------------------------------------------------------------\n"
+           "GM0164    Hengelo       –*                 –            –  5 of 11\n"
+           "\n"
+           "target:    none; higher is better\n"
+           "computed:  now (no stored snapshot yet)\n"
+           "\n"
+           "* provisional: not every expected reporter is in (see REPORTED); final after the "
+           "deadline\n"
+           "* open: the period has not ended\n"
+           "! cannot be true: a check of the catalogue failed\n");
+
+    /* In CSV: the state and whether it can be true, as columns. */
+    f = capture(&c);
+    assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_AREA, true), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(c.text, "\nvve_bereik,2026-10,WK016401,Hengelose Es,108,percent,27,25,"
+                                   "2,2,,,,,,,,,final,no\n"));
+    assert_non_null(strstr(c.text, ",,,,,,,,,provisional,yes\n"));
+    assert_non_null(strstr(c.text, ",,,,,,,,,closed,yes\n"));
+    assert_non_null(strstr(c.text, "\nvve_bereik,2026-10,GM0164,Hengelo,,percent,,,11,5,,,,,,,,,"
+                                   "open,yes\n"));
+    free(c.text);
 }
 
 /* The verdict is the daemon's, shown where it belongs: one on the goal on the target line
@@ -643,7 +727,7 @@ static void test_snapshot_verdicts(void **state)
     assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, true), 0);
     assert_int_equal(query_print_snapshot(f, &r, PROTO_BY_NONE, false), 0);
     assert_int_equal(fclose(f), 0);
-    assert_non_null(strstr(c.text, ",1250,2025,,,not_judged\n"));
+    assert_non_null(strstr(c.text, ",1250,2025,,,not_judged,final,yes\n"));
     assert_non_null(strstr(c.text, "\ntarget:    1250 in 2025 (not judged: the target is set "
                                    "per year)\ncomputed:"));
     free(c.text);
@@ -716,8 +800,9 @@ static proto_series_reply series_reply(proto_series_point *points)
     points[0] = point("2026-07", 76.0, 38, 50, "", 12, 12, 80.6, "off_path");
     points[1] = point("2026-08", NAN, 0, NAN, "no figures for jgz.doelgroep.geindiceerd", 12, 11,
                       80.8, "not_judged");
-    points[2] = point("2026-09", 80.0, 48, 60, "", 12, 12, 81.0, "off_path");
-    points[3] = point("2026-10", 82.0, 41, 50, "", 12, 11, 81.2, "on_path");
+    points[2] = point("2026-09", 82.0, 49, 60, "", 12, 12, 81.0, "on_path");
+    points[3] = point("2026-10", 82.0, 41, 50, "", 12, 11, 81.2, "not_judged");
+    SET(points[3].fig.state, "provisional");
     proto_series_reply r;
     memset(&r, 0, sizeof r);
     r.ind = vve_bereik();
@@ -745,13 +830,13 @@ static void test_series_text(void **state)
            "\n"
            "PERIOD   VALUE    NUMERATOR  DENOMINATOR  REPORTED  PATH    VERDICT\n"
            "2026-07  76.0 %          38           50  12 of 12  80.6 %  off the path\n"
-           "2026-08  –* (1)           0            –  11 of 12  80.8 %  not judged\n"
-           "2026-09  80.0 %          48           60  12 of 12  81.0 %  off the path\n"
-           "2026-10  82.0 %*         41           50  11 of 12  81.2 %  on the path\n"
+           "2026-08  – (1)            0            –  11 of 12  80.8 %  not judged\n"
+           "2026-09  82.0 %          49           60  12 of 12  81.0 %  on the path\n"
+           "2026-10  82.0 %*         41           50  11 of 12  81.2 %  not judged\n"
            "\n"
-           "trend:   ▁ ▆█  (76.0 % to 82.0 %)\n"
+           "trend:   ▁ ██  (76.0 % to 82.0 %)\n"
            "\n"
-           "* incomplete: 11 of 12 partners have reported\n"
+           "* provisional: 11 of 12 reporters in; final after the deadline\n"
            "(1) no figures for jgz.doelgroep.geindiceerd\n");
 }
 
@@ -764,12 +849,12 @@ static void test_series_csv(void **state)
     FILE *f = capture(&c);
     expect(&c, f, query_print_series(f, &r, true),
            "indicator,area,period,value,unit,numerator,denominator,expected,reported,reason,"
-           "path,on_path,verdict\n"
-           "vve_bereik,GM0164,2026-07,76,percent,38,50,12,12,,80.6,no,off_path\n"
+           "path,on_path,verdict,state,plausible\n"
+           "vve_bereik,GM0164,2026-07,76,percent,38,50,12,12,,80.6,no,off_path,final,yes\n"
            "vve_bereik,GM0164,2026-08,,percent,0,,12,11,"
-           "no figures for jgz.doelgroep.geindiceerd,80.8,,not_judged\n"
-           "vve_bereik,GM0164,2026-09,80,percent,48,60,12,12,,81,no,off_path\n"
-           "vve_bereik,GM0164,2026-10,82,percent,41,50,12,11,,81.2,yes,on_path\n");
+           "no figures for jgz.doelgroep.geindiceerd,80.8,,not_judged,final,yes\n"
+           "vve_bereik,GM0164,2026-09,82,percent,49,60,12,12,,81,yes,on_path,final,yes\n"
+           "vve_bereik,GM0164,2026-10,82,percent,41,50,12,11,,81.2,,not_judged,provisional,yes\n");
 }
 
 /* No target, no paths: no PATH columns; no points at all. */
@@ -1002,6 +1087,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_sum_lower),
         cmocka_unit_test(test_snapshot_closer),
         cmocka_unit_test(test_snapshot_csv),
+        cmocka_unit_test(test_snapshot_markers),
         cmocka_unit_test(test_snapshot_verdicts),
         cmocka_unit_test(test_snapshot_from_the_wire),
         cmocka_unit_test(test_series_text),
