@@ -124,8 +124,9 @@ static int read_args(leamon_ctx *ctx, report_t *r, const char **out, const char 
     return report_months(ctx, r, period_opt, from, &pf);
 }
 
-/* Ask the daemon and write the page: the head, a section per indicator,
- * the grid, the alerts (how many are open into *open), the end. */
+/* Ask the daemon and write the page: a section per indicator, the head (which says
+ * whether the period is still running, as the sections' figures tell), the grid, the
+ * alerts (how many are open into *open), the end. */
 static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, size_t *open)
 {
     int rc = fetch_catalog(f, r, area);
@@ -135,11 +136,11 @@ static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, s
         rc = fetch_grid(f, r);
     if (rc != 0)
         return rc;
-    page_head(pg, r);
     for (size_t i = 0; i < r->ninds; i++) {
         ind_figures fg;
         if ((rc = fetch_indicator(f, r, &r->inds[i], &fg)) != 0)
             return rc;
+        r->running |= !strcmp(fg.snap.snapshot.fig.state, "open");
         if (section_write(&pg->summary, &pg->body, r, &fg, i + 1) != 0 || pg->body.failed ||
             pg->summary.failed) {
             leamon_error(f->ctx, "out of memory");
@@ -149,6 +150,7 @@ static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, s
         if (rc != 0)
             return rc;
     }
+    page_head(pg, r);
     grid_write(&pg->body, r);
     *open = alerts_write(&pg->body, r);
     page_finish(pg, r);

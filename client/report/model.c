@@ -208,13 +208,6 @@ size_t report_find_bands(const report_t *r, const proto_indicator *ind, band_src
     return n;
 }
 
-/* ---- figures -------------------------------------------------------------- */
-
-bool fig_incomplete(const proto_figure *f)
-{
-    return f->reported < f->expected;
-}
-
 /* ---- indicators ------------------------------------------------------------ */
 
 bool ind_is_count(const proto_indicator *ind)

@@ -52,6 +52,7 @@ typedef struct {
     char period_text[PERIOD_TEXT_MAX + 1];
     int first_month, last_month; /* the series' months, as month numbers */
     time_t now;
+    bool running; /* the daemon says the period has not ended (its figures are open) */
     /* the catalogue's areas and indicators, and the report's area among them */
     proto_area_info *areas;
     size_t nareas;
@@ -95,9 +96,6 @@ const org_row *report_find_org(const report_t *r, const char *id);
 /* The levels of the alert rules on ind (at most max), from the alerts raised so far. */
 size_t report_find_bands(const report_t *r, const proto_indicator *ind, band_src *out,
                          size_t max);
-
-/* Fewer organisations reported than expected. */
-bool fig_incomplete(const proto_figure *f);
 
 /* A sum of counts: its value is a number of children or pupils. */
 bool ind_is_count(const proto_indicator *ind);

@@ -30,7 +30,7 @@ typedef struct {
     shown_t val, path; /* the report's area's value and the path, as shown */
     shown_t *spts;     /* the series, as shown */
     shown_t *skids;    /* the child areas, as shown */
-    size_t valued_months, complete_months, kids_incomplete;
+    size_t valued_months, final_months, kids_not_final;
     bool any_kid, any_suppressed;
     rbuf *body;
 } ind_view;
@@ -70,6 +70,23 @@ static void write_verdict(rbuf *b, const report_t *r, const proto_indicator *ind
     rb_add(b, "</span>");
 }
 
+/* " <span class="small">(voorlopig: 2 van 17 partners)</span>", "(lopende maand)": how
+ * final the report's area's figure is (period kind kind), when it is not; with it, "kan
+ * niet kloppen" when a check of the catalogue says the value cannot be true. */
+static void write_state(rbuf *b, const proto_figure *f, int kind, bool parens)
+{
+    char t[NL_TEXT_MAX];
+    nl_state(t, sizeof t, f->state, f->expected, f->reported, kind);
+    bool implausible = f->has_value && !f->plausible;
+    if (!t[0] && !implausible)
+        return;
+    rb_add(b, parens ? " <span class=\"small\">(" : " <span class=\"small\">");
+    rb_esc(b, t);
+    rb_add(b, t[0] && implausible ? "; " : "");
+    rb_add(b, implausible ? "kan niet kloppen" : "");
+    rb_add(b, parens ? ")</span>" : "</span>");
+}
+
 /* The summary table's row of an indicator. */
 static void write_summary_row(rbuf *b, const report_t *r, const proto_indicator *ind, size_t no,
                               const proto_area_figure *top, const proto_target *tg,
@@ -104,6 +121,7 @@ static void write_summary_row(rbuf *b, const report_t *r, const proto_indicator 
     }
     rb_add(b, "<td>");
     write_verdict(b, r, ind, &val, v);
+    write_state(b, &top->fig, r->p.kind, false);
     rb_add(b, "</td><td class=\"n\">");
     show_int(top->fig.reported, &rep);
     show_int(top->fig.expected, &exp);
@@ -164,7 +182,7 @@ static int ind_show(ind_view *v)
         const proto_figure *f = &fg->series.points[i].fig;
         show_value(&r->ed, v->ind, f, &v->spts[i]);
         v->valued_months += f->has_value;
-        v->complete_months += f->has_value && !fig_incomplete(f);
+        v->final_months += f->has_value && !state_not_final(f->state);
         v->any_suppressed |= v->spts[i].suppressed;
     }
     for (size_t i = 0; i < fg->snap.n_areas; i++) {
@@ -172,7 +190,7 @@ static int ind_show(ind_view *v)
         show_value(&r->ed, v->ind, f, &v->skids[i]);
         /* a wijk with a value, published or not */
         v->any_kid |= v->skids[i].has || v->skids[i].suppressed;
-        v->kids_incomplete += v->skids[i].has && fig_incomplete(f);
+        v->kids_not_final += v->skids[i].has && state_not_final(f->state);
         v->any_suppressed |= v->skids[i].suppressed;
     }
     return 0;
@@ -201,6 +219,7 @@ static void ind_key_figures(ind_view *v)
     rb_add(b, ": <b>");
     shown_emit(b, "span", "num", &ref, &v->val, top->reason);
     rb_add(b, "</b>");
+    write_state(b, top, r->p.kind, true);
     if (!v->val.has && !v->val.suppressed && top->reason[0]) {
         nl_reason(t, sizeof t, top->reason);
         rb_add(b, " <span class=\"small\">(");
@@ -268,7 +287,10 @@ static void ind_line_chart(ind_view *v)
     const proto_series_reply *series = &v->fg->series;
     rbuf *b = v->body;
     chart_point *cp = calloc(series->n_points + 1, sizeof *cp);
-    if (!cp) {
+    char(*mark)[NL_TEXT_MAX] = calloc(series->n_points + 1, sizeof *mark);
+    if (!cp || !mark) {
+        free(cp);
+        free(mark);
         b->failed = true;
         return;
     }
@@ -287,12 +309,15 @@ static void ind_line_chart(ind_view *v)
         period pm;
         if (period_parse(pt->period, &pm) != 0 || pm.kind != PERIOD_MONTH)
             pm = period_month_from_number(r->first_month + (int)i);
+        nl_state(mark[i], sizeof mark[i], pt->fig.state, pt->fig.expected, pt->fig.reported,
+                 PERIOD_MONTH);
         cp[i] = (chart_point){.period = pt->period,
                               .year = pm.year,
                               .month = pm.index,
                               .has_value = s->has,
                               .suppressed = s->suppressed,
-                              .incomplete = fig_incomplete(&pt->fig),
+                              .not_final = state_not_final(pt->fig.state),
+                              .mark = mark[i],
                               .value = s->v,
                               .raw = s->raw,
                               .text = s->text,
@@ -325,6 +350,7 @@ static void ind_line_chart(ind_view *v)
     rb_esc(b, to_t);
     rb_add(b, ".</figcaption></figure>");
     free(cp);
+    free(mark);
 }
 
 /* The child areas (wijken) as a bar chart, the area itself below them; a
@@ -368,7 +394,7 @@ static void ind_bar_chart(ind_view *v)
         bool is_top = i == snap->n_areas;
         const proto_area_figure *a = is_top ? v->top : &snap->areas[i];
         const shown_t *s = is_top ? &v->val : &v->skids[i];
-        bool inc = fig_incomplete(&a->fig) && s->has;
+        bool inc = state_not_final(a->fig.state) && s->has;
         snprintf(text[i], sizeof text[i], "%s%s", s->text, inc ? "*" : "");
         bi[i] = (bar_item){.area = a->area[0] ? a->area
                                    : is_top   ? r->top->code
@@ -376,7 +402,7 @@ static void ind_bar_chart(ind_view *v)
                            .name = is_top ? r->top->name : a->name,
                            .has_value = s->has,
                            .suppressed = s->suppressed,
-                           .incomplete = inc,
+                           .not_final = inc,
                            .value = s->v,
                            .raw = s->raw,
                            .text = text[i],
@@ -445,12 +471,12 @@ static void ind_footnotes(ind_view *v)
     }
     rb_addf(b,
             "Van de %zu maanden in de grafiek hebben er %zu een waarde, waarvan %zu "
-            "volledig",
-            v->fg->series.n_points, v->valued_months, v->complete_months);
-    rb_add(b, v->valued_months > v->complete_months ? " (open rondjes: onvolledig). " : ". ");
-    if (v->any_kid && v->kids_incomplete)
-        rb_addf(b, "Per wijk: %zu wijk%s onvolledig (*). ", v->kids_incomplete,
-                v->kids_incomplete == 1 ? "" : "en");
+            "definitief",
+            v->fg->series.n_points, v->valued_months, v->final_months);
+    rb_add(b, v->valued_months > v->final_months ? " (open rondjes: voorlopig). " : ". ");
+    if (v->any_kid && v->kids_not_final)
+        rb_addf(b, "Per wijk: %zu wijk%s voorlopig (*). ", v->kids_not_final,
+                v->kids_not_final == 1 ? "" : "en");
     rb_add(b, "</p>");
     write_reasons(b, v->fg->series.points, v->fg->series.n_points);
 

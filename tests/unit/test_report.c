@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "report/html.h"
 #include "report/model.h"
+#include "report/page.h"
 #include "report/shown.h"
 #include "report/svg.h"
 #include "report/text.h"
@@ -174,6 +175,31 @@ static void test_nl_words(void **state)
     assert_string_equal(b, "signaalzone: meer dan 2 onder het pad");
     nl_band_label(b, sizeof b, "off_track", "wijk", 2.5, "percent", "lower");
     assert_string_equal(b, "signaalzone wijk: meer dan 2,5 boven het pad");
+}
+
+/* How final a figure is, in Dutch. */
+static void test_nl_state(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *state;
+        int kind;
+        const char *want;
+    } cases[] = {
+        {"provisional", PERIOD_MONTH, "voorlopig: 2 van 17 partners"},
+        {"open", PERIOD_MONTH, "lopende maand"},
+        {"open", PERIOD_QUARTER, "lopend kwartaal"},
+        {"open", PERIOD_SCHOOLYEAR, "lopend schooljaar"},
+        {"final", PERIOD_MONTH, ""},
+        {"closed", PERIOD_YEAR, ""},
+    };
+    char b[NL_TEXT_MAX];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nl_state(b, sizeof b, cases[i].state, 17, 2, cases[i].kind);
+        assert_string_equal(b, cases[i].want);
+        assert_int_equal(state_not_final(cases[i].state), cases[i].want[0] != '\0');
+    }
+    assert_false(state_not_final(""));
 }
 
 /* ---- html.c ----------------------------------------------------------------- */
@@ -638,10 +664,10 @@ static void test_model_figures(void **state)
     assert_int_equal(f.snap.n_areas, 1);
     assert_int_equal(f.nbands, 0);
     assert_true(f.series.points[0].fig.has_value);
-    assert_false(fig_incomplete(&f.series.points[0].fig));
+    assert_string_equal(f.series.points[0].fig.state, "final");
     assert_false(f.series.points[1].fig.has_value);
     assert_string_equal(f.series.points[1].fig.reason, "no figures for the numerator (x)");
-    assert_true(fig_incomplete(&f.series.points[2].fig));
+    assert_int_equal(f.series.points[2].fig.reported, 2);
     assert_string_equal(f.snap.snapshot.area, "GM0164");
     assert_true(f.snap.has_target && !f.snap.target.has_path && !f.snap.target.has_baseline);
     assert_string_equal(f.snap.target.goal_period, "2027");
@@ -669,6 +695,47 @@ static void test_model_figures(void **state)
     assert_false(ind_is_count(&ind));
 }
 
+/* ---- page.c ----------------------------------------------------------------- */
+
+/* A report of a month that has not ended opens with a banner saying so. */
+static void test_page_running_banner(void **state)
+{
+    (void)state;
+    proto_area_info top = area("GM0164", "Hengelo", "gemeente", "");
+    report_t r;
+    memset(&r, 0, sizeof r);
+    r.ed = internal;
+    assert_int_equal(period_parse("2026-12", &r.p), 0);
+    SET(r.period_text, "2026-12");
+    r.first_month = month_no("2026-08");
+    r.last_month = month_no("2026-12");
+    r.now = 1796403366;
+    r.top = &top;
+    const char *banner = "<p class=\"banner run\">De maand december 2026 is nog niet voorbij: de "
+                         "cijfers in dit overzicht zijn niet definitief";
+    for (int running = 0; running <= 1; running++) {
+        page_t pg;
+        page_init(&pg);
+        r.running = running;
+        page_head(&pg, &r);
+        assert_false(page_failed(&pg));
+        if (running)
+            assert_non_null(strstr(pg.head.buf, banner));
+        else
+            assert_null(strstr(pg.head.buf, "banner run"));
+        page_free(&pg);
+    }
+    assert_int_equal(period_parse("2026-Q4", &r.p), 0);
+    SET(r.period_text, "2026-Q4");
+    r.running = true;
+    page_t pg;
+    page_init(&pg);
+    page_head(&pg, &r);
+    assert_non_null(strstr(pg.head.buf, "<p class=\"banner run\">Het 4e kwartaal 2026 is nog niet "
+                                        "voorbij"));
+    page_free(&pg);
+}
+
 /* ---- svg.c ------------------------------------------------------------------ */
 
 static void test_line_chart(void **state)
@@ -679,8 +746,8 @@ static void test_line_chart(void **state)
          .raw = "78.5", .text = "78,5%", .has_path = true, .path = 80},
         {.period = "2026-09", .year = 2026, .month = 9, .suppressed = true, .text = "<10",
          .has_path = true, .path = 81},
-        {.period = "2026-10", .year = 2026, .month = 10, .has_value = true, .incomplete = true,
-         .value = 70, .raw = "70", .text = "70,0%"},
+        {.period = "2026-10", .year = 2026, .month = 10, .has_value = true, .not_final = true,
+         .mark = "voorlopig: 2 van 17 partners", .value = 70, .raw = "70", .text = "70,0%"},
     };
     line_chart lc = {.indicator = "vve_bereik", .area = "GM0164", .unit = "percent",
                      .pct_decimals = 1, .title = "VVE <bereik>", .pts = pts, .n = 3};
@@ -694,7 +761,9 @@ static void test_line_chart(void **state)
     assert_non_null(strstr(b.buf, "data-period=\"2026-08\" data-field=\"value\" data-value=\"78.5\""));
     assert_non_null(strstr(b.buf, "data-suppressed=\"&lt;10\""));
     assert_non_null(strstr(b.buf, "<circle class=\"pt open\""));
-    assert_non_null(strstr(b.buf, "<title>okt 2026: 70,0% (onvolledig)</title>"));
+    assert_non_null(strstr(b.buf, "<title>okt 2026: 70,0% (voorlopig: 2 van 17 partners)</title>"));
+    assert_non_null(strstr(b.buf, "<title>aug 2026: 78,5%</title>"));
+    assert_non_null(strstr(b.buf, ">voorlopig</text>")); /* the legend of the open circle */
     assert_non_null(strstr(b.buf, "<polyline class=\"path\""));
     assert_non_null(strstr(b.buf, ">signaalgrens: &lt; 60,0%</text>"));
     assert_non_null(strstr(b.buf, ">pad naar het doel</text>"));
@@ -716,7 +785,7 @@ static void test_bar_chart(void **state)
         {.area = "WK1", .name = "Een naam die langer is dan de ruimte", .has_value = true,
          .value = 90, .raw = "90", .text = "90,0%"},
         {.area = "WK2", .name = "Noord", .text = "geen cijfers", .missing = "no figures"},
-        {.area = "GM", .name = "Hengelo", .has_value = true, .incomplete = true, .value = 80,
+        {.area = "GM", .name = "Hengelo", .has_value = true, .not_final = true, .value = 80,
          .raw = "80", .text = "80,0%*"},
     };
     bar_chart bc = {.indicator = "vve_bereik", .period = "2026-10", .unit = "percent",
@@ -743,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_nl_months_and_periods),
         cmocka_unit_test(test_nl_time),
         cmocka_unit_test(test_nl_words),
+        cmocka_unit_test(test_nl_state),
         cmocka_unit_test(test_buffer_and_escaping),
         cmocka_unit_test(test_data_attrs),
         cmocka_unit_test(test_shown_values),
@@ -751,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_model_catalog),
         cmocka_unit_test(test_model_grid),
         cmocka_unit_test(test_model_figures),
+        cmocka_unit_test(test_page_running_banner),
         cmocka_unit_test(test_line_chart),
         cmocka_unit_test(test_bar_chart),
     };
