@@ -3,9 +3,10 @@
  * (the daemon's PUB socket: one line per change of an alert, as it
  * happens).
  *
- * The printers (alert_print_*) take a reply's maps and nothing else, like
- * the query printers, and trust nothing in them: a missing or mistyped field
- * prints as missing, strings are cleaned of control characters. */
+ * Replies and events are read with proto's typed readers (reply_alert.h); the
+ * printers (alert_print_*) take what they read, so the unit tests feed them by
+ * hand. A value or threshold is shown in its indicator's unit, which the
+ * catalogue knows and the alert does not (alert_view). */
 #include "cmd_alert.h"
 
 #include <ctype.h>
@@ -24,7 +25,6 @@
 #include "opts.h"
 #include "proto.h"
 #include "query.h"
-#include "reply_fields.h"
 #include "rpc.h"
 #include "session.h"
 
@@ -32,63 +32,26 @@
 #define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
 #define AREA_TEXT 400 /* describe_area's "code name, organisation" */
 
-/* ---- reading an alert ------------------------------------------------- */
+/* ---- an alert as shown ------------------------------------------------ */
 
+/* An alert, with its indicator's unit from the catalogue ("" when not known). */
 typedef struct {
-    bool has_id, has_value, has_threshold, has_reference, has_counts, has_changed, has_acked_at,
-        has_silenced;
-    int64_t id, expected, reported, changed_at, acked_at, silenced_until;
-    double value, threshold, reference;
-    char rule[96], kind[16], severity[16], indicator[96], area[64], area_name[200],
-        organisation[96], period[32], last_period[32], state[16], previous[16], message[1024],
-        acked_by[96], ack_note[PROTO_MAX_NOTE + 1];
-    char unit[32]; /* the indicator's unit from the catalogue; "" when not known */
-} alert_t;
+    const proto_alert *a;
+    const char *unit;
+} alert_view;
 
-static void read_alert(const msgpack_object *m, alert_t *a)
+/* The unit of the indicator code in the catalogue's indicators (cat may be NULL); "". */
+static const char *find_unit(const proto_catalog_reply *cat, const char *code)
 {
-    memset(a, 0, sizeof *a);
-    a->has_id = proto_get_int(m, "id", &a->id) == 0;
-    reply_text(m, "rule", a->rule, sizeof a->rule);
-    reply_text(m, "kind", a->kind, sizeof a->kind);
-    reply_text(m, "severity", a->severity, sizeof a->severity);
-    reply_text(m, "indicator", a->indicator, sizeof a->indicator);
-    reply_text(m, "area", a->area, sizeof a->area);
-    reply_text(m, "area_name", a->area_name, sizeof a->area_name);
-    reply_text(m, "organisation", a->organisation, sizeof a->organisation);
-    reply_text(m, "period", a->period, sizeof a->period);
-    reply_text(m, "last_period", a->last_period, sizeof a->last_period);
-    reply_text(m, "state", a->state, sizeof a->state);
-    reply_text(m, "previous", a->previous, sizeof a->previous);
-    reply_text(m, "message", a->message, sizeof a->message);
-    reply_text(m, "acked_by", a->acked_by, sizeof a->acked_by);
-    reply_text(m, "ack_note", a->ack_note, sizeof a->ack_note);
-    a->has_value = reply_number(m, "value", &a->value);
-    a->has_threshold = reply_number(m, "threshold", &a->threshold);
-    a->has_reference = reply_number(m, "reference", &a->reference);
-    a->has_counts = proto_get_int(m, "expected", &a->expected) == 0 &&
-                    proto_get_int(m, "reported", &a->reported) == 0;
-    a->has_changed = proto_get_int(m, "changed_at", &a->changed_at) == 0;
-    a->has_acked_at = proto_get_int(m, "acked_at", &a->acked_at) == 0;
-    a->has_silenced = proto_get_int(m, "silenced_until", &a->silenced_until) == 0;
+    for (size_t i = 0; cat && code[0] && i < cat->n_indicators; i++)
+        if (!strcmp(cat->indicators[i].code, code))
+            return cat->indicators[i].unit;
+    return "";
 }
 
-/* Fill in a's unit from the catalogue's indicators (when given and found). */
-static void find_unit(const msgpack_object *indicators, alert_t *a)
+static bool incomplete(const proto_alert *a)
 {
-    char code[96];
-    for (uint32_t i = 0; indicators && a->indicator[0] && i < indicators->via.array.size; i++) {
-        const msgpack_object *ind = &indicators->via.array.ptr[i];
-        if (!strcmp(reply_text(ind, "code", code, sizeof code), a->indicator)) {
-            reply_text(ind, "unit", a->unit, sizeof a->unit);
-            return;
-        }
-    }
-}
-
-static bool incomplete(const alert_t *a)
-{
-    return a->has_counts && a->reported < a->expected;
+    return a->reported < a->expected;
 }
 
 /* ---- describing an alert ---------------------------------------------- */
@@ -107,17 +70,15 @@ static void alert_number(char *buf, size_t n, bool has, double v, const char *un
 
 /* The rule's condition in a few words, by its kind: "< 70.0 %", "> 10",
  * "5 worse than 67.5 %" (slip), "path 83.1 %, tolerance 2" (off_track),
- * "10 days" (late). "" when the daemon gave no threshold. */
-static void describe_threshold(const alert_t *a, char *buf, size_t n)
+ * "10 days" (late). */
+static void describe_threshold(const alert_view *v, char *buf, size_t n)
 {
+    const proto_alert *a = v->a;
     char t[FMT_NUMBER_MAX], r[FMT_NUMBER_MAX];
-    buf[0] = '\0';
-    if (!a->has_threshold)
-        return;
-    alert_number(r, sizeof r, a->has_reference, a->reference, a->unit);
+    alert_number(r, sizeof r, a->has_reference, a->reference, v->unit);
     fmt_number(t, sizeof t, a->threshold);
     if (!strcmp(a->kind, "below") || !strcmp(a->kind, "above")) {
-        alert_number(t, sizeof t, true, a->threshold, a->unit);
+        alert_number(t, sizeof t, true, a->threshold, v->unit);
         snprintf(buf, n, "%s %s", a->kind[0] == 'b' ? "<" : ">", t);
     } else if (!strcmp(a->kind, "slip")) {
         snprintf(buf, n, "%s worse than %s", t, a->has_reference ? r : "before");
@@ -135,7 +96,7 @@ static void describe_threshold(const alert_t *a, char *buf, size_t n)
 
 /* "WK016403 Hengelo-Noord", with the organisation of a late alert:
  * "WK016402 Noord, ko-a". */
-static void describe_area(const alert_t *a, bool with_name, char *buf, size_t n)
+static void describe_area(const proto_alert *a, bool with_name, char *buf, size_t n)
 {
     bool name = with_name && a->area_name[0];
     snprintf(buf, n, "%s%s%s%s%s", a->area, name ? " " : "", name ? a->area_name : "",
@@ -144,7 +105,7 @@ static void describe_area(const alert_t *a, bool with_name, char *buf, size_t n)
 
 /* "2026-08..2026-10": from the period the condition was first met to the
  * latest one with figures; one period when they are the same. */
-static void describe_period(const alert_t *a, char *buf, size_t n)
+static void describe_period(const proto_alert *a, char *buf, size_t n)
 {
     bool two = a->last_period[0] && strcmp(a->last_period, a->period) != 0;
     snprintf(buf, n, "%s%s%s", a->period, two ? ".." : "", two ? a->last_period : "");
@@ -152,7 +113,7 @@ static void describe_period(const alert_t *a, char *buf, size_t n)
 
 /* The lines under an alert's message: its acknowledgement and its silence,
  * each indented by indent spaces. 0 or -1. */
-static int print_details(FILE *out, const alert_t *a, int indent)
+static int print_details(FILE *out, const proto_alert *a, int indent)
 {
     char when[FMT_NUMBER_MAX] = "";
     if (a->acked_by[0]) {
@@ -162,7 +123,7 @@ static int print_details(FILE *out, const alert_t *a, int indent)
                     when[0] ? " at " : "", when, a->ack_note[0] ? ": " : "", a->ack_note) < 0)
             return -1;
     }
-    if (a->has_silenced) {
+    if (a->has_silenced_until) {
         fmt_time(when, sizeof when, a->silenced_until);
         if (fprintf(out, "%*ssilenced until %s: its changes are not published\n", indent, "",
                     when) < 0)
@@ -190,14 +151,15 @@ static const table_col silence_cols[] = {{"RULE", TABLE_LEFT},  {"AREA", TABLE_L
                                          {"UNTIL", TABLE_LEFT}, {"BY", TABLE_LEFT},
                                          {"NOTE", TABLE_LEFT}};
 
-static int alert_text_row(table_t *t, const alert_t *a)
+static int alert_text_row(table_t *t, const alert_view *v)
 {
+    const proto_alert *a = v->a;
     char area[AREA_TEXT], span[80], value[FMT_NUMBER_MAX], threshold[160];
     describe_area(a, true, area, sizeof area);
     describe_period(a, span, sizeof span);
-    alert_number(value, sizeof value, a->has_value, a->value, a->unit);
-    describe_threshold(a, threshold, sizeof threshold);
-    int rc = cell_int(t, a->has_id, a->id);
+    alert_number(value, sizeof value, a->has_value, a->value, v->unit);
+    describe_threshold(v, threshold, sizeof threshold);
+    int rc = cell_int(t, true, a->id);
     rc |= table_add(t, a->state);
     rc |= table_add(t, a->severity);
     rc |= table_add(t, a->rule);
@@ -205,7 +167,7 @@ static int alert_text_row(table_t *t, const alert_t *a)
     rc |= table_add(t, span);
     rc |= table_add(t, value);
     rc |= table_add(t, threshold);
-    if (a->has_counts && a->expected > 0)
+    if (a->expected > 0)
         rc |= table_addf(t, "%lld of %lld%s", (long long)a->reported, (long long)a->expected,
                          incomplete(a) ? "*" : "");
     else
@@ -214,37 +176,35 @@ static int alert_text_row(table_t *t, const alert_t *a)
     return rc ? -1 : 0;
 }
 
-/* The CSV row of alert m (read into a): every field, times in UTC. */
-static int alert_csv_row(table_t *t, const msgpack_object *m, const alert_t *a)
+/* The CSV row of an alert: every field, times in UTC. */
+static int alert_csv_row(table_t *t, const alert_view *v)
 {
-    char metric[96];
-    int64_t fired = 0;
-    bool has_fired = proto_get_int(m, "first_fired", &fired) == 0;
-    int rc = cell_int(t, a->has_id, a->id);
+    const proto_alert *a = v->a;
+    int rc = cell_int(t, true, a->id);
     rc |= table_add(t, a->state);
     rc |= table_add(t, a->severity);
     rc |= table_add(t, a->rule);
     rc |= table_add(t, a->kind);
     rc |= table_add(t, a->indicator);
-    rc |= table_add(t, reply_text(m, "metric", metric, sizeof metric));
+    rc |= table_add(t, a->metric);
     rc |= table_add(t, a->area);
     rc |= table_add(t, a->area_name);
     rc |= table_add(t, a->organisation);
     rc |= table_add(t, a->period);
     rc |= table_add(t, a->last_period);
     rc |= cell_number(t, a->has_value, a->value, true);
-    rc |= cell_number(t, a->has_threshold, a->threshold, true);
+    rc |= cell_number(t, true, a->threshold, true);
     rc |= cell_number(t, a->has_reference, a->reference, true);
-    rc |= table_add(t, a->unit);
-    rc |= cell_int(t, a->has_counts, a->expected);
-    rc |= cell_int(t, a->has_counts, a->reported);
+    rc |= table_add(t, v->unit);
+    rc |= cell_int(t, true, a->expected);
+    rc |= cell_int(t, true, a->reported);
     rc |= table_add(t, a->message);
-    rc |= cell_time_iso(t, has_fired, fired);
-    rc |= cell_time_iso(t, a->has_changed, a->changed_at);
+    rc |= cell_time_iso(t, a->has_first_fired, a->first_fired);
+    rc |= cell_time_iso(t, true, a->changed_at);
     rc |= table_add(t, a->acked_by);
     rc |= cell_time_iso(t, a->has_acked_at, a->acked_at);
     rc |= table_add(t, a->ack_note);
-    rc |= cell_time_iso(t, a->has_silenced, a->silenced_until);
+    rc |= cell_time_iso(t, a->has_silenced_until, a->silenced_until);
     return rc ? -1 : 0;
 }
 
@@ -272,21 +232,19 @@ static void describe_filter(const alert_filter *f, char *buf, size_t n)
              since);
 }
 
-static int print_silences(FILE *out, const msgpack_object *silences)
+static int print_silences(FILE *out, const proto_silence *silences, size_t n)
 {
     table_t *t = table_new(silence_cols, COUNT(silence_cols));
     int rc = t ? 0 : -1;
-    for (uint32_t i = 0; rc == 0 && i < silences->via.array.size; i++) {
-        const msgpack_object *s = &silences->via.array.ptr[i];
-        char rule[96], area[64], by[96], note[PROTO_MAX_NOTE + 1], until[FMT_NUMBER_MAX] = "";
-        int64_t when = 0;
-        if (proto_get_int(s, "until", &when) == 0)
-            fmt_time(until, sizeof until, when);
-        rc |= table_add(t, reply_text(s, "rule", rule, sizeof rule));
-        rc |= table_add(t, reply_text(s, "area", area, sizeof area));
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const proto_silence *s = &silences[i];
+        char until[FMT_NUMBER_MAX];
+        fmt_time(until, sizeof until, s->until);
+        rc |= table_add(t, s->rule);
+        rc |= table_add(t, s->area);
         rc |= table_add(t, until);
-        rc |= table_add(t, reply_text(s, "by", by, sizeof by));
-        rc |= table_add(t, reply_text(s, "note", note, sizeof note));
+        rc |= table_add(t, s->by);
+        rc |= table_add(t, s->note);
     }
     if (rc == 0 && fprintf(out, "\nsilences in force (their alerts' changes are stored, not "
                                 "published):\n") < 0)
@@ -299,16 +257,13 @@ static int print_silences(FILE *out, const msgpack_object *silences)
 
 /* The alerts table, each alert's message with its acknowledgement and
  * silence, the notes, then the silences in force. */
-static int print_alert_text(FILE *out, const msgpack_object *reply, const alert_t *all,
-                            size_t n, const alert_filter *f)
+static int print_alert_text(FILE *out, const proto_alerts_reply *r, const alert_view *all,
+                            const alert_filter *f)
 {
     char filter[400];
     describe_filter(f, filter, sizeof filter);
-    const msgpack_object *silences = reply_array(reply, "silences");
-    bool truncated = false;
+    size_t n = r->n_alerts;
     int rc = 0;
-    if (proto_get_bool(reply, "truncated", &truncated) != 0)
-        truncated = false;
     if (n == 0)
         rc = fprintf(out, "no %salerts%s\n", state_word(f->state), filter) < 0 ? -1 : 0;
     else
@@ -321,57 +276,55 @@ static int print_alert_text(FILE *out, const msgpack_object *reply, const alert_
     int idw = 1; /* the widest id, to line the messages up under each other */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         rc = alert_text_row(t, &all[i]);
-        marked += incomplete(&all[i]);
-        int w = snprintf(NULL, 0, "%lld", (long long)all[i].id);
+        marked += incomplete(all[i].a);
+        int w = snprintf(NULL, 0, "%lld", (long long)all[i].a->id);
         idw = w > idw ? w : idw;
     }
     if (rc == 0 && t && (table_print(t, out, "") != 0 || fputc('\n', out) == EOF))
         rc = -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (fprintf(out, "%*lld  %s\n", idw, (long long)all[i].id,
-                    all[i].message[0] ? all[i].message : "(no message)") < 0)
+        const proto_alert *a = all[i].a;
+        if (fprintf(out, "%*lld  %s\n", idw, (long long)a->id,
+                    a->message[0] ? a->message : "(no message)") < 0)
             rc = -1;
         else
-            rc = print_details(out, &all[i], idw + 2);
+            rc = print_details(out, a, idw + 2);
     }
     if (rc == 0 && marked &&
         fprintf(out, "\n* incomplete: fewer partners have reported than expected, so the value "
                      "may still change\n") < 0)
         rc = -1;
-    if (rc == 0 && truncated &&
+    if (rc == 0 && r->truncated &&
         fprintf(out, "\nmore alerts matched than the daemon lists (%d): narrow them with "
                      "--since, --rule or --area\n",
                 PROTO_MAX_ALERTS) < 0)
         rc = -1;
-    if (rc == 0 && silences && silences->via.array.size)
-        rc = print_silences(out, silences);
+    if (rc == 0 && r->n_silences)
+        rc = print_silences(out, r->silences, r->n_silences);
     table_destroy(&t);
     return rc;
 }
 
-int alert_print_list(FILE *out, const msgpack_object *reply, const msgpack_object *indicators,
+int alert_print_list(FILE *out, const proto_alerts_reply *r, const proto_catalog_reply *cat,
                      const alert_filter *f, bool csv)
 {
-    const msgpack_object *alerts = reply_array(reply, "alerts");
-    size_t n = alerts ? alerts->via.array.size : 0;
-    alert_t *all = n ? calloc(n, sizeof *all) : NULL;
+    size_t n = r->n_alerts;
+    alert_view *all = n ? calloc(n, sizeof *all) : NULL;
     if (n && !all)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        read_alert(&alerts->via.array.ptr[i], &all[i]);
-        find_unit(indicators, &all[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        all[i] = (alert_view){&r->alerts[i], find_unit(cat, r->alerts[i].indicator)};
     int rc = 0;
     if (csv) {
         table_t *t = table_new(alert_csv_cols, COUNT(alert_csv_cols));
         rc = t ? 0 : -1;
         for (size_t i = 0; rc == 0 && i < n; i++)
-            rc = alert_csv_row(t, &alerts->via.array.ptr[i], &all[i]);
+            rc = alert_csv_row(t, &all[i]);
         if (rc == 0)
             rc = table_print_csv(t, out);
         table_destroy(&t);
     } else {
-        rc = print_alert_text(out, reply, all, n, f);
+        rc = print_alert_text(out, r, all, f);
     }
     free(all);
     return rc;
@@ -379,57 +332,41 @@ int alert_print_list(FILE *out, const msgpack_object *reply, const msgpack_objec
 
 /* ---- ack and silence -------------------------------------------------- */
 
-int alert_print_acked(FILE *out, const msgpack_object *reply)
+int alert_print_acked(FILE *out, const proto_alert *a)
 {
-    const msgpack_object *m = proto_get(reply, "alert");
-    alert_t a;
     char area[AREA_TEXT], span[80];
-    if (!m || m->type != MSGPACK_OBJECT_MAP)
-        return fprintf(out, "acknowledged (the daemon did not send the alert back)\n") < 0 ? -1
-                                                                                           : 0;
-    read_alert(m, &a);
-    describe_area(&a, true, area, sizeof area);
-    describe_period(&a, span, sizeof span);
-    if (fprintf(out, "acknowledged alert %lld: %s %s %s in %s, %s\n", (long long)a.id, a.state,
-                a.severity, a.rule, area, span) < 0 ||
-        (a.message[0] && fprintf(out, "  %s\n", a.message) < 0))
+    describe_area(a, true, area, sizeof area);
+    describe_period(a, span, sizeof span);
+    if (fprintf(out, "acknowledged alert %lld: %s %s %s in %s, %s\n", (long long)a->id, a->state,
+                a->severity, a->rule, area, span) < 0 ||
+        (a->message[0] && fprintf(out, "  %s\n", a->message) < 0))
         return -1;
-    return print_details(out, &a, 2);
+    return print_details(out, a, 2);
 }
 
-int alert_print_silence(FILE *out, const msgpack_object *reply)
+int alert_print_silence(FILE *out, const proto_silence_reply *r)
 {
-    const msgpack_object *s = proto_get(reply, "silence");
-    char rule[96], area[64], by[96], note[PROTO_MAX_NOTE + 1], until[FMT_NUMBER_MAX] = "?";
-    int64_t when = 0;
-    bool lifted = false;
-    if (!s || s->type != MSGPACK_OBJECT_MAP)
-        return fprintf(out, "done (the daemon did not send the silence back)\n") < 0 ? -1 : 0;
-    reply_text(s, "rule", rule, sizeof rule);
-    reply_text(s, "area", area, sizeof area);
-    reply_text(s, "by", by, sizeof by);
-    reply_text(s, "note", note, sizeof note);
-    if (proto_get_int(s, "until", &when) == 0)
-        fmt_time(until, sizeof until, when);
-    if (proto_get_bool(s, "lifted", &lifted) == 0 && lifted)
+    const proto_silence *s = &r->silence;
+    char until[FMT_NUMBER_MAX];
+    fmt_time(until, sizeof until, s->until);
+    if (r->lifted)
         return fprintf(out, "lifted the silence of rule %s in %s: its alerts' changes are "
                             "published again\n",
-                       rule, area) < 0 ? -1 : 0;
+                       s->rule, s->area) < 0 ? -1 : 0;
     if (fprintf(out, "silenced rule %s in %s until %s: its alerts' changes are stored, not "
                      "published\n",
-                rule, area, until) < 0)
+                s->rule, s->area, until) < 0)
         return -1;
-    if ((by[0] || note[0]) && fprintf(out, "  %s%s%s%s\n", by[0] ? "by " : "", by,
-                                      by[0] && note[0] ? ": " : "", note) < 0)
+    if ((s->by[0] || s->note[0]) && fprintf(out, "  %s%s%s%s\n", s->by[0] ? "by " : "", s->by,
+                                            s->by[0] && s->note[0] ? ": " : "", s->note) < 0)
         return -1;
     return 0;
 }
 
 /* ---- watch: one event ------------------------------------------------- */
 
-/* The event as JSON: {"topic":...} followed by the event's own fields. */
-static int print_event_json(FILE *out, const char *topic, size_t topic_len,
-                            const msgpack_object *event)
+int alert_print_event_json(FILE *out, const char *topic, size_t topic_len,
+                           const msgpack_object *event)
 {
     uint32_t n = event->via.map.size;
     msgpack_object_kv *kv = malloc(((size_t)n + 1) * sizeof *kv);
@@ -454,26 +391,23 @@ static int print_event_json(FILE *out, const char *topic, size_t topic_len,
     return rc;
 }
 
-int alert_print_event(FILE *out, const char *topic, size_t topic_len, const msgpack_object *event,
-                      bool json)
+int alert_print_event(FILE *out, const proto_alert_event *ev)
 {
-    if (json)
-        return print_event_json(out, topic, topic_len, event);
-    alert_t a;
-    read_alert(event, &a);
+    const proto_alert *a = &ev->alert;
+    alert_view v = {a, ""};
     char when[FMT_NUMBER_MAX], state[16], area[300], span[80], value[FMT_NUMBER_MAX],
         threshold[160];
-    fmt_time(when, sizeof when, a.has_changed ? a.changed_at : (int64_t)time(NULL));
+    fmt_time(when, sizeof when, a->changed_at);
     for (size_t i = 0; i < sizeof state; i++)
-        state[i] = (char)toupper((unsigned char)a.state[i]);
-    describe_area(&a, false, area, sizeof area);
-    describe_period(&a, span, sizeof span);
-    alert_number(value, sizeof value, a.has_value, a.value, a.unit);
-    describe_threshold(&a, threshold, sizeof threshold);
+        state[i] = (char)toupper((unsigned char)(i < sizeof a->state ? a->state[i] : '\0'));
+    describe_area(a, false, area, sizeof area);
+    describe_period(a, span, sizeof span);
+    alert_number(value, sizeof value, a->has_value, a->value, v.unit);
+    describe_threshold(&v, threshold, sizeof threshold);
     return fprintf(out, "%s  %s (%s->%s)  %s  %s  %s  %s  %s%s%s%s  %s\n", when, state,
-                   a.previous[0] ? a.previous : "new", a.state, a.severity, a.rule, area, span,
-                   value, threshold[0] ? " (" : "", threshold, threshold[0] ? ")" : "",
-                   a.message) < 0 ? -1 : 0;
+                   ev->previous[0] ? ev->previous : "new", a->state, a->severity, a->rule, area,
+                   span, value, threshold[0] ? " (" : "", threshold, threshold[0] ? ")" : "",
+                   a->message) < 0 ? -1 : 0;
 }
 
 /* ---- the command line ------------------------------------------------- */
@@ -556,30 +490,51 @@ static bool known_state(const char *state)
     return !strcmp(state, "all") || state_word(state)[0];
 }
 
-/* The catalogue's reply, for the indicators' units. 0 with a 200 reply;
- * -1 otherwise (units then stay unknown; ctx_call has said why when the
- * daemon could not be asked). */
-static int fetch_catalog(leamon_ctx *ctx, const proto_request *like, rpc_reply *cat)
+/* The catalogue, for the indicators' units: 0 with cat read; 1 without it (units then
+ * stay unknown; ctx_call has said why when the daemon could not be asked); or the exit
+ * status of a malformed reply, said. */
+static int fetch_units(leamon_ctx *ctx, const proto_request *like, proto_catalog_reply *cat)
 {
     proto_request req;
-    if (query_request_like(like, &req, PROTO_OP_CATALOG) != 0 || ctx_call(ctx, &req, cat) != 0)
-        return -1;
-    if (cat->status == PROTO_OK)
-        return 0;
-    rpc_reply_free(cat);
-    return -1;
+    rpc_reply reply;
+    if (query_request_like(like, &req, PROTO_OP_CATALOG) != 0 || ctx_call(ctx, &req, &reply) != 0)
+        return 1;
+    lm_error e;
+    int rc = reply.head.status != PROTO_OK                            ? 1
+             : proto_catalog_reply_read(reply.root, cat, &e) == 0 ? 0
+                                                                  : ctx_malformed(ctx, &e);
+    rpc_reply_free(&reply);
+    return rc;
 }
 
-/* Does any alert of the reply watch an indicator (whose unit to look up)? */
-static bool needs_units(const msgpack_object *reply)
+/* Does any alert watch an indicator (whose unit to look up)? */
+static bool needs_units(const proto_alerts_reply *r)
 {
-    const msgpack_object *alerts = reply_array(reply, "alerts");
-    for (uint32_t i = 0; alerts && i < alerts->via.array.size; i++) {
-        const msgpack_object *ind = proto_get(&alerts->via.array.ptr[i], "indicator");
-        if (ind && ind->type == MSGPACK_OBJECT_STR)
+    for (size_t i = 0; i < r->n_alerts; i++)
+        if (r->alerts[i].indicator[0])
             return true;
-    }
     return false;
+}
+
+/* The alerts of a 200 reply: as JSON (the array as it came), or printed. */
+static int show_alerts(leamon_ctx *ctx, const proto_request *req, const rpc_reply *reply,
+                       const proto_alerts_reply *r, const alert_filter *f)
+{
+    if (ctx->json) {
+        const msgpack_object *alerts = proto_get(reply->root, "alerts");
+        int rc = proto_write_json(ctx->out, alerts);
+        if (rc == 0 && fputc('\n', ctx->out) == EOF)
+            rc = -1;
+        return query_printed(ctx, rc);
+    }
+    proto_catalog_reply cat;
+    int units = needs_units(r) ? fetch_units(ctx, req, &cat) : 1;
+    if (units > 1)
+        return units;
+    int rc = alert_print_list(ctx->out, r, units == 0 ? &cat : NULL, f, ctx->csv);
+    if (units == 0)
+        proto_catalog_reply_free(&cat);
+    return query_printed(ctx, rc);
 }
 
 /* ---- alerts, ack, silence --------------------------------------------- */
@@ -617,37 +572,53 @@ int cmd_alerts(leamon_ctx *ctx)
     rpc_reply reply;
     if ((rc = query_call(ctx, &req, &reply)) != 0)
         return rc;
-    if (ctx->json) {
-        const msgpack_object *alerts = reply_array(reply.root, "alerts");
-        rc = (alerts ? proto_write_json(ctx->out, alerts) : (fputs("[]", ctx->out) < 0 ? -1 : 0));
-        if (rc == 0 && fputc('\n', ctx->out) == EOF)
-            rc = -1;
+    proto_alerts_reply r;
+    lm_error e;
+    if (proto_alerts_reply_read(reply.root, &r, &e) != 0) {
+        rc = ctx_malformed(ctx, &e);
     } else {
-        rpc_reply cat;
-        bool units = needs_units(reply.root) && fetch_catalog(ctx, &req, &cat) == 0;
-        rc = alert_print_list(ctx->out, reply.root,
-                              units ? reply_array(cat.root, "indicators") : NULL, &f, ctx->csv);
-        if (units)
-            rpc_reply_free(&cat);
+        rc = show_alerts(ctx, &req, &reply, &r, &f);
+        proto_alerts_reply_free(&r);
     }
     rpc_reply_free(&reply);
+    return rc;
+}
+
+/* An admin command's reader and printer of its 200 reply (as JSON, or as text): 0 or an
+ * exit status. */
+typedef int (*admin_show)(leamon_ctx *ctx, const rpc_reply *reply);
+
+static int show_acked(leamon_ctx *ctx, const rpc_reply *reply)
+{
+    proto_alert a;
+    lm_error e;
+    if (proto_ack_reply_read(reply->root, &a, &e) != 0)
+        return ctx_malformed(ctx, &e);
+    int rc = ctx->json ? ctx_print_json(ctx, reply) : alert_print_acked(ctx->out, &a);
+    proto_alert_free(&a);
     return query_printed(ctx, rc);
 }
 
-/* Send an admin request; print the reply as JSON or with print. */
-static int admin_call(leamon_ctx *ctx, const proto_request *req,
-                      int (*print)(FILE *, const msgpack_object *))
+static int show_silence(leamon_ctx *ctx, const rpc_reply *reply)
+{
+    proto_silence_reply s;
+    lm_error e;
+    if (proto_silence_reply_read(reply->root, &s, &e) != 0)
+        return ctx_malformed(ctx, &e);
+    return query_printed(ctx, ctx->json ? ctx_print_json(ctx, reply)
+                                        : alert_print_silence(ctx->out, &s));
+}
+
+/* Send an admin request; show its reply. */
+static int admin_call(leamon_ctx *ctx, const proto_request *req, admin_show show)
 {
     rpc_reply reply;
     int rc = query_call(ctx, req, &reply);
     if (rc != 0)
         return rc;
-    if (ctx->json)
-        rc = ctx_print_json(ctx, &reply);
-    else
-        rc = print(ctx->out, reply.root);
+    rc = show(ctx, &reply);
     rpc_reply_free(&reply);
-    return query_printed(ctx, rc);
+    return rc;
 }
 
 int cmd_ack(leamon_ctx *ctx)
@@ -668,7 +639,7 @@ int cmd_ack(leamon_ctx *ctx)
     req.has_alert = true;
     req.alert = id;
     COPY(req.note, note);
-    return admin_call(ctx, &req, alert_print_acked);
+    return admin_call(ctx, &req, show_acked);
 }
 
 int cmd_silence(leamon_ctx *ctx)
@@ -699,7 +670,7 @@ int cmd_silence(leamon_ctx *ctx)
     req.until = when;
     if (note)
         COPY(req.note, note);
-    return admin_call(ctx, &req, alert_print_silence);
+    return admin_call(ctx, &req, show_silence);
 }
 
 /* ---- watch ------------------------------------------------------------ */
@@ -768,13 +739,24 @@ static int take_event(leamon_ctx *ctx, void *sock)
     if (frames == 2 && !more &&
         msgpack_unpack_next(&body, zmq_msg_data(&frame[1]), zmq_msg_size(&frame[1]), &off) ==
             MSGPACK_UNPACK_SUCCESS &&
-        body.data.type == MSGPACK_OBJECT_MAP)
-        rc = alert_print_event(ctx->out, zmq_msg_data(&frame[0]), zmq_msg_size(&frame[0]),
-                               &body.data, ctx->json) == 0 && fflush(ctx->out) == 0 ? 0 : -1;
-    else if (frames)
+        body.data.type == MSGPACK_OBJECT_MAP) {
+        proto_alert_event ev;
+        lm_error e;
+        if (proto_alert_event_read(&body.data, &ev, &e) != 0) {
+            leamon_error(ctx, "ignoring a malformed alert event from leamond: %s",
+                         rpc_malformed_why(&e));
+        } else {
+            rc = ctx->json ? alert_print_event_json(ctx->out, zmq_msg_data(&frame[0]),
+                                                    zmq_msg_size(&frame[0]), &body.data)
+                           : alert_print_event(ctx->out, &ev);
+            rc = rc == 0 && fflush(ctx->out) == 0 ? 0 : -1;
+            proto_alert_free(&ev.alert);
+        }
+    } else if (frames) {
         leamon_error(ctx, "ignoring a message on the PUB socket that is not an alert event (%d "
                           "frame%s)",
                      frames, frames == 1 ? "" : "s");
+    }
     msgpack_unpacked_destroy(&body);
     zmq_msg_close(&frame[0]);
     zmq_msg_close(&frame[1]);

@@ -3,7 +3,6 @@
  * written to FILE.part and renamed to FILE once complete and checked. */
 #include <errno.h>
 #include <fcntl.h>
-#include <msgpack.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,7 +15,9 @@
 #include "leamon.h"
 #include "proto.h"
 #include "query.h"
+#include "reply_backup.h"
 #include "rpc.h"
+#include "session.h"
 
 /* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
 static int check_copy(const char *path, long long *figures, char *why, size_t n)
@@ -73,23 +74,23 @@ int cmd_backup(leamon_ctx *ctx)
         req.offset = offset;
         if ((rc = query_call(ctx, &req, &reply)) != 0)
             break;
-        const msgpack_object *data = proto_get(reply.root, "data");
-        int64_t got_offset = -1, backup = 0;
-        if (!data || data->type != MSGPACK_OBJECT_BIN ||
-            proto_get_int(reply.root, "offset", &got_offset) != 0 || got_offset != offset ||
-            proto_get_int(reply.root, "size", &size) != 0 ||
-            proto_get_int(reply.root, "backup", &backup) != 0 ||
-            proto_get_bool(reply.root, "done", &done) != 0) {
+        proto_backup_reply b;
+        lm_error e;
+        if (proto_backup_reply_read(reply.root, &b, &e) != 0) {
+            rc = ctx_malformed(ctx, &e);
+        } else if (b.offset != offset) {
             leamon_error(ctx, "the daemon's backup reply is not what this leamon expects");
             rc = LEAMON_EXIT_REJECTED;
-        } else if (fileio_write_all(fd, data->via.bin.ptr, data->via.bin.size) != 0) {
+        } else if (fileio_write_all(fd, b.data, b.n_data) != 0) {
             leamon_error(ctx, "%s: %s", part, strerror(errno));
             rc = LEAMON_EXIT_USAGE;
         } else {
-            offset += data->via.bin.size;
+            offset += (int64_t)b.n_data;
+            size = b.size;
+            done = b.done;
             req.has_backup = true;
-            req.backup = backup;
-            if (!done && data->via.bin.size == 0) {
+            req.backup = b.backup;
+            if (!done && b.n_data == 0) {
                 leamon_error(ctx, "the daemon sent an empty chunk before the end");
                 rc = LEAMON_EXIT_REJECTED;
             }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "leamon.h"
 #include "opts.h"
@@ -21,24 +22,66 @@ typedef struct {
     const char *dir;
 } flush_job;
 
+int submit_reply_read(const rpc_reply *reply, proto_submit_reply *sr, lm_error *e)
+{
+    switch (reply->head.status) {
+    case PROTO_OK:
+    case PROTO_UNAUTHENTICATED:
+    case PROTO_FORBIDDEN:
+    case PROTO_CONFLICT:
+    case PROTO_INVALID:
+    case PROTO_UNAVAILABLE:
+        return proto_submit_reply_read(reply->root, sr, e);
+    default:
+        break;
+    }
+    memset(sr, 0, sizeof *sr);
+    return 0;
+}
+
 /* Say which record a daemon error is about, from the spooled request itself. */
 static void print_spooled_error(leamon_ctx *ctx, const char *name, const proto_request *req,
-                                const msgpack_object *e)
+                                const proto_error *e)
 {
-    int64_t index = -1;
-    char field[32] = "?", code[32] = "?", msg[256] = "";
-    proto_get_int(e, "index", &index);
-    proto_get_str(e, "field", field, sizeof field);
-    proto_get_str(e, "code", code, sizeof code);
-    proto_get_str(e, "message", msg, sizeof msg);
-    if (index >= 0 && (size_t)index < req->n_records) {
-        const proto_record *r = &req->records[index];
+    if (e->index >= 0 && (size_t)e->index < req->n_records) {
+        const proto_record *r = &req->records[e->index];
         fprintf(ctx->err, "%s: record %lld (%s, %s, %s): %s: %s (%s)\n", name,
-                (long long)index + 1, r->metric, r->area[0] ? r->area : "home area", r->period,
-                field, msg, code);
+                (long long)e->index + 1, r->metric, r->area[0] ? r->area : "home area", r->period,
+                e->field, e->message, e->code);
     } else {
-        fprintf(ctx->err, "%s: %s: %s (%s)\n", name, field, msg, code);
+        fprintf(ctx->err, "%s: %s: %s (%s)\n", name, e->field, e->message, e->code);
     }
+}
+
+/* What the daemon's reply (head, sr) to the spooled request req (file name) means. */
+static spool_outcome delivered(leamon_ctx *ctx, const flush_job *job, const char *name,
+                               const proto_request *req, const proto_head *head,
+                               const proto_submit_reply *sr, char *why, size_t whylen)
+{
+    if (head->status == PROTO_OK) {
+        if (!ctx->json && sr->duplicate)
+            fprintf(ctx->out, "delivered %s: already stored (request %s): %lld records\n", name,
+                    req->id, (long long)sr->accepted);
+        else if (!ctx->json)
+            fprintf(ctx->out, "delivered %s: stored %lld records (request %s)\n", name,
+                    (long long)sr->accepted, req->id);
+        return SPOOL_DELIVERED;
+    }
+    if (head->status >= 500) {
+        leamon_error(ctx, "the daemon is unavailable: %d %s", head->status, head->error);
+        return SPOOL_STOP;
+    }
+    size_t total = sr->errors.total;
+    if (total)
+        snprintf(why, whylen, "rejected by the daemon: %d %s; %zu record error%s (request %s)",
+                 head->status, head->error, total, total == 1 ? "" : "s", req->id);
+    else
+        snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", head->status,
+                 head->error, req->id);
+    for (size_t i = 0; i < sr->errors.count && i < FLUSH_SHOW_ERRORS; i++)
+        print_spooled_error(ctx, name, req, &sr->errors.items[i]);
+    fprintf(ctx->err, "leamon: %s %s; moved to %s/rejected/\n", name, why, job->dir);
+    return SPOOL_REJECTED;
 }
 
 static spool_outcome deliver(void *arg, const char *name, const void *buf, size_t len, char *why,
@@ -70,39 +113,15 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
     } else if (r != RPC_REPLY) {
         leamon_error(ctx, "%s", err);
     } else {
-        if (ctx->json && ctx_print_json(ctx, &reply) != 0)
-            leamon_error(ctx, "cannot write the output");
-        int64_t accepted = 0;
-        bool dup = false;
-        proto_get_int(reply.root, "accepted", &accepted);
-        proto_get_bool(reply.root, "duplicate", &dup);
-        if (reply.status == PROTO_OK) {
-            if (!ctx->json && dup)
-                fprintf(ctx->out, "delivered %s: already stored (request %s): %lld records\n",
-                        name, req.id, (long long)accepted);
-            else if (!ctx->json)
-                fprintf(ctx->out, "delivered %s: stored %lld records (request %s)\n", name,
-                        (long long)accepted, req.id);
-            out = SPOOL_DELIVERED;
-        } else if (reply.status < 500) {
-            const msgpack_object *list = proto_get(reply.root, "errors");
-            int64_t total = 0;
-            proto_get_int(reply.root, "error_count", &total);
-            if (total)
-                snprintf(why, whylen, "rejected by the daemon: %d %s; %lld record error%s "
-                                      "(request %s)",
-                         reply.status, reply.error, (long long)total, total == 1 ? "" : "s",
-                         req.id);
-            else
-                snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", reply.status,
-                         reply.error, req.id);
-            if (list && list->type == MSGPACK_OBJECT_ARRAY)
-                for (uint32_t i = 0; i < list->via.array.size && i < FLUSH_SHOW_ERRORS; i++)
-                    print_spooled_error(ctx, name, &req, &list->via.array.ptr[i]);
-            fprintf(ctx->err, "leamon: %s %s; moved to %s/rejected/\n", name, why, job->dir);
-            out = SPOOL_REJECTED;
+        proto_submit_reply sr;
+        lm_error e;
+        if (submit_reply_read(&reply, &sr, &e) != 0) {
+            ctx_malformed(ctx, &e);
         } else {
-            leamon_error(ctx, "the daemon is unavailable: %d %s", reply.status, reply.error);
+            if (ctx->json && ctx_print_json(ctx, &reply) != 0)
+                leamon_error(ctx, "cannot write the output");
+            out = delivered(ctx, job, name, &req, &reply.head, &sr, why, whylen);
+            proto_submit_reply_free(&sr);
         }
         rpc_reply_free(&reply);
     }

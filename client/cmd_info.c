@@ -1,74 +1,47 @@
-/* cmd_info.c: the read-only commands ping, status and catalog. */
-#include <msgpack.h>
+/* cmd_info.c: the read-only commands ping, status and catalog, their replies read with
+ * proto's typed readers (reply_info.h). Names and codes are printed as printable ASCII
+ * (proto_quote), cut to the widths below. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "leamon.h"
 #include "proto.h"
+#include "query.h"
+#include "reply_info.h"
 #include "rpc.h"
 #include "session.h"
 
-/* A reply that is not 200 ends a read-only command the same way everywhere. */
-static int refused(leamon_ctx *ctx, const rpc_reply *reply)
-{
-    leamon_error(ctx, "the daemon refused the request: %d %s", reply->status,
-                 reply->error[0] ? reply->error : "(no reason given)");
-    if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
-        leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
-    return LEAMON_EXIT_REJECTED;
-}
+/* A command's printer: reads the 200 reply with the op's typed reader and prints it
+ * (ctx_take_reply); elapsed_ms is how long the exchange took. Returns as ctx_take_reply. */
+typedef int (*info_printer)(leamon_ctx *ctx, const rpc_reply *reply, long long elapsed_ms);
 
-/* simple_call's result when the reply was printed as JSON and all is done. */
-#define CALL_DONE (-1)
-
-/* Send op and wait. Returns 0 with a 200 reply to print, CALL_DONE, or an
- * exit status (after printing why). */
-static int simple_call(leamon_ctx *ctx, proto_op op, rpc_reply *reply, long long *elapsed_ms)
+/* Send op, wait, and hand a 200 reply to print. The exit status, after printing why when
+ * the daemon refused (as query_call prints it) or the reply was malformed. */
+static int info_command(leamon_ctx *ctx, proto_op op, info_printer print)
 {
-    int rc = ctx_connect(ctx);
-    if (rc != 0)
-        return rc;
     proto_request req;
-    if ((rc = ctx_request(ctx, &req, op, NULL)) != 0)
+    rpc_reply reply;
+    int rc = query_start(ctx, &req, op);
+    if (rc != 0)
         return rc;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((rc = ctx_call(ctx, &req, reply)) != 0)
+    if ((rc = query_call(ctx, &req, &reply)) != 0)
         return rc;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (elapsed_ms)
-        *elapsed_ms = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    if (ctx->json) {
-        if (ctx_print_json(ctx, reply) != 0)
-            leamon_error(ctx, "cannot write the output");
-        rc = reply->status == PROTO_OK ? CALL_DONE : LEAMON_EXIT_REJECTED;
-        rpc_reply_free(reply);
-        return rc;
-    }
-    if (reply->status != PROTO_OK) {
-        rc = refused(ctx, reply);
-        rpc_reply_free(reply);
-        return rc;
-    }
-    return 0;
+    rc = print(ctx, &reply, (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    rpc_reply_free(&reply);
+    return rc == REPLY_DONE ? LEAMON_EXIT_OK : rc;
 }
 
-/* Copy a msgpack string (or "-" for nil/absent) into buf. */
-static const char *obj_str(const msgpack_object *o, char *buf, size_t n)
+/* A text of the reply as printable ASCII into buf (n bytes, cut with "..."). */
+static const char *quoted(const char *s, char *buf, size_t n)
 {
-    if (!o || o->type != MSGPACK_OBJECT_STR) {
-        snprintf(buf, n, "-");
-        return buf;
-    }
-    proto_quote(buf, n, o->via.str.ptr, o->via.str.size);
+    proto_quote(buf, n, s, strlen(s));
     return buf;
-}
-
-static const char *field_str(const msgpack_object *map, const char *key, char *buf, size_t n)
-{
-    return obj_str(proto_get(map, key), buf, n);
 }
 
 static void format_utc(int64_t t, char *buf, size_t n)
@@ -79,89 +52,79 @@ static void format_utc(int64_t t, char *buf, size_t n)
         snprintf(buf, n, "%lld", (long long)t);
 }
 
+static int print_ping(leamon_ctx *ctx, const rpc_reply *reply, long long ms)
+{
+    proto_ping_reply r;
+    lm_error e;
+    int rc = ctx_take_reply(ctx, reply, proto_ping_reply_read(reply->root, &r, &e), &e);
+    if (rc != 0)
+        return rc;
+    char server[64];
+    fprintf(ctx->out, "%s at %s answered in %lld ms (%s)", quoted(r.server, server, sizeof server),
+            ctx->rpc.endpoint, ms, ctx->rpc.curve ? "CURVE" : "insecure mode");
+    long long skew = (long long)r.time - (long long)time(NULL);
+    if (skew > 60 || skew < -60)
+        fprintf(ctx->out, "; its clock differs from ours by %lld s", skew);
+    fputc('\n', ctx->out);
+    return 0;
+}
+
 int cmd_ping(leamon_ctx *ctx)
 {
-    rpc_reply reply;
-    long long ms = 0;
-    int rc = simple_call(ctx, PROTO_OP_PING, &reply, &ms);
+    return info_command(ctx, PROTO_OP_PING, print_ping);
+}
+
+static int print_status(leamon_ctx *ctx, const rpc_reply *reply, long long ms)
+{
+    (void)ms;
+    proto_status_reply r;
+    lm_error e;
+    int rc = ctx_take_reply(ctx, reply, proto_status_reply_read(reply->root, &r, &e), &e);
     if (rc != 0)
-        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
-    char server[64];
-    int64_t t = 0;
-    field_str(reply.root, "server", server, sizeof server);
-    fprintf(ctx->out, "%s at %s answered in %lld ms (%s)", server, ctx->rpc.endpoint, ms,
-            ctx->rpc.curve ? "CURVE" : "insecure mode");
-    if (proto_get_int(reply.root, "time", &t) == 0) {
-        long long skew = (long long)t - (long long)time(NULL);
-        if (skew > 60 || skew < -60)
-            fprintf(ctx->out, "; its clock differs from ours by %lld s", skew);
-    }
+        return rc;
+    char a[128], b[64], c[64], d[160];
+    int64_t up = r.uptime;
+    fprintf(ctx->out, "server:          %s", quoted(r.server, a, sizeof a));
+    fprintf(ctx->out, ", up %lldd %lldh %lldm", (long long)(up / 86400),
+            (long long)(up / 3600 % 24), (long long)(up / 60 % 60));
+    fprintf(ctx->out, ", %s", r.secure ? "secure (CURVE)" : "insecure development mode");
     fputc('\n', ctx->out);
-    rpc_reply_free(&reply);
+    fprintf(ctx->out, "you:             %s (%s", quoted(r.you.id, a, sizeof a),
+            quoted(r.you.role, b, sizeof b));
+    if (r.you.has_kind)
+        fprintf(ctx->out, ", %s", quoted(r.you.kind, c, sizeof c));
+    fprintf(ctx->out, ")");
+    if (r.you.has_name)
+        fprintf(ctx->out, ": %s", quoted(r.you.name, d, sizeof d));
+    fputc('\n', ctx->out);
+    fprintf(ctx->out, "observations:    %lld\n", (long long)r.observations);
+    fprintf(ctx->out, "submissions:     %lld\n", (long long)r.submissions);
+    if (r.has_last) {
+        char tbuf[64];
+        format_utc(r.last_received, tbuf, sizeof tbuf);
+        fprintf(ctx->out, "last submission: %s at %s, %lld record%s\n",
+                quoted(r.last_id, a, sizeof a), tbuf, (long long)r.last_records,
+                r.last_records == 1 ? "" : "s");
+    } else {
+        fprintf(ctx->out, "last submission: none\n");
+    }
     return 0;
 }
 
 int cmd_status(leamon_ctx *ctx)
 {
-    rpc_reply reply;
-    int rc = simple_call(ctx, PROTO_OP_STATUS, &reply, NULL);
-    if (rc != 0)
-        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
-    const msgpack_object *r = reply.root;
-    char a[128], b[64], c[64], d[160];
-    int64_t up = 0, n = 0;
-    bool secure = false;
-    fprintf(ctx->out, "server:          %s", field_str(r, "server", a, sizeof a));
-    if (proto_get_int(r, "uptime", &up) == 0)
-        fprintf(ctx->out, ", up %lldd %lldh %lldm", (long long)(up / 86400),
-                (long long)(up / 3600 % 24), (long long)(up / 60 % 60));
-    if (proto_get_bool(r, "secure", &secure) == 0)
-        fprintf(ctx->out, ", %s", secure ? "secure (CURVE)" : "insecure development mode");
-    fputc('\n', ctx->out);
-    const msgpack_object *you = proto_get(r, "you");
-    if (you && you->type == MSGPACK_OBJECT_MAP) {
-        fprintf(ctx->out, "you:             %s (%s", field_str(you, "id", a, sizeof a),
-                field_str(you, "role", b, sizeof b));
-        if (proto_get(you, "kind") && proto_get(you, "kind")->type == MSGPACK_OBJECT_STR)
-            fprintf(ctx->out, ", %s", field_str(you, "kind", c, sizeof c));
-        fprintf(ctx->out, ")");
-        if (proto_get(you, "name") && proto_get(you, "name")->type == MSGPACK_OBJECT_STR)
-            fprintf(ctx->out, ": %s", field_str(you, "name", d, sizeof d));
-        fputc('\n', ctx->out);
-    }
-    if (proto_get_int(r, "observations", &n) == 0)
-        fprintf(ctx->out, "observations:    %lld\n", (long long)n);
-    if (proto_get_int(r, "submissions", &n) == 0)
-        fprintf(ctx->out, "submissions:     %lld\n", (long long)n);
-    const msgpack_object *last = proto_get(r, "last_submission");
-    if (last && last->type == MSGPACK_OBJECT_MAP) {
-        int64_t when = 0, recs = 0;
-        char tbuf[64] = "?";
-        if (proto_get_int(last, "received", &when) == 0)
-            format_utc(when, tbuf, sizeof tbuf);
-        proto_get_int(last, "records", &recs);
-        fprintf(ctx->out, "last submission: %s at %s, %lld record%s\n",
-                field_str(last, "id", a, sizeof a), tbuf, (long long)recs, recs == 1 ? "" : "s");
-    } else if (last) {
-        fprintf(ctx->out, "last submission: none\n");
-    }
-    rpc_reply_free(&reply);
-    return 0;
+    return info_command(ctx, PROTO_OP_STATUS, print_status);
 }
 
-/* Join the strings of an array with ", " into buf. */
-static const char *join_strs(const msgpack_object *arr, char *buf, size_t n)
+/* Join n texts of size `size` bytes each, as printable ASCII, with ", " into buf. */
+static const char *join_texts(const char *texts, size_t size, size_t n, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    if (!arr || arr->type != MSGPACK_OBJECT_ARRAY) {
-        snprintf(buf, n, "-");
-        return buf;
-    }
-    for (uint32_t i = 0; i < arr->via.array.size && used < n; i++) {
+    for (size_t i = 0; i < n && used < len; i++) {
         char s[80];
-        obj_str(&arr->via.array.ptr[i], s, sizeof s);
-        int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", s);
+        int w = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+                         quoted(texts + i * size, s, sizeof s));
         if (w < 0)
             break;
         used += (size_t)w;
@@ -169,72 +132,60 @@ static const char *join_strs(const msgpack_object *arr, char *buf, size_t n)
     return buf;
 }
 
-static void format_number(const msgpack_object *map, const char *key, char *buf, size_t n)
+static void print_catalog(FILE *out, const proto_catalog_reply *r)
 {
-    double v;
-    if (proto_get_double(map, key, &v) == 0)
-        snprintf(buf, n, "%.15g", v);
-    else
-        snprintf(buf, n, "-");
+    char a[200], b[64], c[64], d[64], e[64], f[300];
+    fprintf(out, "first period: %s\n\n", quoted(r->first_period, a, sizeof a));
+    fprintf(out, "%-28s %-7s %-5s %-14s %-24s %s\n", "METRIC", "UNIT", "TIME", "RANGE",
+            "REPORTED BY", "LABEL");
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        const proto_metric_info *m = &r->metrics[i];
+        char range[64];
+        snprintf(range, sizeof range, "%.15g..%.15g%s", m->min, m->max, m->integer ? "" : " (dec)");
+        fprintf(out, "%-28s %-7s %-5s %-14s %-24s %s\n", quoted(m->code, a, sizeof a),
+                quoted(m->unit, b, sizeof b), quoted(m->time, c, sizeof c), range,
+                join_texts((const char *)m->kinds, sizeof m->kinds[0], m->n_kinds, f, sizeof f),
+                quoted(m->label, e, sizeof e));
+    }
+    fprintf(out, "\n%-12s %-24s %-10s %s\n", "AREA", "NAME", "LEVEL", "PARENT");
+    for (size_t i = 0; i < r->n_areas; i++) {
+        const proto_area_info *m = &r->areas[i];
+        fprintf(out, "%-12s %-24s %-10s %s\n", quoted(m->code, b, sizeof b),
+                quoted(m->name, a, sizeof a), quoted(m->level, c, sizeof c),
+                m->parent[0] ? quoted(m->parent, d, sizeof d) : "-");
+    }
+    fprintf(out, "\n%-24s %-7s %-5s %-6s %s\n", "INDICATOR", "UNIT", "TYPE", "BETTER", "LABEL");
+    for (size_t i = 0; i < r->n_indicators; i++) {
+        const proto_indicator *m = &r->indicators[i];
+        fprintf(out, "%-24s %-7s %-5s %-6s %s\n", quoted(m->code, b, sizeof b),
+                quoted(m->unit, c, sizeof c), quoted(m->type, d, sizeof d),
+                quoted(m->better, e, sizeof e), quoted(m->label, f, sizeof f));
+    }
+    if (r->has_may_report) {
+        char big[4096];
+        fprintf(out, "\nyou may report metrics: %s\n",
+                join_texts((const char *)r->may_metrics, sizeof r->may_metrics[0], r->n_may_metrics, big,
+                           sizeof big));
+        fprintf(out, "for areas:              %s\n",
+                join_texts((const char *)r->may_areas, sizeof r->may_areas[0], r->n_may_areas, big,
+                           sizeof big));
+    }
+}
+
+static int read_catalog(leamon_ctx *ctx, const rpc_reply *reply, long long ms)
+{
+    (void)ms;
+    proto_catalog_reply r;
+    lm_error e;
+    int rc = ctx_take_reply(ctx, reply, proto_catalog_reply_read(reply->root, &r, &e), &e);
+    if (rc == 0)
+        print_catalog(ctx->out, &r);
+    if (rc == 0 || rc == REPLY_DONE)
+        proto_catalog_reply_free(&r);
+    return rc;
 }
 
 int cmd_catalog(leamon_ctx *ctx)
 {
-    rpc_reply reply;
-    int rc = simple_call(ctx, PROTO_OP_CATALOG, &reply, NULL);
-    if (rc != 0)
-        return rc == CALL_DONE ? LEAMON_EXIT_OK : rc;
-    const msgpack_object *r = reply.root;
-    char a[200], b[64], c[64], d[64], e[64], f[300];
-    fprintf(ctx->out, "first period: %s\n\n", field_str(r, "first_period", a, sizeof a));
-    const msgpack_object *metrics = proto_get(r, "metrics");
-    fprintf(ctx->out, "%-28s %-7s %-5s %-14s %-24s %s\n", "METRIC", "UNIT", "TIME", "RANGE",
-            "REPORTED BY", "LABEL");
-    if (metrics && metrics->type == MSGPACK_OBJECT_ARRAY) {
-        for (uint32_t i = 0; i < metrics->via.array.size; i++) {
-            const msgpack_object *m = &metrics->via.array.ptr[i];
-            char range[64], lo[24], hi[24];
-            bool integer = false;
-            format_number(m, "min", lo, sizeof lo);
-            format_number(m, "max", hi, sizeof hi);
-            proto_get_bool(m, "integer", &integer);
-            snprintf(range, sizeof range, "%s..%s%s", lo, hi, integer ? "" : " (dec)");
-            fprintf(ctx->out, "%-28s %-7s %-5s %-14s %-24s %s\n",
-                    field_str(m, "code", a, sizeof a), field_str(m, "unit", b, sizeof b),
-                    field_str(m, "time", c, sizeof c), range,
-                    join_strs(proto_get(m, "kinds"), f, sizeof f),
-                    field_str(m, "label", e, sizeof e));
-        }
-    }
-    const msgpack_object *areas = proto_get(r, "areas");
-    fprintf(ctx->out, "\n%-12s %-24s %-10s %s\n", "AREA", "NAME", "LEVEL", "PARENT");
-    if (areas && areas->type == MSGPACK_OBJECT_ARRAY) {
-        for (uint32_t i = 0; i < areas->via.array.size; i++) {
-            const msgpack_object *m = &areas->via.array.ptr[i];
-            fprintf(ctx->out, "%-12s %-24s %-10s %s\n", field_str(m, "code", b, sizeof b),
-                    field_str(m, "name", a, sizeof a), field_str(m, "level", c, sizeof c),
-                    field_str(m, "parent", d, sizeof d));
-        }
-    }
-    const msgpack_object *inds = proto_get(r, "indicators");
-    if (inds && inds->type == MSGPACK_OBJECT_ARRAY) {
-        fprintf(ctx->out, "\n%-24s %-7s %-5s %-6s %s\n", "INDICATOR", "UNIT", "TYPE", "BETTER",
-                "LABEL");
-        for (uint32_t i = 0; i < inds->via.array.size; i++) {
-            const msgpack_object *m = &inds->via.array.ptr[i];
-            fprintf(ctx->out, "%-24s %-7s %-5s %-6s %s\n", field_str(m, "code", b, sizeof b),
-                    field_str(m, "unit", c, sizeof c), field_str(m, "type", d, sizeof d),
-                    field_str(m, "better", e, sizeof e), field_str(m, "label", f, sizeof f));
-        }
-    }
-    const msgpack_object *may = proto_get(r, "may_report");
-    if (may && may->type == MSGPACK_OBJECT_MAP) {
-        char big[4096];
-        fprintf(ctx->out, "\nyou may report metrics: %s\n",
-                join_strs(proto_get(may, "metrics"), big, sizeof big));
-        fprintf(ctx->out, "for areas:              %s\n",
-                join_strs(proto_get(may, "areas"), big, sizeof big));
-    }
-    rpc_reply_free(&reply);
-    return 0;
+    return info_command(ctx, PROTO_OP_CATALOG, read_catalog);
 }

@@ -1,15 +1,13 @@
 /* cmd_query.c: the query commands snapshot, series and completeness: check
- * the arguments locally, ask the daemon, and print its reply as a table for
+ * the arguments locally, ask the daemon, read its reply with proto's typed
+ * reader (reply_figures.h, reply_compl.h), and print it as a table for
  * people, as CSV, or (--format json) as it came.
  *
- * The printers (query_print_*) take a reply's root map and nothing else, so
- * the unit tests feed them hand-made replies. They trust nothing in it: a
- * missing or mistyped field prints as missing, strings are cleaned of
- * control characters before they reach a terminal.
+ * The printers (query_print_*) take what the reader read and nothing else,
+ * so the unit tests feed them by hand.
  *
- * Reading replies, table cells, checking the command line and asking the
- * daemon are shared with the other commands (reply_fields.h, format.h, args.h,
- * query.h). */
+ * Table cells, checking the command line and asking the daemon are shared
+ * with the other commands (format.h, args.h, query.h). */
 #include "cmd_query.h"
 
 #include <math.h>
@@ -21,104 +19,65 @@
 #include "args.h"
 #include "format.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
 #include "period.h"
 #include "proto.h"
 #include "query.h"
-#include "reply_fields.h"
 #include "rpc.h"
 #include "session.h"
 
-/* ---- reading the reply ------------------------------------------------ */
-
-typedef struct {
-    char code[96], label[256], unit[32], type[16], better[16];
-    bool has_ideal;
-    double ideal;
-} indicator_t;
-
-static void read_indicator(const msgpack_object *m, indicator_t *ind)
-{
-    reply_text(m, "code", ind->code, sizeof ind->code);
-    reply_text(m, "label", ind->label, sizeof ind->label);
-    reply_text(m, "unit", ind->unit, sizeof ind->unit);
-    reply_text(m, "type", ind->type, sizeof ind->type);
-    reply_text(m, "better", ind->better, sizeof ind->better);
-    ind->has_ideal = reply_number(m, "ideal", &ind->ideal);
-}
+/* ---- the indicator and its target ------------------------------------- */
 
 /* A sum has no numerator and denominator worth a column. */
-static bool shows_ratio(const indicator_t *ind)
+static bool shows_ratio(const proto_indicator *ind)
 {
     return strcmp(ind->type, "sum") != 0;
 }
 
-/* A figure for one area: a snapshot, or one point of a series. */
-typedef struct {
-    char area[64], name[200], period[32], reason[300];
-    bool has_value, has_num, has_den, has_counts, has_computed, has_path;
-    double value, num, den, path;
-    int64_t expected, reported, computed_at, version;
-} figure_t;
+/* ---- the daemon's verdict ---------------------------------------------- */
 
-static void read_figure(const msgpack_object *m, figure_t *f)
+/* The verdict words of the daemon (PROTOCOL.md: on_path, off_path, reached, not_reached,
+ * not_judged), for people. */
+static const char *verdict_words(const char *verdict)
 {
-    memset(f, 0, sizeof *f);
-    reply_text(m, "area", f->area, sizeof f->area);
-    reply_text(m, "name", f->name, sizeof f->name);
-    reply_text(m, "period", f->period, sizeof f->period);
-    reply_text(m, "reason", f->reason, sizeof f->reason);
-    f->has_value = reply_number(m, "value", &f->value);
-    f->has_num = reply_number(m, "numerator", &f->num);
-    f->has_den = reply_number(m, "denominator", &f->den);
-    f->has_counts = proto_get_int(m, "expected", &f->expected) == 0 &&
-                    proto_get_int(m, "reported", &f->reported) == 0;
-    f->has_computed = proto_get_int(m, "computed_at", &f->computed_at) == 0;
-    if (proto_get_int(m, "version", &f->version) != 0)
-        f->version = 0;
-    f->has_path = reply_number(m, "path", &f->path);
+    static const char *const words[][2] = {{"on_path", "on the path"},
+                                           {"off_path", "off the path"},
+                                           {"reached", "reached"},
+                                           {"not_reached", "not reached"},
+                                           {"not_judged", "not judged"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(verdict, words[i][0]))
+            return words[i][1];
+    return verdict;
 }
 
-static bool incomplete(const figure_t *f)
+/* The on_path column of CSV, as before the daemon gave verdicts: "yes" when the figure is
+ * as good as its mark (on the path, or the goal reached), "no" when not, "" unjudged. */
+static const char *on_path_csv(const char *verdict)
 {
-    return f->has_counts && f->reported < f->expected;
+    if (!strcmp(verdict, "on_path") || !strcmp(verdict, "reached"))
+        return "yes";
+    if (!strcmp(verdict, "off_path") || !strcmp(verdict, "not_reached"))
+        return "no";
+    return "";
 }
 
-typedef struct {
-    bool set;
-    char area[64], goal_period[32], baseline_period[32], source[400];
-    bool has_goal, has_baseline, has_path;
-    double goal, baseline, path;
-} target_t;
-
-static void read_target(const msgpack_object *m, target_t *t)
+/* Why the daemon did not judge, shortly: its reason up to the first aside (" (", "; ",
+ * ", "): "provisional: 2 of 4 reporters in for 2026-10", "the target is set per year". */
+static void short_reason(const char *reason, char *buf, size_t n)
 {
-    memset(t, 0, sizeof *t);
-    if (!m || m->type != MSGPACK_OBJECT_MAP)
-        return;
-    t->set = true;
-    reply_text(m, "area", t->area, sizeof t->area);
-    reply_text(m, "goal_period", t->goal_period, sizeof t->goal_period);
-    reply_text(m, "baseline_period", t->baseline_period, sizeof t->baseline_period);
-    reply_text(m, "source", t->source, sizeof t->source);
-    t->has_goal = reply_number(m, "goal", &t->goal);
-    t->has_baseline = reply_number(m, "baseline", &t->baseline);
-    t->has_path = reply_number(m, "path", &t->path);
-}
-
-static int judge(const indicator_t *ind, double value, double mark)
-{
-    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
-}
-
-static const char *yes_no(int judged)
-{
-    return judged == 1 ? "yes" : judged == 0 ? "no" : "";
+    size_t len = strlen(reason);
+    static const char *const cuts[] = {" (", "; ", ", "};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        const char *at = strstr(reason, cuts[i]);
+        if (at && (size_t)(at - reason) < len)
+            len = (size_t)(at - reason);
+    }
+    snprintf(buf, n, "%.*s", (int)len, reason[0] ? reason : "no reason given");
 }
 
 /* "higher is better", "closer to 50.0 % is better", or "". */
-static void describe_better(const indicator_t *ind, char *buf, size_t n)
+static void describe_better(const proto_indicator *ind, char *buf, size_t n)
 {
     char v[FMT_NUMBER_MAX];
     if (!strcmp(ind->better, "closer") && ind->has_ideal) {
@@ -133,14 +92,17 @@ static void describe_better(const indicator_t *ind, char *buf, size_t n)
 
 /* ---- notes under a table ---------------------------------------------- */
 
-/* Reasons for missing values, numbered in order of appearance (the same
- * reason shares a number), and the partners-reported footnote. */
+/* The notes under a table: which figures are not final yet (marked '*'), which cannot be
+ * true (marked '!'), and the reasons for missing values, numbered in order of appearance
+ * (the same reason shares a number). */
 typedef struct {
     char **reasons;
     size_t n, cap;
-    size_t incomplete;            /* rows marked '*' */
+    size_t provisional;           /* rows whose period ended, before its deadline */
     int64_t expected, reported;   /* of the first such row */
-    bool mixed;                   /* rows with different counts */
+    bool mixed;                   /* provisional rows with different counts */
+    size_t open;                  /* rows whose period has not ended */
+    size_t implausible;           /* rows a check of the catalogue says cannot be true */
 } notes_t;
 
 static void notes_free(notes_t *nt)
@@ -149,6 +111,11 @@ static void notes_free(notes_t *nt)
         free(nt->reasons[i]);
     free(nt->reasons);
     memset(nt, 0, sizeof *nt);
+}
+
+static bool notes_any(const notes_t *nt)
+{
+    return nt->provisional || nt->open || nt->implausible || nt->n;
 }
 
 /* The number of reason's note (1, 2, ...), or -1 when out of memory. */
@@ -164,62 +131,77 @@ static int note_add(notes_t *nt, const char *reason)
     return (int)++nt->n;
 }
 
-static void note_incomplete(notes_t *nt, const figure_t *f)
+/* The marker of f's state, counted into nt: '*' for a figure that is not final yet (its
+ * period open, or provisional), "" for a final or closed one. */
+static const char *note_state(notes_t *nt, const proto_figure *f)
 {
-    if (nt->incomplete++ == 0) {
+    if (!strcmp(f->state, "open")) {
+        nt->open++;
+        return "*";
+    }
+    if (strcmp(f->state, "provisional"))
+        return "";
+    if (nt->provisional++ == 0) {
         nt->expected = f->expected;
         nt->reported = f->reported;
     } else if (f->expected != nt->expected || f->reported != nt->reported) {
         nt->mixed = true;
     }
+    return "*";
 }
 
 static int notes_print(const notes_t *nt, FILE *out)
 {
     int rc = 0;
-    if (nt->incomplete && nt->mixed)
-        rc = fprintf(out, "* incomplete: fewer partners have reported than expected (see "
-                          "REPORTED)\n");
-    else if (nt->incomplete)
-        rc = fprintf(out, "* incomplete: %lld of %lld partners have reported\n",
+    if (nt->provisional && nt->mixed)
+        rc = fprintf(out, "* provisional: not every expected reporter is in (see REPORTED); "
+                          "final after the deadline\n");
+    else if (nt->provisional)
+        rc = fprintf(out, "* provisional: %lld of %lld reporters in; final after the deadline\n",
                      (long long)nt->reported, (long long)nt->expected);
+    if (rc >= 0 && nt->open)
+        rc = fprintf(out, "* open: the period has not ended\n");
+    if (rc >= 0 && nt->implausible)
+        rc = fprintf(out, "! cannot be true: a check of the catalogue failed\n");
     for (size_t i = 0; rc >= 0 && i < nt->n; i++)
         rc = fprintf(out, "(%zu) %s\n", i + 1, nt->reasons[i]);
     return rc < 0 ? -1 : 0;
 }
 
-/* The VALUE cell of a figure in text: "78.4 %", "78.4 %*" when not every
- * partner reported, "– (1)" with the reason in note 1. -1: out of memory. */
-static int value_cell(char *buf, size_t n, const figure_t *f, const indicator_t *ind,
+/* The VALUE cell of a figure in text: "78.4 %", "78.4 %*" when it is not final yet,
+ * "108.0 % !" when it cannot be true, "– (1)" with the reason in note 1. -1: out of
+ * memory. */
+static int value_cell(char *buf, size_t n, const proto_figure *f, const proto_indicator *ind,
                       notes_t *nt)
 {
-    const char *star = "";
-    if (incomplete(f)) {
-        note_incomplete(nt, f);
-        star = "*";
-    }
+    const char *star = note_state(nt, f), *bang = f->plausible ? "" : " !";
+    nt->implausible += !f->plausible;
     char v[FMT_NUMBER_MAX];
     if (f->has_value) {
         fmt_value(v, sizeof v, f->value, ind->unit);
-        snprintf(buf, n, "%s%s", v, star);
+        snprintf(buf, n, "%s%s%s", v, star, bang);
         return 0;
     }
     if (!f->reason[0]) {
-        snprintf(buf, n, "%s%s", FMT_MISSING, star);
+        snprintf(buf, n, "%s%s%s", FMT_MISSING, star, bang);
         return 0;
     }
     int k = note_add(nt, f->reason);
     if (k < 0)
         return -1;
-    snprintf(buf, n, "%s%s (%d)", FMT_MISSING, star, k);
+    snprintf(buf, n, "%s%s%s (%d)", FMT_MISSING, star, bang, k);
     return 0;
 }
 
-/* "11 of 12", or "" when the daemon did not say. */
-static int add_reported(table_t *t, const figure_t *f)
+/* The state and plausible cells of CSV: "provisional", "yes". */
+static int add_state_csv(table_t *t, const proto_figure *f)
 {
-    if (!f->has_counts)
-        return table_add(t, "");
+    return table_add(t, f->state) | table_add(t, f->plausible ? "yes" : "no");
+}
+
+/* "11 of 12". */
+static int add_reported(table_t *t, const proto_figure *f)
+{
     return table_addf(t, "%lld of %lld", (long long)f->reported, (long long)f->expected);
 }
 
@@ -235,7 +217,7 @@ static const table_col snap_csv_cols[] = {
     {"value", 0},     {"unit", 0},        {"numerator", 0},   {"denominator", 0},
     {"expected", 0},  {"reported", 0},    {"reason", 0},      {"computed_at", 0},
     {"version", 0},   {"goal", 0},        {"goal_period", 0}, {"path", 0},
-    {"on_path", 0}};
+    {"on_path", 0},   {"verdict", 0},     {"state", 0},       {"plausible", 0}};
 static const table_col reporter_text_cols[] = {
     {"REPORTER", TABLE_LEFT},   {"NAME", TABLE_LEFT},         {"KIND", TABLE_LEFT},
     {"VALUE", TABLE_LEFT},      {"NUMERATOR", TABLE_RIGHT},   {"DENOMINATOR", TABLE_RIGHT}};
@@ -245,84 +227,102 @@ static const table_col reporter_csv_cols[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* One row of an area's figure. target is the target to show in it (CSV),
+/* One row of an area's figure. tg and v are the target and verdict to show in it (CSV),
  * or NULL. */
-static int snap_row(table_t *t, const indicator_t *ind, const char *period_text,
-                    const figure_t *f, const target_t *target, bool csv, notes_t *nt)
+static int snap_row(table_t *t, const proto_indicator *ind, const char *period_text,
+                    const proto_area_figure *a, const proto_target *tg,
+                    const proto_verdict *verdict, bool csv, notes_t *nt)
 {
+    const proto_figure *f = &a->fig;
     char v[FMT_NUMBER_MAX + 32];
     int rc = 0;
     if (!csv) {
-        rc |= table_add(t, f->area);
-        rc |= table_add(t, f->name);
+        rc |= table_add(t, a->area);
+        rc |= table_add(t, a->name);
         if (value_cell(v, sizeof v, f, ind, nt) != 0)
             return -1;
         rc |= table_add(t, v);
         if (shows_ratio(ind)) {
-            rc |= cell_number(t, f->has_num, f->num, false);
-            rc |= cell_number(t, f->has_den, f->den, false);
+            rc |= cell_number(t, f->has_num, f->numerator, false);
+            rc |= cell_number(t, f->has_den, f->denominator, false);
         }
         rc |= add_reported(t, f);
         return rc ? -1 : 0;
     }
     rc |= table_add(t, ind->code);
     rc |= table_add(t, period_text);
-    rc |= table_add(t, f->area);
-    rc |= table_add(t, f->name);
+    rc |= table_add(t, a->area);
+    rc |= table_add(t, a->name);
     rc |= cell_number(t, f->has_value, f->value, true);
     rc |= table_add(t, ind->unit);
-    rc |= cell_number(t, f->has_num, f->num, true);
-    rc |= cell_number(t, f->has_den, f->den, true);
-    rc |= cell_int(t, f->has_counts, f->expected);
-    rc |= cell_int(t, f->has_counts, f->reported);
+    rc |= cell_number(t, f->has_num, f->numerator, true);
+    rc |= cell_number(t, f->has_den, f->denominator, true);
+    rc |= cell_int(t, true, f->expected);
+    rc |= cell_int(t, true, f->reported);
     rc |= table_add(t, f->reason);
-    rc |= cell_time_iso(t, f->has_computed, f->computed_at);
-    rc |= cell_int(t, f->has_computed, f->version);
-    bool tg = target && target->set;
-    rc |= cell_number(t, tg && target->has_goal, tg ? target->goal : 0, true);
-    rc |= table_add(t, tg ? target->goal_period : "");
-    rc |= cell_number(t, tg && target->has_path, tg ? target->path : 0, true);
-    rc |= table_add(t, tg && target->has_path && f->has_value
-                           ? yes_no(judge(ind, f->value, target->path)) : "");
+    rc |= cell_time_iso(t, a->has_computed_at, a->computed_at);
+    rc |= cell_int(t, a->has_computed_at, a->version);
+    rc |= cell_number(t, tg != NULL, tg ? tg->goal : 0, true);
+    rc |= table_add(t, tg ? tg->goal_period : "");
+    rc |= cell_number(t, tg && tg->has_path, tg ? tg->path : 0, true);
+    rc |= table_add(t, verdict ? on_path_csv(verdict->verdict) : "");
+    rc |= table_add(t, verdict ? verdict->verdict : "");
+    rc |= add_state_csv(t, f);
     return rc ? -1 : 0;
 }
 
-static int reporter_row(table_t *t, const indicator_t *ind, const char *period_text,
-                        const char *area, const msgpack_object *m, bool csv)
+static int reporter_row(table_t *t, const proto_indicator *ind, const char *period_text,
+                        const char *area, const proto_reporter_part *p, bool csv)
 {
-    char id[96], name[200], kind[64], v[FMT_NUMBER_MAX];
-    double value = 0, num = 0, den = 0;
-    bool has_value = reply_number(m, "value", &value), has_num = reply_number(m, "numerator", &num),
-         has_den = reply_number(m, "denominator", &den);
+    char v[FMT_NUMBER_MAX];
     int rc = 0;
     if (csv) {
         rc |= table_add(t, ind->code);
         rc |= table_add(t, period_text);
         rc |= table_add(t, area);
     }
-    rc |= table_add(t, reply_text(m, "reporter", id, sizeof id));
-    rc |= table_add(t, reply_text(m, "name", name, sizeof name));
-    rc |= table_add(t, reply_text(m, "kind", kind, sizeof kind));
+    rc |= table_add(t, p->reporter);
+    rc |= table_add(t, p->name);
+    rc |= table_add(t, p->kind);
     if (csv) {
-        rc |= cell_number(t, has_value, value, true);
+        rc |= cell_number(t, p->has_value, p->value, true);
         rc |= table_add(t, ind->unit);
     } else {
-        fmt_value(v, sizeof v, has_value ? value : NAN, ind->unit);
+        fmt_value(v, sizeof v, p->has_value ? p->value : NAN, ind->unit);
         rc |= table_add(t, v);
     }
     if (csv || shows_ratio(ind)) {
-        rc |= cell_number(t, has_num, num, csv);
-        rc |= cell_number(t, has_den, den, csv);
+        rc |= cell_number(t, p->has_num, p->numerator, csv);
+        rc |= cell_number(t, p->has_den, p->denominator, csv);
     }
     return rc ? -1 : 0;
 }
 
-/* "85.0 % in 2027, from 70.0 % in 2022 (reached); set for GM0164" */
-static void describe_target(const target_t *tg, const indicator_t *ind, const figure_t *f,
-                            char *buf, size_t n)
+/* A verdict of the daemon on the goal for people: "reached", or "not reached in 2025" when
+ * it is about another period than own, the figure's (after the goal period a figure is
+ * judged by the goal period's own). */
+static void describe_verdict(const proto_verdict *v, const char *own, char *buf, size_t n)
 {
-    char goal[FMT_NUMBER_MAX], base[FMT_NUMBER_MAX];
-    fmt_value(goal, sizeof goal, tg->has_goal ? tg->goal : NAN, ind->unit);
+    if (v->period[0] && strcmp(v->period, own))
+        snprintf(buf, n, "%s in %s", verdict_words(v->verdict), v->period);
+    else
+        snprintf(buf, n, "%s", verdict_words(v->verdict));
+}
+
+static bool verdict_is(const proto_verdict *v, const char *verdict)
+{
+    return v && !strcmp(v->verdict, verdict);
+}
+
+/* "85.0 % in 2027, from 70.0 % in 2022 (reached); set for GM0164". a is the figure the
+ * target is shown with and v its verdict (own: the figure's period), which the target line
+ * carries when it is about the goal, or when there is no path to carry it; or both NULL. */
+static void describe_target(const proto_target *tg, const proto_indicator *ind,
+                            const proto_area_figure *a, const proto_verdict *v,
+                            const char *own, char *buf, size_t n)
+{
+    char goal[FMT_NUMBER_MAX], base[FMT_NUMBER_MAX], verdict[PROTO_TEXT_REASON + 32];
+    fmt_value(goal, sizeof goal, tg->goal, ind->unit);
     size_t used = (size_t)snprintf(buf, n, "%s in %s", goal,
                                    tg->goal_period[0] ? tg->goal_period : "?");
     if (used < n && tg->has_baseline) {
@@ -330,45 +330,49 @@ static void describe_target(const target_t *tg, const indicator_t *ind, const fi
         used += (size_t)snprintf(buf + used, n - used, ", from %s in %s", base,
                                  tg->baseline_period[0] ? tg->baseline_period : "?");
     }
-    if (used < n && f && f->has_value && tg->has_goal && judge(ind, f->value, tg->goal) == 1)
-        used += (size_t)snprintf(buf + used, n - used, " (reached)");
-    if (used < n && f && tg->area[0] && strcmp(tg->area, f->area))
+    if (used < n && (verdict_is(v, "reached") || verdict_is(v, "not_reached"))) {
+        describe_verdict(v, own, verdict, sizeof verdict);
+        used += (size_t)snprintf(buf + used, n - used, " (%s)", verdict);
+    } else if (used < n && verdict_is(v, "not_judged") && !tg->has_path) {
+        short_reason(v->reason, verdict, sizeof verdict);
+        used += (size_t)snprintf(buf + used, n - used, " (not judged: %s)", verdict);
+    }
+    if (used < n && a && tg->area[0] && strcmp(tg->area, a->area))
         snprintf(buf + used, n - used, "; set for %s", tg->area);
 }
 
-/* "path:      81.2 % in 2026-10: off the path, below it (higher is better)" */
-static int print_path(FILE *out, const target_t *tg, const indicator_t *ind, const figure_t *f,
-                      const char *period_text)
+/* "path:      81.2 % in 2026-10: off the path, below it (higher is better)", with the
+ * daemon's verdict v when it is about the path (or why there is none). */
+static int print_path(FILE *out, const proto_target *tg, const proto_indicator *ind,
+                      const proto_verdict *v, const char *period_text)
 {
-    char path[FMT_NUMBER_MAX], better[128], verdict[192] = "";
+    char path[FMT_NUMBER_MAX], better[128], verdict[PROTO_TEXT_REASON + 160] = "";
     fmt_value(path, sizeof path, tg->path, ind->unit);
     describe_better(ind, better, sizeof better);
-    int on = f->has_value ? judge(ind, f->value, tg->path) : -1;
-    if (!f->has_value)
-        snprintf(verdict, sizeof verdict, ": no value to compare");
-    else if (on == 1)
+    if (verdict_is(v, "on_path"))
         snprintf(verdict, sizeof verdict, ": on the path (%s)", better);
-    else if (on == 0 && !strcmp(ind->better, "closer"))
+    else if (verdict_is(v, "off_path") && !strcmp(ind->better, "closer"))
         snprintf(verdict, sizeof verdict, ": off the path, further from the ideal (%s)", better);
-    else if (on == 0)
+    else if (verdict_is(v, "off_path"))
         snprintf(verdict, sizeof verdict, ": off the path, %s it (%s)",
                  !strcmp(ind->better, "higher") ? "below" : "above", better);
+    else if (verdict_is(v, "not_judged")) {
+        char why[PROTO_TEXT_REASON];
+        short_reason(v->reason, why, sizeof why);
+        snprintf(verdict, sizeof verdict, ": not judged (%s)", why);
+    }
     return fprintf(out, "path:      %s in %s%s\n", path, period_text, verdict) < 0 ? -1 : 0;
 }
 
-int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by, bool csv)
+int query_print_snapshot(FILE *out, const proto_snapshot_reply *r, proto_breakdown by, bool csv)
 {
-    indicator_t ind;
-    figure_t top;
-    target_t tg;
-    char period_text[32];
-    read_indicator(proto_get(reply, "indicator"), &ind);
-    read_figure(proto_get(reply, "snapshot"), &top);
-    read_target(proto_get(reply, "target"), &tg);
-    reply_text(reply, "period", period_text, sizeof period_text);
-    const msgpack_object *bd = reply_array(reply, "breakdown");
-    bool by_reporter = by && !strcmp(by, "reporter");
-    bool sum = !shows_ratio(&ind);
+    const proto_indicator *ind = &r->ind;
+    const proto_area_figure *top = &r->snapshot;
+    const proto_target *tg = r->has_target ? &r->target : NULL;
+    const proto_verdict *verdict = r->has_target ? &r->verdict : NULL;
+    const char *period_text = r->period;
+    bool by_reporter = by == PROTO_BY_REPORTER;
+    bool sum = !shows_ratio(ind);
 
     notes_t nt;
     memset(&nt, 0, sizeof nt);
@@ -387,33 +391,29 @@ int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by,
         rc = -1;
 
     /* The area table: child areas, a rule, then the area asked about. */
-    if (rc == 0 && t && bd && !by_reporter) {
-        for (uint32_t i = 0; rc == 0 && i < bd->via.array.size; i++) {
-            figure_t child;
-            read_figure(&bd->via.array.ptr[i], &child);
-            rc = snap_row(t, &ind, period_text, &child, NULL, csv, &nt);
-        }
-        if (rc == 0 && bd->via.array.size)
+    if (rc == 0 && t && by == PROTO_BY_AREA) {
+        for (size_t i = 0; rc == 0 && i < r->n_areas; i++)
+            rc = snap_row(t, ind, period_text, &r->areas[i], NULL, NULL, csv, &nt);
+        if (rc == 0 && r->n_areas)
             rc = table_rule(t);
     }
     if (rc == 0 && t)
-        rc = snap_row(t, &ind, period_text, &top, &tg, csv, &nt);
-    if (rc == 0 && rt && bd)
-        for (uint32_t i = 0; rc == 0 && i < bd->via.array.size; i++)
-            rc = reporter_row(rt, &ind, period_text, top.area, &bd->via.array.ptr[i], csv);
+        rc = snap_row(t, ind, period_text, top, tg, verdict, csv, &nt);
+    if (rc == 0 && rt)
+        for (size_t i = 0; rc == 0 && i < r->n_parts; i++)
+            rc = reporter_row(rt, ind, period_text, top->area, &r->parts[i], csv);
 
     if (rc == 0 && csv) {
         rc = table_print_csv(t ? t : rt, out);
     } else if (rc == 0) {
         char as_of[FMT_NUMBER_MAX + 16] = "";
-        int64_t when;
-        if (proto_get_int(reply, "as_of", &when) == 0) {
+        if (r->has_as_of) {
             memcpy(as_of, ", as of ", 9);
-            fmt_time(as_of + 8, sizeof as_of - 8, when);
+            fmt_time(as_of + 8, sizeof as_of - 8, r->as_of);
         }
-        if (fprintf(out, "%s%s%s%s, %s%s\n\n", ind.label[0] ? ind.label : ind.code,
-                    ind.label[0] ? " (" : "", ind.label[0] ? ind.code : "",
-                    ind.label[0] ? ")" : "", period_text, as_of) < 0 ||
+        if (fprintf(out, "%s%s%s%s, %s%s\n\n", ind->label[0] ? ind->label : ind->code,
+                    ind->label[0] ? " (" : "", ind->label[0] ? ind->code : "",
+                    ind->label[0] ? ")" : "", period_text, as_of) < 0 ||
             table_print(t, out, "") != 0)
             rc = -1;
         if (rc == 0 && rt) {
@@ -427,28 +427,28 @@ int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by,
         char line[1024], better[128];
         if (rc == 0 && fputc('\n', out) == EOF)
             rc = -1;
-        if (rc == 0 && tg.set) {
-            describe_target(&tg, &ind, &top, line, sizeof line);
+        if (rc == 0 && tg) {
+            describe_target(tg, ind, top, verdict, period_text, line, sizeof line);
             rc = fprintf(out, "target:    %s\n", line) < 0 ? -1 : 0;
-            if (rc == 0 && tg.has_path)
-                rc = print_path(out, &tg, &ind, &top, period_text);
-            if (rc == 0 && tg.source[0])
-                rc = fprintf(out, "source:    %s\n", tg.source) < 0 ? -1 : 0;
+            if (rc == 0 && tg->has_path)
+                rc = print_path(out, tg, ind, verdict, period_text);
+            if (rc == 0 && tg->source[0])
+                rc = fprintf(out, "source:    %s\n", tg->source) < 0 ? -1 : 0;
         } else if (rc == 0) {
-            describe_better(&ind, better, sizeof better);
+            describe_better(ind, better, sizeof better);
             rc = fprintf(out, "target:    none%s%s\n", better[0] ? "; " : "", better) < 0 ? -1
                                                                                         : 0;
         }
-        if (rc == 0 && top.has_computed) {
-            fmt_time(line, sizeof line, top.computed_at);
-            rc = fprintf(out, "computed:  %s, version %lld\n", line, (long long)top.version) < 0
+        if (rc == 0 && top->has_computed_at) {
+            fmt_time(line, sizeof line, top->computed_at);
+            rc = fprintf(out, "computed:  %s, version %lld\n", line, (long long)top->version) < 0
                      ? -1 : 0;
         } else if (rc == 0 && as_of[0]) {
             rc = fprintf(out, "computed:  not by then\n") < 0 ? -1 : 0;
         } else if (rc == 0) {
             rc = fprintf(out, "computed:  now (no stored snapshot yet)\n") < 0 ? -1 : 0;
         }
-        if (rc == 0 && (nt.incomplete || nt.n))
+        if (rc == 0 && notes_any(&nt))
             rc = fputc('\n', out) == EOF ? -1 : notes_print(&nt, out);
     }
     table_destroy(&t);
@@ -462,43 +462,38 @@ int query_print_snapshot(FILE *out, const msgpack_object *reply, const char *by,
 static const table_col series_text_cols[] = {
     {"PERIOD", TABLE_LEFT},    {"VALUE", TABLE_LEFT},       {"NUMERATOR", TABLE_RIGHT},
     {"DENOMINATOR", TABLE_RIGHT}, {"REPORTED", TABLE_LEFT}, {"PATH", TABLE_LEFT},
-    {"ON PATH", TABLE_LEFT}};
+    {"VERDICT", TABLE_LEFT}};
 static const table_col series_csv_cols[] = {
     {"indicator", 0}, {"area", 0},     {"period", 0},   {"value", 0},
     {"unit", 0},      {"numerator", 0}, {"denominator", 0}, {"expected", 0},
-    {"reported", 0},  {"reason", 0},   {"path", 0},     {"on_path", 0}};
+    {"reported", 0},  {"reason", 0},   {"path", 0},     {"on_path", 0},
+    {"verdict", 0},   {"state", 0},    {"plausible", 0}};
 
-int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
+int query_print_series(FILE *out, const proto_series_reply *r, bool csv)
 {
-    indicator_t ind;
-    target_t tg;
-    char area[64], name[200];
-    read_indicator(proto_get(reply, "indicator"), &ind);
-    read_target(proto_get(reply, "target"), &tg);
-    reply_text(reply, "area", area, sizeof area);
-    reply_text(reply, "name", name, sizeof name);
-    const msgpack_object *pts = reply_array(reply, "points");
-    size_t n = pts ? pts->via.array.size : 0;
-    bool ratio = shows_ratio(&ind), any_path = false;
+    const proto_indicator *ind = &r->ind;
+    const proto_target *tg = r->has_target ? &r->target : NULL;
+    size_t n = r->n_points;
+    bool ratio = shows_ratio(ind), any_path = false, any_judged = false;
 
-    figure_t *fig = n ? calloc(n, sizeof *fig) : NULL;
     double *values = n ? calloc(n, sizeof *values) : NULL;
     bool *present = n ? calloc(n, sizeof *present) : NULL;
     char *spark = malloc(FMT_SPARK_BYTES(n));
-    int rc = (n && (!fig || !values || !present)) || !spark ? -1 : 0;
+    int rc = (n && (!values || !present)) || !spark ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        read_figure(&pts->via.array.ptr[i], &fig[i]);
-        values[i] = fig[i].value;
-        present[i] = fig[i].has_value;
-        any_path |= fig[i].has_path;
+        values[i] = r->points[i].fig.value;
+        present[i] = r->points[i].fig.has_value;
+        any_path |= r->points[i].has_path;
+        any_judged |= r->points[i].verdict[0] && strcmp(r->points[i].verdict, "not_judged");
     }
 
     /* Text leaves out the columns nothing would fill. */
     table_col cols[COUNT(series_text_cols)];
     size_t ncols = 0;
     for (size_t c = 0; c < COUNT(series_text_cols); c++) {
-        bool is_ratio = c == 2 || c == 3, is_path = c == 5 || c == 6;
-        if ((!is_ratio || ratio) && (!is_path || any_path))
+        bool is_ratio = c == 2 || c == 3, is_path = c == 5, is_verdict = c == 6;
+        if ((!is_ratio || ratio) && (!is_path || any_path) &&
+            (!is_verdict || any_path || any_judged))
             cols[ncols++] = series_text_cols[c];
     }
     table_t *t = NULL;
@@ -508,54 +503,57 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
     notes_t nt;
     memset(&nt, 0, sizeof nt);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const figure_t *f = &fig[i];
-        int on = f->has_value && f->has_path ? judge(&ind, f->value, f->path) : -1;
+        const proto_series_point *pt = &r->points[i];
+        const proto_figure *f = &pt->fig;
         char v[FMT_NUMBER_MAX + 32];
         if (csv) {
-            rc |= table_add(t, ind.code);
-            rc |= table_add(t, area);
-            rc |= table_add(t, f->period);
+            rc |= table_add(t, ind->code);
+            rc |= table_add(t, r->area);
+            rc |= table_add(t, pt->period);
             rc |= cell_number(t, f->has_value, f->value, true);
-            rc |= table_add(t, ind.unit);
-            rc |= cell_number(t, f->has_num, f->num, true);
-            rc |= cell_number(t, f->has_den, f->den, true);
-            rc |= cell_int(t, f->has_counts, f->expected);
-            rc |= cell_int(t, f->has_counts, f->reported);
+            rc |= table_add(t, ind->unit);
+            rc |= cell_number(t, f->has_num, f->numerator, true);
+            rc |= cell_number(t, f->has_den, f->denominator, true);
+            rc |= cell_int(t, true, f->expected);
+            rc |= cell_int(t, true, f->reported);
             rc |= table_add(t, f->reason);
-            rc |= cell_number(t, f->has_path, f->path, true);
-            rc |= table_add(t, yes_no(on));
+            rc |= cell_number(t, pt->has_path, pt->path, true);
+            rc |= table_add(t, on_path_csv(pt->verdict));
+            rc |= table_add(t, pt->verdict);
+            rc |= add_state_csv(t, f);
             continue;
         }
-        rc |= table_add(t, f->period);
-        if (value_cell(v, sizeof v, f, &ind, &nt) != 0)
+        rc |= table_add(t, pt->period);
+        if (value_cell(v, sizeof v, f, ind, &nt) != 0)
             rc = -1;
         rc |= table_add(t, v);
         if (ratio) {
-            rc |= cell_number(t, f->has_num, f->num, false);
-            rc |= cell_number(t, f->has_den, f->den, false);
+            rc |= cell_number(t, f->has_num, f->numerator, false);
+            rc |= cell_number(t, f->has_den, f->denominator, false);
         }
         rc |= add_reported(t, f);
         if (any_path) {
-            fmt_value(v, sizeof v, f->has_path ? f->path : NAN, ind.unit);
-            rc |= table_add(t, f->has_path ? v : "");
-            rc |= table_add(t, yes_no(on));
+            fmt_value(v, sizeof v, pt->has_path ? pt->path : NAN, ind->unit);
+            rc |= table_add(t, pt->has_path ? v : "");
         }
+        if (any_path || any_judged)
+            rc |= table_add(t, verdict_words(pt->verdict));
     }
     if (rc == 0 && csv) {
         rc = table_print_csv(t, out);
     } else if (rc == 0) {
         char line[1024];
-        if (fprintf(out, "%s%s%s%s, %s (%s)", ind.label[0] ? ind.label : ind.code,
-                    ind.label[0] ? " (" : "", ind.label[0] ? ind.code : "",
-                    ind.label[0] ? ")" : "", name[0] ? name : area, area) < 0 ||
-            (n && fprintf(out, ", %s to %s", fig[0].period, fig[n - 1].period) < 0) ||
+        if (fprintf(out, "%s%s%s%s, %s (%s)", ind->label[0] ? ind->label : ind->code,
+                    ind->label[0] ? " (" : "", ind->label[0] ? ind->code : "",
+                    ind->label[0] ? ")" : "", r->name[0] ? r->name : r->area, r->area) < 0 ||
+            (n && fprintf(out, ", %s to %s", r->points[0].period, r->points[n - 1].period) < 0) ||
             fputs("\n", out) < 0)
             rc = -1;
-        if (rc == 0 && tg.set) {
-            describe_target(&tg, &ind, NULL, line, sizeof line);
+        if (rc == 0 && tg) {
+            describe_target(tg, ind, NULL, NULL, "", line, sizeof line);
             rc = fprintf(out, "target:  %s\n", line) < 0 ? -1 : 0;
-            if (rc == 0 && tg.source[0])
-                rc = fprintf(out, "source:  %s\n", tg.source) < 0 ? -1 : 0;
+            if (rc == 0 && tg->source[0])
+                rc = fprintf(out, "source:  %s\n", tg->source) < 0 ? -1 : 0;
         }
         if (rc == 0 && fputc('\n', out) == EOF)
             rc = -1;
@@ -574,19 +572,18 @@ int query_print_series(FILE *out, const msgpack_object *reply, bool csv)
             }
         if (rc == 0 && any && fmt_sparkline(spark, FMT_SPARK_BYTES(n), values, present, n) == 0) {
             char a[FMT_NUMBER_MAX], b[FMT_NUMBER_MAX];
-            fmt_value(a, sizeof a, lo, ind.unit);
-            fmt_value(b, sizeof b, hi, ind.unit);
+            fmt_value(a, sizeof a, lo, ind->unit);
+            fmt_value(b, sizeof b, hi, ind->unit);
             if (lo == hi)
                 rc = fprintf(out, "\ntrend:   %s  (all %s)\n", spark, a) < 0 ? -1 : 0;
             else
                 rc = fprintf(out, "\ntrend:   %s  (%s to %s)\n", spark, a, b) < 0 ? -1 : 0;
         }
-        if (rc == 0 && (nt.incomplete || nt.n))
+        if (rc == 0 && notes_any(&nt))
             rc = fputc('\n', out) == EOF ? -1 : notes_print(&nt, out);
     }
     table_destroy(&t);
     notes_free(&nt);
-    free(fig);
     free(values);
     free(present);
     free(spark);
@@ -639,24 +636,18 @@ static void add_run(strbuf *sb, const char *first, const char *last, bool sep)
         sb_addf(sb, " to %s", last);
 }
 
-/* The months of an array of "2026-09" strings: for CSV space separated as
- * they came, for people with runs of consecutive months as ranges
- * ("2025-08 to 2025-10, 2026-01"). */
-static void join_months(strbuf *sb, const msgpack_object *arr, bool csv)
+/* Months ("2026-09", count of them): for CSV space separated as they came, for people
+ * with runs of consecutive months as ranges ("2025-08 to 2025-10, 2026-01"). */
+static void join_months(strbuf *sb, const char (*months)[PROTO_MAX_PERIOD + 1], size_t count,
+                        bool csv)
 {
-    if (!arr)
-        return;
     size_t start = sb->len;
     char first[32] = "", last[32] = "";
     int last_month = -1;
     bool run = false;
-    for (uint32_t i = 0; i < arr->via.array.size; i++) {
-        const msgpack_object *o = &arr->via.array.ptr[i];
-        char cur[32] = "";
-        if (o->type == MSGPACK_OBJECT_STR)
-            fmt_clean(cur, sizeof cur, o->via.str.ptr, o->via.str.size);
-        if (!cur[0])
-            memcpy(cur, "?", 2);
+    for (size_t i = 0; i < count; i++) {
+        char cur[32];
+        snprintf(cur, sizeof cur, "%s", months[i][0] ? months[i] : "?");
         if (csv) {
             sb_addf(sb, "%s%s", i ? " " : "", cur);
             continue;
@@ -691,71 +682,68 @@ static bool is_missing_or_late(const char *status)
 }
 
 static int compl_row(table_t *t, const char *period_text, const char *metric,
-                     const msgpack_object *o, bool csv)
+                     const proto_compl_org *o, bool csv)
 {
-    char id[96], name[200], kind[64], status[32];
-    int64_t due = 0, got = 0, first = 0, deadline = 0;
-    bool has_due = proto_get_int(o, "months_due", &due) == 0,
-         has_got = proto_get_int(o, "months_reported", &got) == 0,
-         has_first = proto_get_int(o, "first_reported", &first) == 0,
-         has_deadline = proto_get_int(o, "deadline", &deadline) == 0;
-    const msgpack_object *late = reply_array(o, "late_months"), *missing = reply_array(o, "missing_months");
-    reply_text(o, "status", status, sizeof status);
     int rc = 0;
     if (csv) {
         strbuf lm = {.len = 0}, mm = {.len = 0}; /* zeroed: empty strings */
-        join_months(&lm, late, true);
-        join_months(&mm, missing, true);
+        join_months(&lm, o->late_months, o->n_late, true);
+        join_months(&mm, o->missing_months, o->n_missing, true);
         rc |= table_add(t, period_text);
         rc |= table_add(t, metric);
-        rc |= table_add(t, reply_text(o, "id", id, sizeof id));
-        rc |= table_add(t, reply_text(o, "name", name, sizeof name));
-        rc |= table_add(t, reply_text(o, "kind", kind, sizeof kind));
-        rc |= table_add(t, status);
-        rc |= cell_int(t, has_due, due);
-        rc |= cell_int(t, has_got, got);
+        rc |= table_add(t, o->id);
+        rc |= table_add(t, o->name);
+        rc |= table_add(t, o->kind);
+        rc |= table_add(t, o->status);
+        rc |= cell_int(t, true, o->months_due);
+        rc |= cell_int(t, true, o->months_reported);
         rc |= table_add(t, lm.buf);
         rc |= table_add(t, mm.buf);
-        rc |= cell_time_iso(t, has_first, first);
-        rc |= cell_time_iso(t, has_deadline, deadline);
+        rc |= cell_time_iso(t, o->has_first, o->first_reported);
+        rc |= cell_time_iso(t, true, o->deadline);
         return rc ? -1 : 0;
     }
     strbuf detail = {.len = 0};
-    if (missing && missing->via.array.size) {
+    if (o->n_missing) {
         sb_addf(&detail, "missing ");
-        join_months(&detail, missing, false);
+        join_months(&detail, o->missing_months, o->n_missing, false);
     }
-    if (late && late->via.array.size) {
+    if (o->n_late) {
         sb_addf(&detail, "%slate ", detail.len ? "; " : "");
-        join_months(&detail, late, false);
+        join_months(&detail, o->late_months, o->n_late, false);
     }
     char when[FMT_NUMBER_MAX];
-    if (has_first) {
-        fmt_time(when, sizeof when, first);
+    if (o->has_first) {
+        fmt_time(when, sizeof when, o->first_reported);
         sb_addf(&detail, "%sfirst reported %s", detail.len ? "; " : "", when);
     }
-    if (has_deadline && !strcmp(status, "open")) {
-        fmt_time(when, sizeof when, deadline);
+    if (!strcmp(o->status, "open")) {
+        fmt_time(when, sizeof when, o->deadline);
         sb_addf(&detail, "%sdue by %s", detail.len ? "; " : "", when);
     }
-    rc |= table_add(t, reply_text(o, "id", id, sizeof id));
-    rc |= table_add(t, reply_text(o, "name", name, sizeof name));
-    rc |= table_add(t, reply_text(o, "kind", kind, sizeof kind));
-    rc |= table_add(t, status_text(status));
-    if (has_due && has_got)
-        rc |= table_addf(t, "%lld of %lld", (long long)got, (long long)due);
-    else
-        rc |= table_add(t, "");
+    rc |= table_add(t, o->id);
+    rc |= table_add(t, o->name);
+    rc |= table_add(t, o->kind);
+    rc |= table_add(t, status_text(o->status));
+    rc |= table_addf(t, "%lld of %lld", (long long)o->months_reported, (long long)o->months_due);
     rc |= table_add(t, detail.buf);
     return rc ? -1 : 0;
 }
 
-int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, bool only_missing)
+/* The rows of metric m's organisations (those missing or late, with only_missing). */
+static int compl_rows(table_t *t, const char *period_text, const proto_compl_metric *m,
+                      bool csv, bool only_missing)
 {
-    char period_text[32];
-    reply_text(reply, "period", period_text, sizeof period_text);
-    const msgpack_object *metrics = reply_array(reply, "metrics");
-    uint32_t nm = metrics ? metrics->via.array.size : 0;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < m->n_orgs; k++)
+        if (!only_missing || is_missing_or_late(m->orgs[k].status))
+            rc = compl_row(t, period_text, m->metric, &m->orgs[k], csv);
+    return rc;
+}
+
+int query_print_completeness(FILE *out, const proto_completeness_reply *r, bool csv,
+                             bool only_missing)
+{
     table_t *t = NULL;
     int rc = 0;
     size_t shown = 0;
@@ -763,68 +751,43 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
     if (csv) {
         if (!(t = table_new(compl_csv_cols, COUNT(compl_csv_cols))))
             return -1;
-        for (uint32_t i = 0; rc == 0 && i < nm; i++) {
-            const msgpack_object *m = &metrics->via.array.ptr[i];
-            const msgpack_object *orgs = reply_array(m, "organisations");
-            char code[96], status[32];
-            reply_text(m, "metric", code, sizeof code);
-            for (uint32_t k = 0; rc == 0 && orgs && k < orgs->via.array.size; k++) {
-                const msgpack_object *o = &orgs->via.array.ptr[k];
-                if (!only_missing || is_missing_or_late(reply_text(o, "status", status, sizeof status)))
-                    rc = compl_row(t, period_text, code, o, true);
-            }
-        }
+        for (size_t i = 0; rc == 0 && i < r->n_metrics; i++)
+            rc = compl_rows(t, r->period, &r->metrics[i], true, only_missing);
         if (rc == 0)
             rc = table_print_csv(t, out);
         table_destroy(&t);
         return rc;
     }
 
-    int64_t grace = 0;
-    if (fprintf(out, "Completeness of %s", period_text) < 0)
+    if (fprintf(out, "Completeness of %s; a month's figures are due %lld day%s after it ends\n\n",
+                r->period, (long long)r->grace_days, r->grace_days == 1 ? "" : "s") < 0)
         return -1;
-    if (proto_get_int(reply, "grace_days", &grace) == 0 &&
-        fprintf(out, "; a month's figures are due %lld day%s after it ends", (long long)grace,
-                grace == 1 ? "" : "s") < 0)
-        return -1;
-    if (fputs("\n\n", out) < 0)
-        return -1;
-    if (nm == 0)
+    if (r->n_metrics == 0)
         return fprintf(out, "no metrics to report for this period\n") < 0 ? -1 : 0;
 
     if (!(t = table_new(compl_summary_cols, COUNT(compl_summary_cols))))
         return -1;
-    static const char *const counts[] = {"expected", "on_time", "late", "missing", "open"};
-    for (uint32_t i = 0; rc == 0 && i < nm; i++) {
-        const msgpack_object *m = &metrics->via.array.ptr[i];
-        char code[96];
-        rc |= table_add(t, reply_text(m, "metric", code, sizeof code));
-        for (size_t c = 0; c < COUNT(counts); c++) {
-            int64_t v = 0;
-            bool has = proto_get_int(m, counts[c], &v) == 0;
-            rc |= cell_int(t, has, v);
-        }
+    for (size_t i = 0; rc == 0 && i < r->n_metrics; i++) {
+        const proto_compl_metric *m = &r->metrics[i];
+        rc |= table_add(t, m->metric);
+        rc |= cell_int(t, true, m->expected);
+        rc |= cell_int(t, true, m->on_time);
+        rc |= cell_int(t, true, m->late);
+        rc |= cell_int(t, true, m->missing);
+        rc |= cell_int(t, true, m->open);
     }
     if (rc == 0)
         rc = table_print(t, out, "");
     table_destroy(&t);
 
-    for (uint32_t i = 0; rc == 0 && i < nm; i++) {
-        const msgpack_object *m = &metrics->via.array.ptr[i];
-        const msgpack_object *orgs = reply_array(m, "organisations");
-        char code[96], label[256], status[32];
-        reply_text(m, "metric", code, sizeof code);
-        reply_text(m, "label", label, sizeof label);
+    for (size_t i = 0; rc == 0 && i < r->n_metrics; i++) {
+        const proto_compl_metric *m = &r->metrics[i];
         if (!(t = table_new(compl_text_cols, COUNT(compl_text_cols))))
             return -1;
-        for (uint32_t k = 0; rc == 0 && orgs && k < orgs->via.array.size; k++) {
-            const msgpack_object *o = &orgs->via.array.ptr[k];
-            if (!only_missing || is_missing_or_late(reply_text(o, "status", status, sizeof status)))
-                rc = compl_row(t, period_text, code, o, false);
-        }
+        rc = compl_rows(t, r->period, m, false, only_missing);
         if (rc == 0 && table_rows(t)) {
             shown += table_rows(t);
-            if (fprintf(out, "\n%s%s%s\n", code, label[0] ? ": " : "", label) < 0 ||
+            if (fprintf(out, "\n%s%s%s\n", m->metric, m->label[0] ? ": " : "", m->label) < 0 ||
                 table_print(t, out, "  ") != 0)
                 rc = -1;
         }
@@ -837,19 +800,63 @@ int query_print_completeness(FILE *out, const msgpack_object *reply, bool csv, b
 
 /* ---- the commands ----------------------------------------------------- */
 
-#define QUERY_DONE (-1) /* printed as JSON: nothing left to do */
+/* A query's reply, read by the op asked, with what its printer needs of the request. */
+typedef struct {
+    proto_op op;                 /* snapshot, series or completeness */
+    proto_breakdown by;          /* snapshot: the breakdown asked for */
+    bool only_missing;           /* completeness: --missing */
+    union {
+        proto_snapshot_reply snap;
+        proto_series_reply series;
+        proto_completeness_reply compl;
+    } r;
+} query_reply;
 
-/* query_call, and a 200 reply printed as it came for --format json. 0 with
- * a 200 reply to print, QUERY_DONE, or an exit status after printing why. */
-static int query(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
+static int query_read(query_reply *q, const msgpack_object *root, lm_error *e)
 {
-    int rc = query_call(ctx, req, reply);
-    if (rc != 0 || !ctx->json)
+    if (q->op == PROTO_OP_SNAPSHOT)
+        return proto_snapshot_reply_read(root, &q->r.snap, e);
+    if (q->op == PROTO_OP_SERIES)
+        return proto_series_reply_read(root, &q->r.series, e);
+    return proto_completeness_reply_read(root, &q->r.compl, e);
+}
+
+static int query_print(FILE *out, const query_reply *q, bool csv)
+{
+    if (q->op == PROTO_OP_SNAPSHOT)
+        return query_print_snapshot(out, &q->r.snap, q->by, csv);
+    if (q->op == PROTO_OP_SERIES)
+        return query_print_series(out, &q->r.series, csv);
+    return query_print_completeness(out, &q->r.compl, csv, q->only_missing);
+}
+
+static void query_free(query_reply *q)
+{
+    if (q->op == PROTO_OP_SNAPSHOT)
+        proto_snapshot_reply_free(&q->r.snap);
+    else if (q->op == PROTO_OP_SERIES)
+        proto_series_reply_free(&q->r.series);
+    else
+        proto_completeness_reply_free(&q->r.compl);
+}
+
+/* Send req, read the 200 reply into q and print it (as it came with --format json). The
+ * exit status, after saying why when it is not 0. */
+static int query_run(leamon_ctx *ctx, const proto_request *req, query_reply *q)
+{
+    rpc_reply reply;
+    int rc = query_call(ctx, req, &reply);
+    if (rc != 0)
         return rc;
-    if (ctx_print_json(ctx, reply) != 0)
-        leamon_error(ctx, "cannot write the output");
-    rpc_reply_free(reply);
-    return QUERY_DONE;
+    lm_error e;
+    int read = query_read(q, reply.root, &e);
+    rc = ctx_take_reply(ctx, &reply, read, &e);
+    if (rc == 0)
+        rc = query_printed(ctx, query_print(ctx->out, q, ctx->csv));
+    if (read == 0)
+        query_free(q);
+    rpc_reply_free(&reply);
+    return rc == REPLY_DONE ? LEAMON_EXIT_OK : rc;
 }
 
 #define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
@@ -898,12 +905,9 @@ int cmd_snapshot(leamon_ctx *ctx)
         COPY(req.by, by_area ? "area" : "reporter");
     req.has_as_of = as_of != NULL;
     req.as_of = when;
-    rpc_reply reply;
-    if ((rc = query(ctx, &req, &reply)) != 0)
-        return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
-    rc = query_print_snapshot(ctx->out, reply.root, req.by, ctx->csv);
-    rpc_reply_free(&reply);
-    return query_printed(ctx, rc);
+    query_reply q = {.op = PROTO_OP_SNAPSHOT,
+                     .by = by_area ? PROTO_BY_AREA : by_reporter ? PROTO_BY_REPORTER : PROTO_BY_NONE};
+    return query_run(ctx, &req, &q);
 }
 
 int cmd_series(leamon_ctx *ctx)
@@ -946,12 +950,8 @@ int cmd_series(leamon_ctx *ctx)
     COPY(req.to, to);
     if (area)
         COPY(req.area, area);
-    rpc_reply reply;
-    if ((rc = query(ctx, &req, &reply)) != 0)
-        return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
-    rc = query_print_series(ctx->out, reply.root, ctx->csv);
-    rpc_reply_free(&reply);
-    return query_printed(ctx, rc);
+    query_reply q = {.op = PROTO_OP_SERIES};
+    return query_run(ctx, &req, &q);
 }
 
 int cmd_completeness(leamon_ctx *ctx)
@@ -972,10 +972,6 @@ int cmd_completeness(leamon_ctx *ctx)
     COPY(req.period, period_text);
     if (metric)
         COPY(req.metric, metric);
-    rpc_reply reply;
-    if ((rc = query(ctx, &req, &reply)) != 0)
-        return rc == QUERY_DONE ? LEAMON_EXIT_OK : rc;
-    rc = query_print_completeness(ctx->out, reply.root, ctx->csv, only_missing);
-    rpc_reply_free(&reply);
-    return query_printed(ctx, rc);
+    query_reply q = {.op = PROTO_OP_COMPLETENESS, .only_missing = only_missing};
+    return query_run(ctx, &req, &q);
 }

@@ -5,8 +5,8 @@
  * are; who delivered which month; the open alerts.
  *
  * Everything comes from the daemon through the ordinary queries (catalog,
- * alerts, series, snapshot by area, completeness per month) and is trusted
- * no more than the printers in cmd_query.c trust it. Every number taken from
+ * alerts, series, snapshot by area, completeness per month), read with
+ * proto's typed readers as the other commands read them. Every number taken from
  * a snapshot or a series point carries data-indicator, data-area,
  * data-period, data-field and data-value (the raw number), so a program can
  * check the report against the daemon (tests/integration/t_report.sh).
@@ -17,10 +17,10 @@
  * data-value attributes then hold the published numbers, never the raw ones.
  *
  * This file reads the command line and calls the rest, in client/report/:
- * fetch.c asks the daemon, model.c reads its replies, page.c, section.c,
- * grid.c and alerts.c write the page (with shown.c's numbers, text.c's
- * Dutch and svg.c's charts), and page.c writes it to OUT.part and renames
- * it to OUT. */
+ * fetch.c asks the daemon and reads its replies into model.c's model,
+ * page.c, section.c, grid.c and alerts.c write the page (with shown.c's
+ * numbers, text.c's Dutch and svg.c's charts), and page.c writes it to
+ * OUT.part and renames it to OUT. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,6 @@
 #include "report/page.h"
 #include "report/section.h"
 #include "report/text.h"
-#include "rpc.h"
 
 /* --min-cell: the smallest count the public version shows. */
 static int arg_min_cell(leamon_ctx *ctx, const char *min_cell, edition_t *ed)
@@ -125,8 +124,9 @@ static int read_args(leamon_ctx *ctx, report_t *r, const char **out, const char 
     return report_months(ctx, r, period_opt, from, &pf);
 }
 
-/* Ask the daemon and write the page: the head, a section per indicator,
- * the grid, the alerts (how many are open into *open), the end. */
+/* Ask the daemon and write the page: a section per indicator, the head (which says
+ * whether the period is still running, as the sections' figures tell), the grid, the
+ * alerts (how many are open into *open), the end. */
 static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, size_t *open)
 {
     int rc = fetch_catalog(f, r, area);
@@ -136,22 +136,21 @@ static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, s
         rc = fetch_grid(f, r);
     if (rc != 0)
         return rc;
-    page_head(pg, r);
     for (size_t i = 0; i < r->ninds; i++) {
-        rpc_reply series, snap;
-        if ((rc = fetch_indicator(f, r, &r->inds[i], &series, &snap)) != 0)
+        ind_figures fg;
+        if ((rc = fetch_indicator(f, r, &r->inds[i], &fg)) != 0)
             return rc;
-        if (section_write(&pg->summary, &pg->body, r, &r->inds[i], i + 1, series.root,
-                          snap.root) != 0 ||
-            pg->body.failed || pg->summary.failed) {
+        r->running |= !strcmp(fg.snap.snapshot.fig.state, "open");
+        if (section_write(&pg->summary, &pg->body, r, &fg, i + 1) != 0 || pg->body.failed ||
+            pg->summary.failed) {
             leamon_error(f->ctx, "out of memory");
             rc = LEAMON_EXIT_USAGE;
         }
-        rpc_reply_free(&series);
-        rpc_reply_free(&snap);
+        ind_figures_free(&fg);
         if (rc != 0)
             return rc;
     }
+    page_head(pg, r);
     grid_write(&pg->body, r);
     *open = alerts_write(&pg->body, r);
     page_finish(pg, r);

@@ -109,70 +109,53 @@ static void describe_periods(const records_t *recs, char *buf, size_t n)
 }
 
 static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req,
-                    const rpc_reply *reply)
+                    const proto_head *head, const proto_submit_reply *sr)
 {
-    const msgpack_object *list = proto_get(reply->root, "errors");
-    int64_t total = 0;
-    size_t listed = 0;
-    if (list && list->type == MSGPACK_OBJECT_ARRAY) {
-        for (uint32_t i = 0; i < list->via.array.size; i++) {
-            const msgpack_object *e = &list->via.array.ptr[i];
-            int64_t index = -1;
-            char field[32] = "record", code[32] = "?", msg[256] = "";
-            proto_get_int(e, "index", &index);
-            proto_get_str(e, "field", field, sizeof field);
-            proto_get_str(e, "code", code, sizeof code);
-            proto_get_str(e, "message", msg, sizeof msg);
-            long origin = index >= 0 && (size_t)index < in->recs.count
-                              ? (long)in->recs.origin[index] : 0;
-            print_place(ctx->err, in, origin);
-            fprintf(ctx->err, "%s: %s (%s)\n", field, msg, code);
-            listed++;
-        }
+    const proto_errors *errs = &sr->errors;
+    for (size_t i = 0; i < errs->count; i++) {
+        const proto_error *e = &errs->items[i];
+        long origin = e->index >= 0 && (size_t)e->index < in->recs.count
+                          ? (long)in->recs.origin[e->index] : 0;
+        print_place(ctx->err, in, origin);
+        fprintf(ctx->err, "%s: %s (%s)\n", e->field, e->message, e->code);
     }
-    if (proto_get_int(reply->root, "error_count", &total) != 0)
-        total = (int64_t)listed;
-    if (reply->status == PROTO_INVALID) {
+    if (head->status == PROTO_INVALID) {
         /* The daemon's summary says how many records are affected ("3 errors in 2 of 4"). */
-        if (reply->error[0])
-            leamon_error(ctx, "rejected: %s (request %s)", reply->error, req->id);
+        if (head->error[0])
+            leamon_error(ctx, "rejected: %s (request %s)", head->error, req->id);
         else
-            leamon_error(ctx, "rejected: %lld error%s; nothing stored (request %s)",
-                         (long long)total, total == 1 ? "" : "s", req->id);
-        if ((size_t)total > listed)
-            leamon_error(ctx, "only the first %zu errors are listed", listed);
+            leamon_error(ctx, "rejected: %zu error%s; nothing stored (request %s)", errs->total,
+                         errs->total == 1 ? "" : "s", req->id);
+        if (errs->total > errs->count)
+            leamon_error(ctx, "only the first %zu errors are listed", errs->count);
         return LEAMON_EXIT_REJECTED;
     }
-    leamon_error(ctx, "rejected by the daemon: %d %s; nothing stored (request %s)",
-                 reply->status, reply->error[0] ? reply->error : "(no reason given)", req->id);
-    if (reply->status == PROTO_CONFLICT)
+    leamon_error(ctx, "rejected by the daemon: %d %s; nothing stored (request %s)", head->status,
+                 head->error[0] ? head->error : "(no reason given)", req->id);
+    if (head->status == PROTO_CONFLICT)
         leamon_error(ctx, "request id %s was used before for different records: "
                           "give a new --id (or none, for a random one)", req->id);
-    else if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
+    else if (head->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
         leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
     return LEAMON_EXIT_REJECTED;
 }
 
 static int stored(leamon_ctx *ctx, const input_t *in, const proto_request *req,
-                  const rpc_reply *reply)
+                  const rpc_reply *reply, const proto_submit_reply *sr)
 {
-    int64_t accepted = 0;
-    bool dup = false, dry = false;
+    int64_t accepted = sr->accepted;
     char periods[64];
-    proto_get_int(reply->root, "accepted", &accepted);
-    proto_get_bool(reply->root, "duplicate", &dup);
-    proto_get_bool(reply->root, "dry_run", &dry);
     describe_periods(&in->recs, periods, sizeof periods);
-    if (dry || req->dry_run)
+    if (sr->dry_run || req->dry_run)
         fprintf(ctx->out, "valid: %zu record%s for %s (dry run, nothing stored)\n",
                 in->recs.count, in->recs.count == 1 ? "" : "s", periods);
-    else if (dup && reply->attempts > 1 && !ctx_opt(ctx, "id"))
+    else if (sr->duplicate && reply->attempts > 1 && !ctx_opt(ctx, "id"))
         /* A random id is ours alone: the "earlier" submission was our own timed-out attempt. */
         fprintf(ctx->out, "stored %lld record%s for %s (request %s; on retry %d, an earlier "
                           "attempt had arrived)\n",
                 (long long)accepted, accepted == 1 ? "" : "s", periods, req->id,
                 reply->attempts - 1);
-    else if (dup)
+    else if (sr->duplicate)
         fprintf(ctx->out, "already stored (request %s): %lld record%s\n", req->id,
                 (long long)accepted, accepted == 1 ? "" : "s");
     else
@@ -212,10 +195,10 @@ static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
     rpc_reply reply;
     char err[512] = "";
     rpc_result r = rpc_call(&ctx->rpc, buf->data, buf->size, req->id, &reply, err, sizeof err);
-    if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.status >= 500)) {
+    if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.head.status >= 500)) {
         if (r == RPC_REPLY) {
-            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.status,
-                     reply.error);
+            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.head.status,
+                     reply.head.error);
             rpc_reply_free(&reply);
         }
         leamon_error(ctx, "%s", err);
@@ -226,13 +209,20 @@ static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
     }
     if (r != RPC_REPLY)
         return ctx_rpc_failure(ctx, r, err);
-    if (ctx->json && ctx_print_json(ctx, &reply) != 0)
-        leamon_error(ctx, "cannot write the output");
+    proto_submit_reply sr;
+    lm_error e;
     int rc;
-    if (reply.status == PROTO_OK)
-        rc = ctx->json ? LEAMON_EXIT_OK : stored(ctx, in, req, &reply);
-    else
-        rc = rejected(ctx, in, req, &reply);
+    if (submit_reply_read(&reply, &sr, &e) != 0) {
+        rc = ctx_malformed(ctx, &e);
+    } else {
+        if (ctx->json && ctx_print_json(ctx, &reply) != 0)
+            leamon_error(ctx, "cannot write the output");
+        if (reply.head.status == PROTO_OK)
+            rc = ctx->json ? LEAMON_EXIT_OK : stored(ctx, in, req, &reply, &sr);
+        else
+            rc = rejected(ctx, in, req, &reply.head, &sr);
+        proto_submit_reply_free(&sr);
+    }
     rpc_reply_free(&reply);
     return rc;
 }

@@ -23,11 +23,11 @@ int query_request_like(const proto_request *like, proto_request *req, proto_op o
 
 int query_refused(leamon_ctx *ctx, const rpc_reply *reply)
 {
-    leamon_error(ctx, "the daemon refused the request: %d %s", reply->status,
-                 reply->error[0] ? reply->error : "(no reason given)");
-    if (reply->status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
+    leamon_error(ctx, "the daemon refused the request: %d %s", reply->head.status,
+                 reply->head.error[0] ? reply->head.error : "(no reason given)");
+    if (reply->head.status == PROTO_UNAUTHENTICATED && !ctx->rpc.curve)
         leamon_error(ctx, "in insecure mode, name your organisation with --reporter ID");
-    else if (reply->status == PROTO_FORBIDDEN && ctx->cmd &&
+    else if (reply->head.status == PROTO_FORBIDDEN && ctx->cmd &&
              (!strcmp(ctx->cmd->name, "snapshot") || !strcmp(ctx->cmd->name, "series")))
         leamon_error(ctx, "a partner sees its own reporting with `leamon completeness "
                           "--period PERIOD`");
@@ -37,7 +37,7 @@ int query_refused(leamon_ctx *ctx, const rpc_reply *reply)
 int query_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
 {
     int rc = ctx_call(ctx, req, reply);
-    if (rc != 0 || reply->status == PROTO_OK)
+    if (rc != 0 || reply->head.status == PROTO_OK)
         return rc;
     if (!ctx->json) {
         rc = query_refused(ctx, reply);

@@ -10,6 +10,7 @@
 
 #include "errmsg.h"
 #include "proto.h"
+#include "reply_submit.h"
 
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 4000
@@ -20,7 +21,7 @@
     (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                \
      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
-typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED } wait_result;
+typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED, WAIT_MALFORMED } wait_result;
 
 static long long now_ms(void)
 {
@@ -58,6 +59,17 @@ void rpc_reply_free(rpc_reply *reply)
         msgpack_unpacked_destroy(&reply->unpacked);
     free(reply->data);
     memset(reply, 0, sizeof *reply);
+}
+
+const char *rpc_malformed_why(const lm_error *e)
+{
+    static const char prefix[] = "malformed reply: "; /* what mpr_done says */
+    return strncmp(e->msg, prefix, sizeof prefix - 1) ? e->msg : e->msg + sizeof prefix - 1;
+}
+
+void rpc_malformed(char *buf, size_t n, const lm_error *e)
+{
+    errmsg(buf, n, "malformed reply from leamond: %s", rpc_malformed_why(e));
 }
 
 void rpc_conn_close(rpc_conn *c)
@@ -194,35 +206,45 @@ int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *
     return 0;
 }
 
-/* Decode a reply frame; returns 0 if it is a map carrying our id, or the empty id the
- * daemon uses when it could not read ours (each attempt has its own socket, so such a
- * reply answers this request). */
-static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply)
+/* Is map a reply to request id: its id ours, or the empty id the daemon uses when it could
+ * not read ours (each attempt has its own socket, so such a reply answers this request)? */
+static bool reply_is_ours(const msgpack_object *map, const char *id)
+{
+    const msgpack_object *got = proto_get(map, "id");
+    if (!got || got->type != MSGPACK_OBJECT_STR)
+        return false;
+    return got->via.str.size == 0 ||
+           (got->via.str.size == strlen(id) && !memcmp(got->via.str.ptr, id, got->via.str.size));
+}
+
+/* Decode a reply frame. 0: a reply to request id, its common fields read; 1: not ours (an
+ * earlier attempt's, or garbled); -1: ours, but proto_reply_head refused it (err says why). */
+static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply, char *err,
+                      size_t errlen)
 {
     memset(reply, 0, sizeof *reply);
     size_t n = zmq_msg_size(msg);
     reply->data = malloc(n ? n : 1);
     if (!reply->data)
-        return -1;
+        return 1;
     memcpy(reply->data, zmq_msg_data(msg), n);
     reply->size = n;
     msgpack_unpacked_init(&reply->unpacked);
     reply->set = true;
     size_t off = 0;
-    char got_id[PROTO_MAX_ID + 2] = "";
-    int64_t status = 0;
     if (msgpack_unpack_next(&reply->unpacked, reply->data, n, &off) != MSGPACK_UNPACK_SUCCESS ||
         reply->unpacked.data.type != MSGPACK_OBJECT_MAP ||
-        proto_get_str(&reply->unpacked.data, "id", got_id, sizeof got_id) != 0 ||
-        (got_id[0] && strcmp(got_id, id) != 0) ||
-        proto_get_int(&reply->unpacked.data, "status", &status) != 0) {
+        !reply_is_ours(&reply->unpacked.data, id)) {
+        rpc_reply_free(reply);
+        return 1;
+    }
+    lm_error e;
+    if (proto_reply_head(&reply->unpacked.data, &reply->head, &e) != 0) {
+        rpc_malformed(err, errlen, &e);
         rpc_reply_free(reply);
         return -1;
     }
     reply->root = &reply->unpacked.data;
-    reply->status = (int)status;
-    if (proto_get_str(reply->root, "error", reply->error, sizeof reply->error) != 0)
-        reply->error[0] = '\0';
     return 0;
 }
 
@@ -252,7 +274,7 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
                 continue;
             }
             bool more = zmq_msg_more(&msg);
-            int ok = more ? -1 : take_reply(&msg, id, reply);
+            int ok = more ? 1 : take_reply(&msg, id, reply, err, errlen);
             zmq_msg_close(&msg);
             while (more) { /* a reply is one frame; drop anything else whole */
                 zmq_msg_init(&msg);
@@ -261,11 +283,28 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
             }
             if (ok == 0)
                 return WAIT_REPLY;
+            if (ok < 0)
+                return WAIT_MALFORMED;
             /* Stale (an earlier attempt's) or garbled: keep waiting for ours. */
             if (self->log)
                 fprintf(self->log, "leamon: ignoring a reply that is not for request %s\n", id);
         }
     }
+}
+
+/* A 503 (submit only) says how long to wait: that many ms, within bounds; -1 when it does
+ * not say (or is no 503). */
+static long retry_after(const rpc_reply *reply)
+{
+    proto_submit_reply sr;
+    lm_error e;
+    if (reply->head.status != 503 || proto_submit_reply_read(reply->root, &sr, &e) != 0)
+        return -1;
+    proto_submit_reply_free(&sr);
+    if (!sr.has_retry)
+        return -1;
+    int64_t after = sr.retry_after_ms;
+    return after < 10 ? 10 : after > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : (long)after;
 }
 
 static long next_backoff(long backoff)
@@ -291,24 +330,24 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         }
         if (sent)
             wr = wait_reply(self, &c, id, reply, &connected, err, errlen);
-        if (wr == WAIT_REFUSED || wr == WAIT_FAILED) {
+        if (wr == WAIT_REFUSED || wr == WAIT_FAILED || wr == WAIT_MALFORMED) {
             rpc_conn_close(&c);
-            return wr == WAIT_REFUSED ? RPC_REFUSED : RPC_FAILED;
+            return wr == WAIT_REFUSED ? RPC_REFUSED : wr == WAIT_FAILED ? RPC_FAILED : RPC_MALFORMED;
         }
         if (wr == WAIT_REPLY) {
-            if (reply->status < 500 || last) {
+            if (reply->head.status < 500 || last) {
                 rpc_conn_close(&c);
                 reply->attempts = attempt + 1;
                 return RPC_REPLY;
             }
             /* 5xx: the daemon is there but cannot take it now; same socket, same bytes. */
             long delay = backoff;
-            int64_t after = 0;
-            if (reply->status == 503 && proto_get_int(reply->root, "retry_after_ms", &after) == 0)
-                delay = after < 10 ? 10 : after > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : (long)after;
+            long after = retry_after(reply);
+            if (after >= 0)
+                delay = after;
             if (self->log)
                 fprintf(self->log, "leamon: daemon answered %d (%s); retrying (%d of %d) in %ld ms\n",
-                        reply->status, reply->error[0] ? reply->error : "no reason given",
+                        reply->head.status, reply->head.error[0] ? reply->head.error : "no reason given",
                         attempt + 1, self->retries, delay);
             rpc_reply_free(reply);
             backoff = next_backoff(backoff);

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <msgpack.h>
 
+#include "error.h"
 #include "keyfile.h"
+#include "reply.h"
 
 typedef struct {
     void *zctx;            /* borrowed libzmq context */
@@ -36,7 +38,8 @@ typedef enum {
     RPC_REPLY,       /* a reply (possibly still 5xx when retries ran out) */
     RPC_UNREACHABLE, /* no reply after every retry */
     RPC_REFUSED,     /* the CURVE handshake failed: key refused or mismatched */
-    RPC_FAILED       /* local problem (bad endpoint, out of memory) */
+    RPC_FAILED,      /* local problem (bad endpoint, out of memory) */
+    RPC_MALFORMED    /* a reply to this request whose common fields proto_reply_head refused */
 } rpc_result;
 
 typedef struct {
@@ -44,8 +47,7 @@ typedef struct {
     size_t size;
     msgpack_unpacked unpacked; /* the decoded map; its strings point into data */
     const msgpack_object *root;
-    int status;
-    char error[512];           /* the reply's "error" text, if any */
+    proto_head head;           /* its common fields: status, and error when not 200 */
     int attempts;              /* sends it took, 1 + retries used */
     bool set;
 } rpc_reply;
@@ -55,12 +57,18 @@ void rpc_init(rpc_t *self, void *zctx, const char *endpoint, int timeout_ms, int
               FILE *log);
 
 /* Send request (len bytes, carrying request id) and wait for its reply. On
- * RPC_REPLY, reply holds it (free with rpc_reply_free). Otherwise err says
- * what happened, in words for the user. */
+ * RPC_REPLY, reply holds it (free with rpc_reply_free), its common fields read by
+ * proto_reply_head; the rest is for the op's typed reader. Otherwise err says what
+ * happened, in words for the user. */
 rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id,
                     rpc_reply *reply, char *err, size_t errlen);
 
 void rpc_reply_free(rpc_reply *reply);
+
+/* What a typed reader's failure (e from proto_*_read, "malformed reply: ...") says to the
+ * user: "malformed reply from leamond: ..."; and just the "..." of it. */
+void rpc_malformed(char *buf, size_t n, const lm_error *e);
+const char *rpc_malformed_why(const lm_error *e);
 
 /* A socket of any type connected to one of the daemon's endpoints, with
  * this rpc_t's CURVE keys (when set), linger 0, and a monitor that reports

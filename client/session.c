@@ -102,6 +102,7 @@ int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err)
         leamon_error(ctx, "%s", err);
         return LEAMON_EXIT_REJECTED;
     case RPC_UNREACHABLE:
+    case RPC_MALFORMED:
         leamon_error(ctx, "%s", err);
         return LEAMON_EXIT_UNAVAILABLE;
     default:
@@ -110,11 +111,30 @@ int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err)
     }
 }
 
+int ctx_malformed(leamon_ctx *ctx, const lm_error *e)
+{
+    char why[LM_ERROR_MAX + 40];
+    rpc_malformed(why, sizeof why, e);
+    leamon_error(ctx, "%s", why);
+    return LEAMON_EXIT_UNAVAILABLE;
+}
+
 int ctx_print_json(leamon_ctx *ctx, const rpc_reply *reply)
 {
     if (proto_write_json(ctx->out, reply->root) != 0 || fputc('\n', ctx->out) == EOF)
         return -1;
     return 0;
+}
+
+int ctx_take_reply(leamon_ctx *ctx, const rpc_reply *reply, int read_rc, const lm_error *e)
+{
+    if (read_rc != 0)
+        return ctx_malformed(ctx, e);
+    if (!ctx->json)
+        return 0;
+    if (ctx_print_json(ctx, reply) != 0)
+        leamon_error(ctx, "cannot write the output");
+    return REPLY_DONE;
 }
 
 int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
@@ -131,9 +151,9 @@ int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
     msgpack_sbuffer_destroy(&buf);
     if (r != RPC_REPLY)
         return ctx_rpc_failure(ctx, r, err);
-    if (reply->status >= 500) {
-        leamon_error(ctx, "the daemon is unavailable: %d %s", reply->status,
-                     reply->error[0] ? reply->error : "");
+    if (reply->head.status >= 500) {
+        leamon_error(ctx, "the daemon is unavailable: %d %s", reply->head.status,
+                     reply->head.error[0] ? reply->head.error : "");
         rpc_reply_free(reply);
         return LEAMON_EXIT_UNAVAILABLE;
     }

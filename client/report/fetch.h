@@ -2,7 +2,8 @@
  * queries: the catalogue, the alerts, completeness month by month, and per
  * indicator a series and a snapshot by area. Every request goes out as the
  * same reporter as the first one. Each call returns 0, or an exit status
- * after printing why; what comes back is read into the model (model.h). */
+ * after printing why (a refusal, a malformed reply); what comes back is read
+ * into the model (model.h) with proto's typed readers. */
 #ifndef LEAMON_REPORT_FETCH_H
 #define LEAMON_REPORT_FETCH_H
 
@@ -31,9 +32,8 @@ int fetch_alerts(fetcher *f, report_t *r);
 int fetch_grid(fetcher *f, report_t *r);
 
 /* ind's series over the report's months and its snapshot by area of the
- * report's period, for r's area. On 0 both replies are the caller's to
- * free. */
-int fetch_indicator(fetcher *f, const report_t *r, const ind_t *ind, rpc_reply *series,
-                    rpc_reply *snap);
+ * report's period, for r's area, into fg. On 0 fg is the caller's to free
+ * (ind_figures_free). */
+int fetch_indicator(fetcher *f, const report_t *r, const proto_indicator *ind, ind_figures *fg);
 
 #endif

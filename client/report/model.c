@@ -1,4 +1,4 @@
-/* model.c: what the report is made of, read from the daemon's replies (see
+/* model.c: what the report is made of, as proto's readers read the daemon's replies (see
  * model.h). */
 #include "report/model.h"
 
@@ -9,9 +9,7 @@
 
 #include "errmsg.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
-#include "reply_fields.h"
 #include "report/text.h"
 #include "reqid.h"
 
@@ -20,10 +18,7 @@
 
 void report_free(report_t *r)
 {
-    if (r->have_catalog)
-        rpc_reply_free(&r->catalog);
-    if (r->have_alerts)
-        rpc_reply_free(&r->alerts);
+    proto_alerts_reply_free(&r->alerts);
     for (size_t i = 0; i < r->norgs; i++)
         free(r->orgs[i].n);
     free(r->orgs);
@@ -33,42 +28,26 @@ void report_free(report_t *r)
 
 /* ---- the catalogue ------------------------------------------------------ */
 
-int report_read_catalog(report_t *r, const char *area_code, char *err, size_t errlen)
+int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char *area_code,
+                        char *err, size_t errlen)
 {
-    const msgpack_object *areas = reply_array(r->catalog.root, "areas"),
-                         *inds = reply_array(r->catalog.root, "indicators");
-    size_t na = areas ? areas->via.array.size : 0, ni = inds ? inds->via.array.size : 0;
-    if (na == 0) {
+    if (cat->n_areas == 0) {
         errmsg(err, errlen, "the daemon's catalog lists no areas");
         return LEAMON_EXIT_REJECTED;
     }
-    if (!(r->areas = calloc(na, sizeof *r->areas)) ||
-        (ni && !(r->inds = calloc(ni, sizeof *r->inds)))) {
+    if (!(r->areas = calloc(cat->n_areas, sizeof *r->areas)) ||
+        (cat->n_indicators && !(r->inds = calloc(cat->n_indicators, sizeof *r->inds)))) {
         errmsg(err, errlen, "out of memory");
         return LEAMON_EXIT_USAGE;
     }
-    for (size_t i = 0; i < na; i++) {
-        const msgpack_object *m = &areas->via.array.ptr[i];
-        area_t *a = &r->areas[r->nareas];
-        reply_text(m, "code", a->code, sizeof a->code);
-        reply_text(m, "name", a->name, sizeof a->name);
-        reply_text(m, "level", a->level, sizeof a->level);
-        reply_text(m, "parent", a->parent, sizeof a->parent);
-        if (a->code[0])
-            r->nareas++;
-    }
-    for (size_t i = 0; i < ni; i++) {
-        const msgpack_object *m = &inds->via.array.ptr[i];
-        ind_t *d = &r->inds[r->ninds];
-        reply_text(m, "code", d->code, sizeof d->code);
-        reply_text(m, "label", d->label, sizeof d->label);
-        reply_text(m, "unit", d->unit, sizeof d->unit);
-        reply_text(m, "type", d->type, sizeof d->type);
-        reply_text(m, "better", d->better, sizeof d->better);
-        d->has_ideal = reply_number(m, "ideal", &d->ideal);
+    for (size_t i = 0; i < cat->n_areas; i++)
+        if (cat->areas[i].code[0])
+            r->areas[r->nareas++] = cat->areas[i];
+    for (size_t i = 0; i < cat->n_indicators; i++) {
+        const proto_indicator *d = &cat->indicators[i];
         /* the codes go back to the daemon in requests */
         if (d->code[0] && reqid_check(d->code) == 0 && strlen(d->code) <= PROTO_MAX_CODE)
-            r->ninds++;
+            r->inds[r->ninds++] = *d;
     }
     if (area_code) {
         if (!(r->top = report_find_area(r, area_code))) {
@@ -89,7 +68,7 @@ int report_read_catalog(report_t *r, const char *area_code, char *err, size_t er
     return 0;
 }
 
-const ind_t *report_find_ind(const report_t *r, const char *code)
+const proto_indicator *report_find_ind(const report_t *r, const char *code)
 {
     for (size_t i = 0; i < r->ninds; i++)
         if (!strcmp(r->inds[i].code, code))
@@ -97,7 +76,7 @@ const ind_t *report_find_ind(const report_t *r, const char *code)
     return NULL;
 }
 
-const area_t *report_find_area(const report_t *r, const char *code)
+const proto_area_info *report_find_area(const report_t *r, const char *code)
 {
     for (size_t i = 0; i < r->nareas; i++)
         if (!strcmp(r->areas[i].code, code))
@@ -107,7 +86,7 @@ const area_t *report_find_area(const report_t *r, const char *code)
 
 bool report_in_area(const report_t *r, const char *code)
 {
-    const area_t *a = report_find_area(r, code);
+    const proto_area_info *a = report_find_area(r, code);
     for (int depth = 0; a && depth < MAX_AREA_DEPTH; depth++) {
         if (a == r->top)
             return true;
@@ -129,14 +108,10 @@ void report_grid_months(report_t *r)
 }
 
 /* The row of organisation o, added when it is new; NULL when out of memory. */
-static org_row *grid_org(report_t *r, const msgpack_object *o)
+static org_row *grid_org(report_t *r, const proto_compl_org *o)
 {
-    char id[PROTO_MAX_CODE + 1];
-    reply_text(o, "id", id, sizeof id);
-    if (!id[0])
-        return NULL;
     for (size_t i = 0; i < r->norgs; i++)
-        if (!strcmp(r->orgs[i].id, id))
+        if (!strcmp(r->orgs[i].id, o->id))
             return &r->orgs[i];
     if (GROW(r->orgs, r->orgs_cap, r->norgs + 1) != 0)
         return NULL;
@@ -146,31 +121,28 @@ static org_row *grid_org(report_t *r, const msgpack_object *o)
     if (!(row->n = calloc(months, sizeof *row->n)))
         return NULL;
     r->norgs++;
-    COPY(row->id, id);
-    reply_text(o, "name", row->name, sizeof row->name);
-    reply_text(o, "kind", row->kind, sizeof row->kind);
+    COPY(row->id, o->id);
+    COPY(row->name, o->name);
+    COPY(row->kind, o->kind);
     return row;
 }
 
-int report_grid_add(report_t *r, int month, const msgpack_object *reply)
+int report_grid_add(report_t *r, int month, const proto_completeness_reply *c)
 {
-    const msgpack_object *metrics = reply_array(reply, "metrics");
-    for (uint32_t i = 0; metrics && i < metrics->via.array.size; i++) {
-        const msgpack_object *orgs = reply_array(&metrics->via.array.ptr[i], "organisations");
-        for (uint32_t k = 0; orgs && k < orgs->via.array.size; k++) {
-            const msgpack_object *o = &orgs->via.array.ptr[k];
-            char status[16], id[8];
-            if (!reply_text(o, "id", id, sizeof id)[0])
+    for (size_t i = 0; i < c->n_metrics; i++) {
+        const proto_compl_metric *m = &c->metrics[i];
+        for (size_t k = 0; k < m->n_orgs; k++) {
+            const proto_compl_org *o = &m->orgs[k];
+            if (!o->id[0])
                 continue;
-            reply_text(o, "status", status, sizeof status);
             org_row *row = grid_org(r, o);
             if (!row)
                 return -1;
-            int st = !strcmp(status, "on_time")   ? ST_ON_TIME
-                     : !strcmp(status, "open")    ? ST_OPEN
-                     : !strcmp(status, "late")    ? ST_LATE
-                     : !strcmp(status, "missing") ? ST_MISSING
-                                                  : -1;
+            int st = !strcmp(o->status, "on_time")   ? ST_ON_TIME
+                     : !strcmp(o->status, "open")    ? ST_OPEN
+                     : !strcmp(o->status, "late")    ? ST_LATE
+                     : !strcmp(o->status, "missing") ? ST_MISSING
+                                                     : -1;
             if (st >= 0)
                 row->n[month - r->grid_first][st]++;
         }
@@ -204,135 +176,72 @@ const org_row *report_find_org(const report_t *r, const char *id)
 
 /* ---- alert levels for the charts ---------------------------------------- */
 
-size_t report_find_bands(const report_t *r, const ind_t *ind, band_src *out, size_t max)
+size_t report_find_bands(const report_t *r, const proto_indicator *ind, band_src *out,
+                         size_t max)
 {
-    const msgpack_object *list = reply_array(r->catalog.root, "rules");
-    bool from_catalog = list != NULL;
-    if (!list && r->have_alerts)
-        list = reply_array(r->alerts.root, "alerts");
     size_t n = 0;
-    for (uint32_t i = 0; list && i < list->via.array.size && n < max; i++) {
-        const msgpack_object *m = &list->via.array.ptr[i];
-        char code[PROTO_MAX_CODE + 1], rule[PROTO_MAX_CODE + 1], kind[16], area[PROTO_MAX_AREA + 1];
-        double threshold;
-        if (strcmp(reply_text(m, "indicator", code, sizeof code), ind->code) ||
-            !reply_number(m, "threshold", &threshold))
+    for (size_t i = 0; i < r->alerts.n_alerts && n < max; i++) {
+        const proto_alert *a = &r->alerts.alerts[i];
+        if (strcmp(a->indicator, ind->code))
             continue;
-        reply_text(m, from_catalog ? "name" : "rule", rule, sizeof rule);
-        reply_text(m, "kind", kind, sizeof kind);
-        if (strcmp(kind, "below") && strcmp(kind, "above") && strcmp(kind, "off_track"))
+        if (strcmp(a->kind, "below") && strcmp(a->kind, "above") && strcmp(a->kind, "off_track"))
             continue;
         bool seen = false;
         for (size_t k = 0; k < n; k++)
-            seen |= !strcmp(out[k].rule, rule);
+            seen |= !strcmp(out[k].rule, a->rule);
         if (seen)
             continue;
         band_src *s = &out[n];
         memset(s, 0, sizeof *s);
-        COPY(s->rule, rule);
-        COPY(s->kind, kind);
-        reply_text(m, "severity", s->severity, sizeof s->severity);
-        s->threshold = threshold;
-        if (from_catalog) {
-            reply_text(m, "level", s->where, sizeof s->where);
-        } else {
-            const area_t *a = report_find_area(r, reply_text(m, "area", area, sizeof area));
-            if (a && a != r->top)
-                COPY(s->where, a->level);
-        }
+        COPY(s->rule, a->rule);
+        COPY(s->kind, a->kind);
+        COPY(s->severity, a->severity);
+        s->threshold = a->threshold;
+        const proto_area_info *at = report_find_area(r, a->area);
+        if (at && at != r->top)
+            COPY(s->where, at->level);
         const char *where = s->where[0] && strcmp(s->where, r->top->level) ? s->where : "";
-        nl_band_label(s->label, sizeof s->label, kind, where, threshold, ind->unit, ind->better);
+        nl_band_label(s->label, sizeof s->label, a->kind, where, a->threshold, ind->unit,
+                      ind->better);
         n++;
     }
     return n;
 }
 
-/* ---- figures and targets ------------------------------------------------ */
-
-void fig_read(const msgpack_object *m, fig_t *f)
-{
-    memset(f, 0, sizeof *f);
-    if (!m || m->type != MSGPACK_OBJECT_MAP)
-        return;
-    reply_text(m, "area", f->area, sizeof f->area);
-    reply_text(m, "name", f->name, sizeof f->name);
-    reply_text(m, "period", f->period, sizeof f->period);
-    reply_text(m, "reason", f->reason, sizeof f->reason);
-    f->has_value = reply_number(m, "value", &f->value);
-    f->has_num = reply_number(m, "numerator", &f->num);
-    f->has_den = reply_number(m, "denominator", &f->den);
-    f->has_counts = proto_get_int(m, "expected", &f->expected) == 0 &&
-                    proto_get_int(m, "reported", &f->reported) == 0;
-    f->has_path = reply_number(m, "path", &f->path);
-}
-
-bool fig_incomplete(const fig_t *f)
-{
-    return f->has_counts && f->reported < f->expected;
-}
-
-void target_read(const msgpack_object *m, target_t *t)
-{
-    memset(t, 0, sizeof *t);
-    if (!m || m->type != MSGPACK_OBJECT_MAP)
-        return;
-    t->set = true;
-    reply_text(m, "goal_period", t->goal_period, sizeof t->goal_period);
-    reply_text(m, "baseline_period", t->baseline_period, sizeof t->baseline_period);
-    reply_text(m, "source", t->source, sizeof t->source);
-    t->has_goal = reply_number(m, "goal", &t->goal);
-    t->has_baseline = reply_number(m, "baseline", &t->baseline);
-    t->has_path = reply_number(m, "path", &t->path);
-}
-
 /* ---- indicators ------------------------------------------------------------ */
 
-bool ind_is_count(const ind_t *ind)
+bool ind_is_count(const proto_indicator *ind)
 {
     return !strcmp(ind->type, "sum") && !strcmp(ind->unit, "count");
 }
 
-bool ind_is_ratio(const ind_t *ind)
+bool ind_is_ratio(const proto_indicator *ind)
 {
     return !strcmp(ind->type, "ratio");
 }
 
-int ind_judge(const ind_t *ind, double value, double mark)
-{
-    return indicator_judge(ind->better, ind->has_ideal, ind->ideal, value, mark);
-}
-
-void ind_take_ideal(ind_t *ind, const msgpack_object *snapshot_reply)
-{
-    const msgpack_object *im = proto_get(snapshot_reply, "indicator");
-    if (im && im->type == MSGPACK_OBJECT_MAP && reply_number(im, "ideal", &ind->ideal))
-        ind->has_ideal = true;
-}
-
-int ind_figures_read(ind_figures *f, const report_t *r, const ind_t *ind,
-                     const msgpack_object *series, const msgpack_object *snap)
+int ind_figures_read(ind_figures *f, const report_t *r, const proto_indicator *ind,
+                     const msgpack_object *series, const msgpack_object *snap, lm_error *e)
 {
     memset(f, 0, sizeof *f);
-    fig_read(proto_get(snap, "snapshot"), &f->top);
-    target_read(proto_get(snap, "target"), &f->tg);
-    const msgpack_object *pts = reply_array(series, "points"), *kids = reply_array(snap, "breakdown");
-    f->npts = pts ? pts->via.array.size : 0;
-    f->nkids = kids ? kids->via.array.size : 0;
-    f->pts = calloc(f->npts + 1, sizeof *f->pts);
-    f->kids = calloc(f->nkids + 1, sizeof *f->kids);
-    if (!f->pts || !f->kids)
+    if (proto_series_reply_read(series, &f->series, e) != 0)
         return -1;
-    for (size_t i = 0; i < f->npts; i++)
-        fig_read(&pts->via.array.ptr[i], &f->pts[i]);
-    for (size_t i = 0; i < f->nkids; i++)
-        fig_read(&kids->via.array.ptr[i], &f->kids[i]);
-    f->nbands = report_find_bands(r, ind, f->bands, MODEL_MAX_BANDS);
+    if (proto_snapshot_reply_read(snap, &f->snap, e) != 0) {
+        proto_series_reply_free(&f->series);
+        return -1;
+    }
+    /* The catalogue leaves out an indicator's ideal value; a snapshot reply has it. */
+    f->ind = *ind;
+    if (f->snap.ind.has_ideal) {
+        f->ind.has_ideal = true;
+        f->ind.ideal = f->snap.ind.ideal;
+    }
+    f->nbands = report_find_bands(r, &f->ind, f->bands, MODEL_MAX_BANDS);
     return 0;
 }
 
 void ind_figures_free(ind_figures *f)
 {
-    free(f->pts);
-    free(f->kids);
-    f->pts = f->kids = NULL;
+    proto_series_reply_free(&f->series);
+    proto_snapshot_reply_free(&f->snap);
 }

@@ -31,6 +31,7 @@ static const char css[] =
     ".meta{color:#444;font-size:8.5pt;margin:0 0 3mm}\n"
     ".banner{border:1.2pt solid #a11;color:#7a1111;padding:2mm 3mm;margin:3mm 0;font-weight:bold}\n"
     ".banner.pub{border-color:#1f4e99;color:#1f3f73;font-weight:normal}\n"
+    ".banner.run{border-color:#b8860b;color:#6b4e00}\n"
     "table{border-collapse:collapse;width:100%;font-size:8.5pt}\n"
     "th,td{border-bottom:.5pt solid #bbb;padding:.8mm 1.4mm;text-align:left;vertical-align:top}\n"
     "th{background:#eef2f8}\n"
@@ -80,6 +81,18 @@ static const char css[] =
     "tbody.al:has(tr.sev-critical) tr.hist td:first-child{border-left:2pt solid #a11}\n"
     "table.summary td:first-child{width:6mm;color:#555}\n"
     "dl.method dt{font-weight:bold;margin-top:2mm}dl.method dd{margin:0 0 0 4mm}\n";
+
+/* The banner of a report whose period has not ended: its figures are not final. */
+static void write_running(rbuf *b, const report_t *r, const char *ptext)
+{
+    static const char *const what[] = {"De maand ", "Het ", "Het jaar ", "Het "};
+    rb_add(b, "<p class=\"banner run\">");
+    rb_add(b, r->p.kind >= PERIOD_MONTH && r->p.kind <= PERIOD_SCHOOLYEAR ? what[r->p.kind]
+                                                                          : "De periode ");
+    rb_esc(b, ptext);
+    rb_add(b, " is nog niet voorbij: de cijfers in dit overzicht zijn niet definitief en kunnen "
+              "nog veranderen, en leamond beoordeelt ze nog niet tegen de doelen.</p>\n");
+}
 
 static void write_head(rbuf *b, const report_t *r)
 {
@@ -154,6 +167,8 @@ static void write_head(rbuf *b, const report_t *r)
         rb_add(b, "<p class=\"banner\">Interne versie: bevat kleine, onafgeronde aantallen. Niet "
                   "publiceren; maak voor publicatie de publieksversie (leamon report "
                   "--public).</p>\n");
+    if (r->running)
+        write_running(b, r, ptext);
     rb_add(b, "<p class=\"intro\">Dit overzicht toont hoe de indicatoren van de Lokale "
               "Educatieve Agenda ervoor staan in ");
     rb_add(b, gm ? "de gemeente " : "");
@@ -187,13 +202,17 @@ static void write_method(rbuf *b, const report_t *r)
               "de regel van het cijfer: een stand (bijvoorbeeld plaatsen) is de laatste maand, een "
               "stroom (nieuwe indicaties) het totaal.</dd>"
               "<dt>Volledigheid</dt><dd>Bij elke waarde staat hoeveel van de organisaties die "
-              "cijfers moeten leveren dat gedaan hebben. Een onvolledige waarde (open rondje, *) "
-              "kan nog veranderen als de ontbrekende cijfers binnenkomen. Een maand zonder "
+              "cijfers moeten leveren dat gedaan hebben. Een voorlopige waarde (open rondje, *) "
+              "is nog niet definitief en kan nog veranderen: haar periode loopt nog (lopende "
+              "maand), of de termijn om te leveren is nog niet voorbij en niet alle "
+              "organisaties hebben geleverd. Een maand zonder "
               "waarde is een onderbreking in de lijn: geen cijfer is geen nul.</dd>"
               "<dt>Doelen en pad</dt><dd>De doelen komen uit de beleidsstukken die bij elke "
               "indicator als bron genoemd zijn. Het pad is de rechte lijn van de uitgangswaarde "
-              "naar het doel; een waarde &#8216;op koers&#8217; ligt op of aan de goede kant van "
-              "het pad.</dd>"
+              "naar het doel; een waarde &#8216;op het pad&#8217; ligt op of aan de goede kant van "
+              "het pad. leamond beoordeelt een waarde pas als haar periode voorbij is en de "
+              "cijfers definitief zijn, en na het doeljaar op de waarde van het doeljaar zelf; "
+              "een voorlopige of lopende waarde krijgt geen oordeel.</dd>"
               "<dt>Signaleringen</dt><dd>De signaalzone in een grafiek is de grens van een "
               "signaleringsregel voor deze indicator; ook een regel per wijk is in de grafiek van "
               "het hele gebied getekend, ter vergelijking.</dd>");

@@ -20,54 +20,88 @@ _Static_assert(MODEL_MAX_BANDS <= CHART_MAX_BANDS, "every level found fits in a 
  * and as the report shows them. */
 typedef struct {
     const report_t *r;
-    const ind_t *ind;
+    const proto_indicator *ind;
     size_t no;               /* its number in the report */
     char ptext[NL_TEXT_MAX]; /* the period in words */
-    ind_figures fg;
+    const ind_figures *fg;
+    const proto_area_figure *top;  /* the report's area */
+    const proto_target *tg;        /* its target, or NULL */
+    const proto_verdict *verdict;  /* the daemon's verdict on its figure, with a target */
     shown_t val, path; /* the report's area's value and the path, as shown */
     shown_t *spts;     /* the series, as shown */
     shown_t *skids;    /* the child areas, as shown */
-    size_t valued_months, complete_months, kids_incomplete;
+    size_t valued_months, final_months, kids_not_final;
     bool any_kid, any_suppressed;
     rbuf *body;
 } ind_view;
 
-static void write_verdict(rbuf *b, const ind_t *ind, const shown_t *val, const target_t *tg,
-                          const shown_t *path)
+/* The daemon's verdict v on the figure of the report's period, in Dutch: "op het pad",
+ * "onder het pad" (or "boven": the wrong side, by which way is better), "doel gehaald",
+ * "doel niet gehaald in 2025" (after the goal period, by the goal period's own figure);
+ * nothing when it judged nothing, or the value is held back (public version). */
+static void write_verdict(rbuf *b, const report_t *r, const proto_indicator *ind,
+                          const shown_t *val, const proto_verdict *v)
 {
-    if (!val->has)
+    if (!v || val->suppressed)
         return;
-    if (tg->has_goal && ind_judge(ind, val->v, tg->goal) == 1) {
-        rb_add(b, " <span class=\"verdict ok\">doel gehaald</span>");
+    const char *text, *cls = "ok";
+    bool goal = false;
+    if (!strcmp(v->verdict, "on_path")) {
+        text = "op het pad";
+    } else if (!strcmp(v->verdict, "off_path")) {
+        cls = "bad";
+        text = !strcmp(ind->better, "higher")  ? "onder het pad"
+               : !strcmp(ind->better, "lower") ? "boven het pad"
+                                               : "verder van de ideale waarde dan het pad";
+    } else if (!strcmp(v->verdict, "reached") || !strcmp(v->verdict, "not_reached")) {
+        goal = true;
+        cls = v->verdict[0] == 'r' ? "ok" : "bad";
+        text = v->verdict[0] == 'r' ? "doel gehaald" : "doel niet gehaald";
+    } else {
         return;
     }
-    if (!path->has)
+    rb_addf(b, " <span class=\"verdict %s\">%s", cls, text);
+    if (goal && v->period[0] && strcmp(v->period, r->period_text)) {
+        char p[NL_TEXT_MAX];
+        nl_period(p, sizeof p, v->period);
+        rb_add(b, " in ");
+        rb_esc(b, p);
+    }
+    rb_add(b, "</span>");
+}
+
+/* " <span class="small">(voorlopig: 2 van 17 partners)</span>", "(lopende maand)": how
+ * final the report's area's figure is (period kind kind), when it is not; with it, "kan
+ * niet kloppen" when a check of the catalogue says the value cannot be true. */
+static void write_state(rbuf *b, const proto_figure *f, int kind, bool parens)
+{
+    char t[NL_TEXT_MAX];
+    nl_state(t, sizeof t, f->state, f->expected, f->reported, kind);
+    bool implausible = f->has_value && !f->plausible;
+    if (!t[0] && !implausible)
         return;
-    int j = ind_judge(ind, val->v, path->v);
-    if (j == 1)
-        rb_add(b, " <span class=\"verdict ok\">op koers</span>");
-    else if (j == 0 && !strcmp(ind->better, "higher"))
-        rb_add(b, " <span class=\"verdict bad\">onder het pad</span>");
-    else if (j == 0 && !strcmp(ind->better, "lower"))
-        rb_add(b, " <span class=\"verdict bad\">boven het pad</span>");
-    else if (j == 0)
-        rb_add(b, " <span class=\"verdict bad\">verder van de ideale waarde dan het pad</span>");
+    rb_add(b, parens ? " <span class=\"small\">(" : " <span class=\"small\">");
+    rb_esc(b, t);
+    rb_add(b, t[0] && implausible ? "; " : "");
+    rb_add(b, implausible ? "kan niet kloppen" : "");
+    rb_add(b, parens ? ")</span>" : "</span>");
 }
 
 /* The summary table's row of an indicator. */
-static void write_summary_row(rbuf *b, const report_t *r, const ind_t *ind, size_t no,
-                              const fig_t *top, const target_t *tg)
+static void write_summary_row(rbuf *b, const report_t *r, const proto_indicator *ind, size_t no,
+                              const proto_area_figure *top, const proto_target *tg,
+                              const proto_verdict *v)
 {
     shown_t val, goal, path, rep, exp;
-    show_value(&r->ed, ind, top, &val);
+    show_value(&r->ed, ind, &top->fig, &val);
     data_ref ref = {ind->code, r->top->code, r->period_text, "value"};
     rb_addf(b, "<tr><td>%zu.</td><td><a href=\"#ind-", no);
     rb_esc(b, ind->code);
     rb_add(b, "\">");
     rb_esc(b, ind->label[0] ? ind->label : ind->code);
     rb_add(b, "</a></td>");
-    shown_emit(b, "td", "n", &ref, &val, top->reason);
-    if (tg->set && tg->has_goal) {
+    shown_emit(b, "td", "n", &ref, &val, top->fig.reason);
+    if (tg) {
         show_target(&r->ed, ind, tg->goal, false, &goal);
         ref.field = "goal";
         rb_add(b, "<td class=\"n\">");
@@ -78,31 +112,29 @@ static void write_summary_row(rbuf *b, const report_t *r, const ind_t *ind, size
     } else {
         rb_add(b, "<td class=\"n\">geen doel</td>");
     }
-    if (tg->set && tg->has_path) {
+    if (tg && tg->has_path) {
         show_target(&r->ed, ind, tg->path, false, &path);
         ref.field = "path";
         shown_emit(b, "td", "n", &ref, &path, NULL);
     } else {
-        shown_none(&path, FMT_MISSING);
         rb_add(b, "<td class=\"n\">\xe2\x80\x93</td>");
     }
     rb_add(b, "<td>");
-    write_verdict(b, ind, &val, tg, &path);
+    write_verdict(b, r, ind, &val, v);
+    write_state(b, &top->fig, r->p.kind, false);
     rb_add(b, "</td><td class=\"n\">");
-    if (top->has_counts) {
-        show_int(top->reported, &rep);
-        show_int(top->expected, &exp);
-        ref.field = "reported";
-        shown_emit(b, "span", "num", &ref, &rep, NULL);
-        rb_add(b, " van ");
-        ref.field = "expected";
-        shown_emit(b, "span", "num", &ref, &exp, NULL);
-    }
+    show_int(top->fig.reported, &rep);
+    show_int(top->fig.expected, &exp);
+    ref.field = "reported";
+    shown_emit(b, "span", "num", &ref, &rep, NULL);
+    rb_add(b, " van ");
+    ref.field = "expected";
+    shown_emit(b, "span", "num", &ref, &exp, NULL);
     rb_add(b, "</td></tr>\n");
 }
 
 /* Months of the series without a value, grouped by reason, as footnotes. */
-static void write_reasons(rbuf *b, const fig_t *pts, size_t n)
+static void write_reasons(rbuf *b, const proto_series_point *pts, size_t n)
 {
     bool *done = calloc(n ? n : 1, sizeof *done);
     if (!done) {
@@ -110,13 +142,13 @@ static void write_reasons(rbuf *b, const fig_t *pts, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (done[i] || pts[i].has_value)
+        if (done[i] || pts[i].fig.has_value)
             continue;
         char why[400], ps[NL_TEXT_MAX];
-        nl_reason(why, sizeof why, pts[i].reason);
+        nl_reason(why, sizeof why, pts[i].fig.reason);
         rb_add(b, "<p>Geen waarde in ");
         for (size_t k = i, first = 1; k < n; k++) {
-            if (done[k] || pts[k].has_value || strcmp(pts[k].reason, pts[i].reason))
+            if (done[k] || pts[k].fig.has_value || strcmp(pts[k].fig.reason, pts[i].fig.reason))
                 continue;
             done[k] = true;
             nl_period_short(ps, sizeof ps, pts[k].period);
@@ -131,34 +163,34 @@ static void write_reasons(rbuf *b, const fig_t *pts, size_t n)
     free(done);
 }
 
-/* Read the replies into v, and show what was read; -1 when out of memory. */
-static int ind_read(ind_view *v, const msgpack_object *series, const msgpack_object *snap)
+/* Show what was read; -1 when out of memory. */
+static int ind_show(ind_view *v)
 {
     const report_t *r = v->r;
+    const ind_figures *fg = v->fg;
     nl_period(v->ptext, sizeof v->ptext, r->period_text);
-    int rc = ind_figures_read(&v->fg, r, v->ind, series, snap);
-    show_value(&r->ed, v->ind, &v->fg.top, &v->val);
+    show_value(&r->ed, v->ind, &v->top->fig, &v->val);
     shown_none(&v->path, FMT_MISSING);
-    if (v->fg.tg.set && v->fg.tg.has_path)
-        show_target(&r->ed, v->ind, v->fg.tg.path, false, &v->path);
+    if (v->tg && v->tg->has_path)
+        show_target(&r->ed, v->ind, v->tg->path, false, &v->path);
     v->any_suppressed = v->val.suppressed;
-    v->spts = calloc(v->fg.npts + 1, sizeof *v->spts);
-    v->skids = calloc(v->fg.nkids + 1, sizeof *v->skids);
-    if (rc != 0 || !v->spts || !v->skids)
+    v->spts = calloc(fg->series.n_points + 1, sizeof *v->spts);
+    v->skids = calloc(fg->snap.n_areas + 1, sizeof *v->skids);
+    if (!v->spts || !v->skids)
         return -1;
-    for (size_t i = 0; i < v->fg.npts; i++) {
-        const fig_t *f = &v->fg.pts[i];
+    for (size_t i = 0; i < fg->series.n_points; i++) {
+        const proto_figure *f = &fg->series.points[i].fig;
         show_value(&r->ed, v->ind, f, &v->spts[i]);
         v->valued_months += f->has_value;
-        v->complete_months += f->has_value && !fig_incomplete(f);
+        v->final_months += f->has_value && !state_not_final(f->state);
         v->any_suppressed |= v->spts[i].suppressed;
     }
-    for (size_t i = 0; i < v->fg.nkids; i++) {
-        const fig_t *f = &v->fg.kids[i];
+    for (size_t i = 0; i < fg->snap.n_areas; i++) {
+        const proto_figure *f = &fg->snap.areas[i].fig;
         show_value(&r->ed, v->ind, f, &v->skids[i]);
         /* a wijk with a value, published or not */
         v->any_kid |= v->skids[i].has || v->skids[i].suppressed;
-        v->kids_incomplete += v->skids[i].has && fig_incomplete(f);
+        v->kids_not_final += v->skids[i].has && state_not_final(f->state);
         v->any_suppressed |= v->skids[i].suppressed;
     }
     return 0;
@@ -169,9 +201,9 @@ static int ind_read(ind_view *v, const msgpack_object *series, const msgpack_obj
 static void ind_key_figures(ind_view *v)
 {
     const report_t *r = v->r;
-    const ind_t *ind = v->ind;
-    const fig_t *top = &v->fg.top;
-    const target_t *tg = &v->fg.tg;
+    const proto_indicator *ind = v->ind;
+    const proto_figure *top = &v->top->fig;
+    const proto_target *tg = v->tg;
     rbuf *b = v->body;
     data_ref ref = {ind->code, r->top->code, r->period_text, "value"};
     char t[400];
@@ -187,6 +219,7 @@ static void ind_key_figures(ind_view *v)
     rb_add(b, ": <b>");
     shown_emit(b, "span", "num", &ref, &v->val, top->reason);
     rb_add(b, "</b>");
+    write_state(b, top, r->p.kind, true);
     if (!v->val.has && !v->val.suppressed && top->reason[0]) {
         nl_reason(t, sizeof t, top->reason);
         rb_add(b, " <span class=\"small\">(");
@@ -195,8 +228,8 @@ static void ind_key_figures(ind_view *v)
     }
     if (ind_is_ratio(ind) && (top->has_num || top->has_den)) {
         shown_t num, den;
-        show_count(&r->ed, top->has_num, top->num, &num);
-        show_count(&r->ed, top->has_den, top->den, &den);
+        show_count(&r->ed, top->has_num, top->numerator, &num);
+        show_count(&r->ed, top->has_den, top->denominator, &den);
         rb_add(b, " (teller ");
         ref.field = "numerator";
         shown_emit(b, "span", "num", &ref, &num, NULL);
@@ -207,14 +240,14 @@ static void ind_key_figures(ind_view *v)
     } else if (!strcmp(ind->type, "mean") && top->has_den) {
         /* the number of locations: organisations, never rounded */
         shown_t locs;
-        nl_number(t, sizeof t, top->den, -1);
-        shown_number(&locs, top->den, t);
+        nl_number(t, sizeof t, top->denominator, -1);
+        shown_number(&locs, top->denominator, t);
         rb_add(b, " (gemiddelde van ");
         ref.field = "denominator";
         shown_emit(b, "span", "num", &ref, &locs, NULL);
-        rb_add(b, top->den == 1 ? " locatie)" : " locaties)");
+        rb_add(b, top->denominator == 1 ? " locatie)" : " locaties)");
     }
-    if (!tg->set || !tg->has_goal) {
+    if (!tg) {
         rb_add(b, " &#183; Geen doel vastgesteld</p>\n");
         return;
     }
@@ -242,7 +275,7 @@ static void ind_key_figures(ind_view *v)
         ref.field = "path";
         shown_emit(b, "span", "num", &ref, &v->path, NULL);
     }
-    write_verdict(b, ind, &v->val, tg, &v->path);
+    write_verdict(b, r, ind, &v->val, v->verdict);
     rb_add(b, "</p>\n");
 }
 
@@ -250,10 +283,14 @@ static void ind_key_figures(ind_view *v)
 static void ind_line_chart(ind_view *v)
 {
     const report_t *r = v->r;
-    const ind_t *ind = v->ind;
+    const proto_indicator *ind = v->ind;
+    const proto_series_reply *series = &v->fg->series;
     rbuf *b = v->body;
-    chart_point *cp = calloc(v->fg.npts + 1, sizeof *cp);
-    if (!cp) {
+    chart_point *cp = calloc(series->n_points + 1, sizeof *cp);
+    char(*mark)[NL_TEXT_MAX] = calloc(series->n_points + 1, sizeof *mark);
+    if (!cp || !mark) {
+        free(cp);
+        free(mark);
         b->failed = true;
         return;
     }
@@ -266,28 +303,31 @@ static void ind_line_chart(ind_view *v)
     lc.pct_decimals = 1;
     snprintf(title, sizeof title, "%s, %s, per maand", ind->label, r->top->name);
     lc.title = title;
-    for (size_t i = 0; i < v->fg.npts; i++) {
-        const fig_t *f = &v->fg.pts[i];
+    for (size_t i = 0; i < series->n_points; i++) {
+        const proto_series_point *pt = &series->points[i];
         const shown_t *s = &v->spts[i];
         period pm;
-        if (period_parse(f->period, &pm) != 0 || pm.kind != PERIOD_MONTH)
+        if (period_parse(pt->period, &pm) != 0 || pm.kind != PERIOD_MONTH)
             pm = period_month_from_number(r->first_month + (int)i);
-        cp[i] = (chart_point){.period = f->period,
+        nl_state(mark[i], sizeof mark[i], pt->fig.state, pt->fig.expected, pt->fig.reported,
+                 PERIOD_MONTH);
+        cp[i] = (chart_point){.period = pt->period,
                               .year = pm.year,
                               .month = pm.index,
                               .has_value = s->has,
                               .suppressed = s->suppressed,
-                              .incomplete = fig_incomplete(f),
+                              .not_final = state_not_final(pt->fig.state),
+                              .mark = mark[i],
                               .value = s->v,
                               .raw = s->raw,
                               .text = s->text,
-                              .has_path = f->has_path,
-                              .path = f->path};
+                              .has_path = pt->has_path,
+                              .path = pt->path};
     }
     lc.pts = cp;
-    lc.n = v->fg.npts;
-    for (size_t k = 0; k < v->fg.nbands; k++) {
-        const band_src *bs = &v->fg.bands[k];
+    lc.n = series->n_points;
+    for (size_t k = 0; k < v->fg->nbands; k++) {
+        const band_src *bs = &v->fg->bands[k];
         band_kind kind = !strcmp(bs->kind, "below")      ? BAND_BELOW
                          : !strcmp(bs->kind, "above")    ? BAND_ABOVE
                          : !strcmp(ind->better, "lower") ? BAND_OVER_PATH
@@ -310,6 +350,7 @@ static void ind_line_chart(ind_view *v)
     rb_esc(b, to_t);
     rb_add(b, ".</figcaption></figure>");
     free(cp);
+    free(mark);
 }
 
 /* The child areas (wijken) as a bar chart, the area itself below them; a
@@ -317,11 +358,12 @@ static void ind_line_chart(ind_view *v)
 static void ind_bar_chart(ind_view *v)
 {
     const report_t *r = v->r;
-    const ind_t *ind = v->ind;
+    const proto_indicator *ind = v->ind;
+    const proto_snapshot_reply *snap = &v->fg->snap;
     rbuf *b = v->body;
     if (!v->any_kid) {
         rb_add(b, "<div class=\"nobars\">");
-        if (!v->fg.nkids) {
+        if (!snap->n_areas) {
             rb_add(b, "Dit gebied is niet verder onderverdeeld.");
         } else {
             rb_add(b, "Geen waarden per wijk voor ");
@@ -332,8 +374,8 @@ static void ind_bar_chart(ind_view *v)
         rb_add(b, "</div>");
         return;
     }
-    bar_item *bi = calloc(v->fg.nkids + 1, sizeof *bi);
-    char(*text)[NL_TEXT_MAX + 4] = calloc(v->fg.nkids + 1, sizeof *text);
+    bar_item *bi = calloc(snap->n_areas + 1, sizeof *bi);
+    char(*text)[NL_TEXT_MAX + 4] = calloc(snap->n_areas + 1, sizeof *text);
     if (!bi || !text) {
         free(bi);
         free(text);
@@ -348,33 +390,33 @@ static void ind_bar_chart(ind_view *v)
     bc.unit = ind->unit;
     snprintf(title, sizeof title, "%s per wijk, %s", ind->label, v->ptext);
     bc.title = title;
-    for (size_t i = 0; i <= v->fg.nkids; i++) {
-        bool is_top = i == v->fg.nkids;
-        const fig_t *f = is_top ? &v->fg.top : &v->fg.kids[i];
+    for (size_t i = 0; i <= snap->n_areas; i++) {
+        bool is_top = i == snap->n_areas;
+        const proto_area_figure *a = is_top ? v->top : &snap->areas[i];
         const shown_t *s = is_top ? &v->val : &v->skids[i];
-        bool inc = fig_incomplete(f) && s->has;
+        bool inc = state_not_final(a->fig.state) && s->has;
         snprintf(text[i], sizeof text[i], "%s%s", s->text, inc ? "*" : "");
-        bi[i] = (bar_item){.area = f->area[0] ? f->area
+        bi[i] = (bar_item){.area = a->area[0] ? a->area
                                    : is_top   ? r->top->code
                                               : "?",
-                           .name = is_top ? r->top->name : f->name,
+                           .name = is_top ? r->top->name : a->name,
                            .has_value = s->has,
                            .suppressed = s->suppressed,
-                           .incomplete = inc,
+                           .not_final = inc,
                            .value = s->v,
                            .raw = s->raw,
                            .text = text[i],
-                           .missing = f->reason};
+                           .missing = a->fig.reason};
     }
     bc.items = bi;
-    bc.n = v->fg.nkids;
-    bc.total = &bi[v->fg.nkids];
+    bc.n = snap->n_areas;
+    bc.total = &bi[snap->n_areas];
     if (v->path.has) {
         snprintf(mark[0], sizeof mark[0], "pad %s", v->path.text);
         bc.marks[bc.nmarks++] = (bar_mark){v->path.v, mark[0], false};
     }
-    for (size_t k = 0; k < v->fg.nbands && bc.nmarks < CHART_MAX_MARKS; k++) {
-        const band_src *bs = &v->fg.bands[k];
+    for (size_t k = 0; k < v->fg->nbands && bc.nmarks < CHART_MAX_MARKS; k++) {
+        const band_src *bs = &v->fg->bands[k];
         if (strcmp(bs->kind, "below") && strcmp(bs->kind, "above"))
             continue;
         char lv[NL_TEXT_MAX];
@@ -400,13 +442,14 @@ static void ind_bar_chart(ind_view *v)
 static void ind_footnotes(ind_view *v)
 {
     const report_t *r = v->r;
-    const ind_t *ind = v->ind;
-    const fig_t *top = &v->fg.top;
+    const proto_indicator *ind = v->ind;
+    const proto_figure *top = &v->top->fig;
+    const proto_target *tg = v->tg;
     rbuf *b = v->body;
     data_ref ref = {ind->code, r->top->code, r->period_text, "reported"};
 
     rb_add(b, "<div class=\"fn\"><p><b>Volledigheid.</b> ");
-    if (top->has_counts && top->expected > 0) {
+    if (top->expected > 0) {
         shown_t rep, exp;
         show_int(top->reported, &rep);
         show_int(top->expected, &exp);
@@ -428,24 +471,24 @@ static void ind_footnotes(ind_view *v)
     }
     rb_addf(b,
             "Van de %zu maanden in de grafiek hebben er %zu een waarde, waarvan %zu "
-            "volledig",
-            v->fg.npts, v->valued_months, v->complete_months);
-    rb_add(b, v->valued_months > v->complete_months ? " (open rondjes: onvolledig). " : ". ");
-    if (v->any_kid && v->kids_incomplete)
-        rb_addf(b, "Per wijk: %zu wijk%s onvolledig (*). ", v->kids_incomplete,
-                v->kids_incomplete == 1 ? "" : "en");
+            "definitief",
+            v->fg->series.n_points, v->valued_months, v->final_months);
+    rb_add(b, v->valued_months > v->final_months ? " (open rondjes: voorlopig). " : ". ");
+    if (v->any_kid && v->kids_not_final)
+        rb_addf(b, "Per wijk: %zu wijk%s voorlopig (*). ", v->kids_not_final,
+                v->kids_not_final == 1 ? "" : "en");
     rb_add(b, "</p>");
-    write_reasons(b, v->fg.pts, v->fg.npts);
+    write_reasons(b, v->fg->series.points, v->fg->series.n_points);
 
     rb_add(b, "<p><b>Doel.</b> ");
-    if (v->fg.tg.set && v->fg.tg.source[0]) {
+    if (tg && tg->source[0]) {
         rb_add(b, "Bron: ");
-        rb_esc(b, v->fg.tg.source);
+        rb_esc(b, tg->source);
         rb_add(b, ". ");
-    } else if (!v->fg.tg.set) {
+    } else if (!tg) {
         rb_add(b, "Voor deze indicator is (in dit gebied) geen doel vastgesteld. ");
     }
-    if (v->fg.tg.set && v->fg.tg.has_path)
+    if (tg && tg->has_path)
         rb_add(b, "Het pad is de rechte lijn van de uitgangswaarde naar het doel. ");
     rb_esc(b, nl_better(ind->better));
     if (!strcmp(ind->better, "closer") && ind->has_ideal) {
@@ -457,8 +500,8 @@ static void ind_footnotes(ind_view *v)
     }
     rb_add(b, ".</p>");
 
-    for (size_t k = 0; k < v->fg.nbands; k++) {
-        const band_src *bs = &v->fg.bands[k];
+    for (size_t k = 0; k < v->fg->nbands; k++) {
+        const band_src *bs = &v->fg->bands[k];
         rb_add(b, "<p><b>Signalering.</b> Regel ");
         rb_esc(b, bs->rule);
         if (bs->severity[0]) {
@@ -488,20 +531,22 @@ static void ind_footnotes(ind_view *v)
     rb_add(b, "</div>");
 }
 
-int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_t *ind, size_t no,
-                  const msgpack_object *series, const msgpack_object *snap)
+int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figures *fg,
+                  size_t no)
 {
-    ind_t with_ideal = *ind;
-    ind_take_ideal(&with_ideal, snap);
     ind_view v;
     memset(&v, 0, sizeof v);
     v.r = r;
-    v.ind = &with_ideal;
+    v.ind = &fg->ind;
     v.no = no;
     v.body = body;
-    int rc = ind_read(&v, series, snap);
+    v.fg = fg;
+    v.top = &fg->snap.snapshot;
+    v.tg = fg->snap.has_target ? &fg->snap.target : NULL;
+    v.verdict = fg->snap.has_target ? &fg->snap.verdict : NULL;
+    int rc = ind_show(&v);
     if (rc == 0) {
-        write_summary_row(summary, r, v.ind, no, &v.fg.top, &v.fg.tg);
+        write_summary_row(summary, r, v.ind, no, v.top, v.tg, v.verdict);
         ind_key_figures(&v);
         rb_add(body, "<div class=\"charts\">");
         ind_line_chart(&v);
@@ -510,7 +555,6 @@ int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_t *ind
         ind_footnotes(&v);
         rb_add(body, "</section>\n");
     }
-    ind_figures_free(&v.fg);
     free(v.spts);
     free(v.skids);
     return rc;

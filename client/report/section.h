@@ -6,15 +6,14 @@
 #define LEAMON_REPORT_SECTION_H
 
 #include <stddef.h>
-#include <msgpack.h>
 
 #include "report/html.h"
 #include "report/model.h"
 
-/* Indicator ind, number no, from its series reply and its snapshot by area
+/* The indicator of fg, number no, from its series and its snapshot by area
  * (fetch_indicator): the row onto summary, the section onto body. 0, or -1
  * when out of memory (nothing written then). */
-int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_t *ind, size_t no,
-                  const msgpack_object *series, const msgpack_object *snap);
+int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figures *fg,
+                  size_t no);
 
 #endif

@@ -52,7 +52,8 @@ void show_int(int64_t v, shown_t *s)
     shown_number(s, (double)v, t);
 }
 
-void show_value(const edition_t *ed, const ind_t *ind, const fig_t *f, shown_t *s)
+void show_value(const edition_t *ed, const proto_indicator *ind, const proto_figure *f,
+                shown_t *s)
 {
     char t[NL_TEXT_MAX];
     if (!f->has_value) {
@@ -69,7 +70,8 @@ void show_value(const edition_t *ed, const ind_t *ind, const fig_t *f, shown_t *
         return;
     }
     if (ind_is_ratio(ind)) {
-        if (!f->has_num || !f->has_den || f->num < ed->min_cell || f->den < ed->min_cell) {
+        if (!f->has_num || !f->has_den || f->numerator < ed->min_cell ||
+            f->denominator < ed->min_cell) {
             shown_none(s, FMT_MISSING);
             s->suppressed = true;
             return;
@@ -85,7 +87,8 @@ void show_value(const edition_t *ed, const ind_t *ind, const fig_t *f, shown_t *
     shown_number(s, v, t);
 }
 
-void show_target(const edition_t *ed, const ind_t *ind, double v, bool from_data, shown_t *s)
+void show_target(const edition_t *ed, const proto_indicator *ind, double v, bool from_data,
+                 shown_t *s)
 {
     char t[NL_TEXT_MAX];
     if (ed->pub && from_data && ind_is_count(ind)) {

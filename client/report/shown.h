@@ -33,11 +33,13 @@ void show_count(const edition_t *ed, bool has, double v, shown_t *s);
 /* A plain whole number that is never rounded (organisations reported). */
 void show_int(int64_t v, shown_t *s);
 /* The indicator's value of figure f. */
-void show_value(const edition_t *ed, const ind_t *ind, const fig_t *f, shown_t *s);
+void show_value(const edition_t *ed, const proto_indicator *ind, const proto_figure *f,
+                shown_t *s);
 /* A number of the target (goal, baseline, path) in the indicator's unit. A
  * baseline taken from the data (from_data) is a figure like any other:
  * published as one. */
-void show_target(const edition_t *ed, const ind_t *ind, double v, bool from_data, shown_t *s);
+void show_target(const edition_t *ed, const proto_indicator *ind, double v, bool from_data,
+                 shown_t *s);
 
 /* <tag class="cls" data-...>text</tag>: s with the data-* attributes of
  * ref; missing is data-missing when s has no number and is not held back. */

@@ -328,7 +328,7 @@ void svg_line_chart(rbuf *b, const line_chart *c)
     bool any_path = false, any_open = false, any_suppressed = false;
     for (size_t i = 0; i < c->n; i++) {
         any_path |= c->pts[i].has_path;
-        any_open |= c->pts[i].has_value && c->pts[i].incomplete;
+        any_open |= c->pts[i].has_value && c->pts[i].not_final;
         any_suppressed |= !c->pts[i].has_value && c->pts[i].suppressed;
     }
     legend_entry lg[5];
@@ -337,7 +337,7 @@ void svg_line_chart(rbuf *b, const line_chart *c)
     if (any_path)
         lg[nlg++] = (legend_entry){1, "pad naar het doel"};
     if (any_open)
-        lg[nlg++] = (legend_entry){2, "onvolledig"};
+        lg[nlg++] = (legend_entry){2, "voorlopig"};
     if (c->nbands)
         lg[nlg++] = (legend_entry){3, "signaalzone"};
     if (any_suppressed)
@@ -405,12 +405,13 @@ void svg_line_chart(rbuf *b, const line_chart *c)
     for (size_t i = 0; i < c->n; i++) {
         const chart_point *p = &c->pts[i];
         data_ref ref = {c->indicator, c->area, p->period, "value"};
-        char tip[160];
-        snprintf(tip, sizeof tip, "%s %d: %s%s", nl_month_short(p->month), p->year,
-                 p->text ? p->text : "", p->incomplete ? " (onvolledig)" : "");
+        char tip[200];
+        bool mark = p->not_final && p->mark && p->mark[0];
+        snprintf(tip, sizeof tip, "%s %d: %s%s%s%s", nl_month_short(p->month), p->year,
+                 p->text ? p->text : "", mark ? " (" : "", mark ? p->mark : "", mark ? ")" : "");
         if (p->has_value) {
             rb_addf(b, "<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"",
-                    p->incomplete ? " open" : "", lc_x(c, i), lc_y(&a, p->value));
+                    p->not_final ? " open" : "", lc_x(c, i), lc_y(&a, p->value));
             rb_data_attrs(b, &ref, p->raw ? p->raw : "", NULL, NULL);
             rb_add(b, "><title>");
             rb_esc(b, tip);
@@ -468,7 +469,7 @@ static void bc_row(rbuf *b, const bar_chart *c, const bar_item *it, double y, do
         if (w > BC_X1 - BC_X0)
             w = BC_X1 - BC_X0;
         rb_addf(b, "<rect class=\"bar%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-                it->incomplete ? " inc" : "", total ? " tot" : "", BC_X0, y + 3, w, BC_ROW - 6);
+                it->not_final ? " inc" : "", total ? " tot" : "", BC_X0, y + 3, w, BC_ROW - 6);
         lx = BC_X0 + w + 3;
     }
     rb_addf(b, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"",

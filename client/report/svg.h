@@ -20,7 +20,8 @@ typedef struct {
     int year, month;    /* for the axis label */
     bool has_value;     /* a value is drawn */
     bool suppressed;    /* no value drawn because it is not published */
-    bool incomplete;    /* fewer organisations reported than expected */
+    bool not_final;     /* not final yet: its month has not ended, or is provisional */
+    const char *mark;   /* why, for its tooltip ("voorlopig: 2 van 17 partners"), or NULL */
     double value;       /* as shown (published: rounded) */
     const char *raw;    /* its data-value text */
     const char *text;   /* as written for people: the circle's tooltip */
@@ -55,13 +56,13 @@ typedef struct {
 } line_chart;
 
 /* A line chart: months along the bottom, the values as a line (a gap where
- * there is none, an open circle where it is incomplete), the target path
+ * there is none, an open circle where it is not final yet), the target path
  * dashed, alert bands shaded with their level dotted, and a legend. */
 void svg_line_chart(rbuf *b, const line_chart *c);
 
 typedef struct {
     const char *area, *name; /* the bar's area */
-    bool has_value, suppressed, incomplete;
+    bool has_value, suppressed, not_final; /* not_final: drawn lighter */
     double value;        /* as shown (published: rounded) */
     const char *raw;     /* data-value */
     const char *text;    /* the label: "79,2%", "<10", "geen cijfers" */

@@ -234,6 +234,26 @@ int partner_kind_rank(const char *kind)
     return (int)PARTNER_KINDS;
 }
 
+void nl_state(char *buf, size_t n, const char *state, int64_t expected, int64_t reported,
+              int kind)
+{
+    static const char *const running[] = {"lopende maand", "lopend kwartaal", "lopend jaar",
+                                          "lopend schooljaar"};
+    if (!strcmp(state, "provisional"))
+        snprintf(buf, n, "voorlopig: %lld van %lld partners", (long long)reported,
+                 (long long)expected);
+    else if (!strcmp(state, "open"))
+        snprintf(buf, n, "%s", kind >= PERIOD_MONTH && kind <= PERIOD_SCHOOLYEAR
+                                   ? running[kind] : "lopende periode");
+    else
+        snprintf(buf, n, "%s", "");
+}
+
+bool state_not_final(const char *state)
+{
+    return !strcmp(state, "open") || !strcmp(state, "provisional");
+}
+
 const char *nl_better(const char *better)
 {
     return !strcmp(better, "higher")   ? "Hoger is beter"

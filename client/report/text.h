@@ -67,6 +67,17 @@ const char *nl_partner_kind(const char *kind);
  * gemeente last); an unknown kind comes after all of them. */
 int partner_kind_rank(const char *kind);
 
+/* How final a figure is, as the daemon says (state open, provisional, final,
+ * closed), for its period of kind (period_kind): "voorlopig: 2 van 17
+ * partners", "lopende maand" (kwartaal, jaar, schooljaar); "" for a final or
+ * closed one. */
+void nl_state(char *buf, size_t n, const char *state, int64_t expected, int64_t reported,
+              int kind);
+
+/* Whether the daemon's state of a figure says it is not final yet: open or
+ * provisional. */
+bool state_not_final(const char *state);
+
 /* What an indicator's better (higher, lower, closer) means: "Hoger is
  * beter", ...; "" when it says none. */
 const char *nl_better(const char *better);

@@ -174,3 +174,61 @@ test_query_errors() {
     r=$(q '{"v":1,"op":"snapshot","id":"s","indicator":"vve_bereik"}')
     assert_contains "$r" 'snapshot needs period' "missing field"
 }
+
+# The words of `leamon snapshot` and `series` for the daemon's verdict.
+verdict_words() { # on_path ... -> what the CLI says
+    case $1 in
+        on_path) echo "on the path" ;;
+        off_path) echo "off the path" ;;
+        reached) echo "reached" ;;
+        not_reached) echo "not reached" ;;
+        *) echo "not judged" ;;
+    esac
+}
+
+# What leamon prints comes from the daemon: a month that has not ended is marked open and
+# judged by no one; a month that has ended carries the daemon's own verdict, in the
+# snapshot and in every point of a series, the same as --format json says.
+test_cli_shows_the_daemons_state_and_verdict() {
+    setup_insecure
+    start_daemon
+    vve_month "$TWO_MONTHS_AGO"
+    vve_month "$LAST_MONTH"
+    put ko-a "$THIS_MONTH" WK016402 vve.doelgroep.geplaatst=9
+    put ggd "$THIS_MONTH" WK016402 jgz.doelgroep.geindiceerd=10
+    put ggd "$THIS_MONTH" WK016401 jgz.doelgroep.geindiceerd=60
+
+    # (a) the running month: open, marked, not judged
+    local json text
+    json=$(as viewer snapshot vve_bereik --period "$THIS_MONTH" --format json)
+    assert_contains "$json" '"state":"open"' "the daemon calls the running month open"
+    assert_contains "$json" '"verdict":{"verdict":"not_judged"' "and does not judge it"
+    text=$(as viewer snapshot vve_bereik --period "$THIS_MONTH")
+    assert_match "$text" "GM0164  Hengelo  12\.9 %\*" "the value marked *"
+    assert_contains "$text" "* open: the period has not ended" "the note under the table"
+    assert_contains "$text" ": not judged ($THIS_MONTH has not ended yet)" "why there is no verdict"
+    assert_not_contains "$text" "on the path" "no verdict"
+    assert_not_contains "$text" "off the path" "no verdict"
+    assert_not_contains "$text" "reached" "no verdict"
+    assert_contains "$(as viewer snapshot vve_bereik --period "$THIS_MONTH" --format csv)" ",not_judged,open,yes" "CSV: the verdict, the state, plausible"
+
+    # (c) a month that has ended: the CLI's verdict is the daemon's
+    local v
+    json=$(as viewer snapshot vve_bereik --period "$LAST_MONTH" --format json)
+    v=$(sed -n 's/.*"verdict":{"verdict":"\([a-z_]*\)".*/\1/p' <<< "$json")
+    [ -n "$v" ] && [ "$v" != not_judged ] || fail "the daemon judges $LAST_MONTH: $json"
+    text=$(as viewer snapshot vve_bereik --period "$LAST_MONTH")
+    assert_contains "$text" "in $LAST_MONTH: $(verdict_words "$v")" "the snapshot's verdict ($v)"
+    assert_contains "$(as viewer snapshot vve_bereik --period "$LAST_MONTH" --format csv)" ",$v,final,yes" "CSV: the verdict as the daemon words it"
+    # every point of a series
+    local period n=0
+    json=$(as viewer series vve_bereik --from "$TWO_MONTHS_AGO" --to "$THIS_MONTH" --format json)
+    text=$(as viewer series vve_bereik --from "$TWO_MONTHS_AGO" --to "$THIS_MONTH")
+    while read -r period v; do
+        assert_match "$(grep "^$period " <<< "$text")" "  $(verdict_words "$v")\$" "series $period ($v)"
+        n=$((n + 1))
+    done < <(grep -o '"period":"[^"]*"[^}]*"verdict":"[a-z_]*"' <<< "$json" |
+        sed 's/"period":"\([^"]*\)".*"verdict":"\([a-z_]*\)"/\1 \2/')
+    assert_eq 3 "$n" "three points compared"
+    assert_match "$(grep "^$THIS_MONTH " <<< "$text")" "%\*  " "the running month marked in the series"
+}

@@ -128,10 +128,12 @@ test_report_numbers_match_the_daemon() {
     # Dutch decimal comma in the text, the raw number in the attribute
     grep -q 'data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M1"'" data-field="value" data-value="55.71428571428571[0-9]*">55,7%<' "$T/r.html" ||
         fail "vve_bereik shown as 55,7%"
-    # the series: one circle per month with a value; the incomplete month open; the
-    # month without a denominator a gap
-    grep -q '<circle class="pt open"[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M3"'"' "$T/r.html" ||
-        fail "the incomplete month is an open circle"
+    # the series: one circle per month with a value; the first month, incomplete but past
+    # its deadline, final: filled, as the complete month (an open circle is a figure that
+    # is not final yet, test_report_running_month_is_not_final); the month without a
+    # denominator a gap
+    grep -q '<circle class="pt"[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M3"'"' "$T/r.html" ||
+        fail "the incomplete month past its deadline is a filled circle"
     grep -q '<circle class="pt"[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M1"'"' "$T/r.html" ||
         fail "the complete month is a filled circle"
     ! grep -q '<circle[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M2"'"' "$T/r.html" ||
@@ -153,6 +155,40 @@ test_report_numbers_match_the_daemon() {
     grep -q 'Opvang &lt;A&gt; &amp; &quot;Zon&quot; &#39;t' "$T/r.html" || fail "organisation name escaped"
     grep -q 'Groot &lt;Driene&gt; &amp; &#39;Co&#39;' "$T/r.html" || fail "area name escaped"
     ! grep -q '<A>\|<Driene>' "$T/r.html" || fail "a name went into the HTML unescaped"
+}
+
+# A report for the month that is still running says so at the top, marks its figures
+# (lopende maand, an open circle) and judges none of them against the target; the daemon
+# calls those figures open.
+test_report_running_month_is_not_final() {
+    rp_setup
+    rp_put ko-a "$THIS_MONTH" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23
+    rp_put ggd "$THIS_MONTH" WK016402 jgz.doelgroep.geindiceerd=10
+    rp_put ggd "$THIS_MONTH" WK016401 jgz.doelgroep.geindiceerd=60
+    as viewer report --period "$THIS_MONTH" --from "$RP_M3" --out "$T/run.html" > "$T/report.out" 2>&1 ||
+        fail "leamon report --period $THIS_MONTH: $(cat "$T/report.out")"
+    assert_contains "$(as viewer snapshot vve_bereik --period "$THIS_MONTH" --format json)" \
+        '"state":"open"' "the daemon calls the running month open"
+    grep -q '<p class="banner run">De maand [a-z]* [0-9]* is nog niet voorbij: de cijfers in dit overzicht zijn niet definitief' "$T/run.html" ||
+        fail "a banner at the top says the month has not ended"
+    grep -q 'data-field="value" data-value="[0-9.]*">[0-9,]*%</span></b> <span class="small">(lopende maand)</span>' "$T/run.html" ||
+        fail "the key figure is marked as the running month"
+    grep -q '<circle class="pt open"[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$THIS_MONTH"'"[^>]*><title>[a-z]* [0-9]*: [0-9,]*% (lopende maand)</title>' "$T/run.html" ||
+        fail "the running month is an open circle"
+    grep -q '<circle class="pt"[^>]*data-indicator="vve_bereik" data-area="GM0164" data-period="'"$RP_M1"'"' "$T/run.html" ||
+        fail "a month that has ended and is complete is a filled circle"
+    # no verdict: not in the key figures, not in the summary table
+    local kern row
+    kern=$(grep '<p class="kern">Stand [^:]*: <b><span class="num" data-indicator="vve_bereik"' "$T/run.html")
+    row=$(grep '<a href="#ind-vve_bereik">' "$T/run.html")
+    [ -n "$kern" ] && [ -n "$row" ] || fail "the key figures and the summary row of vve_bereik"
+    assert_not_contains "$kern$row" 'class="verdict' "no verdict on the running month"
+    assert_contains "$row" '<span class="small">lopende maand</span>' "the summary row says so"
+    # the report of a month that has ended has no such banner, and does judge
+    rp_report "$T/r.html"
+    ! grep -q 'banner run' "$T/r.html" || fail "no banner for a month that has ended"
+    grep '<p class="kern">Stand [^:]*: <b><span class="num" data-indicator="vve_bereik"' "$T/r.html" |
+        grep -q 'class="verdict' || fail "a month that has ended is judged"
 }
 
 test_report_public_rounds_counts_and_suppresses_small_cells() {

@@ -1,7 +1,7 @@
-/* Unit tests for the client's small shared pieces: reading a reply's fields
- * (reply_fields.c), table cells of figures (format.c), which way is better
- * (indicator.c), checking a command's arguments (args.c), error messages into
- * a buffer (errmsg.c) and arrays that grow (proto/grow.c). */
+/* Unit tests for the client's small shared pieces: what a malformed reply
+ * says (rpc.c), table cells of figures (format.c), checking a command's
+ * arguments (args.c), error messages into a buffer (errmsg.c) and arrays that
+ * grow (proto/grow.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,62 +17,27 @@
 #include "errmsg.h"
 #include "format.h"
 #include "grow.h"
-#include "indicator.h"
 #include "leamon.h"
 #include "proto.h"
-#include "reply_fields.h"
+#include "rpc.h"
 
-/* ---- reply_fields.c --------------------------------------------------------- */
+/* ---- rpc.c: a malformed reply ------------------------------------------------ */
 
-static void test_reply_fields(void **state)
+static void test_malformed_reply(void **state)
 {
     (void)state;
-    msgpack_sbuffer buf;
-    msgpack_packer pk;
-    msgpack_sbuffer_init(&buf);
-    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 7);
-    proto_pack_kv_str(&pk, "name", "Opvang \x1b[31mrood\x1b[0m \xc3\xa9\xc3\xa9n");
-    proto_pack_kv_double(&pk, "value", 78.5);
-    proto_pack_kv_int(&pk, "count", 3);
-    proto_pack_kv_double(&pk, "nan", NAN);
-    proto_pack_kv_str(&pk, "text", "12");
-    proto_pack_str(&pk, "list");
-    msgpack_pack_array(&pk, 2);
-    msgpack_pack_int(&pk, 1);
-    msgpack_pack_int(&pk, 2);
-    proto_pack_str(&pk, "none");
-    msgpack_pack_nil(&pk);
-    msgpack_unpacked u;
-    size_t off = 0;
-    msgpack_unpacked_init(&u);
-    assert_int_equal(msgpack_unpack_next(&u, buf.data, buf.size, &off), MSGPACK_UNPACK_SUCCESS);
-    const msgpack_object *m = &u.data;
-
-    char text[64], small[6];
-    /* control characters become '?', UTF-8 stays */
-    assert_string_equal(reply_text(m, "name", text, sizeof text),
-                        "Opvang ?[31mrood?[0m \xc3\xa9\xc3\xa9n");
-    assert_string_equal(reply_text(m, "name", small, sizeof small), "Opvan");
-    assert_string_equal(reply_text(m, "value", text, sizeof text), "");
-    assert_string_equal(reply_text(m, "absent", text, sizeof text), "");
-    assert_string_equal(reply_text(NULL, "name", text, sizeof text), "");
-
-    double d = 0;
-    assert_true(reply_number(m, "value", &d) && d == 78.5);
-    assert_true(reply_number(m, "count", &d) && d == 3);
-    assert_false(reply_number(m, "nan", &d));
-    assert_false(reply_number(m, "text", &d));
-    assert_false(reply_number(m, "none", &d));
-    assert_false(reply_number(m, "absent", &d));
-
-    const msgpack_object *list = reply_array(m, "list");
-    assert_non_null(list);
-    assert_int_equal(list->via.array.size, 2);
-    assert_null(reply_array(m, "name"));
-    assert_null(reply_array(m, "absent"));
-    msgpack_unpacked_destroy(&u);
-    msgpack_sbuffer_destroy(&buf);
+    char buf[LM_ERROR_MAX + 40];
+    lm_error e;
+    /* what proto's readers say (mpr_done), worded for the user */
+    lm_fail(&e, PROTO_INTERNAL, "malformed reply: 'verdict' is not a string");
+    rpc_malformed(buf, sizeof buf, &e);
+    assert_string_equal(buf, "malformed reply from leamond: 'verdict' is not a string");
+    assert_string_equal(rpc_malformed_why(&e), "'verdict' is not a string");
+    lm_fail(&e, PROTO_INTERNAL, "protocol version 2, expected 1");
+    rpc_malformed(buf, sizeof buf, &e);
+    assert_string_equal(buf, "malformed reply from leamond: protocol version 2, expected 1");
+    rpc_malformed(buf, 20, &e);
+    assert_string_equal(buf, "malformed reply fro");
 }
 
 /* ---- format.c: cells -------------------------------------------------------- */
@@ -111,23 +76,6 @@ static void test_cells(void **state)
                              "1234.5678,,0.1\n");
     free(out);
     table_destroy(&t);
-}
-
-/* ---- indicator.c ------------------------------------------------------------ */
-
-static void test_indicator_judge(void **state)
-{
-    (void)state;
-    assert_int_equal(indicator_judge("higher", false, 0, 80, 75), 1);
-    assert_int_equal(indicator_judge("higher", false, 0, 75, 75), 1);
-    assert_int_equal(indicator_judge("higher", false, 0, 75 - 1e-12, 75), 1); /* rounding */
-    assert_int_equal(indicator_judge("higher", false, 0, 74.9, 75), 0);
-    assert_int_equal(indicator_judge("lower", false, 0, 3, 5), 1);
-    assert_int_equal(indicator_judge("lower", false, 0, 6, 5), 0);
-    assert_int_equal(indicator_judge("closer", true, 50, 52, 45), 1);
-    assert_int_equal(indicator_judge("closer", true, 50, 40, 45), 0);
-    assert_int_equal(indicator_judge("closer", false, 0, 52, 45), -1);
-    assert_int_equal(indicator_judge("", false, 0, 52, 45), -1);
 }
 
 /* ---- args.c ----------------------------------------------------------------- */
@@ -260,9 +208,8 @@ int main(void)
     if (setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1) != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reply_fields),
+        cmocka_unit_test(test_malformed_reply),
         cmocka_unit_test(test_cells),
-        cmocka_unit_test(test_indicator_judge),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_errmsg),
         cmocka_unit_test(test_grow),

@@ -1,8 +1,8 @@
 /* Unit tests for the pure parts of `leamon report` (client/report/): its Dutch
  * wording and numbers (text.c), the page buffer and escaping (html.c), the
  * numbers as the internal and the public version show them (shown.c), the
- * model read from hand-made daemon replies (model.c), and the charts fed by
- * hand (svg.c). */
+ * model made of typed replies (model.c), and the charts fed by hand
+ * (svg.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,10 +16,12 @@
 #include <time.h>
 
 #include "leamon.h"
+#include "mpw.h"
 #include "period.h"
 #include "proto.h"
 #include "report/html.h"
 #include "report/model.h"
+#include "report/page.h"
 #include "report/shown.h"
 #include "report/svg.h"
 #include "report/text.h"
@@ -175,6 +177,31 @@ static void test_nl_words(void **state)
     assert_string_equal(b, "signaalzone wijk: meer dan 2,5 boven het pad");
 }
 
+/* How final a figure is, in Dutch. */
+static void test_nl_state(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *state;
+        int kind;
+        const char *want;
+    } cases[] = {
+        {"provisional", PERIOD_MONTH, "voorlopig: 2 van 17 partners"},
+        {"open", PERIOD_MONTH, "lopende maand"},
+        {"open", PERIOD_QUARTER, "lopend kwartaal"},
+        {"open", PERIOD_SCHOOLYEAR, "lopend schooljaar"},
+        {"final", PERIOD_MONTH, ""},
+        {"closed", PERIOD_YEAR, ""},
+    };
+    char b[NL_TEXT_MAX];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nl_state(b, sizeof b, cases[i].state, 17, 2, cases[i].kind);
+        assert_string_equal(b, cases[i].want);
+        assert_int_equal(state_not_final(cases[i].state), cases[i].want[0] != '\0');
+    }
+    assert_false(state_not_final(""));
+}
+
 /* ---- html.c ----------------------------------------------------------------- */
 
 static void test_buffer_and_escaping(void **state)
@@ -227,9 +254,9 @@ static void test_data_attrs(void **state)
 
 static const edition_t internal = {false, 10}, public10 = {true, 10};
 
-static ind_t indicator(const char *unit, const char *type)
+static proto_indicator indicator(const char *unit, const char *type)
 {
-    ind_t ind;
+    proto_indicator ind;
     memset(&ind, 0, sizeof ind);
     snprintf(ind.code, sizeof ind.code, "x");
     snprintf(ind.unit, sizeof ind.unit, "%s", unit);
@@ -238,26 +265,29 @@ static ind_t indicator(const char *unit, const char *type)
     return ind;
 }
 
-static fig_t figure(double value, double num, double den)
+/* A final figure (NAN: no value, numerator or denominator). */
+static proto_figure figure(double value, double num, double den)
 {
-    fig_t f;
+    proto_figure f;
     memset(&f, 0, sizeof f);
     f.has_value = !isnan(value);
     f.value = value;
     f.has_num = !isnan(num);
-    f.num = num;
+    f.numerator = num;
     f.has_den = !isnan(den);
-    f.den = den;
+    f.denominator = den;
+    snprintf(f.state, sizeof f.state, "final");
+    f.plausible = true;
     return f;
 }
 
 static void test_shown_values(void **state)
 {
     (void)state;
-    ind_t ratio = indicator("percent", "ratio"), count = indicator("count", "sum"),
-          mean = indicator("hours", "mean");
+    proto_indicator ratio = indicator("percent", "ratio"), count = indicator("count", "sum"),
+                    mean = indicator("hours", "mean");
     shown_t s;
-    fig_t f = figure(78.4313725, 120, 153);
+    proto_figure f = figure(78.4313725, 120, 153);
 
     show_value(&internal, &ratio, &f, &s);
     assert_true(s.has);
@@ -306,7 +336,7 @@ static void test_shown_values(void **state)
 static void test_shown_counts_and_targets(void **state)
 {
     (void)state;
-    ind_t count = indicator("count", "sum"), ratio = indicator("percent", "ratio");
+    proto_indicator count = indicator("count", "sum"), ratio = indicator("percent", "ratio");
     edition_t public5 = {true, 5};
     shown_t s;
     show_count(&internal, false, 0, &s);
@@ -364,103 +394,68 @@ static void test_shown_emit(void **state)
 
 /* ---- model.c ---------------------------------------------------------------- */
 
-/* A reply packed by the test and unpacked as the client gets it. */
+#define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
+static proto_area_info area(const char *code, const char *name, const char *level,
+                            const char *parent)
+{
+    proto_area_info a;
+    memset(&a, 0, sizeof a);
+    SET(a.code, code);
+    SET(a.name, name);
+    SET(a.level, level);
+    SET(a.parent, parent);
+    return a;
+}
+
+/* An alert of rule on vve_bereik in area. */
+static proto_alert alert(const char *rule, const char *kind, double threshold, const char *area)
+{
+    proto_alert a;
+    memset(&a, 0, sizeof a);
+    SET(a.rule, rule);
+    SET(a.indicator, "vve_bereik");
+    SET(a.kind, kind);
+    SET(a.severity, "critical");
+    SET(a.area, area);
+    a.threshold = threshold;
+    return a;
+}
+
+/* A catalogue: a gemeente, two wijken (one nameless entry left out), two indicators (one
+ * whose code cannot go back to the daemon). */
 typedef struct {
-    msgpack_sbuffer buf;
-    msgpack_packer pk;
-    msgpack_unpacked u;
-} packed;
+    proto_area_info areas[4];
+    proto_indicator inds[2];
+    proto_catalog_reply cat;
+} catalog_fixture;
 
-static msgpack_packer *pack(packed *p)
+static void catalog(catalog_fixture *x, bool with_areas)
 {
-    msgpack_sbuffer_init(&p->buf);
-    msgpack_packer_init(&p->pk, &p->buf, msgpack_sbuffer_write);
-    msgpack_unpacked_init(&p->u);
-    return &p->pk;
-}
-
-static const msgpack_object *unpacked(packed *p)
-{
-    size_t off = 0;
-    assert_int_equal(msgpack_unpack_next(&p->u, p->buf.data, p->buf.size, &off),
-                     MSGPACK_UNPACK_SUCCESS);
-    assert_int_equal(off, p->buf.size);
-    return &p->u.data;
-}
-
-static void unpack_done(packed *p)
-{
-    msgpack_unpacked_destroy(&p->u);
-    msgpack_sbuffer_destroy(&p->buf);
-}
-
-static void pack_area(msgpack_packer *pk, const char *code, const char *name, const char *level,
-                      const char *parent)
-{
-    msgpack_pack_map(pk, 4);
-    proto_pack_kv_str(pk, "code", code);
-    proto_pack_kv_str(pk, "name", name);
-    proto_pack_kv_str(pk, "level", level);
-    proto_pack_kv_opt_str(pk, "parent", parent);
-}
-
-static void pack_indicator(msgpack_packer *pk, const char *code, const char *unit)
-{
-    msgpack_pack_map(pk, 5);
-    proto_pack_kv_str(pk, "code", code);
-    proto_pack_kv_str(pk, "label", "Label");
-    proto_pack_kv_str(pk, "unit", unit);
-    proto_pack_kv_str(pk, "type", "ratio");
-    proto_pack_kv_str(pk, "better", "higher");
-}
-
-static void pack_rule(msgpack_packer *pk, const char *name, const char *kind, double threshold,
-                      const char *level)
-{
-    msgpack_pack_map(pk, 6);
-    proto_pack_kv_str(pk, "name", name);
-    proto_pack_kv_str(pk, "indicator", "vve_bereik");
-    proto_pack_kv_str(pk, "kind", kind);
-    proto_pack_kv_double(pk, "threshold", threshold);
-    proto_pack_kv_str(pk, "severity", "critical");
-    proto_pack_kv_str(pk, "level", level);
-}
-
-/* A catalogue: a gemeente, two wijken (one nameless entry left out), two
- * indicators (one whose code cannot go back to the daemon), and rules. */
-static void pack_catalog(msgpack_packer *pk, bool with_areas)
-{
-    msgpack_pack_map(pk, 3);
-    proto_pack_str(pk, "areas");
-    msgpack_pack_array(pk, with_areas ? 4 : 0);
-    if (with_areas) {
-        pack_area(pk, "WK016401", "Hengelose Es", "wijk", "GM0164");
-        pack_area(pk, "GM0164", "Hengelo", "gemeente", "");
-        pack_area(pk, "", "nameless", "wijk", "GM0164");
-        pack_area(pk, "WK016402", "Noord", "wijk", "GM0164");
-    }
-    proto_pack_str(pk, "indicators");
-    msgpack_pack_array(pk, 2);
-    pack_indicator(pk, "vve_bereik", "percent");
-    pack_indicator(pk, "not a code", "percent");
-    proto_pack_str(pk, "rules");
-    msgpack_pack_array(pk, 4);
-    pack_rule(pk, "laag", "below", 70, "wijk");
-    pack_rule(pk, "laag", "below", 60, "wijk"); /* the same rule again: kept once */
-    pack_rule(pk, "daling", "slip", 5, "gemeente"); /* not drawn */
-    pack_rule(pk, "pad", "off_track", 2, "gemeente");
+    x->areas[0] = area("WK016401", "Hengelose Es", "wijk", "GM0164");
+    x->areas[1] = area("GM0164", "Hengelo", "gemeente", "");
+    x->areas[2] = area("", "nameless", "wijk", "GM0164");
+    x->areas[3] = area("WK016402", "Noord", "wijk", "GM0164");
+    x->inds[0] = indicator("percent", "ratio");
+    SET(x->inds[0].code, "vve_bereik");
+    x->inds[1] = indicator("percent", "ratio");
+    SET(x->inds[1].code, "not a code");
+    memset(&x->cat, 0, sizeof x->cat);
+    x->cat.areas = x->areas;
+    x->cat.n_areas = with_areas ? 4 : 0;
+    x->cat.indicators = x->inds;
+    x->cat.n_indicators = 2;
 }
 
 static void test_model_catalog(void **state)
 {
     (void)state;
-    packed p;
+    catalog_fixture x;
     report_t r;
     char err[256];
+    catalog(&x, true);
     memset(&r, 0, sizeof r);
-    pack_catalog(pack(&p), true);
-    r.catalog.root = unpacked(&p);
-    assert_int_equal(report_read_catalog(&r, NULL, err, sizeof err), 0);
+    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, err, sizeof err), 0);
     assert_int_equal(r.nareas, 3);
     assert_int_equal(r.ninds, 1);
     assert_string_equal(r.top->code, "GM0164"); /* the first without a parent */
@@ -470,6 +465,14 @@ static void test_model_catalog(void **state)
     assert_true(report_in_area(&r, "GM0164"));
     assert_false(report_in_area(&r, "WK099999"));
 
+    /* The levels of the rules, from the alerts raised: a rule once, and only the kinds a
+     * chart draws. */
+    proto_alert alerts[] = {alert("laag", "below", 70, "WK016401"),
+                            alert("laag", "below", 60, "WK016402"),
+                            alert("daling", "slip", 5, "GM0164"),
+                            alert("pad", "off_track", 2, "GM0164")};
+    r.alerts.alerts = alerts;
+    r.alerts.n_alerts = 4;
     band_src bands[MODEL_MAX_BANDS];
     size_t n = report_find_bands(&r, &r.inds[0], bands, MODEL_MAX_BANDS);
     assert_int_equal(n, 2);
@@ -478,64 +481,75 @@ static void test_model_catalog(void **state)
     assert_string_equal(bands[0].severity, "critical");
     assert_string_equal(bands[0].label, "signaalgrens wijk: < 70,0%");
     assert_string_equal(bands[1].label, "signaalzone: meer dan 2 onder het pad");
+    r.alerts.alerts = NULL;
+    r.alerts.n_alerts = 0;
     report_free(&r);
 
     memset(&r, 0, sizeof r);
-    r.catalog.root = unpacked(&p);
-    assert_int_equal(report_read_catalog(&r, "WK016401", err, sizeof err), 0);
+    assert_int_equal(report_read_catalog(&r, &x.cat, "WK016401", err, sizeof err), 0);
     assert_string_equal(r.top->name, "Hengelose Es");
     assert_false(report_in_area(&r, "GM0164"));
     assert_false(report_in_area(&r, "WK016402"));
     /* the rule for wijken is the report's own level now */
+    r.alerts.alerts = alerts;
+    r.alerts.n_alerts = 4;
     n = report_find_bands(&r, &r.inds[0], bands, 1);
     assert_int_equal(n, 1);
     assert_string_equal(bands[0].label, "signaalgrens: < 70,0%");
+    r.alerts.alerts = NULL;
+    r.alerts.n_alerts = 0;
     report_free(&r);
 
     memset(&r, 0, sizeof r);
-    r.catalog.root = unpacked(&p);
-    assert_int_equal(report_read_catalog(&r, "WK099999", err, sizeof err), LEAMON_EXIT_REJECTED);
+    assert_int_equal(report_read_catalog(&r, &x.cat, "WK099999", err, sizeof err),
+                     LEAMON_EXIT_REJECTED);
     assert_string_equal(err, "unknown area 'WK099999' (leamon catalog lists them)");
     report_free(&r);
-    unpack_done(&p);
 
+    catalog(&x, false);
     memset(&r, 0, sizeof r);
-    pack_catalog(pack(&p), false);
-    r.catalog.root = unpacked(&p);
-    assert_int_equal(report_read_catalog(&r, NULL, err, sizeof err), LEAMON_EXIT_REJECTED);
+    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, err, sizeof err), LEAMON_EXIT_REJECTED);
     assert_string_equal(err, "the daemon's catalog lists no areas");
     report_free(&r);
-    unpack_done(&p);
 }
 
-static void pack_org(msgpack_packer *pk, const char *id, const char *name, const char *kind,
-                     const char *status)
+static proto_compl_org compl_org(const char *id, const char *name, const char *kind,
+                                 const char *status)
 {
-    msgpack_pack_map(pk, 4);
-    proto_pack_kv_str(pk, "id", id);
-    proto_pack_kv_str(pk, "name", name);
-    proto_pack_kv_str(pk, "kind", kind);
-    proto_pack_kv_str(pk, "status", status);
+    proto_compl_org o;
+    memset(&o, 0, sizeof o);
+    SET(o.id, id);
+    SET(o.name, name);
+    SET(o.kind, kind);
+    SET(o.status, status);
+    return o;
 }
 
-/* A month's completeness: two metrics, the first with an organisation
- * without an id (left out). */
-static void pack_completeness(msgpack_packer *pk, const char *ko_status, const char *ggd_status)
+/* A month's completeness: two metrics, the first with an organisation without an id (left
+ * out). */
+typedef struct {
+    proto_compl_org orgs[5];
+    proto_compl_metric metrics[2];
+    proto_completeness_reply c;
+} compl_fixture;
+
+static const proto_completeness_reply *completeness(compl_fixture *x, const char *ko_status,
+                                                    const char *ggd_status)
 {
-    msgpack_pack_map(pk, 1);
-    proto_pack_str(pk, "metrics");
-    msgpack_pack_array(pk, 2);
-    msgpack_pack_map(pk, 1);
-    proto_pack_str(pk, "organisations");
-    msgpack_pack_array(pk, 3);
-    pack_org(pk, "ggd", "GGD Twente", "ggd", ggd_status);
-    pack_org(pk, "", "nobody", "ggd", "missing");
-    pack_org(pk, "ko-b", "Opvang B", "kinderopvang", ko_status);
-    msgpack_pack_map(pk, 1);
-    proto_pack_str(pk, "organisations");
-    msgpack_pack_array(pk, 2);
-    pack_org(pk, "ko-b", "Opvang B", "kinderopvang", "missing");
-    pack_org(pk, "ko-a", "Opvang A", "kinderopvang", "odd");
+    x->orgs[0] = compl_org("ggd", "GGD Twente", "ggd", ggd_status);
+    x->orgs[1] = compl_org("", "nobody", "ggd", "missing");
+    x->orgs[2] = compl_org("ko-b", "Opvang B", "kinderopvang", ko_status);
+    x->orgs[3] = compl_org("ko-b", "Opvang B", "kinderopvang", "missing");
+    x->orgs[4] = compl_org("ko-a", "Opvang A", "kinderopvang", "odd");
+    memset(x->metrics, 0, sizeof x->metrics);
+    x->metrics[0].orgs = x->orgs;
+    x->metrics[0].n_orgs = 3;
+    x->metrics[1].orgs = x->orgs + 3;
+    x->metrics[1].n_orgs = 2;
+    memset(&x->c, 0, sizeof x->c);
+    x->c.metrics = x->metrics;
+    x->c.n_metrics = 2;
+    return &x->c;
 }
 
 static void test_model_grid(void **state)
@@ -560,13 +574,11 @@ static void test_model_grid(void **state)
 
     r.first_month = month_no("2026-10");
     report_grid_months(&r);
-    packed p;
-    pack_completeness(pack(&p), "on_time", "late");
-    assert_int_equal(report_grid_add(&r, month_no("2026-10"), unpacked(&p)), 0);
-    unpack_done(&p);
-    pack_completeness(pack(&p), "open", "on_time");
-    assert_int_equal(report_grid_add(&r, month_no("2026-11"), unpacked(&p)), 0);
-    unpack_done(&p);
+    compl_fixture x;
+    assert_int_equal(report_grid_add(&r, month_no("2026-10"), completeness(&x, "on_time", "late")),
+                     0);
+    assert_int_equal(report_grid_add(&r, month_no("2026-11"), completeness(&x, "open", "on_time")),
+                     0);
     report_grid_sort(&r);
     assert_int_equal(r.norgs, 3);
     /* kinderopvang before the GGD, then by name */
@@ -587,77 +599,141 @@ static void test_model_grid(void **state)
     report_free(&r);
 }
 
-static void pack_fig(msgpack_packer *pk, const char *area, double value, int64_t expected,
-                     int64_t reported)
+/* w's bytes, unpacked into u (initialised here). */
+static const msgpack_object *unpack(const mpw *w, msgpack_unpacked *u)
 {
-    msgpack_pack_map(pk, 6);
-    proto_pack_kv_str(pk, "area", area);
-    proto_pack_kv_opt(pk, "value", !isnan(value), value);
-    proto_pack_kv_str(pk, "reason", isnan(value) ? "no figures for the numerator (x)" : "");
-    proto_pack_kv_int(pk, "expected", expected);
-    proto_pack_kv_int(pk, "reported", reported);
-    proto_pack_kv_str(pk, "period", "2026-10");
+    size_t off = 0;
+    msgpack_unpacked_init(u);
+    assert_true(mpw_ok(w));
+    assert_int_equal(msgpack_unpack_next(u, mpw_data(w), mpw_size(w), &off),
+                     MSGPACK_UNPACK_SUCCESS);
+    return &u->data;
 }
 
+static proto_area_figure area_figure(const char *area_code, double value, int64_t expected,
+                                     int64_t reported)
+{
+    proto_area_figure a;
+    memset(&a, 0, sizeof a);
+    SET(a.area, area_code);
+    a.fig = figure(value, NAN, NAN);
+    SET(a.fig.reason, isnan(value) ? "no figures for the numerator (x)" : "");
+    a.fig.expected = expected;
+    a.fig.reported = reported;
+    return a;
+}
+
+/* The series and snapshot replies of an indicator, off the wire, into ind_figures. */
 static void test_model_figures(void **state)
 {
     (void)state;
-    packed series, snap;
-    msgpack_packer *pk = pack(&series);
-    msgpack_pack_map(pk, 1);
-    proto_pack_str(pk, "points");
-    msgpack_pack_array(pk, 3);
-    pack_fig(pk, "GM0164", 70, 3, 3);
-    pack_fig(pk, "GM0164", NAN, 3, 3);
-    pack_fig(pk, "GM0164", 72.5, 3, 2);
-    pk = pack(&snap);
-    msgpack_pack_map(pk, 4);
-    proto_pack_str(pk, "indicator");
-    msgpack_pack_map(pk, 1);
-    proto_pack_kv_double(pk, "ideal", 50);
-    proto_pack_str(pk, "snapshot");
-    pack_fig(pk, "GM0164", 72.5, 3, 2);
-    proto_pack_str(pk, "target");
-    msgpack_pack_map(pk, 3);
-    proto_pack_kv_double(pk, "goal", 85);
-    proto_pack_kv_str(pk, "goal_period", "2027");
-    proto_pack_kv_str(pk, "path", "not a number");
-    proto_pack_str(pk, "breakdown");
-    msgpack_pack_array(pk, 2);
-    pack_fig(pk, "WK016401", 60, 1, 1);
-    msgpack_pack_str(pk, 4); /* not a map: reads as an empty figure */
-    msgpack_pack_str_body(pk, "oops", 4);
+    proto_series_point pts[3];
+    const double values[] = {70, NAN, 72.5};
+    for (int i = 0; i < 3; i++) {
+        memset(&pts[i], 0, sizeof pts[i]);
+        snprintf(pts[i].period, sizeof pts[i].period, "2026-%02d", 8 + i);
+        pts[i].fig = area_figure("GM0164", values[i], 3, i == 2 ? 2 : 3).fig;
+    }
+    proto_series_reply series = {.ind = indicator("percent", "ratio"), .points = pts, .n_points = 3};
+    proto_area_figure kids[] = {area_figure("WK016401", 60, 1, 1)};
+    proto_snapshot_reply snap = {.ind = indicator("percent", "ratio"),
+                                 .snapshot = area_figure("GM0164", 72.5, 3, 2),
+                                 .has_target = true,
+                                 .by = PROTO_BY_AREA,
+                                 .areas = kids,
+                                 .n_areas = 1};
+    snap.ind.has_ideal = true;
+    snap.ind.ideal = 50;
+    snap.target.goal = 85;
+    SET(snap.target.goal_period, "2027");
+    snap.target.with_path = true;
+    mpw ws, wn;
+    mpw_init(&ws);
+    mpw_init(&wn);
+    proto_series_reply_write(&ws, "s", &series);
+    proto_snapshot_reply_write(&wn, "n", &snap);
+    msgpack_unpacked us, un;
 
     report_t r;
     memset(&r, 0, sizeof r);
-    ind_t ind = indicator("percent", "ratio");
+    proto_indicator ind = indicator("percent", "ratio");
     ind_figures f;
-    assert_int_equal(ind_figures_read(&f, &r, &ind, unpacked(&series), unpacked(&snap)), 0);
-    assert_int_equal(f.npts, 3);
-    assert_int_equal(f.nkids, 2);
+    lm_error e;
+    assert_int_equal(ind_figures_read(&f, &r, &ind, unpack(&ws, &us), unpack(&wn, &un), &e), 0);
+    assert_int_equal(f.series.n_points, 3);
+    assert_int_equal(f.snap.n_areas, 1);
     assert_int_equal(f.nbands, 0);
-    assert_true(f.pts[0].has_value);
-    assert_false(fig_incomplete(&f.pts[0]));
-    assert_false(f.pts[1].has_value);
-    assert_string_equal(f.pts[1].reason, "no figures for the numerator (x)");
-    assert_true(fig_incomplete(&f.pts[2]));
-    assert_string_equal(f.top.area, "GM0164");
-    assert_true(f.tg.set && f.tg.has_goal && !f.tg.has_path && !f.tg.has_baseline);
-    assert_string_equal(f.tg.goal_period, "2027");
-    assert_string_equal(f.kids[0].area, "WK016401");
-    assert_string_equal(f.kids[1].area, "");
-    assert_false(f.kids[1].has_value || f.kids[1].has_counts);
+    assert_true(f.series.points[0].fig.has_value);
+    assert_string_equal(f.series.points[0].fig.state, "final");
+    assert_false(f.series.points[1].fig.has_value);
+    assert_string_equal(f.series.points[1].fig.reason, "no figures for the numerator (x)");
+    assert_int_equal(f.series.points[2].fig.reported, 2);
+    assert_string_equal(f.snap.snapshot.area, "GM0164");
+    assert_true(f.snap.has_target && !f.snap.target.has_path && !f.snap.target.has_baseline);
+    assert_string_equal(f.snap.target.goal_period, "2027");
+    assert_string_equal(f.snap.areas[0].area, "WK016401");
+    /* the catalogue's indicator, with the snapshot's ideal */
     assert_false(ind.has_ideal);
-    ind_take_ideal(&ind, unpacked(&snap));
-    assert_true(ind.has_ideal && ind.ideal == 50);
+    assert_true(f.ind.has_ideal && f.ind.ideal == 50);
+    assert_string_equal(f.ind.code, "x");
     ind_figures_free(&f);
-    unpack_done(&series);
-    unpack_done(&snap);
 
-    assert_int_equal(ind_judge(&ind, 80, 75), 1);
-    assert_int_equal(ind_judge(&ind, 70, 75), 0);
+    /* A series whose points are not an array: refused, and nothing kept. */
+    msgpack_unpacked_destroy(&us);
+    mpw_reset(&ws);
+    mpw_map(&ws);
+    mpw_kv_str(&ws, "points", "none");
+    mpw_end(&ws);
+    assert_int_equal(ind_figures_read(&f, &r, &ind, unpack(&ws, &us), &un.data, &e), -1);
+    assert_non_null(strstr(e.msg, "malformed reply"));
+    msgpack_unpacked_destroy(&us);
+    msgpack_unpacked_destroy(&un);
+    mpw_free(&ws);
+    mpw_free(&wn);
+
     assert_true(ind_is_ratio(&ind));
     assert_false(ind_is_count(&ind));
+}
+
+/* ---- page.c ----------------------------------------------------------------- */
+
+/* A report of a month that has not ended opens with a banner saying so. */
+static void test_page_running_banner(void **state)
+{
+    (void)state;
+    proto_area_info top = area("GM0164", "Hengelo", "gemeente", "");
+    report_t r;
+    memset(&r, 0, sizeof r);
+    r.ed = internal;
+    assert_int_equal(period_parse("2026-12", &r.p), 0);
+    SET(r.period_text, "2026-12");
+    r.first_month = month_no("2026-08");
+    r.last_month = month_no("2026-12");
+    r.now = 1796403366;
+    r.top = &top;
+    const char *banner = "<p class=\"banner run\">De maand december 2026 is nog niet voorbij: de "
+                         "cijfers in dit overzicht zijn niet definitief";
+    for (int running = 0; running <= 1; running++) {
+        page_t pg;
+        page_init(&pg);
+        r.running = running;
+        page_head(&pg, &r);
+        assert_false(page_failed(&pg));
+        if (running)
+            assert_non_null(strstr(pg.head.buf, banner));
+        else
+            assert_null(strstr(pg.head.buf, "banner run"));
+        page_free(&pg);
+    }
+    assert_int_equal(period_parse("2026-Q4", &r.p), 0);
+    SET(r.period_text, "2026-Q4");
+    r.running = true;
+    page_t pg;
+    page_init(&pg);
+    page_head(&pg, &r);
+    assert_non_null(strstr(pg.head.buf, "<p class=\"banner run\">Het 4e kwartaal 2026 is nog niet "
+                                        "voorbij"));
+    page_free(&pg);
 }
 
 /* ---- svg.c ------------------------------------------------------------------ */
@@ -670,8 +746,8 @@ static void test_line_chart(void **state)
          .raw = "78.5", .text = "78,5%", .has_path = true, .path = 80},
         {.period = "2026-09", .year = 2026, .month = 9, .suppressed = true, .text = "<10",
          .has_path = true, .path = 81},
-        {.period = "2026-10", .year = 2026, .month = 10, .has_value = true, .incomplete = true,
-         .value = 70, .raw = "70", .text = "70,0%"},
+        {.period = "2026-10", .year = 2026, .month = 10, .has_value = true, .not_final = true,
+         .mark = "voorlopig: 2 van 17 partners", .value = 70, .raw = "70", .text = "70,0%"},
     };
     line_chart lc = {.indicator = "vve_bereik", .area = "GM0164", .unit = "percent",
                      .pct_decimals = 1, .title = "VVE <bereik>", .pts = pts, .n = 3};
@@ -685,7 +761,9 @@ static void test_line_chart(void **state)
     assert_non_null(strstr(b.buf, "data-period=\"2026-08\" data-field=\"value\" data-value=\"78.5\""));
     assert_non_null(strstr(b.buf, "data-suppressed=\"&lt;10\""));
     assert_non_null(strstr(b.buf, "<circle class=\"pt open\""));
-    assert_non_null(strstr(b.buf, "<title>okt 2026: 70,0% (onvolledig)</title>"));
+    assert_non_null(strstr(b.buf, "<title>okt 2026: 70,0% (voorlopig: 2 van 17 partners)</title>"));
+    assert_non_null(strstr(b.buf, "<title>aug 2026: 78,5%</title>"));
+    assert_non_null(strstr(b.buf, ">voorlopig</text>")); /* the legend of the open circle */
     assert_non_null(strstr(b.buf, "<polyline class=\"path\""));
     assert_non_null(strstr(b.buf, ">signaalgrens: &lt; 60,0%</text>"));
     assert_non_null(strstr(b.buf, ">pad naar het doel</text>"));
@@ -707,7 +785,7 @@ static void test_bar_chart(void **state)
         {.area = "WK1", .name = "Een naam die langer is dan de ruimte", .has_value = true,
          .value = 90, .raw = "90", .text = "90,0%"},
         {.area = "WK2", .name = "Noord", .text = "geen cijfers", .missing = "no figures"},
-        {.area = "GM", .name = "Hengelo", .has_value = true, .incomplete = true, .value = 80,
+        {.area = "GM", .name = "Hengelo", .has_value = true, .not_final = true, .value = 80,
          .raw = "80", .text = "80,0%*"},
     };
     bar_chart bc = {.indicator = "vve_bereik", .period = "2026-10", .unit = "percent",
@@ -734,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_nl_months_and_periods),
         cmocka_unit_test(test_nl_time),
         cmocka_unit_test(test_nl_words),
+        cmocka_unit_test(test_nl_state),
         cmocka_unit_test(test_buffer_and_escaping),
         cmocka_unit_test(test_data_attrs),
         cmocka_unit_test(test_shown_values),
@@ -742,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_model_catalog),
         cmocka_unit_test(test_model_grid),
         cmocka_unit_test(test_model_figures),
+        cmocka_unit_test(test_page_running_banner),
         cmocka_unit_test(test_line_chart),
         cmocka_unit_test(test_bar_chart),
     };
