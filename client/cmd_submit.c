@@ -140,9 +140,22 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
     return LEAMON_EXIT_REJECTED;
 }
 
+/* Figures stored that look wrong: each against the user's own line, on stderr. */
+static void warnings(leamon_ctx *ctx, const input_t *in, const proto_errors *warns)
+{
+    for (size_t i = 0; i < warns->count; i++) {
+        const proto_error *w = &warns->items[i];
+        long origin = w->index >= 0 && (size_t)w->index < in->recs.count
+                          ? (long)in->recs.origin[w->index] : 0;
+        print_place(ctx->err, in, origin);
+        fprintf(ctx->err, "warning: %s: %s (%s)\n", w->field, w->message, w->code);
+    }
+}
+
 static int stored(leamon_ctx *ctx, const input_t *in, const proto_request *req,
                   const rpc_reply *reply, const proto_submit_reply *sr)
 {
+    warnings(ctx, in, &sr->warnings);
     int64_t accepted = sr->accepted;
     char periods[64];
     describe_periods(&in->recs, periods, sizeof periods);

@@ -152,7 +152,8 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
     }
     if (*action == RUN && !ctx->cmd)
         return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status, catalog, "
-                                "snapshot, series, completeness, alerts, ack, silence or watch");
+                                "snapshot, series, completeness, alerts, ack, silence, watch, "
+                                "backup, report, retract, close or reopen");
     if (*action == RUN && ctx->csv && !ctx->cmd->csv)
         return usage(ctx, "--format csv is for snapshot, series, completeness and alerts; %s "
                           "prints text or json", ctx->cmd->name);

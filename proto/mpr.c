@@ -53,14 +53,44 @@ static bool is_nil(const msgpack_object *v)
     return !v || v->type == MSGPACK_OBJECT_NIL;
 }
 
+/* Bytes of the valid UTF-8 character at s (n left), 0 if none; C1 controls count as
+ * invalid: they move a terminal's cursor. */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n || (len == 1 && (c < 0x20 || c == 0x7F)) || (len == 2 && c < 0xC2) ||
+        (len == 4 && c > 0xF4))
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    unsigned char d = len > 1 ? s[1] : 0;
+    if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) ||
+        (c == 0xF4 && d >= 0x90) || (c == 0xC2 && d < 0xA0))
+        return 0;
+    return len;
+}
+
 static void copy_text(const msgpack_object *v, char *dst, size_t n)
 {
-    size_t len = v->via.str.size < n - 1 ? v->via.str.size : n - 1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)v->via.str.ptr[i];
-        dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    const unsigned char *s = (const unsigned char *)v->via.str.ptr;
+    size_t len = v->via.str.size, out = 0;
+    for (size_t i = 0; i < len && out < n - 1;) {
+        size_t k = utf8_char(s + i, len - i);
+        if (k == 0) {
+            dst[out++] = '?';
+            i++;
+            continue;
+        }
+        if (out + k > n - 1)
+            break; /* no half character at the cut */
+        memcpy(dst + out, s + i, k);
+        out += k;
+        i += k;
     }
-    dst[len] = '\0';
+    dst[out] = '\0';
 }
 
 static void text(mpr *r, const msgpack_object *v, const char *key, char *dst, size_t n)

@@ -4,7 +4,8 @@
  * absent or of another type fails the reader; an optional one (mpr_opt_*) may also be
  * nil or absent, which gives "" or has = false. Failure is sticky: the first one is kept
  * in why, and every later call does nothing. Strings are copied, cut to the destination's
- * size, with control characters turned into '?': what a reply carries is for display. */
+ * size at a character's end, with control characters (C0, DEL and C1) and bytes that are
+ * not UTF-8 turned into '?': what a reply carries is for display. */
 #ifndef LEAMON_MPR_H
 #define LEAMON_MPR_H
 

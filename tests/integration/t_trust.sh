@@ -173,6 +173,11 @@ test_trust_outlier_is_stored_with_a_warning() {
     assert_contains "$r" '"status":200' "stored"
     assert_contains "$r" '"warnings":[{"index":0,"field":"value","code":"outlier"' "with a warning"
     assert_contains "$r" "the median of its last 3 months is 40" "that says what is usual"
+    # leamon says so against the line, and the figure is stored: exit 0.
+    printf 'metric,area,value\nvve.plaatsen,WK016402,2\n' > "$T/plaatsen.csv"
+    assert_status 0 "stored with a warning" as ko-a submit --period "$(trust_month 2)" "$T/plaatsen.csv"
+    assert_contains "$OUT" "plaatsen.csv:2: warning: value: 2 for vve.plaatsen" "the warning names the line"
+    assert_contains "$OUT" "stored 1 record" "and it is stored"
 }
 
 test_trust_location_reports_for_its_own_wijk_by_default() {

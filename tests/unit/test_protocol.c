@@ -18,6 +18,7 @@
 #include "reply_alert.h"
 #include "reply_backup.h"
 #include "reply_compl.h"
+#include "reply_figure_ops.h"
 #include "reply_figures.h"
 #include "reply_info.h"
 #include "reply_submit.h"
@@ -104,6 +105,9 @@ static int rewrite_reply(const msgpack_object *root, mpw *w, lm_error *e)
          (void)0)
     CASE("backup", proto_backup_reply, proto_backup_reply_read, proto_backup_reply_write,
          (void)0)
+    CASE("organisation", proto_retract_reply, proto_retract_reply_read,
+         proto_retract_reply_write, (void)0)
+    CASE("closed", proto_close_reply, proto_close_reply_read, proto_close_reply_write, (void)0)
 #undef CASE
     return lm_fail(e, 0, "a reply of no known kind");
 }
@@ -343,6 +347,30 @@ static void test_reply_error_replaces(void **state)
     mpw_free(&w);
 }
 
+/* What a reply carries is for display: control characters (C0, DEL, C1) and bytes that are
+ * not UTF-8 become '?', and a cut never splits a character. */
+static void test_reader_cleans_text(void **state)
+{
+    (void)state;
+    mpw w;
+    mpw_init(&w);
+    proto_reply_open(&w, "p", PROTO_OK, NULL);
+    mpw_kv_str(&w, "server", "a\nb\x7f c\xc2\x9b d\xff e \xc3\xa9 \xe2\x82\xac");
+    mpw_kv_int(&w, "time", 1);
+    mpw_end(&w);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    assert_int_equal(msgpack_unpack_next(&u, mpw_data(&w), mpw_size(&w), &off),
+                     MSGPACK_UNPACK_SUCCESS);
+    proto_ping_reply r;
+    lm_error e;
+    assert_int_equal(proto_ping_reply_read(&u.data, &r, &e), 0);
+    assert_string_equal(r.server, "a?b? c?? d? e \xc3\xa9 \xe2\x82\xac");
+    msgpack_unpacked_destroy(&u);
+    mpw_free(&w);
+}
+
 /* A reply missing a field its reader needs is refused with the field named. */
 static void test_reader_names_the_missing_field(void **state)
 {
@@ -372,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_writer_errors_are_sticky),
         cmocka_unit_test(test_reply_error_replaces),
         cmocka_unit_test(test_reader_names_the_missing_field),
+        cmocka_unit_test(test_reader_cleans_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
