@@ -27,7 +27,10 @@
  *    plain loop through the real store (store_open on a fresh file: same schema and pragmas,
  *    WAL, synchronous=FULL) with its prepared statements: store_add_submission +
  *    store_put_observation inside store_begin / store_commit, 1,000 records a transaction;
- *    for 1-record submissions also one transaction per record.
+ *    for 1-record submissions also one transaction per record. And the raw ceiling, which
+ *    shares none of leamond's costs: the same records into a bare table with a 4-column
+ *    key, one prepared upsert, WAL, synchronous=FULL, 1,000 records a transaction; the
+ *    targets are against it.
  * 3. Queries: snapshot and series requests by the staff member, one after the other with
  *    --query-interval ms between them, while --query-clients clients submit; then the same
  *    queries with leamond idle.
@@ -67,6 +70,7 @@
 #include <zmq.h>
 
 #include "catalog.h"
+#include "checks.h"
 #include "keyfile.h"
 #include "period.h"
 #include "proto.h"
@@ -150,9 +154,10 @@ static void usage(FILE *out)
             "  --keep               keep the temp dir (configuration, keys, databases, leamond logs)\n"
             "  -h, --help           this text\n"
             "\n"
-            "Targets it reports against: 1,000-record submissions at >= 50%% of the ceiling's\n"
-            "records/s; 1-record submissions from 50 clients >= 10,000/s with p99 < 20 ms; snapshot\n"
-            "query p99 < 2 ms; leamond peak RSS < 64 MiB; no CPU when idle. Figures, not a test:\n"
+            "Targets it reports against: 1,000-record submissions at >= 0.6 of the raw ceiling's\n"
+            "records/s (a bare SQLite table, none of leamond's costs); 1-record submissions from 50\n"
+            "clients >= 15,000/s with p99 < 10 ms; snapshot query p99 < 2 ms idle and < 5 ms under\n"
+            "load; leamond peak RSS < 64 MiB; no CPU when idle. Figures, not a test:\n"
             "it exits 0 unless something failed (a refused submission, a timeout, a crash).\n");
 }
 
@@ -757,9 +762,10 @@ static int bench_partners(bench *b)
     fprintf(f, "\n);\n\norganisations = (\n");
     for (size_t i = 0; i < b->n_orgs; i++) {
         const bench_org *o = &b->orgs[i];
+        /* reports_for the gemeente: it reports for every wijk (the children's home wijken) */
         fprintf(f, "  { id = \"%s\"; name = \"Kinderopvang %zu\"; kind = \"kinderopvang\"; "
-                   "area = \"%s\"; keys = [\"%s\"]; }%s\n",
-                o->id, i, b->areas[o->home], o->pub, i + 1 < b->n_orgs ? "," : "");
+                   "area = \"%s\"; reports_for = [\"%s\"]; keys = [\"%s\"]; }%s\n",
+                o->id, i, b->areas[o->home], b->areas[0], o->pub, i + 1 < b->n_orgs ? "," : "");
     }
     fprintf(f, ");\n\nstaff = (\n  { id = \"bench-viewer\"; name = \"Beleid\"; role = \"viewer\"; "
                "keys = [\"%s\"]; }\n);\n", b->staff_pub);
@@ -824,6 +830,13 @@ static void gen_record(const bench *b, size_t org, uint64_t k, gen_rec *r)
     const metric *m = b->metrics[r->metric];
     uint64_t h = mix(((uint64_t)org << 40) ^ ((uint64_t)a << 24) ^ ((uint64_t)r->month << 6) ^
                      (uint64_t)r->metric);
+    /* A figure the catalogue's checks hold below another (doelgroep <= peuters) is kept at
+     * its least, so that every submission is valid. */
+    for (size_t c = 0; c < b->cat.n_checks; c++)
+        if (b->cat.checks[c].kind == CHECK_AT_MOST && b->cat.checks[c].m == m) {
+            r->value = ceil(m->min);
+            return;
+        }
     if (m->integer) {
         double lo = ceil(m->min), hi = floor(m->max);
         uint64_t n = hi - lo >= 200 ? 201 : hi >= lo ? (uint64_t)(hi - lo) + 1 : 1;
@@ -1429,6 +1442,7 @@ typedef struct {
     double ceil_batch_rs, ceil_single_rs;
     double ceil_batch_us, ceil_single_us;   /* CPU per record */
     long long ceil_batch_records, ceil_single_records;
+    double raw_rs, raw_us;                  /* the raw ceiling: a bare table */
     long long hwm_kb;
     /* queries during the load */
     long long n_snap, n_series;
@@ -1761,6 +1775,67 @@ static int ceiling_run(bench *b, size_t n_orgs, long long per_sub, long long per
     return rc;
 }
 
+/* The raw ceiling: what SQLite itself does with the same records, as a reference that
+ * shares none of leamond's costs: a bare table with a 4-column key, one prepared upsert,
+ * WAL, synchronous=FULL, CEILING_BATCH records a transaction. */
+static int raw_ceiling_run(bench *b, size_t n_orgs, long long total, int tag, ceil_result *out)
+{
+    char name[64], db[PATH_LEN];
+    snprintf(name, sizeof name, "raw-%d.db", tag);
+    if (join(db, sizeof db, b->dir, name) < 0 || remove_db(db) < 0)
+        return -1;
+    sqlite3 *s = NULL;
+    sqlite3_stmt *put = NULL;
+    uint64_t *cursor = calloc(n_orgs, sizeof *cursor);
+    int rc = cursor && sqlite3_open(db, &s) == SQLITE_OK ? 0 : -1;
+    if (rc == 0 &&
+        sqlite3_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                        "CREATE TABLE figure (reporter TEXT NOT NULL, metric TEXT NOT NULL,"
+                        " period TEXT NOT NULL, area TEXT NOT NULL, value REAL NOT NULL,"
+                        " PRIMARY KEY (reporter, metric, period, area)) WITHOUT ROWID;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = -1;
+    if (rc == 0 &&
+        sqlite3_prepare_v2(s, "INSERT INTO figure VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT"
+                              " (reporter, metric, period, area) DO UPDATE SET value = excluded.value",
+                           -1, &put, NULL) != SQLITE_OK)
+        rc = -1;
+    memset(out, 0, sizeof *out);
+    double t0 = now_ms(), cpu0 = self_cpu_ms();
+    while (rc == 0 && out->records < total && !interrupted) {
+        if (sqlite3_exec(s, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = -1;
+            break;
+        }
+        for (long long k = 0; rc == 0 && k < CEILING_BATCH; k++, out->records++) {
+            size_t o = (size_t)(out->records % (long long)n_orgs);
+            gen_rec r;
+            gen_record(b, o, cursor[o]++, &r);
+            sqlite3_bind_text(put, 1, b->orgs[o].id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(put, 2, b->metrics[r.metric]->code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(put, 3, b->month_text[r.month - b->first_month], -1, SQLITE_STATIC);
+            sqlite3_bind_text(put, 4, b->areas[r.area], -1, SQLITE_STATIC);
+            sqlite3_bind_double(put, 5, r.value);
+            if (sqlite3_step(put) != SQLITE_DONE)
+                rc = -1;
+            sqlite3_reset(put);
+        }
+        if (rc == 0 && sqlite3_exec(s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = -1;
+        out->commits++;
+    }
+    out->ms = now_ms() - t0;
+    out->cpu_ms = self_cpu_ms() - cpu0;
+    if (rc < 0)
+        fprintf(stderr, "bench_load: raw ceiling: %s\n", s ? sqlite3_errmsg(s) : "out of memory");
+    sqlite3_finalize(put);
+    sqlite3_close(s);
+    free(cursor);
+    if (!b->opt.keep && remove_db(db) < 0)
+        fprintf(stderr, "bench_load: could not remove %s\n", db);
+    return rc;
+}
+
 /* ---- main --------------------------------------------------------------------------- */
 
 typedef struct {
@@ -1776,6 +1851,7 @@ typedef struct {
     /* the ceiling for it */
     double ceil_batch_rs, ceil_single_rs;   /* records/s; 0: not run */
     long long ceil_records, ceil_single_records;
+    double raw_rs, raw_us;                  /* the raw ceiling */
 } scenario;
 
 /* The median over the rounds of one field. */
@@ -1801,6 +1877,8 @@ static void summarise(scenario *sc, long long rounds)
     sc->ceil_batch_us = med_field(sc, rounds, offsetof(round_result, ceil_batch_us));
     sc->ceil_single_us = med_field(sc, rounds, offsetof(round_result, ceil_single_us));
     sc->ceil_batch_rs = med_field(sc, rounds, offsetof(round_result, ceil_batch_rs));
+    sc->raw_rs = med_field(sc, rounds, offsetof(round_result, raw_rs));
+    sc->raw_us = med_field(sc, rounds, offsetof(round_result, raw_us));
     sc->ceil_single_rs = med_field(sc, rounds, offsetof(round_result, ceil_single_rs));
     sc->after_ms = med_field(sc, rounds, offsetof(round_result, after_cpu_ms));
     sc->snap_p50 = med_field(sc, rounds, offsetof(round_result, snap_p50));
@@ -1985,6 +2063,13 @@ int main(int argc, char **argv)
                         variant ? "one transaction per record" : "1,000 records per transaction",
                         thousands(cr.records, lb, sizeof lb), rate);
             }
+            ceil_result raw;
+            if (raw_ceiling_run(&b, (size_t)sc[i].clients, total, (int)i, &raw) < 0 || interrupted)
+                goto out;
+            rr->raw_rs = (double)raw.records / (raw.ms / 1e3);
+            rr->raw_us = raw.records ? raw.cpu_ms * 1e3 / (double)raw.records : 0;
+            fprintf(stderr, "  raw ceiling (a bare table): %s records, %.0f records/s\n",
+                    thousands(raw.records, lb, sizeof lb), rr->raw_rs);
         }
         summarise(&sc[i], opt->rounds);
     }
@@ -2045,7 +2130,20 @@ int main(int argc, char **argv)
            "the last acknowledgement\n   until it was quiet (snapshots, alert rules); CPU per "
            "record: leamond's, the work after it included)\n");
 
-    printf("\nthe ceiling: the same records straight through the store (store_open: same schema, WAL, "
+    printf("\nthe raw ceiling: the same records into a bare SQLite table (a 4-column key, one "
+           "prepared upsert, WAL,\nsynchronous=FULL, 1,000 records a transaction): SQLite's own "
+           "limit on this machine, none of leamond's costs\n");
+    printf("  %-26s %9s %10s %13s   %-25s\n", "records of", "records", "records/s", "CPU/record",
+           "leamond/raw: rate, CPU");
+    for (size_t i = 0; i < n_sc; i++) {
+        if (sc[i].queries)
+            continue;
+        printf("  %-26s %9s %10.0f %10.1f us   %9.2f %9.1fx\n", label(&sc[i], lb, sizeof lb),
+               thousands(sc[i].ceil_records, t1, sizeof t1), sc[i].raw_rs, sc[i].raw_us,
+               sc[i].recs_s / sc[i].raw_rs, sc[i].us_rec / sc[i].raw_us);
+    }
+
+    printf("\nthe own-schema ceiling: the same records straight through the store (store_open: same schema, WAL, "
            "synchronous=FULL;\nstore_add_submission + store_put_observation, prepared statements), "
            "no network, no checks, no snapshots\n");
     printf("  %-26s %-20s %9s %10s %13s   %-25s\n", "records of", "transactions", "records",
@@ -2109,22 +2207,22 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_sc; i++) {
         if (sc[i].queries || sc[i].records != 1000)
             continue;
-        double pct = sc[i].recs_s / sc[i].ceil_batch_rs * 100;
+        double ratio = sc[i].recs_s / sc[i].raw_rs;
         snprintf(t1, sizeof t1, "%s:", label(&sc[i], lb, sizeof lb));
-        printf("  %-27s %-43s %7.0f%%   %s\n", t1, ">= 50% of the ceiling's records/s", pct,
-               yes_no(pct >= 50));
+        printf("  %-27s %-43s %8.2f   %s\n", t1, ">= 0.6 of the raw ceiling's records/s", ratio,
+               yes_no(ratio >= 0.6));
     }
     for (size_t i = 0; i < n_sc; i++) {
         if (sc[i].queries || sc[i].records != 1 || sc[i].clients != most_clients)
             continue;
         snprintf(t1, sizeof t1, "%s:", label(&sc[i], lb, sizeof lb));
-        printf("  %-27s %-43s %7.0f/s  %s\n", t1, ">= 10,000 acknowledged submissions/s",
-               sc[i].subs_s, yes_no(sc[i].subs_s >= 10000));
-        printf("  %-27s %-43s %6.1f ms  %s\n", "", "p99 < 20 ms", sc[i].p99, yes_no(sc[i].p99 < 20));
+        printf("  %-27s %-43s %7.0f/s  %s\n", t1, ">= 15,000 acknowledged submissions/s",
+               sc[i].subs_s, yes_no(sc[i].subs_s >= 15000));
+        printf("  %-27s %-43s %6.1f ms  %s\n", "", "p99 < 10 ms", sc[i].p99, yes_no(sc[i].p99 < 10));
     }
     if (qs) {
-        printf("  %-27s %-43s %6.2f ms  %s\n", "snapshot query:", "p99 < 2 ms during the load",
-               qs->snap_p99, yes_no(qs->snap_p99 < 2));
+        printf("  %-27s %-43s %6.2f ms  %s\n", "snapshot query:", "p99 < 5 ms during the load",
+               qs->snap_p99, yes_no(qs->snap_p99 < 5));
         printf("  %-27s %-43s %6.2f ms  %s\n", "", "p99 < 2 ms idle", idle.snap_p99,
                yes_no(idle.snap_p99 < 2));
     }
