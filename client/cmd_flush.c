@@ -91,11 +91,12 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
     leamon_ctx *ctx = job->ctx;
     proto_request req;
     proto_errors errs;
-    char text[512];
+    lm_error bad;
     proto_errors_init(&errs);
-    int st = proto_request_decode(buf, len, &req, &errs, text, sizeof text);
+    int st = proto_request_decode(buf, len, &req, &errs, &bad);
     if (st != PROTO_OK || req.op != PROTO_OP_SUBMIT) {
-        snprintf(why, whylen, "not a spooled submission: %s", st != PROTO_OK ? text : "wrong op");
+        snprintf(why, whylen, "not a spooled submission: %s",
+                 st != PROTO_OK ? bad.msg : "wrong op");
         fprintf(ctx->err, "leamon: %s: %s; moved to %s/rejected/\n", name, why, job->dir);
         proto_request_free(&req);
         proto_errors_free(&errs);

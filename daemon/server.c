@@ -278,8 +278,10 @@ static int receive(server *srv, pending *p, peer *to)
         to->req_envelope = empty_first;
         const char *uid = zmq_msg_gets(&payload, "User-Id");
         snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
+        lm_error e;
         p->status = proto_request_decode(zmq_msg_data(&payload), zmq_msg_size(&payload), &p->req,
-                                         &p->errs, p->why, sizeof p->why);
+                                         &p->errs, &e);
+        memcpy(p->why, e.msg, sizeof p->why);
     }
     zmq_msg_close(&body);
     zmq_msg_close(&payload);

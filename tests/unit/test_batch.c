@@ -255,7 +255,9 @@ static pending *read_into_slot(fixture *f, const proto_request *req)
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     assert_int_equal(proto_request_encode(req, &sb), 0);
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, p->why, sizeof p->why);
+    lm_error e;
+    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
+    memcpy(p->why, e.msg, sizeof p->why);
     msgpack_sbuffer_destroy(&sb);
     if (p->status != PROTO_OK)
         fail_msg("%s does not decode: %d %s", req->id, p->status, p->why);
@@ -623,7 +625,9 @@ static void test_type_error_from_decoding_is_a_422(void **state)
     proto_pack_kv_int(&pk, "value", 4);
     pending *p = batch_slot(&f->b);
     assert_non_null(p);
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, p->why, sizeof p->why);
+    lm_error e;
+    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
+    memcpy(p->why, e.msg, sizeof p->why);
     msgpack_sbuffer_destroy(&sb);
     assert_int_equal(p->status, PROTO_OK);
     batch_keep(&f->b);
