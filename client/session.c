@@ -25,7 +25,7 @@ int ctx_connect(leamon_ctx *ctx)
              ctx->err);
     const char *server = opts_str(&ctx->opts, OPT_SERVER_KEY);
     const char *key = opts_str(&ctx->opts, OPT_KEY);
-    char err[512];
+    lm_error err;
     if (server) {
         /* The daemon's secret key given as its public one would leak it into a config. */
         size_t n = strlen(server);
@@ -35,8 +35,8 @@ int ctx_connect(leamon_ctx *ctx)
                          ctx->opts.source[OPT_SERVER_KEY], server);
             return LEAMON_EXIT_USAGE;
         }
-        if (keyfile_read_public(server, ctx->rpc.server_key, err, sizeof err) != 0) {
-            leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err);
+        if (keyfile_read_public(server, ctx->rpc.server_key, &err) != 0) {
+            leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err.msg);
             return LEAMON_EXIT_USAGE;
         }
         if (!key) {
@@ -45,8 +45,8 @@ int ctx_connect(leamon_ctx *ctx)
                          ctx->opts.source[OPT_SERVER_KEY]);
             return LEAMON_EXIT_USAGE;
         }
-        if (keyfile_read_secret(key, ctx->rpc.secret_key, err, sizeof err) != 0) {
-            leamon_error(ctx, "%s", err);
+        if (keyfile_read_secret(key, ctx->rpc.secret_key, &err) != 0) {
+            leamon_error(ctx, "%s", err.msg);
             return LEAMON_EXIT_USAGE;
         }
         if (keyfile_public_from_secret(ctx->rpc.secret_key, ctx->rpc.public_key) != 0) {

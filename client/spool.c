@@ -201,8 +201,9 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     if (join(tmp, sizeof tmp, dir, tmpname) != 0)
         return errmsg(err, errlen, "%s: path too long", dir);
     unlink(tmp); /* a leftover of a crashed run with the same pid */
-    if (fileio_write_new(tmp, buf, len, 0600, 0, err, errlen) != 0)
-        return -1;
+    lm_error werr;
+    if (fileio_write_new(tmp, buf, len, 0600, 0, &werr) != 0)
+        return errmsg(err, errlen, "%s", werr.msg);
 
     int rc = -1;
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -305,7 +306,10 @@ int spool_reject(const char *dir, const char *name, const char *why, char *err, 
     unlink(whypath);
     char text[1200];
     snprintf(text, sizeof text, "%s\n", why ? why : "rejected");
-    return fileio_write_new(whypath, text, strlen(text), 0600, 0, err, errlen);
+    lm_error werr;
+    if (fileio_write_new(whypath, text, strlen(text), 0600, 0, &werr) != 0)
+        return errmsg(err, errlen, "%s", werr.msg);
+    return 0;
 }
 
 int spool_flush(const char *dir, spool_deliver_fn deliver, void *arg, spool_stats *stats,

@@ -96,6 +96,7 @@ int main(int argc, char **argv)
     if (check) {
         registry reg;
         char secret[KEY_Z85_LEN + 1];
+        lm_error key_err;
         if (registry_load(&reg, &set, err, sizeof err) < 0) {
             fprintf(stderr, "leamond: error: %s\n", err);
             return 1;
@@ -106,8 +107,8 @@ int main(int argc, char **argv)
             return 1;
         }
         if (set.server_secret_key_file[0] &&
-            keyfile_read_secret(set.server_secret_key_file, secret, err, sizeof err) < 0) {
-            fprintf(stderr, "leamond: error: %s\n", err);
+            keyfile_read_secret(set.server_secret_key_file, secret, &key_err) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", key_err.msg);
             return 1;
         }
         memset(secret, 0, sizeof secret);

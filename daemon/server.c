@@ -144,9 +144,11 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
         return -1;
     }
     char secret[KEY_Z85_LEN + 1] = "";
-    if (srv->secure &&
-        keyfile_read_secret(srv->set.server_secret_key_file, secret, err, errlen) < 0)
+    lm_error key_err;
+    if (srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, &key_err) < 0) {
+        snprintf(err, errlen, "%s", key_err.msg);
         return -1;
+    }
     int rc = auth_start(srv->zmq, &srv->zap, err, errlen) < 0 ||
              open_router(srv, srv->secure ? secret : NULL, err, errlen) < 0 ||
              notify_open(&srv->nt, srv->zmq, set, srv->secure ? secret : NULL, &srv->log, err,
@@ -230,9 +232,10 @@ static void reload(server *srv)
     registry_free(&srv->reg);
     srv->reg = fresh;
     char secret[KEY_Z85_LEN + 1] = "", err2[512];
-    if ((srv->secure &&
-         keyfile_read_secret(srv->set.server_secret_key_file, secret, err2, sizeof err2) < 0) ||
-        notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, err2, sizeof err2) < 0)
+    lm_error key_err;
+    if (srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, &key_err) < 0)
+        log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", key_err.msg);
+    else if (notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, err2, sizeof err2) < 0)
         log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", err2);
     memset(secret, 0, sizeof secret);
     derive_restart(srv->dv);
