@@ -84,7 +84,7 @@ static int setup_tz(void **state)
 
 static int setup(void **state)
 {
-    char err[512];
+    lm_error err;
     if (tmpdir_setup(state) != 0)
         return -1;
     fixture *f = calloc(1, sizeof *f);
@@ -93,15 +93,15 @@ static int setup(void **state)
     settings_defaults(&f->set);
     snprintf(f->set.catalog, sizeof f->set.catalog, "%s", CATALOG_CONF);
     write_file("partners.conf", PARTNERS, f->set.partners, sizeof f->set.partners);
-    if (registry_load(&f->reg, &f->set, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(&f->reg, &f->set, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         free(f);
         return -1;
     }
     path_join(f->db_path, sizeof f->db_path, tmpdir, "leamon.db");
     snprintf(f->wal_path, sizeof f->wal_path, "%s-wal", f->db_path);
-    if (store_open(&f->db, f->db_path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f->db, f->db_path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         registry_free(&f->reg);
         free(f);
         return -1;
