@@ -776,7 +776,7 @@ static int watch_loop(leamon_ctx *ctx, const watch_t *w, rpc_conn *c, int sigfd)
     long long deadline = now_ms() + w->idle_ms;
     int64_t seen = 0;
     bool connected = false, noted = false;
-    char err[512];
+    lm_error err;
     for (;;) {
         long wait = -1;
         if (w->idle_ms >= 0 && (wait = (long)(deadline - now_ms())) <= 0) {
@@ -800,14 +800,13 @@ static int watch_loop(leamon_ctx *ctx, const watch_t *w, rpc_conn *c, int sigfd)
         }
         if (items[2].revents & ZMQ_POLLIN)
             return LEAMON_EXIT_OK; /* SIGINT or SIGTERM: a normal end */
-        int ev = items[1].revents & ZMQ_POLLIN ? rpc_conn_event(&ctx->rpc, c, &connected, err,
-                                                                sizeof err)
+        int ev = items[1].revents & ZMQ_POLLIN ? rpc_conn_event(&ctx->rpc, c, &connected, &err)
                                                : 0;
         if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL && !noted) {
-            leamon_error(ctx, "%s (still trying)", err); /* may pass: the daemon restarting */
+            leamon_error(ctx, "%s (still trying)", err.msg); /* may pass: the daemon restarting */
             noted = true;
         } else if (ev && ev != ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
-            leamon_error(ctx, "%s", err);
+            leamon_error(ctx, "%s", err.msg);
             if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
                 leamon_error(ctx, "only staff keys (role viewer or admin) may watch alerts");
             return LEAMON_EXIT_REJECTED;
@@ -868,10 +867,10 @@ int cmd_watch(leamon_ctx *ctx)
         return LEAMON_EXIT_USAGE;
     }
     rpc_conn c;
-    char err[512];
+    lm_error err;
     rc = ctx_connect(ctx);
-    if (rc == 0 && rpc_conn_open(&ctx->rpc, &c, ZMQ_SUB, endpoint, err, sizeof err) != 0) {
-        leamon_error(ctx, "%s", err);
+    if (rc == 0 && rpc_conn_open(&ctx->rpc, &c, ZMQ_SUB, endpoint, &err) != 0) {
+        leamon_error(ctx, "%s", err.msg);
         rc = LEAMON_EXIT_USAGE;
     } else if (rc == 0) {
         if (zmq_setsockopt(c.sock, ZMQ_SUBSCRIBE, topic ? topic : "alert.",

@@ -20,7 +20,7 @@
 #include "session.h"
 
 /* PRAGMA integrity_check of the copy, and how many figures it holds. 0, or -1 with why. */
-static int check_copy(const char *path, long long *figures, char *why, size_t n)
+static int check_copy(const char *path, long long *figures, lm_error *why)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -32,7 +32,7 @@ static int check_copy(const char *path, long long *figures, char *why, size_t n)
         verdict = (const char *)sqlite3_column_text(st, 0);
     bool ok = verdict && strcmp(verdict, "ok") == 0;
     if (!ok)
-        snprintf(why, n, "%s", verdict ? verdict : db ? sqlite3_errmsg(db) : "cannot open it");
+        lm_fail(why, 0, "%s", verdict ? verdict : db ? sqlite3_errmsg(db) : "cannot open it");
     sqlite3_finalize(st);
     st = NULL;
     *figures = -1;
@@ -107,11 +107,11 @@ int cmd_backup(leamon_ctx *ctx)
         leamon_error(ctx, "%s: %s", part, strerror(errno));
         rc = LEAMON_EXIT_USAGE;
     }
-    char why[256];
+    lm_error why;
     long long figures = -1;
-    if (rc == 0 && check_copy(part, &figures, why, sizeof why) != 0) {
+    if (rc == 0 && check_copy(part, &figures, &why) != 0) {
         leamon_error(ctx, "the copy fails SQLite's integrity check: %s; %s kept for inspection",
-                     why, part);
+                     why.msg, part);
         return LEAMON_EXIT_REJECTED;
     }
     if (rc == 0 && rename(part, file) != 0) {

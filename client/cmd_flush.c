@@ -56,7 +56,7 @@ static void print_spooled_error(leamon_ctx *ctx, const char *name, const proto_r
 /* What the daemon's reply (head, sr) to the spooled request req (file name) means. */
 static spool_outcome delivered(leamon_ctx *ctx, const flush_job *job, const char *name,
                                const proto_request *req, const proto_head *head,
-                               const proto_submit_reply *sr, char *why, size_t whylen)
+                               const proto_submit_reply *sr, lm_error *why)
 {
     if (head->status == PROTO_OK) {
         if (!ctx->json && sr->duplicate)
@@ -73,30 +73,30 @@ static spool_outcome delivered(leamon_ctx *ctx, const flush_job *job, const char
     }
     size_t total = sr->errors.total;
     if (total)
-        snprintf(why, whylen, "rejected by the daemon: %d %s; %zu record error%s (request %s)",
-                 head->status, head->error, total, total == 1 ? "" : "s", req->id);
+        lm_fail(why, 0, "rejected by the daemon: %d %s; %zu record error%s (request %s)",
+                head->status, head->error, total, total == 1 ? "" : "s", req->id);
     else
-        snprintf(why, whylen, "rejected by the daemon: %d %s (request %s)", head->status,
-                 head->error, req->id);
+        lm_fail(why, 0, "rejected by the daemon: %d %s (request %s)", head->status,
+                head->error, req->id);
     for (size_t i = 0; i < sr->errors.count && i < FLUSH_SHOW_ERRORS; i++)
         print_spooled_error(ctx, name, req, &sr->errors.items[i]);
-    fprintf(ctx->err, "leamon: %s %s; moved to %s/rejected/\n", name, why, job->dir);
+    fprintf(ctx->err, "leamon: %s %s; moved to %s/rejected/\n", name, why->msg, job->dir);
     return SPOOL_REJECTED;
 }
 
-static spool_outcome deliver(void *arg, const char *name, const void *buf, size_t len, char *why,
-                             size_t whylen)
+static spool_outcome deliver(void *arg, const char *name, const void *buf, size_t len,
+                             lm_error *why)
 {
     flush_job *job = arg;
     leamon_ctx *ctx = job->ctx;
     proto_request req;
     proto_errors errs;
-    char text[512];
+    lm_error bad;
     proto_errors_init(&errs);
-    int st = proto_request_decode(buf, len, &req, &errs, text, sizeof text);
+    int st = proto_request_decode(buf, len, &req, &errs, &bad);
     if (st != PROTO_OK || req.op != PROTO_OP_SUBMIT) {
-        snprintf(why, whylen, "not a spooled submission: %s", st != PROTO_OK ? text : "wrong op");
-        fprintf(ctx->err, "leamon: %s: %s; moved to %s/rejected/\n", name, why, job->dir);
+        lm_fail(why, 0, "not a spooled submission: %s", st != PROTO_OK ? bad.msg : "wrong op");
+        fprintf(ctx->err, "leamon: %s: %s; moved to %s/rejected/\n", name, why->msg, job->dir);
         proto_request_free(&req);
         proto_errors_free(&errs);
         return SPOOL_REJECTED;
@@ -104,14 +104,14 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
     proto_errors_free(&errs);
 
     rpc_reply reply;
-    char err[512] = "";
+    lm_error err = {0};
     spool_outcome out = SPOOL_STOP;
-    rpc_result r = rpc_call(&ctx->rpc, buf, len, req.id, &reply, err, sizeof err);
+    rpc_result r = rpc_call(&ctx->rpc, buf, len, req.id, &reply, &err);
     if (r == RPC_REFUSED) {
         ctx->key_refused = true;
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err.msg);
     } else if (r != RPC_REPLY) {
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err.msg);
     } else {
         proto_submit_reply sr;
         lm_error e;
@@ -120,7 +120,7 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
         } else {
             if (ctx->json && ctx_print_json(ctx, &reply) != 0)
                 leamon_error(ctx, "cannot write the output");
-            out = delivered(ctx, job, name, &req, &reply.head, &sr, why, whylen);
+            out = delivered(ctx, job, name, &req, &reply.head, &sr, why);
             proto_submit_reply_free(&sr);
         }
         rpc_reply_free(&reply);
@@ -132,9 +132,9 @@ static spool_outcome deliver(void *arg, const char *name, const void *buf, size_
 int flush_pending(leamon_ctx *ctx, const char *dir, spool_stats *stats)
 {
     flush_job job = {ctx, dir};
-    char err[512];
-    if (spool_flush(dir, deliver, &job, stats, err, sizeof err) != 0) {
-        leamon_error(ctx, "%s", err);
+    lm_error err;
+    if (spool_flush(dir, deliver, &job, stats, &err) != 0) {
+        leamon_error(ctx, "%s", err.msg);
         return LEAMON_EXIT_USAGE;
     }
     if (ctx->key_refused)
@@ -156,9 +156,9 @@ int cmd_flush(leamon_ctx *ctx)
     }
     char **names = NULL;
     size_t count = 0;
-    char err[512];
-    if (spool_list(dir, &names, &count, err, sizeof err) != 0) {
-        leamon_error(ctx, "%s", err);
+    lm_error err;
+    if (spool_list(dir, &names, &count, &err) != 0) {
+        leamon_error(ctx, "%s", err.msg);
         return LEAMON_EXIT_USAGE;
     }
     spool_list_free(names, count);
@@ -170,9 +170,9 @@ int cmd_flush(leamon_ctx *ctx)
     int rc = ctx_connect(ctx);
     if (rc != 0)
         return rc;
-    int lock = spool_lock(dir, err, sizeof err);
+    int lock = spool_lock(dir, &err);
     if (lock < 0) {
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err.msg);
         return LEAMON_EXIT_USAGE;
     }
     spool_stats st;

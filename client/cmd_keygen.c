@@ -47,9 +47,10 @@ int cmd_keygen(leamon_ctx *ctx)
     if (!dir)
         dir = ".";
     const char *name = ctx->pos[0];
-    char pub[KEY_Z85_LEN + 1], err[512];
-    if (keyfile_write_pair(dir, name, pub, err, sizeof err) != 0) {
-        leamon_error(ctx, "%s", err);
+    char pub[KEY_Z85_LEN + 1];
+    lm_error err;
+    if (keyfile_write_pair(dir, name, pub, &err) != 0) {
+        leamon_error(ctx, "%s", err.msg);
         return LEAMON_EXIT_USAGE;
     }
     if (ctx->json)

@@ -181,10 +181,10 @@ static int stored(leamon_ctx *ctx, const input_t *in, const proto_request *req,
 static int spool_it(leamon_ctx *ctx, const char *dir, const proto_request *req,
                     const msgpack_sbuffer *buf)
 {
-    char name[256], err[512];
-    if (spool_write(dir, req->id, buf->data, buf->size, time(NULL), name, sizeof name, err,
-                    sizeof err) != 0) {
-        leamon_error(ctx, "%s", err);
+    char name[256];
+    lm_error err;
+    if (spool_write(dir, req->id, buf->data, buf->size, time(NULL), name, sizeof name, &err) != 0) {
+        leamon_error(ctx, "%s", err.msg);
         leamon_error(ctx, "could not spool the submission; nothing stored (request %s)", req->id);
         return LEAMON_EXIT_UNAVAILABLE;
     }
@@ -206,22 +206,22 @@ static int send_it(leamon_ctx *ctx, const input_t *in, const proto_request *req,
             return spool_it(ctx, spool_dir, req, buf);
     }
     rpc_reply reply;
-    char err[512] = "";
-    rpc_result r = rpc_call(&ctx->rpc, buf->data, buf->size, req->id, &reply, err, sizeof err);
+    lm_error err = {0};
+    rpc_result r = rpc_call(&ctx->rpc, buf->data, buf->size, req->id, &reply, &err);
     if (r == RPC_UNREACHABLE || (r == RPC_REPLY && reply.head.status >= 500)) {
         if (r == RPC_REPLY) {
-            snprintf(err, sizeof err, "the daemon is unavailable: %d %.200s", reply.head.status,
-                     reply.head.error);
+            lm_fail(&err, 0, "the daemon is unavailable: %d %.200s", reply.head.status,
+                    reply.head.error);
             rpc_reply_free(&reply);
         }
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err.msg);
         if (spool_dir)
             return spool_it(ctx, spool_dir, req, buf);
         leamon_error(ctx, "nothing stored; sending again with --id %s is safe", req->id);
         return LEAMON_EXIT_UNAVAILABLE;
     }
     if (r != RPC_REPLY)
-        return ctx_rpc_failure(ctx, r, err);
+        return ctx_rpc_failure(ctx, r, &err);
     proto_submit_reply sr;
     lm_error e;
     int rc;
@@ -282,9 +282,9 @@ int cmd_submit(leamon_ctx *ctx)
     }
     if (rc == 0) {
         int lock = -1;
-        char err[512];
-        if (spool_dir && (lock = spool_lock(spool_dir, err, sizeof err)) < 0) {
-            leamon_error(ctx, "%s", err);
+        lm_error err;
+        if (spool_dir && (lock = spool_lock(spool_dir, &err)) < 0) {
+            leamon_error(ctx, "%s", err.msg);
             rc = LEAMON_EXIT_USAGE;
         } else {
             rc = send_it(ctx, &in, &req, &buf, spool_dir);

@@ -188,9 +188,9 @@ int main(int argc, char **argv)
     } else if (rc == 0 && action == SHOW_VERSION) {
         fprintf(ctx.out, "leamon %s (protocol version %d)\n", LEAMON_VERSION, PROTO_VERSION);
     } else if (rc == 0) {
-        char err[1024];
-        if (opts_resolve(&ctx.opts, err, sizeof err) != 0) {
-            fprintf(ctx.err, "leamon: %s\n", err);
+        lm_error err;
+        if (opts_resolve(&ctx.opts, &err) != 0) {
+            fprintf(ctx.err, "leamon: %s\n", err.msg);
             rc = LEAMON_EXIT_USAGE;
         } else {
             rc = ctx.cmd->run(&ctx);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "errmsg.h"
 #include "keyfile.h"
 
 static const opt_spec specs[OPT_COUNT] = {
@@ -113,18 +112,18 @@ static int resolve_path(const char *config, const char *value, char *out, size_t
     return (size_t)snprintf(out, n, "%.*s/%s", (int)(slash - config), config, value) < n ? 0 : -1;
 }
 
-static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
+static int read_config(opts_t *self, const char *path, lm_error *err)
 {
     config_t cf;
     config_init(&cf);
     int rc = 0;
     if (config_read_file(&cf, path) != CONFIG_TRUE) {
         if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-            rc = errmsg(err, errlen, "%s: cannot read the config file: %s", path, strerror(errno));
+            rc = lm_fail(err, 0, "%s: cannot read the config file: %s", path, strerror(errno));
         else
-            rc = errmsg(err, errlen, "%s:%d: %s",
-                        config_error_file(&cf) ? config_error_file(&cf) : path,
-                        config_error_line(&cf), config_error_text(&cf));
+            rc = lm_fail(err, 0, "%s:%d: %s",
+                         config_error_file(&cf) ? config_error_file(&cf) : path,
+                         config_error_line(&cf), config_error_text(&cf));
         config_destroy(&cf);
         return rc;
     }
@@ -139,10 +138,10 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
             if (!strcmp(specs[k].key, name))
                 id = k;
         if (id < 0) {
-            rc = errmsg(err, errlen,
-                        "%s:%d: unknown setting '%s' (known: endpoint, server_key, key, reporter, "
-                        "timeout_ms, retries, spool, publish)",
-                        path, line, name ? name : "?");
+            rc = lm_fail(err, 0,
+                         "%s:%d: unknown setting '%s' (known: endpoint, server_key, key, reporter, "
+                         "timeout_ms, retries, spool, publish)",
+                         path, line, name ? name : "?");
             break;
         }
         char src[4200], val[4096];
@@ -150,20 +149,20 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
         if (specs[id].type == OPT_INT) {
             int t = config_setting_type(s);
             if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
-                rc = errmsg(err, errlen, "%s: %s must be an integer", src, name);
+                rc = lm_fail(err, 0, "%s: %s must be an integer", src, name);
                 break;
             }
             snprintf(val, sizeof val, "%lld", config_setting_get_int64(s));
         } else {
             const char *str = config_setting_get_string(s);
             if (!str) {
-                rc = errmsg(err, errlen, "%s: %s must be a string", src, name);
+                rc = lm_fail(err, 0, "%s: %s must be a string", src, name);
                 break;
             }
             bool literal_key = specs[id].type == OPT_KEYSPEC && keyfile_is_z85(str);
             if (str[0] && specs[id].type != OPT_STR && !literal_key) {
                 if (resolve_path(path, str, val, sizeof val) != 0) {
-                    rc = errmsg(err, errlen, "%s: %s: path too long", src, name);
+                    rc = lm_fail(err, 0, "%s: %s: path too long", src, name);
                     break;
                 }
             } else {
@@ -172,23 +171,23 @@ static int read_config(opts_t *self, const char *path, char *err, size_t errlen)
         }
         /* Flags and environment win; the file only fills gaps. */
         if (!self->value[id] && set(self, (opt_id)id, val, src) != 0)
-            rc = errmsg(err, errlen, "out of memory");
+            rc = lm_fail(err, 0, "out of memory");
     }
     config_destroy(&cf);
     return rc;
 }
 
 /* The config file to read: explicit ones must exist, default ones may not. */
-static int find_config(opts_t *self, char *path, size_t n, bool *found, char *err, size_t errlen)
+static int find_config(opts_t *self, char *path, size_t n, bool *found, lm_error *err)
 {
     const char *explicit_path = self->config_flag ? self->config_flag : getenv("LEAMON_CONFIG");
     *found = false;
     if (explicit_path && explicit_path[0]) {
         if ((size_t)snprintf(path, n, "%s", explicit_path) >= n)
-            return errmsg(err, errlen, "config file path too long");
+            return lm_fail(err, 0, "config file path too long");
         if (access(path, R_OK) != 0)
-            return errmsg(err, errlen, "%s: cannot read the config file (from %s): %s", path,
-                          self->config_flag ? "--config" : "LEAMON_CONFIG", strerror(errno));
+            return lm_fail(err, 0, "%s: cannot read the config file (from %s): %s", path,
+                           self->config_flag ? "--config" : "LEAMON_CONFIG", strerror(errno));
         *found = true;
         return 0;
     }
@@ -204,48 +203,48 @@ static int find_config(opts_t *self, char *path, size_t n, bool *found, char *er
     return 0;
 }
 
-static int check_int(opts_t *self, opt_id id, char *err, size_t errlen)
+static int check_int(opts_t *self, opt_id id, lm_error *err)
 {
     const char *v = self->value[id];
     char *end = NULL;
     errno = 0;
     long x = strtol(v, &end, 10);
     if (!v[0] || *end || errno == ERANGE || x < specs[id].min || x > specs[id].max)
-        return errmsg(err, errlen, "%s: %s must be a whole number from %ld to %ld, got '%.40s'",
-                      self->source[id], specs[id].key, specs[id].min, specs[id].max, v);
+        return lm_fail(err, 0, "%s: %s must be a whole number from %ld to %ld, got '%.40s'",
+                       self->source[id], specs[id].key, specs[id].min, specs[id].max, v);
     self->number[id] = x;
     return 0;
 }
 
-int opts_resolve(opts_t *self, char *err, size_t errlen)
+int opts_resolve(opts_t *self, lm_error *err)
 {
     for (int i = 0; i < OPT_COUNT; i++) {
         const char *e = getenv(specs[i].env);
         if (!self->value[i] && e && e[0] && set(self, (opt_id)i, e, specs[i].env) != 0)
-            return errmsg(err, errlen, "out of memory");
+            return lm_fail(err, 0, "out of memory");
     }
     char path[4096];
     bool found = false;
-    if (find_config(self, path, sizeof path, &found, err, errlen) != 0)
+    if (find_config(self, path, sizeof path, &found, err) != 0)
         return -1;
     if (found) {
-        if (read_config(self, path, err, errlen) != 0)
+        if (read_config(self, path, err) != 0)
             return -1;
         if (!(self->config_file = strdup(path)))
-            return errmsg(err, errlen, "out of memory");
+            return lm_fail(err, 0, "out of memory");
     }
     for (int i = 0; i < OPT_COUNT; i++) {
         if (!self->value[i] && specs[i].def && set(self, (opt_id)i, specs[i].def, "default") != 0)
-            return errmsg(err, errlen, "out of memory");
+            return lm_fail(err, 0, "out of memory");
         /* An empty value means "not set", so a config file can switch off a default. */
         if (self->value[i] && !self->value[i][0] && specs[i].type != OPT_INT) {
             free(self->value[i]);
             self->value[i] = NULL;
         }
-        if (self->value[i] && specs[i].type == OPT_INT && check_int(self, (opt_id)i, err, errlen) != 0)
+        if (self->value[i] && specs[i].type == OPT_INT && check_int(self, (opt_id)i, err) != 0)
             return -1;
     }
     if (!self->value[OPT_ENDPOINT])
-        return errmsg(err, errlen, "no endpoint: give --endpoint");
+        return lm_fail(err, 0, "no endpoint: give --endpoint");
     return 0;
 }

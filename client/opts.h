@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 typedef enum {
     OPT_ENDPOINT,
     OPT_SERVER_KEY,
@@ -56,7 +58,7 @@ int opts_set_config_flag(opts_t *self, const char *path);
  * file (--config, LEAMON_CONFIG, ~/.config/leamon/leamon.conf, then
  * /etc/leamon/leamon.conf), then defaults, and check every value. Returns 0,
  * or -1 with a message naming where the bad value came from. */
-int opts_resolve(opts_t *self, char *err, size_t errlen);
+int opts_resolve(opts_t *self, lm_error *err);
 
 const char *opts_str(const opts_t *self, opt_id id); /* NULL if unset */
 long opts_int(const opts_t *self, opt_id id);

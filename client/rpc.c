@@ -8,7 +8,6 @@
 #include <time.h>
 #include <zmq.h>
 
-#include "errmsg.h"
 #include "proto.h"
 #include "reply_submit.h"
 
@@ -67,9 +66,9 @@ const char *rpc_malformed_why(const lm_error *e)
     return strncmp(e->msg, prefix, sizeof prefix - 1) ? e->msg : e->msg + sizeof prefix - 1;
 }
 
-void rpc_malformed(char *buf, size_t n, const lm_error *e)
+void rpc_malformed(lm_error *err, const lm_error *e)
 {
-    errmsg(buf, n, "malformed reply from leamond: %s", rpc_malformed_why(e));
+    lm_fail(err, 0, "malformed reply from leamond: %s", rpc_malformed_why(e));
 }
 
 void rpc_conn_close(rpc_conn *c)
@@ -81,8 +80,7 @@ void rpc_conn_close(rpc_conn *c)
     c->sock = c->mon = NULL;
 }
 
-int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char *err,
-                  size_t errlen)
+int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, lm_error *err)
 {
     int zero = 0;
     int64_t maxmsg = REPLY_MAX_BYTES;
@@ -91,7 +89,7 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
     c->endpoint = endpoint;
     c->sock = zmq_socket(self->zctx, type);
     if (!c->sock) {
-        errmsg(err, errlen, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
     /* Linger 0: a request still queued for a dead daemon must not hold up exit. */
@@ -103,8 +101,8 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
         (zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, self->server_key, KEY_Z85_LEN) != 0 ||
          zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, self->public_key, KEY_Z85_LEN) != 0 ||
          zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, self->secret_key, KEY_Z85_LEN) != 0)) {
-        errmsg(err, errlen, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
-               zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "cannot set the CURVE keys: %s (libzmq built without CURVE?)",
+                zmq_strerror(zmq_errno()));
         rpc_conn_close(c);
         return -1;
     }
@@ -118,14 +116,14 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char
         zmq_connect(c->mon, mon_ep) != 0)
         goto fail;
     if (zmq_connect(c->sock, endpoint) != 0) {
-        errmsg(err, errlen, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
-               endpoint, zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "cannot connect to '%s': %s (an endpoint looks like tcp://host:port)",
+                endpoint, zmq_strerror(zmq_errno()));
         rpc_conn_close(c);
         return -1;
     }
     return 0;
 fail:
-    errmsg(err, errlen, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
+    lm_fail(err, 0, "cannot set up the socket: %s", zmq_strerror(zmq_errno()));
     rpc_conn_close(c);
     return -1;
 }
@@ -160,32 +158,31 @@ static int read_event(void *mon, uint16_t *event, uint32_t *value)
 }
 
 static void refused_message(const rpc_t *self, const char *endpoint, uint16_t event,
-                            uint32_t value, char *err, size_t errlen)
+                            uint32_t value, lm_error *err)
 {
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-        errmsg(err, errlen, "the daemon refused this client's key (not in its partners file?) "
-                            "[ZAP status %u]", (unsigned)value);
+        lm_fail(err, 0, "the daemon refused this client's key (not in its partners file?) "
+                        "[ZAP status %u]", (unsigned)value);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
              value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
-        errmsg(err, errlen, self->curve
-                                ? "the daemon at %s does not use CURVE: drop --server-key and --key"
-                                : "the daemon at %s requires CURVE: give --server-key and --key",
-               endpoint);
+        lm_fail(err, 0, self->curve
+                            ? "the daemon at %s does not use CURVE: drop --server-key and --key"
+                            : "the daemon at %s requires CURVE: give --server-key and --key",
+                endpoint);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
-        errmsg(err, errlen, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
-                            "check --server-key", (unsigned)value);
+        lm_fail(err, 0, "the CURVE handshake with the daemon failed (protocol error 0x%x): "
+                        "check --server-key", (unsigned)value);
     else if (self->curve)
-        errmsg(err, errlen, "the CURVE handshake with the daemon at %s failed (%s): is "
-                            "--server-key the daemon's public key?", endpoint,
-               zmq_strerror((int)value));
+        lm_fail(err, 0, "the CURVE handshake with the daemon at %s failed (%s): is "
+                        "--server-key the daemon's public key?", endpoint,
+                zmq_strerror((int)value));
     else
-        errmsg(err, errlen, "the handshake with the daemon at %s failed (%s): if it requires "
-                            "CURVE, give --server-key and --key", endpoint,
-               zmq_strerror((int)value));
+        lm_fail(err, 0, "the handshake with the daemon at %s failed (%s): if it requires "
+                        "CURVE, give --server-key and --key", endpoint,
+                zmq_strerror((int)value));
 }
 
-int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *err,
-                   size_t errlen)
+int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, lm_error *err)
 {
     uint16_t event = 0;
     uint32_t value = 0;
@@ -199,7 +196,7 @@ int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *
          value == ECONNREFUSED))
         return 0;
     if (event & FAILED_EVENTS) {
-        refused_message(self, c->endpoint, event, value, err, errlen);
+        refused_message(self, c->endpoint, event, value, err);
         return event;
     }
     *connected = true;
@@ -219,8 +216,7 @@ static bool reply_is_ours(const msgpack_object *map, const char *id)
 
 /* Decode a reply frame. 0: a reply to request id, its common fields read; 1: not ours (an
  * earlier attempt's, or garbled); -1: ours, but proto_reply_head refused it (err says why). */
-static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply, char *err,
-                      size_t errlen)
+static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply, lm_error *err)
 {
     memset(reply, 0, sizeof *reply);
     size_t n = zmq_msg_size(msg);
@@ -240,7 +236,7 @@ static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply, char *er
     }
     lm_error e;
     if (proto_reply_head(&reply->unpacked.data, &reply->head, &e) != 0) {
-        rpc_malformed(err, errlen, &e);
+        rpc_malformed(err, &e);
         rpc_reply_free(reply);
         return -1;
     }
@@ -249,7 +245,7 @@ static int take_reply(zmq_msg_t *msg, const char *id, rpc_reply *reply, char *er
 }
 
 static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_reply *reply,
-                              bool *connected, char *err, size_t errlen)
+                              bool *connected, lm_error *err)
 {
     long long deadline = now_ms() + self->timeout_ms;
     for (;;) {
@@ -261,10 +257,10 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
         if (rc < 0 && zmq_errno() == EINTR)
             continue;
         if (rc < 0) {
-            errmsg(err, errlen, "poll failed: %s", zmq_strerror(zmq_errno()));
+            lm_fail(err, 0, "poll failed: %s", zmq_strerror(zmq_errno()));
             return WAIT_FAILED;
         }
-        if ((items[1].revents & ZMQ_POLLIN) && rpc_conn_event(self, c, connected, err, errlen) != 0)
+        if ((items[1].revents & ZMQ_POLLIN) && rpc_conn_event(self, c, connected, err) != 0)
             return WAIT_REFUSED;
         if (items[0].revents & ZMQ_POLLIN) {
             zmq_msg_t msg;
@@ -274,7 +270,7 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
                 continue;
             }
             bool more = zmq_msg_more(&msg);
-            int ok = more ? 1 : take_reply(&msg, id, reply, err, errlen);
+            int ok = more ? 1 : take_reply(&msg, id, reply, err);
             zmq_msg_close(&msg);
             while (more) { /* a reply is one frame; drop anything else whole */
                 zmq_msg_init(&msg);
@@ -313,11 +309,11 @@ static long next_backoff(long backoff)
 }
 
 rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id,
-                    rpc_reply *reply, char *err, size_t errlen)
+                    rpc_reply *reply, lm_error *err)
 {
     memset(reply, 0, sizeof *reply);
     rpc_conn c;
-    if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err, errlen) != 0)
+    if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err) != 0)
         return RPC_FAILED;
     long backoff = BACKOFF_FIRST_MS;
     bool connected = false, sent = false;
@@ -329,7 +325,7 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
             sent = zmq_send(c.sock, request, len, 0) == (int)len;
         }
         if (sent)
-            wr = wait_reply(self, &c, id, reply, &connected, err, errlen);
+            wr = wait_reply(self, &c, id, reply, &connected, err);
         if (wr == WAIT_REFUSED || wr == WAIT_FAILED || wr == WAIT_MALFORMED) {
             rpc_conn_close(&c);
             return wr == WAIT_REFUSED ? RPC_REFUSED : wr == WAIT_FAILED ? RPC_FAILED : RPC_MALFORMED;
@@ -359,12 +355,12 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         rpc_conn_close(&c);
         if (last) {
             if (connected)
-                errmsg(err, errlen, "no reply from the daemon at %s (%d attempt%s, %d ms each)%s",
-                       self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms,
-                       self->curve ? "; with CURVE, check --server-key" : "");
+                lm_fail(err, 0, "no reply from the daemon at %s (%d attempt%s, %d ms each)%s",
+                        self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms,
+                        self->curve ? "; with CURVE, check --server-key" : "");
             else
-                errmsg(err, errlen, "cannot reach the daemon at %s (%d attempt%s, %d ms each)",
-                       self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms);
+                lm_fail(err, 0, "cannot reach the daemon at %s (%d attempt%s, %d ms each)",
+                        self->endpoint, attempt + 1, attempt ? "s" : "", self->timeout_ms);
             return RPC_UNREACHABLE;
         }
         if (self->log)
@@ -372,7 +368,7 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
                     self->endpoint, self->timeout_ms, attempt + 1, self->retries, backoff);
         sleep_ms(backoff);
         backoff = next_backoff(backoff);
-        if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err, errlen) != 0)
+        if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err) != 0)
             return RPC_FAILED;
         sent = false;
     }

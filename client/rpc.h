@@ -61,13 +61,13 @@ void rpc_init(rpc_t *self, void *zctx, const char *endpoint, int timeout_ms, int
  * proto_reply_head; the rest is for the op's typed reader. Otherwise err says what
  * happened, in words for the user. */
 rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id,
-                    rpc_reply *reply, char *err, size_t errlen);
+                    rpc_reply *reply, lm_error *err);
 
 void rpc_reply_free(rpc_reply *reply);
 
 /* What a typed reader's failure (e from proto_*_read, "malformed reply: ...") says to the
- * user: "malformed reply from leamond: ..."; and just the "..." of it. */
-void rpc_malformed(char *buf, size_t n, const lm_error *e);
+ * user: "malformed reply from leamond: ..." into err; and just the "..." of it. */
+void rpc_malformed(lm_error *err, const lm_error *e);
 const char *rpc_malformed_why(const lm_error *e);
 
 /* A socket of any type connected to one of the daemon's endpoints, with
@@ -81,8 +81,7 @@ typedef struct {
 } rpc_conn;
 
 /* Open c as a socket of type connected to endpoint. 0, or -1 with err. */
-int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, char *err,
-                  size_t errlen);
+int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, lm_error *err);
 void rpc_conn_close(rpc_conn *c);
 
 /* Take one event waiting on c->mon. 0: none, or the connection or its
@@ -91,8 +90,7 @@ void rpc_conn_close(rpc_conn *c);
  * CURVE on one side only, or a bad key; _NO_DETAIL: a wrong server key, or
  * the daemon went away mid-handshake), and err says why in words for the
  * user. */
-int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, char *err,
-                   size_t errlen);
+int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, lm_error *err);
 
 /* Wipe the keys held in memory. */
 void rpc_destroy(rpc_t *self);

@@ -25,7 +25,7 @@ int ctx_connect(leamon_ctx *ctx)
              ctx->err);
     const char *server = opts_str(&ctx->opts, OPT_SERVER_KEY);
     const char *key = opts_str(&ctx->opts, OPT_KEY);
-    char err[512];
+    lm_error err;
     if (server) {
         /* The daemon's secret key given as its public one would leak it into a config. */
         size_t n = strlen(server);
@@ -35,8 +35,8 @@ int ctx_connect(leamon_ctx *ctx)
                          ctx->opts.source[OPT_SERVER_KEY], server);
             return LEAMON_EXIT_USAGE;
         }
-        if (keyfile_read_public(server, ctx->rpc.server_key, err, sizeof err) != 0) {
-            leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err);
+        if (keyfile_read_public(server, ctx->rpc.server_key, &err) != 0) {
+            leamon_error(ctx, "server key (%s): %s", ctx->opts.source[OPT_SERVER_KEY], err.msg);
             return LEAMON_EXIT_USAGE;
         }
         if (!key) {
@@ -45,8 +45,8 @@ int ctx_connect(leamon_ctx *ctx)
                          ctx->opts.source[OPT_SERVER_KEY]);
             return LEAMON_EXIT_USAGE;
         }
-        if (keyfile_read_secret(key, ctx->rpc.secret_key, err, sizeof err) != 0) {
-            leamon_error(ctx, "%s", err);
+        if (keyfile_read_secret(key, ctx->rpc.secret_key, &err) != 0) {
+            leamon_error(ctx, "%s", err.msg);
             return LEAMON_EXIT_USAGE;
         }
         if (keyfile_public_from_secret(ctx->rpc.secret_key, ctx->rpc.public_key) != 0) {
@@ -95,27 +95,27 @@ int ctx_request(leamon_ctx *ctx, proto_request *req, proto_op op, const char *id
     return 0;
 }
 
-int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err)
+int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const lm_error *err)
 {
     switch (r) {
     case RPC_REFUSED:
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err->msg);
         return LEAMON_EXIT_REJECTED;
     case RPC_UNREACHABLE:
     case RPC_MALFORMED:
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err->msg);
         return LEAMON_EXIT_UNAVAILABLE;
     default:
-        leamon_error(ctx, "%s", err);
+        leamon_error(ctx, "%s", err->msg);
         return LEAMON_EXIT_USAGE;
     }
 }
 
 int ctx_malformed(leamon_ctx *ctx, const lm_error *e)
 {
-    char why[LM_ERROR_MAX + 40];
-    rpc_malformed(why, sizeof why, e);
-    leamon_error(ctx, "%s", why);
+    lm_error why;
+    rpc_malformed(&why, e);
+    leamon_error(ctx, "%s", why.msg);
     return LEAMON_EXIT_UNAVAILABLE;
 }
 
@@ -146,11 +146,11 @@ int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply)
         leamon_error(ctx, "cannot encode the request (out of memory?)");
         return LEAMON_EXIT_USAGE;
     }
-    char err[512] = "";
-    rpc_result r = rpc_call(&ctx->rpc, buf.data, buf.size, req->id, reply, err, sizeof err);
+    lm_error err = {0};
+    rpc_result r = rpc_call(&ctx->rpc, buf.data, buf.size, req->id, reply, &err);
     msgpack_sbuffer_destroy(&buf);
     if (r != RPC_REPLY)
-        return ctx_rpc_failure(ctx, r, err);
+        return ctx_rpc_failure(ctx, r, &err);
     if (reply->head.status >= 500) {
         leamon_error(ctx, "the daemon is unavailable: %d %s", reply->head.status,
                      reply->head.error[0] ? reply->head.error : "");

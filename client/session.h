@@ -20,7 +20,7 @@ int ctx_request(leamon_ctx *ctx, proto_request *req, proto_op op, const char *id
 int ctx_call(leamon_ctx *ctx, const proto_request *req, rpc_reply *reply);
 
 /* Exit status for an rpc_result that is not RPC_REPLY, after printing err. */
-int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const char *err);
+int ctx_rpc_failure(leamon_ctx *ctx, rpc_result r, const lm_error *err);
 
 /* Exit status for a reply the op's typed reader refused (e from proto_*_reply_read), after
  * saying "malformed reply from leamond: ...": 3, as for a daemon that cannot answer. */

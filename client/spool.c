@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "errmsg.h"
 #include "fileio.h"
 #include "grow.h"
 
@@ -39,29 +38,29 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-static int make_dir(const char *dir, char *err, size_t errlen)
+static int make_dir(const char *dir, lm_error *err)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return errmsg(err, errlen, "%s: cannot create the spool directory: %s", dir,
-                      strerror(errno));
+        return lm_fail(err, 0, "%s: cannot create the spool directory: %s", dir,
+                       strerror(errno));
     return 0;
 }
 
-int spool_lock(const char *dir, char *err, size_t errlen)
+int spool_lock(const char *dir, lm_error *err)
 {
-    if (make_dir(dir, err, errlen) != 0)
+    if (make_dir(dir, err) != 0)
         return -1;
     char path[4096];
     if (join(path, sizeof path, dir, ".lock") != 0)
-        return errmsg(err, errlen, "%s: path too long", dir);
+        return lm_fail(err, 0, "%s: path too long", dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return errmsg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot open: %s", path, strerror(errno));
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
             int saved = errno;
             close(fd);
-            return errmsg(err, errlen, "%s: cannot lock: %s", path, strerror(saved));
+            return lm_fail(err, 0, "%s: cannot lock: %s", path, strerror(saved));
         }
     }
     return fd;
@@ -109,7 +108,7 @@ void spool_list_free(char **names, size_t count)
     free(names);
 }
 
-int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t errlen)
+int spool_list(const char *dir, char ***names, size_t *count, lm_error *err)
 {
     *names = NULL;
     *count = 0;
@@ -117,7 +116,7 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
     if (!d) {
         if (errno == ENOENT)
             return 0;
-        return errmsg(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot read the spool: %s", dir, strerror(errno));
     }
     char **list = NULL;
     size_t n = 0, cap = 0;
@@ -128,18 +127,18 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
         if (!is_spool_name(e->d_name))
             continue;
         if (GROW(list, cap, n + 1) != 0) {
-            rc = errmsg(err, errlen, "out of memory");
+            rc = lm_fail(err, 0, "out of memory");
             break;
         }
         if (!(list[n] = strdup(e->d_name))) {
-            rc = errmsg(err, errlen, "out of memory");
+            rc = lm_fail(err, 0, "out of memory");
             break;
         }
         n++;
         errno = 0;
     }
     if (rc == 0 && errno != 0)
-        rc = errmsg(err, errlen, "%s: cannot read the spool: %s", dir, strerror(errno));
+        rc = lm_fail(err, 0, "%s: cannot read the spool: %s", dir, strerror(errno));
     closedir(d);
     if (rc != 0) {
         spool_list_free(list, n);
@@ -153,13 +152,13 @@ int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t 
 }
 
 int spool_write(const char *dir, const char *id, const void *buf, size_t len, time_t now,
-                char *name, size_t namelen, char *err, size_t errlen)
+                char *name, size_t namelen, lm_error *err)
 {
-    if (make_dir(dir, err, errlen) != 0)
+    if (make_dir(dir, err) != 0)
         return -1;
     char **names = NULL;
     size_t count = 0;
-    if (spool_list(dir, &names, &count, err, errlen) != 0)
+    if (spool_list(dir, &names, &count, err) != 0)
         return -1;
 
     /* Sort after what is there: never before the newest timestamp, and a
@@ -168,7 +167,7 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     struct tm tm;
     if (!gmtime_r(&now, &tm) || strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm) != SPOOL_TS_LEN) {
         spool_list_free(names, count);
-        return errmsg(err, errlen, "cannot format the time");
+        return lm_fail(err, 0, "cannot format the time");
     }
     long seq = 0;
     for (size_t i = 0; i < count; i++) {
@@ -199,21 +198,21 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
     char tmp[4096], tmpname[256];
     snprintf(tmpname, sizeof tmpname, ".tmp-%ld-%s", (long)getpid(), safe_id);
     if (join(tmp, sizeof tmp, dir, tmpname) != 0)
-        return errmsg(err, errlen, "%s: path too long", dir);
+        return lm_fail(err, 0, "%s: path too long", dir);
     unlink(tmp); /* a leftover of a crashed run with the same pid */
-    if (fileio_write_new(tmp, buf, len, 0600, 0, err, errlen) != 0)
+    if (fileio_write_new(tmp, buf, len, 0600, 0, err) != 0)
         return -1;
 
     int rc = -1;
     for (int attempt = 0; attempt < 100; attempt++) {
         if (++seq > SPOOL_SEQ_MAX) {
-            errmsg(err, errlen, "%s: spool sequence numbers exhausted; flush the spool", dir);
+            lm_fail(err, 0, "%s: spool sequence numbers exhausted; flush the spool", dir);
             break;
         }
         char final[4096], fname[256];
         snprintf(fname, sizeof fname, "%s-%06ld-%s.req", ts, seq, safe_id);
         if (join(final, sizeof final, dir, fname) != 0) {
-            errmsg(err, errlen, "%s: path too long", dir);
+            lm_fail(err, 0, "%s: path too long", dir);
             break;
         }
         /* link fails if the name exists, where rename would replace it. */
@@ -224,38 +223,37 @@ int spool_write(const char *dir, const char *id, const void *buf, size_t len, ti
             break;
         }
         if (errno != EEXIST) {
-            errmsg(err, errlen, "%s: cannot create: %s", final, strerror(errno));
+            lm_fail(err, 0, "%s: cannot create: %s", final, strerror(errno));
             break;
         }
     }
     unlink(tmp);
     if (rc == 0 && fsync_dir(dir) != 0)
-        rc = errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        rc = lm_fail(err, 0, "%s: cannot sync the directory: %s", dir, strerror(errno));
     return rc;
 }
 
-int spool_read(const char *dir, const char *name, void **buf, size_t *len, char *err,
-               size_t errlen)
+int spool_read(const char *dir, const char *name, void **buf, size_t *len, lm_error *err)
 {
     char path[4096];
     *buf = NULL;
     *len = 0;
     if (join(path, sizeof path, dir, name) != 0)
-        return errmsg(err, errlen, "%s: path too long", dir);
+        return lm_fail(err, 0, "%s: path too long", dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return errmsg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SPOOL_MAX_FILE) {
         close(fd);
-        return errmsg(err, errlen, "%s: not a spooled request (not a regular file or too large)",
-                      path);
+        return lm_fail(err, 0, "%s: not a spooled request (not a regular file or too large)",
+                       path);
     }
     size_t size = (size_t)st.st_size;
     char *data = malloc(size ? size : 1);
     if (!data) {
         close(fd);
-        return errmsg(err, errlen, "out of memory");
+        return lm_fail(err, 0, "out of memory");
     }
     size_t got = 0;
     while (got < size) {
@@ -266,7 +264,7 @@ int spool_read(const char *dir, const char *name, void **buf, size_t *len, char 
             int saved = r < 0 ? errno : EIO;
             close(fd);
             free(data);
-            return errmsg(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+            return lm_fail(err, 0, "%s: cannot read: %s", path, strerror(saved));
         }
         got += (size_t)r;
     }
@@ -276,68 +274,68 @@ int spool_read(const char *dir, const char *name, void **buf, size_t *len, char 
     return 0;
 }
 
-int spool_remove(const char *dir, const char *name, char *err, size_t errlen)
+int spool_remove(const char *dir, const char *name, lm_error *err)
 {
     char path[4096];
     if (join(path, sizeof path, dir, name) != 0)
-        return errmsg(err, errlen, "%s: path too long", dir);
+        return lm_fail(err, 0, "%s: path too long", dir);
     if (unlink(path) != 0)
-        return errmsg(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot remove: %s", path, strerror(errno));
     if (fsync_dir(dir) != 0)
-        return errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot sync the directory: %s", dir, strerror(errno));
     return 0;
 }
 
-int spool_reject(const char *dir, const char *name, const char *why, char *err, size_t errlen)
+int spool_reject(const char *dir, const char *name, const char *why, lm_error *err)
 {
     char rdir[4096], from[4096], to[4096], whypath[4096], whyname[300];
     snprintf(whyname, sizeof whyname, "%s.why", name);
     if (join(rdir, sizeof rdir, dir, "rejected") != 0 || join(from, sizeof from, dir, name) != 0 ||
         join(to, sizeof to, rdir, name) != 0 || join(whypath, sizeof whypath, rdir, whyname) != 0)
-        return errmsg(err, errlen, "%s: path too long", dir);
-    if (make_dir(rdir, err, errlen) != 0)
+        return lm_fail(err, 0, "%s: path too long", dir);
+    if (make_dir(rdir, err) != 0)
         return -1;
     if (rename(from, to) != 0)
-        return errmsg(err, errlen, "cannot move %s to %s: %s", from, rdir, strerror(errno));
+        return lm_fail(err, 0, "cannot move %s to %s: %s", from, rdir, strerror(errno));
     if (fsync_dir(rdir) != 0 || fsync_dir(dir) != 0)
-        return errmsg(err, errlen, "%s: cannot sync the directory: %s", dir, strerror(errno));
+        return lm_fail(err, 0, "%s: cannot sync the directory: %s", dir, strerror(errno));
     /* The reason is for the person who looks later; losing it loses no data. */
     unlink(whypath);
     char text[1200];
     snprintf(text, sizeof text, "%s\n", why ? why : "rejected");
-    return fileio_write_new(whypath, text, strlen(text), 0600, 0, err, errlen);
+    return fileio_write_new(whypath, text, strlen(text), 0600, 0, err);
 }
 
 int spool_flush(const char *dir, spool_deliver_fn deliver, void *arg, spool_stats *stats,
-                char *err, size_t errlen)
+                lm_error *err)
 {
     memset(stats, 0, sizeof *stats);
     char **names = NULL;
     size_t count = 0;
-    if (spool_list(dir, &names, &count, err, errlen) != 0)
+    if (spool_list(dir, &names, &count, err) != 0)
         return -1;
     int rc = 0;
     size_t i = 0;
     for (; i < count; i++) {
         void *buf = NULL;
         size_t len = 0;
-        if (spool_read(dir, names[i], &buf, &len, err, errlen) != 0) {
+        if (spool_read(dir, names[i], &buf, &len, err) != 0) {
             rc = -1;
             break;
         }
-        char why[1024] = "";
-        spool_outcome out = deliver(arg, names[i], buf, len, why, sizeof why);
+        lm_error why = {0};
+        spool_outcome out = deliver(arg, names[i], buf, len, &why);
         free(buf);
         if (out == SPOOL_STOP)
             break;
         if (out == SPOOL_DELIVERED) {
-            if (spool_remove(dir, names[i], err, errlen) != 0) {
+            if (spool_remove(dir, names[i], err) != 0) {
                 rc = -1;
                 break;
             }
             stats->delivered++;
         } else {
-            if (spool_reject(dir, names[i], why, err, errlen) != 0) {
+            if (spool_reject(dir, names[i], why.msg, err) != 0) {
                 rc = -1;
                 break;
             }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "error.h"
+
 /* What became of one spooled request. */
 typedef enum {
     SPOOL_DELIVERED, /* stored (or already stored): delete the file */
@@ -21,7 +23,7 @@ typedef enum {
 
 /* Deliver one request; on SPOOL_REJECTED write the reason into why. */
 typedef spool_outcome (*spool_deliver_fn)(void *arg, const char *name, const void *buf,
-                                          size_t len, char *why, size_t whylen);
+                                          size_t len, lm_error *why);
 
 typedef struct {
     size_t delivered;
@@ -32,34 +34,33 @@ typedef struct {
 /* Take an exclusive lock on the spool (DIR/.lock, created with DIR if need
  * be), so that concurrent runs (an overlapping cron job) keep the order.
  * Returns a descriptor for spool_unlock, or -1 with err filled. */
-int spool_lock(const char *dir, char *err, size_t errlen);
+int spool_lock(const char *dir, lm_error *err);
 void spool_unlock(int fd);
 
 /* Spool a request: write a temporary file, fsync, link it into place, fsync
  * the directory. It sorts after every file already there, even if the clock
  * went back. The file's name (without the directory) goes to name. */
 int spool_write(const char *dir, const char *id, const void *buf, size_t len, time_t now,
-                char *name, size_t namelen, char *err, size_t errlen);
+                char *name, size_t namelen, lm_error *err);
 
 /* The spooled files (names, without directory), in delivery order. A missing
  * directory is an empty spool. Free with spool_list_free. */
-int spool_list(const char *dir, char ***names, size_t *count, char *err, size_t errlen);
+int spool_list(const char *dir, char ***names, size_t *count, lm_error *err);
 void spool_list_free(char **names, size_t count);
 
 /* Read one spooled file into a malloc'd buffer (*buf, *len). */
-int spool_read(const char *dir, const char *name, void **buf, size_t *len, char *err,
-               size_t errlen);
+int spool_read(const char *dir, const char *name, void **buf, size_t *len, lm_error *err);
 
 /* Delete a delivered file; move a rejected one to DIR/rejected/ and write
  * why into DIR/rejected/NAME.why. Both fsync the directories involved. */
-int spool_remove(const char *dir, const char *name, char *err, size_t errlen);
-int spool_reject(const char *dir, const char *name, const char *why, char *err, size_t errlen);
+int spool_remove(const char *dir, const char *name, lm_error *err);
+int spool_reject(const char *dir, const char *name, const char *why, lm_error *err);
 
 /* Deliver every spooled file in order through deliver, deleting delivered
  * files and moving rejected ones, until the spool is empty or deliver says
  * SPOOL_STOP. The caller holds the lock. Returns 0, or -1 on a local error
  * (err filled; stats say what was done). */
 int spool_flush(const char *dir, spool_deliver_fn deliver, void *arg, spool_stats *stats,
-                char *err, size_t errlen);
+                lm_error *err);
 
 #endif

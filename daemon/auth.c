@@ -5,17 +5,15 @@
 #include <string.h>
 #include <zmq.h>
 
-int auth_start(void *ctx, void **zap, char *err, size_t errlen)
+int auth_start(void *ctx, void **zap, lm_error *err)
 {
     *zap = zmq_socket(ctx, ZMQ_REP);
-    if (!*zap) {
-        snprintf(err, errlen, "ZAP socket: %s", zmq_strerror(zmq_errno()));
-        return -1;
-    }
+    if (!*zap)
+        return lm_fail(err, 0, "ZAP socket: %s", zmq_strerror(zmq_errno()));
     int linger = 0;
     if (zmq_setsockopt(*zap, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_bind(*zap, "inproc://zeromq.zap.01") != 0) {
-        snprintf(err, errlen, "ZAP handler: %s", zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "ZAP handler: %s", zmq_strerror(zmq_errno()));
         zmq_close(*zap);
         *zap = NULL;
         return -1;

@@ -13,7 +13,7 @@
 #include "log.h"
 
 /* Bind the ZAP endpoint in ctx; must happen before the request socket binds. */
-int auth_start(void *ctx, void **zap, char *err, size_t errlen);
+int auth_start(void *ctx, void **zap, lm_error *err);
 
 /* Answer every ZAP request waiting on zap, without blocking. */
 void auth_handle(void *zap, const registry *reg, const log_ctx *lg);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "period.h"
 #include "proto.h"
 
@@ -104,11 +105,11 @@ typedef struct {
 
 /* Load path into *cat: the metrics, indicators and targets, then the rules
  * (catalog_file.c). On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
-int catalog_load(catalog *cat, const char *path, char *err, size_t errlen);
+int catalog_load(catalog *cat, const char *path, lm_error *err);
 /* The metrics, indicators and targets of a parsed catalogue file (root: its libconfig root
  * setting). 0, or -1 with err set (the caller frees cat). */
 struct config_setting_t;
-int catalog_read(catalog *cat, const struct config_setting_t *root, char *err, size_t errlen);
+int catalog_read(catalog *cat, const struct config_setting_t *root, lm_error *err);
 void catalog_free(catalog *cat);
 
 /* The metric with this code, or NULL. */

@@ -7,8 +7,7 @@
 
 #include "conf.h"
 
-static int load_check(const catalog *cat, const config_setting_t *s, check_def *c, char *err,
-                      size_t errlen)
+static int load_check(const catalog *cat, const config_setting_t *s, check_def *c, lm_error *err)
 {
     static const char *const known[] = {"name", "kind", "metric", "than", "indicator", "min",
                                         "max", "factor", "months", NULL};
@@ -17,76 +16,76 @@ static int load_check(const catalog *cat, const config_setting_t *s, check_def *
     memset(c, 0, sizeof *c);
     c->factor = 3.0;
     if (!config_setting_is_group(s))
-        return conf_error(err, errlen, s, "a check must be a group { name = ...; kind = ...; }");
-    if (conf_known(s, known, err, errlen) < 0 ||
-        conf_str(s, "name", true, c->name, sizeof c->name, err, errlen) < 0 ||
-        conf_str(s, "kind", true, kind, sizeof kind, err, errlen) < 0 ||
-        conf_int(s, "months", false, 3, 60, &months, err, errlen) < 0 ||
-        conf_number(s, "factor", false, &c->factor, err, errlen) < 0)
+        return conf_error(err, s, "a check must be a group { name = ...; kind = ...; }");
+    if (conf_known(s, known, err) < 0 ||
+        conf_str(s, "name", true, c->name, sizeof c->name, err) < 0 ||
+        conf_str(s, "kind", true, kind, sizeof kind, err) < 0 ||
+        conf_int(s, "months", false, 3, 60, &months, err) < 0 ||
+        conf_number(s, "factor", false, &c->factor, err) < 0)
         return -1;
     c->months = (int)months;
     if (!conf_code_ok(c->name, PROTO_MAX_CODE))
-        return conf_error(err, errlen, config_setting_get_member(s, "name"),
+        return conf_error(err, config_setting_get_member(s, "name"),
                           "a check's name is letters, digits, '.', '_' and '-'");
     if (strcmp(kind, "at_most") == 0) {
         c->kind = CHECK_AT_MOST;
-        if (conf_str(s, "metric", true, code, sizeof code, err, errlen) < 0 ||
-            conf_str(s, "than", true, than, sizeof than, err, errlen) < 0)
+        if (conf_str(s, "metric", true, code, sizeof code, err) < 0 ||
+            conf_str(s, "than", true, than, sizeof than, err) < 0)
             return -1;
         if (!(c->m = catalog_metric(cat, code)))
-            return conf_error(err, errlen, config_setting_get_member(s, "metric"),
+            return conf_error(err, config_setting_get_member(s, "metric"),
                               "'%s' is not a metric of this catalogue", code);
         if (!(c->than = catalog_metric(cat, than)))
-            return conf_error(err, errlen, config_setting_get_member(s, "than"),
+            return conf_error(err, config_setting_get_member(s, "than"),
                               "'%s' is not a metric of this catalogue", than);
     } else if (strcmp(kind, "range") == 0) {
         c->kind = CHECK_RANGE;
-        if (conf_str(s, "indicator", true, code, sizeof code, err, errlen) < 0)
+        if (conf_str(s, "indicator", true, code, sizeof code, err) < 0)
             return -1;
         if (!(c->ind = catalog_indicator(cat, code)))
-            return conf_error(err, errlen, config_setting_get_member(s, "indicator"),
+            return conf_error(err, config_setting_get_member(s, "indicator"),
                               "'%s' is not an indicator of this catalogue", code);
-        int has_min = conf_number(s, "min", false, &c->min, err, errlen);
-        int has_max = conf_number(s, "max", false, &c->max, err, errlen);
+        int has_min = conf_number(s, "min", false, &c->min, err);
+        int has_max = conf_number(s, "max", false, &c->max, err);
         if (has_min < 0 || has_max < 0)
             return -1;
         c->has_min = has_min == 1;
         c->has_max = has_max == 1;
         if (!c->has_min && !c->has_max)
-            return conf_error(err, errlen, s, "a range check needs min, max or both");
+            return conf_error(err, s, "a range check needs min, max or both");
         if (c->has_min && c->has_max && !(c->min <= c->max))
-            return conf_error(err, errlen, config_setting_get_member(s, "max"),
+            return conf_error(err, config_setting_get_member(s, "max"),
                               "max must not be below min");
     } else if (strcmp(kind, "outlier") == 0) {
         c->kind = CHECK_OUTLIER;
         if (!(c->factor > 1) || !isfinite(c->factor))
-            return conf_error(err, errlen, config_setting_get_member(s, "factor"),
+            return conf_error(err, config_setting_get_member(s, "factor"),
                               "factor must be a number above 1");
     } else {
-        return conf_error(err, errlen, config_setting_get_member(s, "kind"),
+        return conf_error(err, config_setting_get_member(s, "kind"),
                           "kind must be at_most, range or outlier");
     }
     return 0;
 }
 
-int checks_load(catalog *cat, const config_setting_t *root, char *err, size_t errlen)
+int checks_load(catalog *cat, const config_setting_t *root, lm_error *err)
 {
     const config_setting_t *list;
-    int n = conf_list(root, "checks", &list, err, errlen);
+    int n = conf_list(root, "checks", &list, err);
     if (n <= 0)
         return n;
     if (!(cat->checks = calloc((size_t)n, sizeof *cat->checks)))
-        return conf_error(err, errlen, list, "out of memory");
+        return conf_error(err, list, "out of memory");
     for (int i = 0; i < n; i++) {
         const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
         check_def *c = &cat->checks[i];
-        if (load_check(cat, s, c, err, errlen) < 0)
+        if (load_check(cat, s, c, err) < 0)
             return -1;
         for (int j = 0; j < i; j++)
             if (strcmp(cat->checks[j].name, c->name) == 0)
-                return conf_error(err, errlen, s, "check '%s' is defined twice", c->name);
+                return conf_error(err, s, "check '%s' is defined twice", c->name);
         if (c->kind == CHECK_OUTLIER && checks_outlier(cat))
-            return conf_error(err, errlen, s, "one outlier check is enough");
+            return conf_error(err, s, "one outlier check is enough");
         cat->n_checks = (size_t)i + 1;
     }
     return 0;

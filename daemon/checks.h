@@ -37,7 +37,7 @@ struct check_def {
 
 /* Read root's checks into cat->checks (after its metrics and indicators). -1 with
  * "FILE:LINE: SETTING: message" in err. */
-int checks_load(catalog *cat, const config_setting_t *root, char *err, size_t errlen);
+int checks_load(catalog *cat, const config_setting_t *root, lm_error *err);
 
 /* The hard checks over req's (validated) records: one error per pair that fails, on the
  * record that exceeds, naming the other. Returns the number of errors added. */

@@ -6,24 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-int conf_read_file(config_t *cfg, const char *path, char *err, size_t errlen)
+int conf_read_file(config_t *cfg, const char *path, lm_error *err)
 {
     config_init(cfg);
     config_set_destructor(cfg, free);
     if (!config_read_file(cfg, path)) {
         if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-            snprintf(err, errlen, "%s: cannot read the file", path);
-        else
-            snprintf(err, errlen, "%s:%d: %s", config_error_file(cfg) ? config_error_file(cfg) : path,
-                     config_error_line(cfg), config_error_text(cfg));
-        return -1;
+            return lm_fail(err, 0, "%s: cannot read the file", path);
+        return lm_fail(err, 0, "%s:%d: %s", config_error_file(cfg) ? config_error_file(cfg) : path,
+                       config_error_line(cfg), config_error_text(cfg));
     }
     /* The root setting carries no file name: keep it for errors about top-level settings. */
     char *copy = strdup(path);
-    if (!copy) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
+    if (!copy)
+        return lm_fail(err, 0, "%s: out of memory", path);
     config_setting_set_hook(config_root_setting(cfg), copy);
     return 0;
 }
@@ -60,7 +56,7 @@ static const char *setting_file(const config_setting_t *s)
     return "(config)";
 }
 
-int conf_error(char *err, size_t errlen, const config_setting_t *s, const char *fmt, ...)
+int conf_error(lm_error *e, const config_setting_t *s, const char *fmt, ...)
 {
     char path[200], msg[400];
     conf_path(s, path, sizeof path);
@@ -70,64 +66,62 @@ int conf_error(char *err, size_t errlen, const config_setting_t *s, const char *
     va_end(ap);
     unsigned line = config_setting_source_line(s);
     if (line && path[0])
-        snprintf(err, errlen, "%s:%u: %s: %s", setting_file(s), line, path, msg);
-    else if (path[0])
-        snprintf(err, errlen, "%s: %s: %s", setting_file(s), path, msg);
-    else
-        snprintf(err, errlen, "%s: %s", setting_file(s), msg);
-    return -1;
+        return lm_fail(e, 0, "%s:%u: %s: %s", setting_file(s), line, path, msg);
+    if (path[0])
+        return lm_fail(e, 0, "%s: %s: %s", setting_file(s), path, msg);
+    return lm_fail(e, 0, "%s: %s", setting_file(s), msg);
 }
 
 /* Find a member, or report it missing when required. Returns 1, 0 or -1. */
 static int member(const config_setting_t *group, const char *name, bool required,
-                  config_setting_t **out, char *err, size_t errlen)
+                  config_setting_t **out, lm_error *err)
 {
     *out = config_setting_get_member(group, name);
     if (*out)
         return 1;
     if (required)
-        return conf_error(err, errlen, group, "'%s' is missing", name);
+        return conf_error(err, group, "'%s' is missing", name);
     return 0;
 }
 
 int conf_str(const config_setting_t *group, const char *name, bool required, char *dst,
-             size_t size, char *err, size_t errlen)
+             size_t size, lm_error *err)
 {
     config_setting_t *s;
-    int r = member(group, name, required, &s, err, errlen);
+    int r = member(group, name, required, &s, err);
     if (r <= 0)
         return r;
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
-        return conf_error(err, errlen, s, "must be a string in double quotes");
+        return conf_error(err, s, "must be a string in double quotes");
     const char *v = config_setting_get_string(s);
     if (strlen(v) >= size)
-        return conf_error(err, errlen, s, "longer than %zu characters", size - 1);
+        return conf_error(err, s, "longer than %zu characters", size - 1);
     memcpy(dst, v, strlen(v) + 1);
     return 1;
 }
 
 int conf_int(const config_setting_t *group, const char *name, bool required, long long min,
-             long long max, long long *out, char *err, size_t errlen)
+             long long max, long long *out, lm_error *err)
 {
     config_setting_t *s;
-    int r = member(group, name, required, &s, err, errlen);
+    int r = member(group, name, required, &s, err);
     if (r <= 0)
         return r;
     int t = config_setting_type(s);
     if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-        return conf_error(err, errlen, s, "must be a whole number");
+        return conf_error(err, s, "must be a whole number");
     long long v = config_setting_get_int64(s);
     if (v < min || v > max)
-        return conf_error(err, errlen, s, "%lld is outside %lld..%lld", v, min, max);
+        return conf_error(err, s, "%lld is outside %lld..%lld", v, min, max);
     *out = v;
     return 1;
 }
 
 int conf_number(const config_setting_t *group, const char *name, bool required, double *out,
-                char *err, size_t errlen)
+                lm_error *err)
 {
     config_setting_t *s;
-    int r = member(group, name, required, &s, err, errlen);
+    int r = member(group, name, required, &s, err);
     if (r <= 0)
         return r;
     switch (config_setting_type(s)) {
@@ -139,43 +133,43 @@ int conf_number(const config_setting_t *group, const char *name, bool required, 
         *out = config_setting_get_float(s);
         return 1;
     default:
-        return conf_error(err, errlen, s, "must be a number");
+        return conf_error(err, s, "must be a number");
     }
 }
 
 int conf_bool(const config_setting_t *group, const char *name, bool required, bool *out,
-              char *err, size_t errlen)
+              lm_error *err)
 {
     config_setting_t *s;
-    int r = member(group, name, required, &s, err, errlen);
+    int r = member(group, name, required, &s, err);
     if (r <= 0)
         return r;
     if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-        return conf_error(err, errlen, s, "must be true or false");
+        return conf_error(err, s, "must be true or false");
     *out = config_setting_get_bool(s);
     return 1;
 }
 
 const config_setting_t *conf_str_list(const config_setting_t *group, const char *name,
-                                      bool required, bool *failed, char *err, size_t errlen)
+                                      bool required, bool *failed, lm_error *err)
 {
     config_setting_t *s;
     *failed = false;
-    int r = member(group, name, required, &s, err, errlen);
+    int r = member(group, name, required, &s, err);
     if (r <= 0) {
         *failed = r < 0;
         return NULL;
     }
     int t = config_setting_type(s);
     if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
-        conf_error(err, errlen, s, "must be a list of strings, like [\"a\", \"b\"]");
+        conf_error(err, s, "must be a list of strings, like [\"a\", \"b\"]");
         *failed = true;
         return NULL;
     }
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-            conf_error(err, errlen, e, "must be a string in double quotes");
+            conf_error(err, e, "must be a string in double quotes");
             *failed = true;
             return NULL;
         }
@@ -183,8 +177,7 @@ const config_setting_t *conf_str_list(const config_setting_t *group, const char 
     return s;
 }
 
-int conf_known(const config_setting_t *group, const char *const *known, char *err,
-               size_t errlen)
+int conf_known(const config_setting_t *group, const char *const *known, lm_error *err)
 {
     for (int i = 0; i < config_setting_length(group); i++) {
         const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
@@ -195,7 +188,7 @@ int conf_known(const config_setting_t *group, const char *const *known, char *er
         for (const char *const *k = known; *k && !ok; k++)
             ok = strcmp(*k, name) == 0;
         if (!ok)
-            return conf_error(err, errlen, m, "unknown setting (a typo?)");
+            return conf_error(err, m, "unknown setting (a typo?)");
     }
     return 0;
 }
@@ -216,12 +209,12 @@ bool conf_code_ok(const char *s, size_t max)
 }
 
 int conf_list(const config_setting_t *group, const char *name, const config_setting_t **list,
-              char *err, size_t errlen)
+              lm_error *err)
 {
     *list = config_setting_get_member(group, name);
     if (!*list)
         return 0;
     if (config_setting_type(*list) != CONFIG_TYPE_LIST)
-        return conf_error(err, errlen, *list, "must be a list ( {...}, {...} )");
+        return conf_error(err, *list, "must be a list ( {...}, {...} )");
     return config_setting_length(*list);
 }

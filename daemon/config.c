@@ -81,24 +81,22 @@ static int resolve(char *path, size_t size, const char *dir)
     return 0;
 }
 
-int settings_load(settings *s, const char *path, char *err, size_t errlen)
+int settings_load(settings *s, const char *path, lm_error *err)
 {
     config_t cfg;
     int rc = -1;
     settings_defaults(s);
-    if (strlen(path) >= sizeof s->file) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
+    if (strlen(path) >= sizeof s->file)
+        return lm_fail(err, 0, "%s: path too long", path);
     memcpy(s->file, path, strlen(path) + 1);
-    if (conf_read_file(&cfg, path, err, errlen) < 0)
+    if (conf_read_file(&cfg, path, err) < 0)
         goto out;
     const config_setting_t *root = config_root_setting(&cfg);
     const char *known[N_SETTINGS + 1];
     for (size_t i = 0; i < N_SETTINGS; i++)
         known[i] = table[i].name;
     known[N_SETTINGS] = NULL;
-    if (conf_known(root, known, err, errlen) < 0)
+    if (conf_known(root, known, err) < 0)
         goto out;
 
     char dir[CONFIG_PATH_MAX];
@@ -115,21 +113,21 @@ int settings_load(settings *s, const char *path, char *err, size_t errlen)
         const setting_desc *d = &table[i];
         if (d->type == SET_INT) {
             if (conf_int(root, d->name, false, d->min, d->max, (long long *)(void *)field(s, d),
-                         err, errlen) < 0)
+                         err) < 0)
                 goto out;
             continue;
         }
-        int r = conf_str(root, d->name, false, field(s, d), d->size, err, errlen);
+        int r = conf_str(root, d->name, false, field(s, d), d->size, err);
         if (r < 0)
             goto out;
         if (d->type == SET_PATH && resolve(field(s, d), d->size, dir) < 0) {
-            conf_error(err, errlen, config_setting_get_member(root, d->name), "path too long");
+            conf_error(err, config_setting_get_member(root, d->name), "path too long");
             goto out;
         }
     }
     log_level lvl;
     if (log_level_parse(s->log_level, &lvl) != 0) {
-        conf_error(err, errlen, config_setting_get_member(root, "log_level"),
+        conf_error(err, config_setting_get_member(root, "log_level"),
                    "'%s' is not one of debug, info, warning, error", s->log_level);
         goto out;
     }
@@ -161,12 +159,12 @@ void settings_help(FILE *out)
     }
 }
 
-int registry_load(registry *r, const settings *s, char *err, size_t errlen)
+int registry_load(registry *r, const settings *s, lm_error *err)
 {
     memset(r, 0, sizeof *r);
-    if (catalog_load(&r->cat, s->catalog, err, errlen) < 0)
+    if (catalog_load(&r->cat, s->catalog, err) < 0)
         return -1;
-    if (partners_load(&r->parts, s->partners, err, errlen) < 0) {
+    if (partners_load(&r->parts, s->partners, err) < 0) {
         catalog_free(&r->cat);
         return -1;
     }
@@ -174,13 +172,13 @@ int registry_load(registry *r, const settings *s, char *err, size_t errlen)
     for (size_t i = 0; i < r->cat.n_targets; i++) {
         const target *t = &r->cat.targets[i];
         if (t->area[0] && partners_area(&r->parts, t->area) < 0) {
-            snprintf(err, errlen, "%s: target %zu (%s) names area '%s', which %s does not list",
-                     s->catalog, i + 1, t->ind->code, t->area, s->partners);
+            lm_fail(err, 0, "%s: target %zu (%s) names area '%s', which %s does not list",
+                    s->catalog, i + 1, t->ind->code, t->area, s->partners);
             registry_free(r);
             return -1;
         }
     }
-    if (rules_check_areas(&r->cat, &r->parts, s->catalog, err, errlen) < 0) {
+    if (rules_check_areas(&r->cat, &r->parts, s->catalog, err) < 0) {
         registry_free(r);
         return -1;
     }

@@ -30,7 +30,7 @@ typedef struct {
 
 /* Fill s with the defaults, then read path over them. Relative paths in the file are
  * resolved against the file's directory. Returns 0 or -1 with err set. */
-int settings_load(settings *s, const char *path, char *err, size_t errlen);
+int settings_load(settings *s, const char *path, lm_error *err);
 void settings_defaults(settings *s);
 /* Print the effective settings in config-file syntax. */
 void settings_print(const settings *s, FILE *out);
@@ -43,7 +43,7 @@ typedef struct {
     partners parts;
 } registry;
 
-int registry_load(registry *r, const settings *s, char *err, size_t errlen);
+int registry_load(registry *r, const settings *s, lm_error *err);
 /* A hash of the catalogue and partners files as they are on disk (16 hex digits): when it
  * changes, every snapshot is recomputed. 0 or -1. */
 int registry_digest(const settings *s, char out[17]);

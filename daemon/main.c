@@ -77,9 +77,9 @@ int main(int argc, char **argv)
     }
 
     settings set;
-    char err[1024];
-    if (settings_load(&set, config, err, sizeof err) < 0) {
-        fprintf(stderr, "leamond: error: %s\n", err);
+    lm_error e;
+    if (settings_load(&set, config, &e) < 0) {
+        fprintf(stderr, "leamond: error: %s\n", e.msg);
         return 1;
     }
     if (database && snprintf(set.database, sizeof set.database, "%s", database) >= (int)sizeof set.database) {
@@ -96,18 +96,18 @@ int main(int argc, char **argv)
     if (check) {
         registry reg;
         char secret[KEY_Z85_LEN + 1];
-        if (registry_load(&reg, &set, err, sizeof err) < 0) {
-            fprintf(stderr, "leamond: error: %s\n", err);
+        if (registry_load(&reg, &set, &e) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", e.msg);
             return 1;
         }
         registry_free(&reg);
-        if (server_check_endpoint(&set, err, sizeof err) < 0) {
-            fprintf(stderr, "leamond: error: %s\n", err);
+        if (server_check_endpoint(&set, &e) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", e.msg);
             return 1;
         }
         if (set.server_secret_key_file[0] &&
-            keyfile_read_secret(set.server_secret_key_file, secret, err, sizeof err) < 0) {
-            fprintf(stderr, "leamond: error: %s\n", err);
+            keyfile_read_secret(set.server_secret_key_file, secret, &e) < 0) {
+            fprintf(stderr, "leamond: error: %s\n", e.msg);
             return 1;
         }
         memset(secret, 0, sizeof secret);
@@ -121,8 +121,8 @@ int main(int argc, char **argv)
     }
     server srv;
     int rc = 1;
-    if (server_start(&srv, &set, err, sizeof err) < 0)
-        log_msg(&srv.log, LOG_ERR, "%s", err);
+    if (server_start(&srv, &set, &e) < 0)
+        log_msg(&srv.log, LOG_ERR, "%s", e.msg);
     else
         rc = server_run(&srv);
     server_free(&srv);

@@ -39,26 +39,22 @@ void notify_endpoint(const settings *set, char *out, size_t n)
     snprintf(out, n, "%.*s:%ld", (int)(colon - set->listen), set->listen, port + 1);
 }
 
-static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
-                    size_t errlen);
+static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_error *err);
 
 int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *secret_z85,
-                const log_ctx *lg, char *err, size_t errlen)
+                const log_ctx *lg, lm_error *err)
 {
     memset(nt, 0, sizeof *nt);
     nt->log = lg;
     nt->timeout_ms = set->alert_hook_timeout * 1000;
     snprintf(nt->hook, sizeof nt->hook, "%s", set->alert_hook);
-    if (!(nt->queue = calloc(NOTIFY_QUEUE, sizeof *nt->queue))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (!(nt->queue = calloc(NOTIFY_QUEUE, sizeof *nt->queue)))
+        return lm_fail(err, 0, "out of memory");
     notify_endpoint(set, nt->endpoint, sizeof nt->endpoint);
-    return open_pub(nt, zmq_ctx, secret_z85, err, errlen);
+    return open_pub(nt, zmq_ctx, secret_z85, err);
 }
 
-int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
-                  size_t errlen)
+int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_error *err)
 {
     if (!nt->pub)
         return 0;
@@ -67,11 +63,10 @@ int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err
         log_msg(nt->log, LOG_WARNING, "unbinding %s: %s", nt->endpoint, zmq_strerror(zmq_errno()));
     zmq_close(nt->pub);
     nt->pub = NULL;
-    return open_pub(nt, zmq_ctx, secret_z85, err, errlen);
+    return open_pub(nt, zmq_ctx, secret_z85, err);
 }
 
-static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
-                    size_t errlen)
+static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_error *err)
 {
     if (!nt->endpoint[0])
         return 0;
@@ -81,10 +76,8 @@ static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *e
         zmq_setsockopt(nt->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
         (secret_z85 && (zmq_setsockopt(nt->pub, ZMQ_CURVE_SERVER, &one, sizeof one) != 0 ||
                         zmq_setsockopt(nt->pub, ZMQ_CURVE_SECRETKEY, secret_z85, KEY_Z85_LEN) != 0 ||
-                        zmq_setsockopt(nt->pub, ZMQ_ZAP_DOMAIN, "leamon-alerts", 13) != 0))) {
-        snprintf(err, errlen, "alert socket: %s", zmq_strerror(zmq_errno()));
-        return -1;
-    }
+                        zmq_setsockopt(nt->pub, ZMQ_ZAP_DOMAIN, "leamon-alerts", 13) != 0)))
+        return lm_fail(err, 0, "alert socket: %s", zmq_strerror(zmq_errno()));
     /* After a rebind the old listener is released by ZeroMQ's I/O thread, shortly: wait
      * for it up to a second. */
     int rc = zmq_bind(nt->pub, nt->endpoint);
@@ -93,11 +86,9 @@ static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, char *e
         nanosleep(&pause, NULL);
         rc = zmq_bind(nt->pub, nt->endpoint);
     }
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot publish alerts on %s: %s (setting publish; \"off\" "
-                 "turns it off)", nt->endpoint, zmq_strerror(zmq_errno()));
-        return -1;
-    }
+    if (rc != 0)
+        return lm_fail(err, 0, "cannot publish alerts on %s: %s (setting publish; \"off\" "
+                       "turns it off)", nt->endpoint, zmq_strerror(zmq_errno()));
     return 0;
 }
 

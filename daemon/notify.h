@@ -51,11 +51,10 @@ void notify_endpoint(const settings *set, char *out, size_t n);
 /* Bind the PUB socket (CURVE with the server's key when secret_z85 is not NULL; only staff
  * keys pass the ZAP handler for it). 0, or -1 with err. */
 int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *secret_z85,
-                const log_ctx *lg, char *err, size_t errlen);
+                const log_ctx *lg, lm_error *err);
 /* Bind the PUB socket anew (after a reload): every subscriber reconnects and passes the
  * ZAP handler again, so a key removed from the partners file loses its subscription. */
-int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, char *err,
-                  size_t errlen);
+int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_error *err);
 /* Publish each event not silenced, and queue the hook for it. */
 void notify_events(notifier *nt, const registry *reg, const alert_events *ev);
 /* Reap finished hooks (SIGCHLD), kill overdue ones, start queued ones. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "error.h"
 #include "proto.h"
 
 #define CURVE_KEY_BYTES 32
@@ -57,7 +58,7 @@ typedef struct {
 } partners;
 
 /* Load path into *p. On failure returns -1 with "FILE:LINE: SETTING: message" in err. */
-int partners_load(partners *p, const char *path, char *err, size_t errlen);
+int partners_load(partners *p, const char *path, lm_error *err);
 void partners_free(partners *p);
 
 /* Lookups; -1 or NULL when unknown. */

@@ -11,14 +11,14 @@
 
 /* Read root's rules into cat->rules (after its indicators and metrics). On failure -1 with
  * "FILE:LINE: SETTING: message" in err. */
-int rules_load(catalog *cat, const config_setting_t *root, char *err, size_t errlen);
+int rules_load(catalog *cat, const config_setting_t *root, lm_error *err);
 
 /* The rule with this name, or NULL. */
 const alert_rule *catalog_rule(const catalog *cat, const char *name);
 
 /* Check the rules' areas and levels against the partners file: 0, or -1 with err set. */
 int rules_check_areas(const catalog *cat, const partners *p, const char *catalog_path,
-                      char *err, size_t errlen);
+                      lm_error *err);
 
 /* True if rule r watches area a (an index into p->areas): of r's level, and r's area or
  * below it when r names one. Late rules watch organisations: see rules_watches_org. */

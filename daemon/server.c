@@ -54,7 +54,7 @@ bool server_endpoint_is_local(const char *ep)
     return false;
 }
 
-int server_check_endpoint(const settings *set, char *err, size_t errlen)
+int server_check_endpoint(const settings *set, lm_error *err)
 {
     char pub[256];
     notify_endpoint(set, pub, sizeof pub);
@@ -65,12 +65,11 @@ int server_check_endpoint(const settings *set, char *err, size_t errlen)
                                                                   : NULL;
     if (!what)
         return 0;
-    snprintf(err, errlen,
-             "%s: %s = \"%s\" is not a loopback endpoint; without "
-             "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
-             "[::1], localhost or ipc://",
-             set->file, what, strcmp(what, "listen") == 0 ? set->listen : pub);
-    return -1;
+    return lm_fail(err, 0,
+                   "%s: %s = \"%s\" is not a loopback endpoint; without "
+                   "server_secret_key_file (insecure mode) leamond only listens on 127.0.0.1, "
+                   "[::1], localhost or ipc://",
+                   set->file, what, strcmp(what, "listen") == 0 ? set->listen : pub);
 }
 
 static int set_int(void *sock, int option, int value)
@@ -78,41 +77,33 @@ static int set_int(void *sock, int option, int value)
     return zmq_setsockopt(sock, option, &value, sizeof value);
 }
 
-static int open_router(server *srv, const char *secret, char *err, size_t errlen)
+static int open_router(server *srv, const char *secret, lm_error *err)
 {
     srv->router = zmq_socket(srv->zmq, ZMQ_ROUTER);
-    if (!srv->router) {
-        snprintf(err, errlen, "request socket: %s", zmq_strerror(zmq_errno()));
-        return -1;
-    }
+    if (!srv->router)
+        return lm_fail(err, 0, "request socket: %s", zmq_strerror(zmq_errno()));
     int64_t maxmsg = HARD_MESSAGE_LIMIT;
     if (zmq_setsockopt(srv->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         set_int(srv->router, ZMQ_LINGER, 2000) != 0 || set_int(srv->router, ZMQ_IPV6, 1) != 0 ||
         set_int(srv->router, ZMQ_SNDHWM, 10000) != 0 ||
-        set_int(srv->router, ZMQ_RCVHWM, RECEIVE_HWM) != 0) {
-        snprintf(err, errlen, "request socket options: %s", zmq_strerror(zmq_errno()));
-        return -1;
-    }
+        set_int(srv->router, ZMQ_RCVHWM, RECEIVE_HWM) != 0)
+        return lm_fail(err, 0, "request socket options: %s", zmq_strerror(zmq_errno()));
     if (secret) {
         int rc = set_int(srv->router, ZMQ_CURVE_SERVER, 1) != 0 ||
                  zmq_setsockopt(srv->router, ZMQ_CURVE_SECRETKEY, secret, KEY_Z85_LEN) != 0 ||
                  zmq_setsockopt(srv->router, ZMQ_ZAP_DOMAIN, "leamon", 6) != 0;
-        if (rc) {
-            snprintf(err, errlen, "CURVE: %s", zmq_strerror(zmq_errno()));
-            return -1;
-        }
+        if (rc)
+            return lm_fail(err, 0, "CURVE: %s", zmq_strerror(zmq_errno()));
     }
-    if (zmq_bind(srv->router, srv->set.listen) != 0) {
-        snprintf(err, errlen, "cannot listen on %s: %s", srv->set.listen,
-                 zmq_strerror(zmq_errno()));
-        return -1;
-    }
+    if (zmq_bind(srv->router, srv->set.listen) != 0)
+        return lm_fail(err, 0, "cannot listen on %s: %s", srv->set.listen,
+                       zmq_strerror(zmq_errno()));
     return 0;
 }
 
 static void keep_alive(void *ctx);
 
-int server_start(server *srv, const settings *set, char *err, size_t errlen)
+int server_start(server *srv, const settings *set, lm_error *err)
 {
     memset(srv, 0, sizeof *srv);
     srv->signal_fd = -1;
@@ -122,11 +113,11 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
     log_init(&srv->log, lvl);
     srv->secure = set->server_secret_key_file[0] != '\0';
     srv->started = time(NULL);
-    if (server_check_endpoint(set, err, errlen) < 0)
+    if (server_check_endpoint(set, err) < 0)
         return -1;
-    if (registry_load(&srv->reg, set, err, errlen) < 0)
+    if (registry_load(&srv->reg, set, err) < 0)
         return -1;
-    if (store_open(&srv->db, set->database, err, errlen) < 0)
+    if (store_open(&srv->db, set->database, err) < 0)
         return -1;
     sigset_t mask;
     sigemptyset(&mask);
@@ -135,22 +126,17 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
     sigaddset(&mask, SIGHUP);
     sigaddset(&mask, SIGCHLD); /* alert hooks that finished */
     srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (srv->signal_fd < 0) {
-        snprintf(err, errlen, "signalfd: %s", strerror(errno));
-        return -1;
-    }
-    if (!(srv->zmq = zmq_ctx_new())) {
-        snprintf(err, errlen, "ZeroMQ context: %s", zmq_strerror(zmq_errno()));
-        return -1;
-    }
+    if (srv->signal_fd < 0)
+        return lm_fail(err, 0, "signalfd: %s", strerror(errno));
+    if (!(srv->zmq = zmq_ctx_new()))
+        return lm_fail(err, 0, "ZeroMQ context: %s", zmq_strerror(zmq_errno()));
     char secret[KEY_Z85_LEN + 1] = "";
-    if (srv->secure &&
-        keyfile_read_secret(srv->set.server_secret_key_file, secret, err, errlen) < 0)
+    if (srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, err) < 0)
         return -1;
-    int rc = auth_start(srv->zmq, &srv->zap, err, errlen) < 0 ||
-             open_router(srv, srv->secure ? secret : NULL, err, errlen) < 0 ||
-             notify_open(&srv->nt, srv->zmq, set, srv->secure ? secret : NULL, &srv->log, err,
-                         errlen) < 0;
+    int rc = auth_start(srv->zmq, &srv->zap, err) < 0 ||
+             open_router(srv, srv->secure ? secret : NULL, err) < 0 ||
+             notify_open(&srv->nt, srv->zmq, set, srv->secure ? secret : NULL, &srv->log,
+                         err) < 0;
     memset(secret, 0, sizeof secret);
     if (rc)
         return -1;
@@ -173,10 +159,8 @@ int server_start(server *srv, const settings *set, char *err, size_t errlen)
     derive_env denv = {srv->db, &srv->reg, &srv->set, &srv->log, &srv->nt, keep_alive, srv};
     if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 ||
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)) ||
-        derive_new(&srv->dv, &denv) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+        derive_new(&srv->dv, &denv) < 0)
+        return lm_fail(err, 0, "out of memory");
     derive_restart(srv->dv);
     return 0;
 }
@@ -219,21 +203,21 @@ static void keep_alive(void *ctx)
 static void reload(server *srv)
 {
     registry fresh;
-    char err[512];
+    lm_error err;
     sd_notify(0, "RELOADING=1");
-    int rc = registry_load(&fresh, &srv->set, err, sizeof err);
+    int rc = registry_load(&fresh, &srv->set, &err);
     sd_notify(0, "READY=1");
     if (rc < 0) {
-        log_msg(&srv->log, LOG_ERR, "reload failed, keeping the running configuration: %s", err);
+        log_msg(&srv->log, LOG_ERR, "reload failed, keeping the running configuration: %s",
+                err.msg);
         return;
     }
     registry_free(&srv->reg);
     srv->reg = fresh;
-    char secret[KEY_Z85_LEN + 1] = "", err2[512];
-    if ((srv->secure &&
-         keyfile_read_secret(srv->set.server_secret_key_file, secret, err2, sizeof err2) < 0) ||
-        notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, err2, sizeof err2) < 0)
-        log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", err2);
+    char secret[KEY_Z85_LEN + 1] = "";
+    if ((srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, &err) < 0) ||
+        notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, &err) < 0)
+        log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", err.msg);
     memset(secret, 0, sizeof secret);
     derive_restart(srv->dv);
     log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
@@ -278,8 +262,10 @@ static int receive(server *srv, pending *p, peer *to)
         to->req_envelope = empty_first;
         const char *uid = zmq_msg_gets(&payload, "User-Id");
         snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
+        lm_error e;
         p->status = proto_request_decode(zmq_msg_data(&payload), zmq_msg_size(&payload), &p->req,
-                                         &p->errs, p->why, sizeof p->why);
+                                         &p->errs, &e);
+        memcpy(p->why, e.msg, sizeof p->why);
     }
     zmq_msg_close(&body);
     zmq_msg_close(&payload);

@@ -45,13 +45,13 @@ typedef struct {
 /* Everything up to READY: config, catalogue, partners, database, sockets. Signals must
  * already be blocked (server_block_signals) so ZeroMQ's threads inherit the mask. */
 int server_block_signals(void);
-int server_start(server *srv, const settings *set, char *err, size_t errlen);
+int server_start(server *srv, const settings *set, lm_error *err);
 /* Serve until SIGTERM or SIGINT; then answer what was received and return 0. */
 int server_run(server *srv);
 void server_free(server *srv);
 
 /* Insecure mode (no server key) may only listen on loopback: 0, or -1 with the reason. */
-int server_check_endpoint(const settings *set, char *err, size_t errlen);
+int server_check_endpoint(const settings *set, lm_error *err);
 
 /* True if endpoint only reaches this machine (allowed in insecure mode). */
 bool server_endpoint_is_local(const char *endpoint);

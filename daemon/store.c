@@ -289,25 +289,21 @@ static int user_version(store *s, int *out)
     return rc == SQLITE_ROW ? 0 : store_remember(s, rc);
 }
 
-static int migrate(store *s, char *err, size_t errlen)
+static int migrate(store *s, lm_error *err)
 {
     int v;
-    if (user_version(s, &v) < 0) {
-        snprintf(err, errlen, "reading the schema version: %s", s->msg);
-        return -1;
-    }
-    if (v > N_MIGRATIONS) {
-        snprintf(err, errlen,
-                 "the database has schema version %d, newer than this leamond knows (%d):"
-                 " run a newer leamond", v, N_MIGRATIONS);
-        return -1;
-    }
+    if (user_version(s, &v) < 0)
+        return lm_fail(err, 0, "reading the schema version: %s", s->msg);
+    if (v > N_MIGRATIONS)
+        return lm_fail(err, 0,
+                       "the database has schema version %d, newer than this leamond knows (%d):"
+                       " run a newer leamond", v, N_MIGRATIONS);
     for (; v < N_MIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
         if (store_exec(s, "BEGIN IMMEDIATE") < 0 || store_exec(s, migrations[v]) < 0 || store_exec(s, bump) < 0 ||
             store_exec(s, "COMMIT") < 0) {
-            snprintf(err, errlen, "migration %d: %s", v + 1, s->msg);
+            lm_fail(err, 0, "migration %d: %s", v + 1, s->msg);
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             return -1;
         }
@@ -315,19 +311,17 @@ static int migrate(store *s, char *err, size_t errlen)
     return 0;
 }
 
-int store_open(store **out, const char *path, char *err, size_t errlen)
+int store_open(store **out, const char *path, lm_error *err)
 {
     store *s = calloc(1, sizeof *s);
     *out = NULL;
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (!s)
+        return lm_fail(err, 0, "out of memory");
     /* One thread uses the connection: no mutex around every SQLite call. */
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        lm_fail(err, 0, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
@@ -337,7 +331,7 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         store_exec(s, "PRAGMA foreign_keys = ON") < 0 ||
         /* 32 MiB of page cache: the snapshot indexes of a large gemeente stay in memory */
         store_exec(s, "PRAGMA cache_size = -32768") < 0) {
-        snprintf(err, errlen, "%s: %s", path, s->msg);
+        lm_fail(err, 0, "%s: %s", path, s->msg);
         goto fail;
     }
     sqlite3_stmt *jm;
@@ -346,21 +340,20 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
                    strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
         sqlite3_finalize(jm);
         if (!wal) {
-            snprintf(err, errlen, "%s: cannot switch the database to WAL mode", path);
+            lm_fail(err, 0, "%s: cannot switch the database to WAL mode", path);
             goto fail;
         }
     }
-    if (migrate(s, err, errlen) < 0) {
-        char tmp[512];
-        snprintf(tmp, sizeof tmp, "%s: %s", path, err);
-        snprintf(err, errlen, "%s", tmp);
+    lm_error why;
+    if (migrate(s, &why) < 0) {
+        lm_fail(err, 0, "%s: %s", path, why.msg);
         goto fail;
     }
     for (int i = 0; i < ST_COUNT; i++) {
         rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
         if (rc != SQLITE_OK) {
-            snprintf(err, errlen, "%s: preparing statement %d (%.60s): %s", path, i, sql_text[i],
-                     sqlite3_errmsg(s->db));
+            lm_fail(err, 0, "%s: preparing statement %d (%.60s): %s", path, i, sql_text[i],
+                    sqlite3_errmsg(s->db));
             goto fail;
         }
     }

@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 typedef struct store store;
 
 /* The schema version this build writes. */
 #define STORE_SCHEMA_VERSION 5
 
-int store_open(store **out, const char *path, char *err, size_t errlen);
+int store_open(store **out, const char *path, lm_error *err);
 void store_close(store **s);
 
 /* The last SQLite error message, for logs and replies. */

@@ -9,10 +9,9 @@
 #include <unistd.h>
 
 /* "PATH: WHAT: REASON" into err; errno stays errnum for the caller. */
-static int fail_errno(char *err, size_t errlen, const char *path, const char *what, int errnum)
+static int fail_errno(lm_error *err, const char *path, const char *what, int errnum)
 {
-    if (errlen)
-        snprintf(err, errlen, "%s: %s: %s", path, what, strerror(errnum));
+    lm_fail(err, 0, "%s: %s: %s", path, what, strerror(errnum));
     errno = errnum;
     return -1;
 }
@@ -33,11 +32,11 @@ int fileio_write_all(int fd, const void *buf, size_t len)
 }
 
 int fileio_write_new(const char *path, const void *buf, size_t len, mode_t mode, unsigned flags,
-                     char *err, size_t errlen)
+                     lm_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
-        return fail_errno(err, errlen, path, "cannot create", errno);
+        return fail_errno(err, path, "cannot create", errno);
     int rc = 0;
     if (flags & FILEIO_EXACT_MODE)
         rc = fchmod(fd, mode); /* the umask may have taken bits away */
@@ -52,7 +51,7 @@ int fileio_write_new(const char *path, const void *buf, size_t len, mode_t mode,
     }
     if (rc != 0) {
         unlink(path);
-        return fail_errno(err, errlen, path, "cannot write", saved);
+        return fail_errno(err, path, "cannot write", saved);
     }
     return 0;
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
+
 #define KEY_Z85_LEN 40
 
 /* Make a new key pair and write DIR/NAME.key (secret, mode 0600) and
@@ -19,17 +21,16 @@
  * nothing is written. NAME is letters, digits, '-', '_', '.', not starting
  * with '.'. The public key is copied into public_z85. */
 int keyfile_write_pair(const char *dir, const char *name, char public_z85[KEY_Z85_LEN + 1],
-                       char *err, size_t errlen);
+                       lm_error *err);
 
 /* Read a secret key file. Refused if group or others have any permission
  * bit ("mode 0644; must be 0600 (chmod 600 FILE)"), if it is not a regular
  * file, or if the content is not exactly one 40-character Z85 key. */
-int keyfile_read_secret(const char *path, char z85[KEY_Z85_LEN + 1], char *err, size_t errlen);
+int keyfile_read_secret(const char *path, char z85[KEY_Z85_LEN + 1], lm_error *err);
 
 /* A public key given literally (40 Z85 characters) or as the path of a key
  * file. A literal key wins over a file of the same name. */
-int keyfile_read_public(const char *key_or_path, char z85[KEY_Z85_LEN + 1], char *err,
-                        size_t errlen);
+int keyfile_read_public(const char *key_or_path, char z85[KEY_Z85_LEN + 1], lm_error *err);
 
 /* The public key of a secret key (both Z85). Returns 0 or -1. */
 int keyfile_public_from_secret(const char secret[KEY_Z85_LEN + 1],

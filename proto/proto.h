@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <msgpack.h>
 
+#include "error.h"
+
 #define PROTO_VERSION      1
 #define PROTO_MAX_MESSAGE  (1024 * 1024) /* bytes in one request frame */
 #define PROTO_MAX_RECORDS  10000         /* records in one submission */
@@ -168,12 +170,12 @@ bool proto_request_has(const proto_request *req, proto_field f);
 
 /* Decode one request frame. On success returns 200 and fills req (free with
  * proto_request_free); record-level problems (wrong type, missing field) are
- * added to errs and flagged in record.bad. On failure returns 400, 404, 413 (or 500
- * when out of memory),
- * writes a one-line reason into why, and leaves req empty but for id and op
- * (PROTO_OP_COUNT if unknown), kept when they could be read for the reply. */
+ * added to errs and flagged in record.bad, and *e is empty. On failure returns 400, 404,
+ * 413 (or 500 when out of memory), the same status and a one-line reason in *e (e may be
+ * NULL), and leaves req empty but for id and op (PROTO_OP_COUNT if unknown), kept when
+ * they could be read for the reply. */
 int proto_request_decode(const void *buf, size_t len, proto_request *req,
-                         proto_errors *errs, char *why, size_t why_len);
+                         proto_errors *errs, lm_error *e);
 void proto_request_free(proto_request *req);
 
 /* Encode a request (client side). Returns 0 or -1. */

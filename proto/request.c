@@ -2,7 +2,6 @@
  * operations, the table of request fields, and decoding and encoding by those tables. */
 #include "proto.h"
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,16 +248,7 @@ static void decode_record(const msgpack_object *o, long index, proto_record *rec
     }
 }
 
-static int fail(char *why, size_t why_len, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *why, size_t why_len, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return status;
-}
+/* The decoders below return 0, or -1 with the reply status and the reason in *e. */
 
 /* Free text (a note): UTF-8 without control characters, 1 to PROTO_MAX_NOTE bytes. */
 static bool utf8_text_ok(const unsigned char *s, size_t n)
@@ -283,94 +273,93 @@ static bool utf8_text_ok(const unsigned char *s, size_t n)
     return true;
 }
 
-static int note_str(const msgpack_object *v, char *dst, char *why, size_t why_len)
+static int note_str(const msgpack_object *v, char *dst, lm_error *e)
 {
     if (v->type != MSGPACK_OBJECT_STR)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "note must be a string, got %s",
-                    type_name(v));
+        return lm_fail(e, PROTO_BAD_REQUEST, "note must be a string, got %s",
+                       type_name(v));
     if (v->via.str.size == 0 || v->via.str.size > PROTO_MAX_NOTE)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "note must be 1 to %d bytes, got %u",
-                    PROTO_MAX_NOTE, (unsigned)v->via.str.size);
+        return lm_fail(e, PROTO_BAD_REQUEST, "note must be 1 to %d bytes, got %u",
+                       PROTO_MAX_NOTE, (unsigned)v->via.str.size);
     if (!utf8_text_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
-        return fail(why, why_len, PROTO_BAD_REQUEST,
-                    "note must be UTF-8 text without control characters");
+        return lm_fail(e, PROTO_BAD_REQUEST,
+                       "note must be UTF-8 text without control characters");
     memcpy(dst, v->via.str.ptr, v->via.str.size);
     dst[v->via.str.size] = '\0';
-    return PROTO_OK;
+    return 0;
 }
 /* Top-level string field: type, length, and (for ids) character checks. */
 static int top_str(const msgpack_object *v, const char *field, char *dst, size_t max,
-                   char *why, size_t why_len)
+                   lm_error *e)
 {
     if (v->type != MSGPACK_OBJECT_STR)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be a string, got %s", field,
-                    type_name(v));
+        return lm_fail(e, PROTO_BAD_REQUEST, "%s must be a string, got %s", field,
+                       type_name(v));
     if (v->via.str.size == 0 || v->via.str.size > max)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be 1 to %zu characters, got %u",
-                    field, max, (unsigned)v->via.str.size);
+        return lm_fail(e, PROTO_BAD_REQUEST, "%s must be 1 to %zu characters, got %u",
+                       field, max, (unsigned)v->via.str.size);
     if (!id_chars_ok(v->via.str.ptr, v->via.str.size))
-        return fail(why, why_len, PROTO_BAD_REQUEST,
-                    "%s must be printable ASCII without spaces", field);
+        return lm_fail(e, PROTO_BAD_REQUEST,
+                       "%s must be printable ASCII without spaces", field);
     memcpy(dst, v->via.str.ptr, v->via.str.size);
     dst[v->via.str.size] = '\0';
-    return PROTO_OK;
+    return 0;
 }
 
 /* Check one field's value and put it into req. */
-static int decode_field(proto_field f, const msgpack_object *v, proto_request *req, char *why,
-                        size_t why_len)
+static int decode_field(proto_field f, const msgpack_object *v, proto_request *req, lm_error *e)
 {
     switch (fields[f].kind) {
     case FK_TEXT:
-        return top_str(v, fields[f].name, TEXT(req, f), fields[f].max, why, why_len);
+        return top_str(v, fields[f].name, TEXT(req, f), fields[f].max, e);
     case FK_NOTE:
-        return note_str(v, TEXT(req, f), why, why_len);
+        return note_str(v, TEXT(req, f), e);
     case FK_BOOL:
         if (v->type != MSGPACK_OBJECT_BOOLEAN)
-            return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be a boolean, got %s",
-                        fields[f].name, type_name(v));
+            return lm_fail(e, PROTO_BAD_REQUEST, "%s must be a boolean, got %s",
+                           fields[f].name, type_name(v));
         FLAG(req, f, fields[f].at) = v->via.boolean;
-        return PROTO_OK;
+        return 0;
     case FK_INT:
         if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER || v->via.u64 > INT64_MAX)
-            return fail(why, why_len, PROTO_BAD_REQUEST, "%s must be %s, got %s",
-                        fields[f].name, fields[f].what,
-                        v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? "a negative integer"
-                                                                   : type_name(v));
+            return lm_fail(e, PROTO_BAD_REQUEST, "%s must be %s, got %s",
+                           fields[f].name, fields[f].what,
+                           v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? "a negative integer"
+                                                                      : type_name(v));
         FLAG(req, f, fields[f].has_at) = true;
         INT(req, f) = (int64_t)v->via.u64;
-        return PROTO_OK;
+        return 0;
     case FK_RECORDS:
         break;
     }
-    return PROTO_OK;
+    return 0;
 }
 
 /* The records of a submission. */
 static int decode_records(const msgpack_object *records, proto_request *req, proto_errors *errs,
-                          char *why, size_t why_len)
+                          lm_error *e)
 {
     if (records->type != MSGPACK_OBJECT_ARRAY)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "records must be an array, got %s",
-                    type_name(records));
+        return lm_fail(e, PROTO_BAD_REQUEST, "records must be an array, got %s",
+                       type_name(records));
     uint32_t n = records->via.array.size;
     if (n == 0)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "records is empty: nothing to submit");
+        return lm_fail(e, PROTO_BAD_REQUEST, "records is empty: nothing to submit");
     if (n > PROTO_MAX_RECORDS)
-        return fail(why, why_len, PROTO_TOO_LARGE,
-                    "%u records in one submission; the limit is %d", (unsigned)n,
-                    PROTO_MAX_RECORDS);
+        return lm_fail(e, PROTO_TOO_LARGE,
+                       "%u records in one submission; the limit is %d", (unsigned)n,
+                       PROTO_MAX_RECORDS);
     req->records = calloc(n, sizeof *req->records);
     if (!req->records)
-        return fail(why, why_len, PROTO_INTERNAL, "out of memory");
+        return lm_fail(e, PROTO_INTERNAL, "out of memory");
     req->n_records = n;
     for (uint32_t i = 0; i < n; i++)
         decode_record(&records->via.array.ptr[i], (long)i, &req->records[i], errs);
-    return PROTO_OK;
+    return 0;
 }
 
 /* "unknown op 'x': this server knows ping, submit, ..." */
-static int unknown_op(const msgpack_object *op, char *why, size_t why_len)
+static int unknown_op(const msgpack_object *op, lm_error *e)
 {
     char q[40], known[256] = "";
     size_t used = 0;
@@ -378,15 +367,15 @@ static int unknown_op(const msgpack_object *op, char *why, size_t why_len)
     for (int i = 0; i < PROTO_OP_COUNT && used < sizeof known; i++)
         used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
                                  proto_ops[i].name);
-    return fail(why, why_len, PROTO_NOT_FOUND, "unknown op '%s': this server knows %s", q, known);
+    return lm_fail(e, PROTO_NOT_FOUND, "unknown op '%s': this server knows %s", q, known);
 }
 
 static int decode_root(const msgpack_object *root, proto_request *req, proto_errors *errs,
-                       char *why, size_t why_len)
+                       lm_error *e)
 {
     if (root->type != MSGPACK_OBJECT_MAP)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "a request must be a msgpack map, got %s",
-                    type_name(root));
+        return lm_fail(e, PROTO_BAD_REQUEST, "a request must be a msgpack map, got %s",
+                       type_name(root));
     const msgpack_object_map *m = &root->via.map;
     const msgpack_object *v = NULL, *op = NULL, *id = NULL, *val[PROTO_FIELD_COUNT] = {0};
     /* Note the first problem with the map's keys, but read the id before reporting it, so
@@ -427,84 +416,86 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         *slot = &kv->val;
     }
     if (!id)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "id is missing%s%s",
-                    problem[0] ? "; " : "", problem);
-    int st = top_str(id, "id", req->id, PROTO_MAX_ID, why, why_len);
-    if (st != PROTO_OK)
-        return st;
+        return lm_fail(e, PROTO_BAD_REQUEST, "id is missing%s%s",
+                       problem[0] ? "; " : "", problem);
+    if (top_str(id, "id", req->id, PROTO_MAX_ID, e) != 0)
+        return -1;
     if (problem[0])
-        return fail(why, why_len, PROTO_BAD_REQUEST, "%s", problem);
+        return lm_fail(e, PROTO_BAD_REQUEST, "%s", problem);
     if (!v)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "v (protocol version) is missing");
+        return lm_fail(e, PROTO_BAD_REQUEST, "v (protocol version) is missing");
     if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "v must be a positive integer, got %s",
-                    type_name(v));
+        return lm_fail(e, PROTO_BAD_REQUEST, "v must be a positive integer, got %s",
+                       type_name(v));
     if (v->via.u64 != PROTO_VERSION)
-        return fail(why, why_len, PROTO_BAD_REQUEST,
-                    "unsupported protocol version %llu: this server speaks version %d",
-                    (unsigned long long)v->via.u64, PROTO_VERSION);
+        return lm_fail(e, PROTO_BAD_REQUEST,
+                       "unsupported protocol version %llu: this server speaks version %d",
+                       (unsigned long long)v->via.u64, PROTO_VERSION);
     req->version = PROTO_VERSION;
     if (!op)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "op is missing");
+        return lm_fail(e, PROTO_BAD_REQUEST, "op is missing");
     if (op->type != MSGPACK_OBJECT_STR)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "op must be a string, got %s",
-                    type_name(op));
+        return lm_fail(e, PROTO_BAD_REQUEST, "op must be a string, got %s",
+                       type_name(op));
     if (proto_op_parse(op->via.str.ptr, op->via.str.size, &req->op) != 0)
-        return unknown_op(op, why, why_len);
+        return unknown_op(op, e);
     for (int f = 0; f < PROTO_FIELD_COUNT; f++)
-        if (val[f] && (st = decode_field((proto_field)f, val[f], req, why, why_len)) != PROTO_OK)
-            return st;
+        if (val[f] && decode_field((proto_field)f, val[f], req, e) != 0)
+            return -1;
     /* What the op needs; the meaning (a known indicator, a valid period) is the daemon's. */
     const proto_op_def *def = &proto_ops[req->op];
     for (size_t k = 0; k < def->n_needs; k++)
         if (!val[def->needs[k]])
-            return fail(why, why_len, PROTO_BAD_REQUEST, "%s needs %s", def->name,
-                        fields[def->needs[k]].name);
+            return lm_fail(e, PROTO_BAD_REQUEST, "%s needs %s", def->name,
+                           fields[def->needs[k]].name);
     const msgpack_object *records = val[PROTO_FIELD_RECORDS];
     if (!def->records && records)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "records belong to op %s only",
-                    proto_ops[PROTO_OP_SUBMIT].name);
+        return lm_fail(e, PROTO_BAD_REQUEST, "records belong to op %s only",
+                       proto_ops[PROTO_OP_SUBMIT].name);
     if (!def->records)
-        return PROTO_OK;
+        return 0;
     if (!records)
-        return fail(why, why_len, PROTO_BAD_REQUEST, "records is missing");
-    return decode_records(records, req, errs, why, why_len);
+        return lm_fail(e, PROTO_BAD_REQUEST, "records is missing");
+    return decode_records(records, req, errs, e);
 }
 
 /* ---- structure check before unpacking ----------------------------------- */
 
 int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_errors *errs,
-                         char *why, size_t why_len)
+                         lm_error *err)
 {
+    lm_error local;
+    lm_error *e = err ? err : &local;
+    lm_error_clear(e);
     memset(req, 0, sizeof *req);
     req->op = PROTO_OP_COUNT; /* unknown until read */
-    if (why_len)
-        why[0] = '\0';
-    if (len > PROTO_MAX_MESSAGE)
-        return fail(why, why_len, PROTO_TOO_LARGE, "message of %zu bytes; the limit is %d", len,
-                    PROTO_MAX_MESSAGE);
+    if (len > PROTO_MAX_MESSAGE) {
+        lm_fail(e, PROTO_TOO_LARGE, "message of %zu bytes; the limit is %d", len,
+                PROTO_MAX_MESSAGE);
+        return e->status;
+    }
     size_t end = 0;
-    lm_error e;
-    if (proto_scan(buf, len, &end, &e) != 0)
-        return fail(why, why_len, e.status, "%s", e.msg);
-    int st;
+    if (proto_scan(buf, len, &end, e) != 0)
+        return e->status;
+    int rc;
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t off = 0;
     msgpack_unpack_return r = msgpack_unpack_next(&u, buf, len, &off);
     if (r == MSGPACK_UNPACK_SUCCESS && off != len && u.data.type == MSGPACK_OBJECT_MAP)
-        st = fail(why, why_len, PROTO_BAD_REQUEST,
-                  "%zu bytes after the end of the request map", len - off);
+        rc = lm_fail(e, PROTO_BAD_REQUEST, "%zu bytes after the end of the request map",
+                     len - off);
     else if (r == MSGPACK_UNPACK_SUCCESS)
-        st = decode_root(&u.data, req, errs, why, why_len);
+        rc = decode_root(&u.data, req, errs, e);
     else if (r == MSGPACK_UNPACK_CONTINUE || r == MSGPACK_UNPACK_EXTRA_BYTES)
-        st = fail(why, why_len, PROTO_BAD_REQUEST, "truncated msgpack message");
+        rc = lm_fail(e, PROTO_BAD_REQUEST, "truncated msgpack message");
     else if (r == MSGPACK_UNPACK_NOMEM_ERROR)
-        st = fail(why, why_len, PROTO_TOO_LARGE, "message too large to decode");
+        rc = lm_fail(e, PROTO_TOO_LARGE, "message too large to decode");
     else
-        st = fail(why, why_len, PROTO_BAD_REQUEST,
-                  "not a msgpack message (or nested deeper than the decoder allows)");
+        rc = lm_fail(e, PROTO_BAD_REQUEST,
+                     "not a msgpack message (or nested deeper than the decoder allows)");
     msgpack_unpacked_destroy(&u);
+    int st = rc == 0 ? PROTO_OK : e->status;
     if (st != PROTO_OK) {
         /* Keep what identifies the request, for the reply and the log line. */
         char id[PROTO_MAX_ID + 1];

@@ -44,9 +44,9 @@ int fetch_catalog(fetcher *f, report_t *r, const char *area_code)
         rc = taken(f, &reply, proto_catalog_reply_read(reply.root, &cat, &e), &e);
     if (rc != 0)
         return rc;
-    char err[512];
-    if ((rc = report_read_catalog(r, &cat, area_code, err, sizeof err)) != 0)
-        leamon_error(f->ctx, "%s", err);
+    lm_error err;
+    if ((rc = report_read_catalog(r, &cat, area_code, &err)) != 0)
+        leamon_error(f->ctx, "%s", err.msg);
     proto_catalog_reply_free(&cat);
     return rc;
 }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errmsg.h"
 #include "grow.h"
 #include "leamon.h"
 #include "report/text.h"
@@ -29,15 +28,15 @@ void report_free(report_t *r)
 /* ---- the catalogue ------------------------------------------------------ */
 
 int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char *area_code,
-                        char *err, size_t errlen)
+                        lm_error *err)
 {
     if (cat->n_areas == 0) {
-        errmsg(err, errlen, "the daemon's catalog lists no areas");
+        lm_fail(err, 0, "the daemon's catalog lists no areas");
         return LEAMON_EXIT_REJECTED;
     }
     if (!(r->areas = calloc(cat->n_areas, sizeof *r->areas)) ||
         (cat->n_indicators && !(r->inds = calloc(cat->n_indicators, sizeof *r->inds)))) {
-        errmsg(err, errlen, "out of memory");
+        lm_fail(err, 0, "out of memory");
         return LEAMON_EXIT_USAGE;
     }
     for (size_t i = 0; i < cat->n_areas; i++)
@@ -51,7 +50,7 @@ int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char 
     }
     if (area_code) {
         if (!(r->top = report_find_area(r, area_code))) {
-            errmsg(err, errlen, "unknown area '%s' (leamon catalog lists them)", area_code);
+            lm_fail(err, 0, "unknown area '%s' (leamon catalog lists them)", area_code);
             return LEAMON_EXIT_REJECTED;
         }
     } else {
@@ -62,7 +61,7 @@ int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char 
             r->top = &r->areas[0];
     }
     if (reqid_check(r->top->code) != 0 || strlen(r->top->code) > PROTO_MAX_AREA) {
-        errmsg(err, errlen, "the daemon's catalog names an area this leamon cannot ask about");
+        lm_fail(err, 0, "the daemon's catalog names an area this leamon cannot ask about");
         return LEAMON_EXIT_REJECTED;
     }
     return 0;

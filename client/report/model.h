@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "error.h"
 #include "period.h"
 #include "proto.h"
 #include "reply_alert.h"
@@ -75,7 +76,7 @@ void report_free(report_t *r);
  * saying why (an unknown area, a catalogue without areas or one this leamon cannot ask
  * about, out of memory). */
 int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char *area_code,
-                        char *err, size_t errlen);
+                        lm_error *err);
 
 /* Lookups in the catalogue (NULL when not there), and whether an area is
  * the report's area or below it. */

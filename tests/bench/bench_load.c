@@ -656,9 +656,9 @@ static void bench_free(bench *b)
 /* The catalogue's metrics for a kinderopvang, its first month and the current one. */
 static int bench_catalog(bench *b)
 {
-    char err[1024];
-    if (catalog_load(&b->cat, b->catalog, err, sizeof err) < 0) {
-        fprintf(stderr, "bench_load: %s\n", err);
+    lm_error err;
+    if (catalog_load(&b->cat, b->catalog, &err) < 0) {
+        fprintf(stderr, "bench_load: %s\n", err.msg);
         return -1;
     }
     b->cat_loaded = true;
@@ -1099,7 +1099,7 @@ typedef struct {
     long long subs, recs, busy, failed, timeouts, gave_up;
     samples lat;         /* ms from the first send of a submission to its acknowledgement */
     samples snap, series;
-    char err[512];
+    lm_error err;
 } client;
 
 typedef struct {
@@ -1175,11 +1175,11 @@ static int rpc(void *s, const void *data, size_t len, const char *id, long long 
 }
 
 /* A DEALER socket with this identity's CURVE keys, connecting. */
-static void *client_connect(bench *b, const char *pub, const char *sec, char *err, size_t errlen)
+static void *client_connect(bench *b, const char *pub, const char *sec, lm_error *err)
 {
     void *s = zmq_socket(b->zmq, ZMQ_DEALER);
     if (!s) {
-        snprintf(err, errlen, "socket: %s", zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "socket: %s", zmq_strerror(zmq_errno()));
         return NULL;
     }
     int zero = 0;
@@ -1188,7 +1188,7 @@ static void *client_connect(bench *b, const char *pub, const char *sec, char *er
         zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, KEY_Z85_LEN) != 0 ||
         zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, KEY_Z85_LEN) != 0 ||
         zmq_connect(s, b->endpoint) != 0) {
-        snprintf(err, errlen, "socket options / connect: %s", zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "socket options / connect: %s", zmq_strerror(zmq_errno()));
         zmq_close(s);
         return NULL;
     }
@@ -1212,19 +1212,19 @@ static int send_ping(void *s, const char *id)
 }
 
 /* client_connect, and a ping answered: the handshake is done before the clock starts. */
-static void *client_socket(bench *b, const char *pub, const char *sec, char *err, size_t errlen)
+static void *client_socket(bench *b, const char *pub, const char *sec, lm_error *err)
 {
-    void *s = client_connect(b, pub, sec, err, errlen);
+    void *s = client_connect(b, pub, sec, err);
     if (!s)
         return NULL;
     reply_info ri;
     int rc = -1;
     if (send_ping(s, "hello") < 0) {
-        snprintf(err, errlen, "cannot send a ping: %s", zmq_strerror(zmq_errno()));
+        lm_fail(err, 0, "cannot send a ping: %s", zmq_strerror(zmq_errno()));
     } else if ((rc = rpc_wait(s, "hello", b->opt.timeout, &ri)) != 0 || ri.status != 200) {
-        snprintf(err, errlen, "ping: %s", rc > 0   ? "no reply (key refused?)"
-                                          : rc < 0 ? zmq_strerror(zmq_errno())
-                                                   : ri.error);
+        lm_fail(err, 0, "ping: %s", rc > 0   ? "no reply (key refused?)"
+                                    : rc < 0 ? zmq_strerror(zmq_errno())
+                                             : ri.error);
         rc = -1;
     }
     if (rc != 0) {
@@ -1238,10 +1238,10 @@ static void *client_socket(bench *b, const char *pub, const char *sec, char *err
  * long as it runs. 0 or -1. */
 static int daemon_ready(bench *b)
 {
-    char err[256];
-    void *s = client_connect(b, b->staff_pub, b->staff_sec, err, sizeof err);
+    lm_error err;
+    void *s = client_connect(b, b->staff_pub, b->staff_sec, &err);
     if (!s) {
-        fprintf(stderr, "bench_load: %s\n", err);
+        fprintf(stderr, "bench_load: %s\n", err.msg);
         return -1;
     }
     int rc = -1;
@@ -1313,7 +1313,7 @@ static void submit_loop(client *c, void *s, double deadline)
         char id[64];
         snprintf(id, sizeof id, "load-%d-%d-%d-%lld", c->scenario, c->round, c->index, seq);
         if (encode_submit(b, c->org, c->cursor, c->records, id, &buf) < 0) {
-            snprintf(c->err, sizeof c->err, "cannot encode submission %s", id);
+            lm_fail(&c->err, 0, "cannot encode submission %s", id);
             c->failed++;
             break;
         }
@@ -1326,13 +1326,13 @@ static void submit_loop(client *c, void *s, double deadline)
                     c->timeouts++;
                 else
                     c->failed++;
-                snprintf(c->err, sizeof c->err, "submission %s: %s", id,
-                         r > 0 ? "no reply within --timeout" : zmq_strerror(zmq_errno()));
+                lm_fail(&c->err, 0, "submission %s: %s", id,
+                        r > 0 ? "no reply within --timeout" : zmq_strerror(zmq_errno()));
                 goto done;
             }
             if (ri.status == PROTO_OK && ri.accepted == c->records) {
                 if (samples_add(&c->lat, now_ms() - t0) < 0) {
-                    snprintf(c->err, sizeof c->err, "out of memory");
+                    lm_fail(&c->err, 0, "out of memory");
                     c->failed++;
                     goto done;
                 }
@@ -1350,7 +1350,7 @@ static void submit_loop(client *c, void *s, double deadline)
                     /* given up: its wait so far is a lower bound of its latency */
                     c->gave_up++;
                     if (samples_add(&c->lat, now_ms() - t0) < 0) {
-                        snprintf(c->err, sizeof c->err, "out of memory");
+                        lm_fail(&c->err, 0, "out of memory");
                         c->failed++;
                         goto done;
                     }
@@ -1360,8 +1360,8 @@ static void submit_loop(client *c, void *s, double deadline)
                 continue;
             }
             c->failed++;
-            snprintf(c->err, sizeof c->err, "submission %s by %s: status %d, accepted %lld: %s",
-                     id, b->orgs[c->org].id, ri.status, (long long)ri.accepted, ri.error);
+            lm_fail(&c->err, 0, "submission %s by %s: status %d, accepted %lld: %s",
+                    id, b->orgs[c->org].id, ri.status, (long long)ri.accepted, ri.error);
             goto done;
         }
     }
@@ -1381,7 +1381,7 @@ static void query_loop(client *c, void *s, long long count)
         char id[64];
         snprintf(id, sizeof id, "q-%d-%d-%lld", c->scenario, c->round, seq);
         if (encode_query(b, snap, id, &buf) < 0) {
-            snprintf(c->err, sizeof c->err, "cannot encode query %s", id);
+            lm_fail(&c->err, 0, "cannot encode query %s", id);
             c->failed++;
             break;
         }
@@ -1393,12 +1393,12 @@ static void query_loop(client *c, void *s, long long count)
                 c->timeouts++;
             else
                 c->failed++;
-            snprintf(c->err, sizeof c->err, "%s %s: %s", snap ? "snapshot" : "series", id,
-                     r > 0 ? "no reply within --timeout" : r < 0 ? zmq_strerror(zmq_errno()) : ri.error);
+            lm_fail(&c->err, 0, "%s %s: %s", snap ? "snapshot" : "series", id,
+                    r > 0 ? "no reply within --timeout" : r < 0 ? zmq_strerror(zmq_errno()) : ri.error);
             break;
         }
         if (samples_add(snap ? &c->snap : &c->series, now_ms() - t0) < 0) {
-            snprintf(c->err, sizeof c->err, "out of memory");
+            lm_fail(&c->err, 0, "out of memory");
             c->failed++;
             break;
         }
@@ -1414,7 +1414,7 @@ static void *client_main(void *arg)
     bench *b = c->b;
     bool staff = c->org == SIZE_MAX;
     void *s = client_socket(b, staff ? b->staff_pub : b->orgs[c->org].pub,
-                            staff ? b->staff_sec : b->orgs[c->org].sec, c->err, sizeof c->err);
+                            staff ? b->staff_sec : b->orgs[c->org].sec, &c->err);
     if (!s)
         c->failed++;
     double deadline = 0;
@@ -1479,15 +1479,15 @@ static int idle_phase(bench *b, int scenario, idle_result *out)
     if (daemon_quiet(b, &out->idle_settle_ms, &out->idle_after_ms) < 0)
         return -1;
     if (b->opt.idle_queries) {
-        void *s = client_socket(b, b->staff_pub, b->staff_sec, c.err, sizeof c.err);
+        void *s = client_socket(b, b->staff_pub, b->staff_sec, &c.err);
         if (!s) {
-            fprintf(stderr, "bench_load: idle queries: %s\n", c.err);
+            fprintf(stderr, "bench_load: idle queries: %s\n", c.err.msg);
             return -1;
         }
         query_loop(&c, s, b->opt.idle_queries);
         zmq_close(s);
         if (c.failed || c.timeouts) {
-            fprintf(stderr, "bench_load: idle queries: %s\n", c.err);
+            fprintf(stderr, "bench_load: idle queries: %s\n", c.err.msg);
             rc = -1;
         }
         double mx;
@@ -1595,7 +1595,7 @@ static int run_round(bench *b, int scenario, int round, long long n_clients, lon
     bool ok = started == n;
     for (size_t i = 0; i < started; i++)
         if (cl[i].failed) {
-            fprintf(stderr, "bench_load: client %zu: %s\n", i, cl[i].err);
+            fprintf(stderr, "bench_load: client %zu: %s\n", i, cl[i].err.msg);
             ok = false;
         }
     double t0 = now_ms();
@@ -1636,7 +1636,7 @@ static int run_round(bench *b, int scenario, int round, long long n_clients, lon
                 goto out;
             }
         if (c->failed || c->timeouts)
-            fprintf(stderr, "bench_load: client %zu (%s): %s\n", i, b->orgs[c->org].id, c->err);
+            fprintf(stderr, "bench_load: client %zu (%s): %s\n", i, b->orgs[c->org].id, c->err.msg);
     }
     res->elapsed_ms = t1 - t0;
     res->subs_s = (double)res->subs / (res->elapsed_ms / 1e3);
@@ -1648,7 +1648,7 @@ static int run_round(bench *b, int scenario, int round, long long n_clients, lon
     if (queries) {
         client *q = &cl[n - 1];
         if (q->failed || q->timeouts) {
-            fprintf(stderr, "bench_load: staff client: %s\n", q->err);
+            fprintf(stderr, "bench_load: staff client: %s\n", q->err.msg);
             res->failed += q->failed;
             res->timeouts += q->timeouts;
         }
@@ -1701,13 +1701,14 @@ typedef struct {
 static int ceiling_run(bench *b, size_t n_orgs, long long per_sub, long long per_txn,
                        long long total, double max_ms, int tag, ceil_result *out)
 {
-    char name[64], db[PATH_LEN], err[1024];
+    char name[64], db[PATH_LEN];
+    lm_error err;
     snprintf(name, sizeof name, "ceiling-%d.db", tag);
     if (join(db, sizeof db, b->dir, name) < 0 || remove_db(db) < 0)
         return -1;
     store *s = NULL;
-    if (store_open(&s, db, err, sizeof err) < 0) {
-        fprintf(stderr, "bench_load: %s\n", err);
+    if (store_open(&s, db, &err) < 0) {
+        fprintf(stderr, "bench_load: %s\n", err.msg);
         return -1;
     }
     uint64_t *cursor = calloc(n_orgs, sizeof *cursor);

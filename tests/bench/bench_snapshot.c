@@ -730,7 +730,8 @@ int main(int argc, char **argv)
         return 2;
 
     settings set;
-    char dir[CONFIG_PATH_MAX - 32], err[1024];
+    char dir[CONFIG_PATH_MAX - 32];
+    lm_error err;
     if (snprintf(dir, sizeof dir, "%s/leamon-bench-XXXXXX", opt.dir) >= (int)sizeof dir ||
         !mkdtemp(dir)) {
         fprintf(stderr, "bench_snapshot: cannot make a temp dir in %s: %s\n", opt.dir,
@@ -762,8 +763,8 @@ int main(int argc, char **argv)
     }
     if (copy_file(opt.catalog, set.catalog) < 0 || write_partners(&b.g, set.partners) < 0)
         goto out;
-    if (registry_load(&b.reg, &set, err, sizeof err) < 0) {
-        fprintf(stderr, "bench_snapshot: %s\n", err);
+    if (registry_load(&b.reg, &set, &err) < 0) {
+        fprintf(stderr, "bench_snapshot: %s\n", err.msg);
         goto out;
     }
     reg_loaded = true;
@@ -774,8 +775,8 @@ int main(int argc, char **argv)
     b.first_month = period_first_month(&b.reg.cat.first);
 
     /* 2. load, then the first refresh: everything is dirty */
-    if (store_open(&b.db, db_path, err, sizeof err) < 0) {
-        fprintf(stderr, "bench_snapshot: %s\n", err);
+    if (store_open(&b.db, db_path, &err) < 0) {
+        fprintf(stderr, "bench_snapshot: %s\n", err.msg);
         goto out;
     }
     if (load(&b) < 0)

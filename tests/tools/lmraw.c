@@ -254,10 +254,11 @@ int main(int argc, char **argv)
     int zero = 0;
     zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero);
     if (server_key) {
-        char secret[41], pub[41], err[256];
-        if (!key_file || keyfile_read_secret(key_file, secret, err, sizeof err) < 0 ||
+        char secret[41], pub[41];
+        lm_error err;
+        if (!key_file || keyfile_read_secret(key_file, secret, &err) < 0 ||
             keyfile_public_from_secret(secret, pub) < 0) {
-            fprintf(stderr, "lmraw: key: %s\n", key_file ? err : "--key missing");
+            fprintf(stderr, "lmraw: key: %s\n", key_file ? err.msg : "--key missing");
             return 2;
         }
         zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, server_key, 40);

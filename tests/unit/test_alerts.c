@@ -57,7 +57,8 @@ static const line_edit first_2026[] = {
 static int load_fixture(void **state, const char *partners_txt, const line_edit *edits)
 {
     static fixture f;
-    char err[512], path[256];
+    char path[256];
+    lm_error err;
     settings s;
     if (tmpdir_setup(state) != 0)
         return -1;
@@ -81,13 +82,13 @@ static int load_fixture(void **state, const char *partners_txt, const line_edit 
             fputs(write, out);
     }
     fclose(in);
-    if (fclose(out) != 0 || registry_load(&f.reg, &s, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (fclose(out) != 0 || registry_load(&f.reg, &s, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     path_join(path, sizeof path, tmpdir, "alerts.sqlite");
-    if (store_open(&f.db, path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f.db, path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     *state = &f;

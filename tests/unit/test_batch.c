@@ -84,7 +84,7 @@ static int setup_tz(void **state)
 
 static int setup(void **state)
 {
-    char err[512];
+    lm_error err;
     if (tmpdir_setup(state) != 0)
         return -1;
     fixture *f = calloc(1, sizeof *f);
@@ -93,15 +93,15 @@ static int setup(void **state)
     settings_defaults(&f->set);
     snprintf(f->set.catalog, sizeof f->set.catalog, "%s", CATALOG_CONF);
     write_file("partners.conf", PARTNERS, f->set.partners, sizeof f->set.partners);
-    if (registry_load(&f->reg, &f->set, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(&f->reg, &f->set, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         free(f);
         return -1;
     }
     path_join(f->db_path, sizeof f->db_path, tmpdir, "leamon.db");
     snprintf(f->wal_path, sizeof f->wal_path, "%s-wal", f->db_path);
-    if (store_open(&f->db, f->db_path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f->db, f->db_path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         registry_free(&f->reg);
         free(f);
         return -1;
@@ -255,7 +255,9 @@ static pending *read_into_slot(fixture *f, const proto_request *req)
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     assert_int_equal(proto_request_encode(req, &sb), 0);
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, p->why, sizeof p->why);
+    lm_error e;
+    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
+    memcpy(p->why, e.msg, sizeof p->why);
     msgpack_sbuffer_destroy(&sb);
     if (p->status != PROTO_OK)
         fail_msg("%s does not decode: %d %s", req->id, p->status, p->why);
@@ -623,7 +625,9 @@ static void test_type_error_from_decoding_is_a_422(void **state)
     proto_pack_kv_int(&pk, "value", 4);
     pending *p = batch_slot(&f->b);
     assert_non_null(p);
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, p->why, sizeof p->why);
+    lm_error e;
+    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
+    memcpy(p->why, e.msg, sizeof p->why);
     msgpack_sbuffer_destroy(&sb);
     assert_int_equal(p->status, PROTO_OK);
     batch_keep(&f->b);

@@ -1,6 +1,6 @@
 /* Unit tests for the client's small shared pieces: what a malformed reply
  * says (rpc.c), table cells of figures (format.c), checking a command's
- * arguments (args.c), error messages into a buffer (errmsg.c) and arrays that
+ * arguments (args.c), the one error setter (proto/error.c) and arrays that
  * grow (proto/grow.c). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "args.h"
-#include "errmsg.h"
 #include "format.h"
 #include "grow.h"
 #include "leamon.h"
@@ -26,18 +25,16 @@
 static void test_malformed_reply(void **state)
 {
     (void)state;
-    char buf[LM_ERROR_MAX + 40];
-    lm_error e;
-    /* what proto's readers say (mpr_done), worded for the user */
+    lm_error said, e;
+    /* what proto's readers say (mpr_done), worded for the user; not a reply's status */
     lm_fail(&e, PROTO_INTERNAL, "malformed reply: 'verdict' is not a string");
-    rpc_malformed(buf, sizeof buf, &e);
-    assert_string_equal(buf, "malformed reply from leamond: 'verdict' is not a string");
+    rpc_malformed(&said, &e);
+    assert_string_equal(said.msg, "malformed reply from leamond: 'verdict' is not a string");
+    assert_int_equal(said.status, 0);
     assert_string_equal(rpc_malformed_why(&e), "'verdict' is not a string");
     lm_fail(&e, PROTO_INTERNAL, "protocol version 2, expected 1");
-    rpc_malformed(buf, sizeof buf, &e);
-    assert_string_equal(buf, "malformed reply from leamond: protocol version 2, expected 1");
-    rpc_malformed(buf, 20, &e);
-    assert_string_equal(buf, "malformed reply fro");
+    rpc_malformed(&said, &e);
+    assert_string_equal(said.msg, "malformed reply from leamond: protocol version 2, expected 1");
 }
 
 /* ---- format.c: cells -------------------------------------------------------- */
@@ -158,19 +155,28 @@ static void test_args(void **state)
     cmdline_end(&c);
 }
 
-/* ---- errmsg.c and grow.c -------------------------------------------------- */
+/* ---- error.c and grow.c --------------------------------------------------- */
 
-static void test_errmsg(void **state)
+static void test_lm_fail(void **state)
 {
     (void)state;
-    char err[16] = "untouched";
-    assert_int_equal(errmsg(err, sizeof err, "%s: %d", "spool", 7), -1);
-    assert_string_equal(err, "spool: 7");
-    assert_int_equal(errmsg(err, sizeof err, "a message longer than the buffer"), -1);
-    assert_string_equal(err, "a message longe");
-    memcpy(err, "untouched", 10);
-    assert_int_equal(errmsg(err, 0, "nothing %s", "written"), -1);
-    assert_string_equal(err, "untouched");
+    lm_error err;
+    assert_int_equal(lm_fail(&err, 0, "%s: %d", "spool", 7), -1);
+    assert_string_equal(err.msg, "spool: 7");
+    assert_int_equal(err.status, 0);
+    assert_int_equal(lm_fail(&err, PROTO_NOT_FOUND, "no such %s", "alert"), -1);
+    assert_int_equal(err.status, PROTO_NOT_FOUND);
+    /* A message longer than LM_ERROR_MAX is cut, and always terminated. */
+    char long_text[LM_ERROR_MAX + 100];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    lm_fail(&err, 0, "%s", long_text);
+    assert_int_equal(strlen(err.msg), LM_ERROR_MAX - 1);
+    /* Nowhere to put it: only the -1. */
+    assert_int_equal(lm_fail(NULL, 0, "nothing %s", "written"), -1);
+    lm_error_clear(&err);
+    assert_int_equal(err.status, 0);
+    assert_string_equal(err.msg, "");
 }
 
 /* proto/grow.h: doubling from 16, the array kept when no room can be had. */
@@ -211,7 +217,7 @@ int main(void)
         cmocka_unit_test(test_malformed_reply),
         cmocka_unit_test(test_cells),
         cmocka_unit_test(test_args),
-        cmocka_unit_test(test_errmsg),
+        cmocka_unit_test(test_lm_fail),
         cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

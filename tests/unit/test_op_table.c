@@ -48,7 +48,7 @@ static time_t local_time(int year, int month, int day, int hour)
 }
 
 /* Figures of two organisations: ko-zonnebloem's 2 and ggd-twente's 3. */
-static int fill(store *db, char *err, size_t errlen)
+static int fill(store *db, lm_error *err)
 {
     static const struct {
         const char *reporter, *id, *metric, *area;
@@ -77,13 +77,14 @@ static int fill(store *db, char *err, size_t errlen)
     if (store_commit(db) == 0)
         return 0;
 fail:
-    snprintf(err, errlen, "filling the database: %s", store_errmsg(db));
+    lm_fail(err, 0, "filling the database: %s", store_errmsg(db));
     return -1;
 }
 
 static int setup(void **state)
 {
-    char err[512], path[256];
+    char path[256];
+    lm_error err;
     if (setenv("TZ", "Europe/Amsterdam", 1) != 0)
         return -1;
     tzset();
@@ -94,13 +95,13 @@ static int setup(void **state)
     settings_defaults(&fx.set);
     snprintf(fx.set.catalog, sizeof fx.set.catalog, "%s", CATALOG_CONF);
     snprintf(fx.set.partners, sizeof fx.set.partners, "%s", PARTNERS_CONF);
-    if (registry_load(&fx.reg, &fx.set, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(&fx.reg, &fx.set, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     path_join(path, sizeof path, tmpdir, "leamon.db");
-    if (store_open(&fx.db, path, err, sizeof err) != 0 || fill(fx.db, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&fx.db, path, &err) != 0 || fill(fx.db, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     fx.log.level = (log_level)0; /* quiet */

@@ -43,17 +43,18 @@ typedef struct {
 static int setup(void **state)
 {
     static fixture f;
-    char err[512], path[TP];
+    char path[TP];
+    lm_error err;
     if (tmpdir_setup(state) != 0)
         return -1;
     memset(&f, 0, sizeof f);
-    if (catalog_load(&f.cat, CATALOG_CONF, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (catalog_load(&f.cat, CATALOG_CONF, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     snprintf(path, sizeof path, "%s/outliers.sqlite", tmpdir);
-    if (store_open(&f.db, path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f.db, path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         catalog_free(&f.cat);
         return -1;
     }

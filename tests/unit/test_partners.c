@@ -22,9 +22,9 @@
 
 static void load_ok(partners *p, const char *path)
 {
-    char err[512] = "";
-    if (partners_load(p, path, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    lm_error err;
+    if (partners_load(p, path, &err) != 0)
+        fail_msg("%s", err.msg);
 }
 
 /* ---- the shipped file ---------------------------------------------------- */
@@ -339,7 +339,8 @@ static void test_partners_bad_keys(void **state)
     };
     char report[8192] = "";
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char text[2048], path[TP], name[32], err[512] = "";
+        char text[2048], path[TP], name[32];
+        lm_error err;
         partners p;
         snprintf(text, sizeof text,
                  "areas = ( { code = \"GM1\"; name = \"G\"; level = \"gemeente\"; } );\n" /* 1 */
@@ -352,12 +353,12 @@ static void test_partners_bad_keys(void **state)
                  cases[i].org_keys, cases[i].staff_keys);
         snprintf(name, sizeof name, "bad-keys-%zu.conf", i);
         write_file(name, text, path, sizeof path);
-        int rc = partners_load(&p, path, err, sizeof err);
+        int rc = partners_load(&p, path, &err);
         const char *why = rc == 0 ? "loaded"
-                                  : check_located(err, path, cases[i].line, cases[i].setting,
+                                  : check_located(err.msg, path, cases[i].line, cases[i].setting,
                                                   cases[i].message);
         if (!why && cases[i].message2 &&
-            !(strstr(err, "(o1 and s1)") || strstr(err, "(s1 and o1)")))
+            !(strstr(err.msg, "(o1 and s1)") || strstr(err.msg, "(s1 and o1)")))
             why = "the message does not name both identities";
         if (why)
             snprintf(report + strlen(report), sizeof report - strlen(report),
@@ -375,7 +376,8 @@ static void test_partners_bad_keys(void **state)
 static void test_partners_key_twice(void **state)
 {
     keypair k[1];
-    char text[1024], path[TP], err[512] = "";
+    char text[1024], path[TP];
+    lm_error err;
     partners p;
     (void)state;
     make_keys(k, 1);
@@ -389,9 +391,10 @@ static void test_partners_key_twice(void **state)
              ");\n",
              k[0].pub, k[0].pub);
     write_file("key-two-orgs.conf", text, path, sizeof path);
-    assert_int_equal(partners_load(&p, path, err, sizeof err), -1);
-    assert_null(check_located(err, path, 0, NULL, "one public key is listed for two identities"));
-    assert_true(strstr(err, "(o1 and o2)") || strstr(err, "(o2 and o1)"));
+    assert_int_equal(partners_load(&p, path, &err), -1);
+    assert_null(
+        check_located(err.msg, path, 0, NULL, "one public key is listed for two identities"));
+    assert_true(strstr(err.msg, "(o1 and o2)") || strstr(err.msg, "(o2 and o1)"));
     assert_null(p.orgs);
     assert_null(p.keys);
 
@@ -403,8 +406,8 @@ static void test_partners_key_twice(void **state)
              ");\n",
              k[0].pub, k[0].pub);
     write_file("key-twice-one-org.conf", text, path, sizeof path);
-    assert_int_equal(partners_load(&p, path, err, sizeof err), -1);
-    assert_non_null(strstr(err, "one public key is listed for two identities (o1 and o1)"));
+    assert_int_equal(partners_load(&p, path, &err), -1);
+    assert_non_null(strstr(err.msg, "one public key is listed for two identities (o1 and o1)"));
 }
 
 /* Heap bytes in use (glibc; freed chunks parked in its per-thread cache count as in
@@ -563,14 +566,15 @@ static void test_partners_bad(void **state)
     char report[16384] = "";
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char path[TP], name[32], err[512] = "";
+        char path[TP], name[32];
+        lm_error err;
         partners p;
         snprintf(name, sizeof name, "bad-%zu.conf", i);
         write_file(name, cases[i].text, path, sizeof path);
         memset(&p, 0x5a, sizeof p);
-        int rc = partners_load(&p, path, err, sizeof err);
+        int rc = partners_load(&p, path, &err);
         const char *why = rc == 0 ? "loaded"
-                                  : check_located(err, path, cases[i].line, cases[i].setting,
+                                  : check_located(err.msg, path, cases[i].line, cases[i].setting,
                                                   cases[i].message);
         if (why)
             snprintf(report + strlen(report), sizeof report - strlen(report), "case %zu: %s\n",
@@ -592,19 +596,20 @@ static void test_partners_bad(void **state)
 
 static void test_partners_unreadable(void **state)
 {
-    char path[TP], err[512] = "";
+    char path[TP];
+    lm_error err;
     partners p;
     (void)state;
     path_join(path, sizeof path, tmpdir, "nope.conf");
-    assert_int_equal(partners_load(&p, path, err, sizeof err), -1);
-    assert_null(check_located(err, path, 0, NULL, "cannot read the file"));
+    assert_int_equal(partners_load(&p, path, &err), -1);
+    assert_null(check_located(err.msg, path, 0, NULL, "cannot read the file"));
     write_file("syntax.conf", "areas = (\n  { code = \"A\" name = \"x\"; }\n);\n", path,
                sizeof path);
-    assert_int_equal(partners_load(&p, path, err, sizeof err), -1);
+    assert_int_equal(partners_load(&p, path, &err), -1);
     char prefix[TP + 8];
     snprintf(prefix, sizeof prefix, "%s:2: ", path);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("'%s'", err);
+    if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
+        fail_msg("'%s'", err.msg);
     assert_null(p.areas);
 }
 

@@ -272,15 +272,19 @@ static void report_add(char *report, size_t size, const char *fmt, ...)
 typedef struct {
     proto_request req;
     proto_errors errs;
-    char why[256];
+    lm_error why;
     int st;
 } decoded;
 
 static void decode_buf(const void *buf, size_t len, decoded *d)
 {
     proto_errors_init(&d->errs);
-    strcpy(d->why, "untouched");
-    d->st = proto_request_decode(buf, len, &d->req, &d->errs, d->why, sizeof d->why);
+    lm_fail(&d->why, 1, "untouched");
+    d->st = proto_request_decode(buf, len, &d->req, &d->errs, &d->why);
+    /* The reason carries the status returned; a request that decodes has none. */
+    assert_int_equal(d->why.status, d->st == PROTO_OK ? 0 : d->st);
+    if (d->st == PROTO_OK)
+        assert_string_equal(d->why.msg, "");
 }
 
 static void decode_mp(const char *text, decoded *d)
@@ -467,7 +471,7 @@ static void test_decode_valid_simple(void **state)
         decoded d;
         decode_mp(cases[i].mp, &d);
         if (d.st != PROTO_OK)
-            fail_msg("case %zu: status %d (%s)", i, d.st, d.why);
+            fail_msg("case %zu: status %d (%s)", i, d.st, d.why.msg);
         assert_int_equal(d.req.version, PROTO_VERSION);
         assert_int_equal(d.req.op, cases[i].op);
         assert_string_equal(d.req.id, cases[i].id);
@@ -636,9 +640,9 @@ static void test_decode_refused(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         decoded d;
         decode_mp(cases[i].mp, &d);
-        if (d.st != cases[i].status || !strstr(d.why, cases[i].why))
+        if (d.st != cases[i].status || !strstr(d.why.msg, cases[i].why))
             fail_msg("case %zu %s: status %d why '%s'; want %d '%s'", i, cases[i].mp, d.st,
-                     d.why, cases[i].status, cases[i].why);
+                     d.why.msg, cases[i].status, cases[i].why);
         if (strcmp(d.req.id, cases[i].id) != 0 || d.req.op != cases[i].op)
             fail_msg("case %zu %s: kept id '%s' op %d; want '%s' %d", i, cases[i].mp, d.req.id,
                      (int)d.req.op, cases[i].id, (int)cases[i].op);
@@ -671,8 +675,8 @@ static void test_decode_not_msgpack(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         decoded d;
         decode_buf(cases[i].bytes, cases[i].len, &d);
-        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why, cases[i].why))
-            fail_msg("case %zu: status %d why '%s'; want 400 '%s'", i, d.st, d.why,
+        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why.msg, cases[i].why))
+            fail_msg("case %zu: status %d why '%s'; want 400 '%s'", i, d.st, d.why.msg,
                      cases[i].why);
         assert_string_equal(d.req.id, "");
         assert_int_equal(d.req.op, PROTO_OP_COUNT);
@@ -689,8 +693,8 @@ static void test_decode_truncated_and_trailing(void **state)
     for (size_t cut = 0; cut < len; cut++) {
         decoded d;
         decode_buf(buf, cut, &d);
-        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why, "truncated"))
-            fail_msg("prefix of %zu/%zu bytes: status %d why '%s'", cut, len, d.st, d.why);
+        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why.msg, "truncated"))
+            fail_msg("prefix of %zu/%zu bytes: status %d why '%s'", cut, len, d.st, d.why.msg);
         assert_null(d.req.records);
         decoded_free(&d);
     }
@@ -706,28 +710,28 @@ static void test_decode_truncated_and_trailing(void **state)
     decoded_free(&d);
     decode_buf(more, len + 1, &d);
     assert_int_equal(d.st, PROTO_BAD_REQUEST);
-    assert_non_null(strstr(d.why, "1 bytes after the end of the request map"));
+    assert_non_null(strstr(d.why.msg, "1 bytes after the end of the request map"));
     assert_null(d.req.records);
     decoded_free(&d);
     free(more);
     free(buf);
 }
 
-/* why is always terminated and cut to its size; why_len 0 is allowed. */
-static void test_decode_why_buffer(void **state)
+/* The reason comes with the status; e may be NULL. */
+static void test_decode_why(void **state)
 {
     size_t len;
     char *buf = mp_build("{'v':1,'op':'pong','id':'a'}", &len);
     proto_request req;
     proto_errors e;
-    char why[12];
+    lm_error why;
     (void)state;
     proto_errors_init(&e);
-    memset(why, 'Z', sizeof why);
-    assert_int_equal(proto_request_decode(buf, len, &req, &e, why, 8), PROTO_NOT_FOUND);
-    assert_string_equal(why, "unknown");
-    assert_int_equal(why[8], 'Z');
-    assert_int_equal(proto_request_decode(buf, len, &req, &e, why, 0), PROTO_NOT_FOUND);
+    assert_int_equal(proto_request_decode(buf, len, &req, &e, &why), PROTO_NOT_FOUND);
+    assert_int_equal(why.status, PROTO_NOT_FOUND);
+    assert_int_equal(strncmp(why.msg, "unknown op 'pong': this server knows ping, ", 43), 0);
+    proto_request_free(&req);
+    assert_int_equal(proto_request_decode(buf, len, &req, &e, NULL), PROTO_NOT_FOUND);
     assert_string_equal(req.id, "a");
     proto_request_free(&req);
     proto_errors_free(&e);
@@ -756,7 +760,7 @@ static void test_decode_deep_nesting(void **state)
         decode_buf(buf, len, &d);
         if (d.st != PROTO_BAD_REQUEST)
             report_add(report, sizeof report, "depth %d (%zu bytes): status %d why '%s'; want 400",
-                       depth, len, d.st, d.why);
+                       depth, len, d.st, d.why.msg);
         assert_null(d.req.records);
         decoded_free(&d);
         free(buf);
@@ -787,10 +791,10 @@ static void test_decode_huge_container_count(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         decoded d;
         decode_buf(cases[i].bytes, cases[i].len, &d);
-        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why, "truncated"))
+        if (d.st != PROTO_BAD_REQUEST || !strstr(d.why.msg, "truncated"))
             report_add(report, sizeof report,
                        "case %zu (%zu bytes): status %d why '%s'; want 400 truncated", i,
-                       cases[i].len, d.st, d.why);
+                       cases[i].len, d.st, d.why.msg);
         assert_null(d.req.records);
         decoded_free(&d);
     }
@@ -828,7 +832,7 @@ static void test_decode_too_large(void **state)
     decoded d;
     decode_buf(buf, big, &d);
     assert_int_equal(d.st, PROTO_TOO_LARGE);
-    assert_non_null(strstr(d.why, "message of 1048577 bytes; the limit is 1048576"));
+    assert_non_null(strstr(d.why.msg, "message of 1048577 bytes; the limit is 1048576"));
     assert_int_equal(d.req.op, PROTO_OP_COUNT);
     decoded_free(&d);
     free(buf);
@@ -893,7 +897,7 @@ static void test_decode_record_count_limit(void **state)
     buf = records_message(PROTO_MAX_RECORDS + 1, "nil", &len);
     decode_buf(buf, len, &d);
     assert_int_equal(d.st, PROTO_TOO_LARGE);
-    assert_non_null(strstr(d.why, "10001 records in one submission; the limit is 10000"));
+    assert_non_null(strstr(d.why.msg, "10001 records in one submission; the limit is 10000"));
     assert_string_equal(d.req.id, "many");
     assert_int_equal(d.req.op, PROTO_OP_SUBMIT);
     assert_null(d.req.records);
@@ -992,7 +996,7 @@ static void test_decode_record_errors(void **state)
         snprintf(text, sizeof text, "{" HEAD ",'records':[%s]}", cases[i].record);
         decode_mp(text, &d);
         if (d.st != PROTO_OK)
-            fail_msg("case %zu %s: status %d (%s)", i, cases[i].record, d.st, d.why);
+            fail_msg("case %zu %s: status %d (%s)", i, cases[i].record, d.st, d.why.msg);
         assert_int_equal(d.req.n_records, 1);
         if (d.req.records[0].bad != cases[i].bad)
             fail_msg("case %zu %s: bad 0x%x, want 0x%x", i, cases[i].record,
@@ -1173,7 +1177,7 @@ static void test_encode_roundtrip(void **state)
         assert_int_equal(proto_request_encode(&reqs[i], &a), 0);
         decode_buf(a.data, a.size, &d);
         if (d.st != PROTO_OK)
-            fail_msg("request %zu: decode status %d (%s)", i, d.st, d.why);
+            fail_msg("request %zu: decode status %d (%s)", i, d.st, d.why.msg);
         assert_int_equal(d.errs.total, 0);
         assert_int_equal(d.req.version, PROTO_VERSION);
         assert_same_request(&reqs[i], &d.req);
@@ -1505,7 +1509,7 @@ int main(void)
         cmocka_unit_test(test_decode_refused),
         cmocka_unit_test(test_decode_not_msgpack),
         cmocka_unit_test(test_decode_truncated_and_trailing),
-        cmocka_unit_test(test_decode_why_buffer),
+        cmocka_unit_test(test_decode_why),
         cmocka_unit_test(test_decode_deep_nesting),
         cmocka_unit_test(test_decode_huge_container_count),
         cmocka_unit_test(test_decode_nesting_within_limit),

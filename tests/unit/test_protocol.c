@@ -118,16 +118,16 @@ static void check_request(const char *text, size_t len, const mpw *in)
 {
     proto_request a, b;
     proto_errors ea, eb;
-    char why[256];
+    lm_error why;
     proto_errors_init(&ea);
     proto_errors_init(&eb);
-    int st = proto_request_decode(mpw_data(in), mpw_size(in), &a, &ea, why, sizeof why);
+    int st = proto_request_decode(mpw_data(in), mpw_size(in), &a, &ea, &why);
     if (st != PROTO_OK)
-        fail_msg("example request does not decode (%d %s): %.*s", st, why, (int)len, text);
+        fail_msg("example request does not decode (%d %s): %.*s", st, why.msg, (int)len, text);
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     assert_int_equal(proto_request_encode(&a, &sb), 0);
-    assert_int_equal(proto_request_decode(sb.data, sb.size, &b, &eb, why, sizeof why), PROTO_OK);
+    assert_int_equal(proto_request_decode(sb.data, sb.size, &b, &eb, &why), PROTO_OK);
     assert_int_equal(a.op, b.op);
     assert_string_equal(a.id, b.id);
     assert_int_equal(a.n_records, b.n_records);
@@ -205,9 +205,9 @@ static void check_row(const char *line, tally *t)
     assert_int_equal(json_to_msgpack(start[1], len[1], &rep), 0);
     proto_request r;
     proto_errors errs;
-    char why[256];
+    lm_error why;
     proto_errors_init(&errs);
-    int st = proto_request_decode(mpw_data(&req), mpw_size(&req), &r, &errs, why, sizeof why);
+    int st = proto_request_decode(mpw_data(&req), mpw_size(&req), &r, &errs, &why);
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t off = 0;
@@ -216,9 +216,9 @@ static void check_row(const char *line, tally *t)
     proto_head h;
     lm_error e;
     assert_int_equal(proto_reply_head(&u.data, &h, &e), 0);
-    if (st != PROTO_OK && (st != h.status || strcmp(why, h.error) != 0))
+    if (st != PROTO_OK && (st != h.status || strcmp(why.msg, h.error) != 0))
         fail_msg("%.*s decodes to %d \"%s\", PROTOCOL.md says %d \"%s\"", (int)len[0], start[0],
-                 st, why, h.status, h.error);
+                 st, why.msg, h.status, h.error);
     t->requests += st != PROTO_OK;
     msgpack_unpacked_destroy(&u);
     proto_request_free(&r);

@@ -452,10 +452,10 @@ static void test_model_catalog(void **state)
     (void)state;
     catalog_fixture x;
     report_t r;
-    char err[256];
+    lm_error err;
     catalog(&x, true);
     memset(&r, 0, sizeof r);
-    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, err, sizeof err), 0);
+    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, &err), 0);
     assert_int_equal(r.nareas, 3);
     assert_int_equal(r.ninds, 1);
     assert_string_equal(r.top->code, "GM0164"); /* the first without a parent */
@@ -486,7 +486,7 @@ static void test_model_catalog(void **state)
     report_free(&r);
 
     memset(&r, 0, sizeof r);
-    assert_int_equal(report_read_catalog(&r, &x.cat, "WK016401", err, sizeof err), 0);
+    assert_int_equal(report_read_catalog(&r, &x.cat, "WK016401", &err), 0);
     assert_string_equal(r.top->name, "Hengelose Es");
     assert_false(report_in_area(&r, "GM0164"));
     assert_false(report_in_area(&r, "WK016402"));
@@ -501,15 +501,14 @@ static void test_model_catalog(void **state)
     report_free(&r);
 
     memset(&r, 0, sizeof r);
-    assert_int_equal(report_read_catalog(&r, &x.cat, "WK099999", err, sizeof err),
-                     LEAMON_EXIT_REJECTED);
-    assert_string_equal(err, "unknown area 'WK099999' (leamon catalog lists them)");
+    assert_int_equal(report_read_catalog(&r, &x.cat, "WK099999", &err), LEAMON_EXIT_REJECTED);
+    assert_string_equal(err.msg, "unknown area 'WK099999' (leamon catalog lists them)");
     report_free(&r);
 
     catalog(&x, false);
     memset(&r, 0, sizeof r);
-    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, err, sizeof err), LEAMON_EXIT_REJECTED);
-    assert_string_equal(err, "the daemon's catalog lists no areas");
+    assert_int_equal(report_read_catalog(&r, &x.cat, NULL, &err), LEAMON_EXIT_REJECTED);
+    assert_string_equal(err.msg, "the daemon's catalog lists no areas");
     report_free(&r);
 }
 

@@ -27,10 +27,10 @@ static catalog cat;
 
 static int load_catalog(void **state)
 {
-    char err[512] = "";
+    lm_error err;
     (void)state;
-    if (catalog_load(&cat, CATALOG_CONF, err, sizeof err) != 0) {
-        fprintf(stderr, "cannot load %s: %s\n", CATALOG_CONF, err);
+    if (catalog_load(&cat, CATALOG_CONF, &err) != 0) {
+        fprintf(stderr, "cannot load %s: %s\n", CATALOG_CONF, err.msg);
         return -1;
     }
     return 0;

@@ -51,7 +51,8 @@ static const char partners_text[] =
 static int setup(void **state)
 {
     static fixture f;
-    char err[512], path[256];
+    char path[256];
+    lm_error err;
     settings s;
     if (tmpdir_setup(state) != 0)
         return -1;
@@ -59,16 +60,16 @@ static int setup(void **state)
     settings_defaults(&s);
     write_file("partners.conf", partners_text, s.partners, sizeof s.partners);
     snprintf(s.catalog, sizeof s.catalog, "%s", CATALOG_CONF);
-    if (registry_load(&f.reg, &s, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(&f.reg, &s, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     /* A stock carried two months, so that the refresh also follows a figure into the
      * months it is carried into. */
     ((metric *)catalog_metric(&f.reg.cat, "vve.wachtlijst"))->carry = 2;
     path_join(path, sizeof path, tmpdir, "snapshot.sqlite");
-    if (store_open(&f.db, path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f.db, path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     *state = &f;

@@ -17,14 +17,15 @@
 
 static void spool(const char *id, const char *body, time_t when, char *name, size_t n)
 {
-    char err[512];
-    if (spool_write(tmpdir, id, body, strlen(body), when, name, n, err, sizeof err) != 0)
-        fail_msg("spool_write: %s", err);
+    lm_error err;
+    if (spool_write(tmpdir, id, body, strlen(body), when, name, n, &err) != 0)
+        fail_msg("spool_write: %s", err.msg);
 }
 
 static void test_write_names_and_content(void **state)
 {
-    char name[256], err[512], path[512];
+    char name[256], path[512];
+    lm_error err;
     (void)state;
     /* 2026-11-02 09:30:00 UTC */
     spool("abc123", "payload-1", 1793611800, name, sizeof name);
@@ -36,7 +37,7 @@ static void test_write_names_and_content(void **state)
 
     void *buf = NULL;
     size_t len = 0;
-    assert_int_equal(spool_read(tmpdir, name, &buf, &len, err, sizeof err), 0);
+    assert_int_equal(spool_read(tmpdir, name, &buf, &len, &err), 0);
     assert_int_equal(len, 9);
     assert_memory_equal(buf, "payload-1", 9);
     free(buf);
@@ -46,14 +47,15 @@ static void test_write_names_and_content(void **state)
     assert_string_equal(name, "20261102T093000Z-000002-a_b_c.req");
     char **names;
     size_t count;
-    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, &err), 0);
     assert_int_equal(count, 2);
     spool_list_free(names, count);
 }
 
 static void test_order_survives_clock_going_back(void **state)
 {
-    char a[256], b[256], c[256], d[256], err[512];
+    char a[256], b[256], c[256], d[256];
+    lm_error err;
     (void)state;
     spool("first", "1", 1793611800, a, sizeof a);
     spool("second", "2", 1793611800, b, sizeof b);     /* same second */
@@ -61,7 +63,7 @@ static void test_order_survives_clock_going_back(void **state)
     spool("fourth", "4", 1793611800 + 60, d, sizeof d);
     char **names;
     size_t count;
-    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, &err), 0);
     assert_int_equal(count, 4);
     assert_string_equal(names[0], a);
     assert_string_equal(names[1], b);
@@ -73,22 +75,23 @@ static void test_order_survives_clock_going_back(void **state)
 
 static void test_list_ignores_other_files(void **state)
 {
-    char name[256], err[512], path[512];
+    char name[256], path[512];
+    lm_error err;
     (void)state;
     char **names;
     size_t count;
     /* A missing spool is an empty one. */
     path_join(path, sizeof path, tmpdir, "none");
-    assert_int_equal(spool_list(path, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(path, &names, &count, &err), 0);
     assert_int_equal(count, 0);
 
     spool("x", "1", 1793611800, name, sizeof name);
     write_file(".tmp-1-x", "", path, sizeof path);
     write_file("notes.txt", "", path, sizeof path);
-    int lock = spool_lock(tmpdir, err, sizeof err);
+    int lock = spool_lock(tmpdir, &err);
     assert_true(lock >= 0);
     spool_unlock(lock);
-    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, &err), 0);
     assert_int_equal(count, 1);
     assert_string_equal(names[0], name);
     spool_list_free(names, count);
@@ -102,7 +105,7 @@ typedef struct {
 } fake;
 
 static spool_outcome fake_deliver(void *arg, const char *name, const void *buf, size_t len,
-                                  char *why, size_t whylen)
+                                  lm_error *why)
 {
     fake *fk = arg;
     (void)name;
@@ -110,13 +113,14 @@ static spool_outcome fake_deliver(void *arg, const char *name, const void *buf, 
     snprintf(fk->seen[fk->calls], sizeof fk->seen[0], "%.*s", (int)len, (const char *)buf);
     spool_outcome out = fk->script[fk->calls++];
     if (out == SPOOL_REJECTED)
-        snprintf(why, whylen, "422 invalid records (test)");
+        lm_fail(why, 0, "422 invalid records (test)");
     return out;
 }
 
 static void test_flush_bookkeeping(void **state)
 {
-    char n1[256], n2[256], n3[256], n4[256], err[512], path[600];
+    char n1[256], n2[256], n3[256], n4[256], path[600];
+    lm_error err;
     (void)state;
     spool("one", "body-1", 1793611800, n1, sizeof n1);
     spool("two", "body-2", 1793611801, n2, sizeof n2);
@@ -126,7 +130,7 @@ static void test_flush_bookkeeping(void **state)
     /* Delivered, rejected, then the daemon is gone: the rest stays, in order. */
     fake fk = {.script = {SPOOL_DELIVERED, SPOOL_REJECTED, SPOOL_STOP}};
     spool_stats st;
-    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk, &st, &err), 0);
     assert_int_equal(fk.calls, 3);
     assert_string_equal(fk.seen[0], "body-1");
     assert_string_equal(fk.seen[1], "body-2");
@@ -149,7 +153,7 @@ static void test_flush_bookkeeping(void **state)
 
     char **names;
     size_t count;
-    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, &err), 0);
     assert_int_equal(count, 2);
     assert_string_equal(names[0], n3);
     assert_string_equal(names[1], n4);
@@ -162,38 +166,37 @@ static void test_flush_bookkeeping(void **state)
 
     /* The daemon is back: everything goes, oldest first. */
     fake fk2 = {.script = {SPOOL_DELIVERED, SPOOL_DELIVERED, SPOOL_DELIVERED}};
-    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk2, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk2, &st, &err), 0);
     assert_int_equal(fk2.calls, 3);
     assert_string_equal(fk2.seen[0], "body-3");
     assert_string_equal(fk2.seen[1], "body-4");
     assert_string_equal(fk2.seen[2], "body-5");
     assert_int_equal(st.delivered, 3);
     assert_int_equal(st.remaining, 0);
-    assert_int_equal(spool_list(tmpdir, &names, &count, err, sizeof err), 0);
+    assert_int_equal(spool_list(tmpdir, &names, &count, &err), 0);
     assert_int_equal(count, 0);
     spool_list_free(names, count);
 
     /* Flushing an empty spool calls nobody. */
     fake fk3 = {.script = {SPOOL_STOP}};
-    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk3, &st, err, sizeof err), 0);
+    assert_int_equal(spool_flush(tmpdir, fake_deliver, &fk3, &st, &err), 0);
     assert_int_equal(fk3.calls, 0);
 }
 
 static void test_spool_dir_is_created(void **state)
 {
-    char sub[128], name[256], err[512];
+    char sub[128], name[256];
+    lm_error err;
     (void)state;
     path_join(sub, sizeof sub, tmpdir, "new");
-    assert_int_equal(spool_write(sub, "id", "b", 1, 1793611800, name, sizeof name, err, sizeof err),
-                     0);
+    assert_int_equal(spool_write(sub, "id", "b", 1, 1793611800, name, sizeof name, &err), 0);
     struct stat st;
     assert_int_equal(stat(sub, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
     /* A spool that cannot be created is an error that names it. */
     assert_int_equal(spool_write("/nonexistent/spool", "id", "b", 1, 1793611800, name, sizeof name,
-                                 err, sizeof err),
-                     -1);
-    assert_non_null(strstr(err, "/nonexistent/spool"));
+                                 &err), -1);
+    assert_non_null(strstr(err.msg, "/nonexistent/spool"));
 }
 
 int main(void)

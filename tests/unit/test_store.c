@@ -31,12 +31,12 @@ static int counter;
 static int setup_db(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[512];
+    lm_error err;
     if (!f)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/db-%d.sqlite", tmpdir, counter++);
-    if (store_open(&f->st, f->path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (store_open(&f->st, f->path, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         free(f);
         return -1;
     }
@@ -126,7 +126,8 @@ static const char SCHEMA_SQL[] =
 static void test_open_creates_schema(void **state)
 {
     fixture *f = *state;
-    char before[4096], after[4096], err[512] = "", buf[64];
+    char before[4096], after[4096], buf[64];
+    lm_error err;
     assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_string_equal(query_text(f->raw, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     static const char *const objects[] = {
@@ -150,8 +151,8 @@ static void test_open_creates_schema(void **state)
     store_close(&f->st);
     assert_null(f->st);
     for (int round = 0; round < 2; round++) {
-        if (store_open(&f->st, f->path, err, sizeof err) != 0)
-            fail_msg("%s", err);
+        if (store_open(&f->st, f->path, &err) != 0)
+            fail_msg("%s", err.msg);
         assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
         query_text(f->raw, SCHEMA_SQL, after, sizeof after);
         assert_string_equal(after, before);
@@ -169,7 +170,8 @@ static void test_open_creates_schema(void **state)
 /* A database written by a newer leamond is refused, and left as it was. */
 static void test_open_newer_schema(void **state)
 {
-    char path[TP], err[512] = "", want[TP + 200];
+    char path[TP], want[TP + 200];
+    lm_error err;
     sqlite3 *db;
     static int not_a_store;
     store *s = (store *)&not_a_store; /* not NULL, to see it cleared */
@@ -180,13 +182,13 @@ static void test_open_newer_schema(void **state)
     snprintf(sql, sizeof sql, "CREATE TABLE future(x); PRAGMA user_version = %d",
              STORE_SCHEMA_VERSION + 1);
     raw_exec(db, sql);
-    assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+    assert_int_equal(store_open(&s, path, &err), -1);
     assert_null(s);
     snprintf(want, sizeof want,
              "%s: the database has schema version %d, newer than this leamond knows (%d):"
              " run a newer leamond",
              path, STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
-    assert_string_equal(err, want);
+    assert_string_equal(err.msg, want);
     assert_int_equal(query_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION + 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'submission'"),
                      0);
@@ -196,24 +198,25 @@ static void test_open_newer_schema(void **state)
 /* A migration that fails leaves the schema version and the tables as they were. */
 static void test_open_failed_migration(void **state)
 {
-    char path[TP], err[512] = "";
+    char path[TP];
+    lm_error err;
     sqlite3 *db;
     store *s = NULL;
     (void)state;
     path_join(path, sizeof path, tmpdir, "clash.sqlite");
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     raw_exec(db, "CREATE TABLE submission(x)");
-    assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+    assert_int_equal(store_open(&s, path, &err), -1);
     assert_null(s);
-    assert_true(strncmp(err, path, strlen(path)) == 0);
-    assert_non_null(strstr(err, "migration 1: table submission already exists"));
+    assert_true(strncmp(err.msg, path, strlen(path)) == 0);
+    assert_non_null(strstr(err.msg, "migration 1: table submission already exists"));
     assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'observation'"),
                      0);
     /* Once the clash is gone, the same file migrates. */
     raw_exec(db, "DROP TABLE submission");
-    if (store_open(&s, path, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    if (store_open(&s, path, &err) != 0)
+        fail_msg("%s", err.msg);
     assert_int_equal(query_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     store_close(&s);
     sqlite3_close(db);
@@ -221,7 +224,8 @@ static void test_open_failed_migration(void **state)
 
 static void test_open_errors(void **state)
 {
-    char path[TP], err[512];
+    char path[TP];
+    lm_error err;
     store *s = NULL;
     (void)state;
     static const char *const kinds[] = {"no-such-dir/x.sqlite", "", "garbage.sqlite"};
@@ -234,11 +238,11 @@ static void test_open_errors(void **state)
     static const char *const says[] = {"unable to open database file", "", "file is not a database"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         path_join(path, sizeof path, tmpdir, kinds[i]); /* "": the directory itself */
-        strcpy(err, "untouched");
-        assert_int_equal(store_open(&s, path, err, sizeof err), -1);
+        lm_fail(&err, 0, "untouched");
+        assert_int_equal(store_open(&s, path, &err), -1);
         assert_null(s);
-        if (strncmp(err, path, strlen(path)) != 0 || !strstr(err, says[i]))
-            fail_msg("case %zu: '%s'", i, err);
+        if (strncmp(err.msg, path, strlen(path)) != 0 || !strstr(err.msg, says[i]))
+            fail_msg("case %zu: '%s'", i, err.msg);
     }
 }
 
@@ -246,12 +250,12 @@ static void test_open_errors(void **state)
  * refused (an in-memory one stays in "memory" mode). */
 static void test_open_needs_wal(void **state)
 {
-    char err[512] = "";
+    lm_error err;
     store *s = NULL;
     (void)state;
-    assert_int_equal(store_open(&s, ":memory:", err, sizeof err), -1);
+    assert_int_equal(store_open(&s, ":memory:", &err), -1);
     assert_null(s);
-    assert_string_equal(err, ":memory:: cannot switch the database to WAL mode");
+    assert_string_equal(err.msg, ":memory:: cannot switch the database to WAL mode");
 }
 
 /* ---- submissions --------------------------------------------------------- */

@@ -14,15 +14,15 @@
 static int setup(void **state)
 {
     settings s;
-    char err[512];
+    lm_error err;
     registry *reg = calloc(1, sizeof *reg);
     if (!reg)
         return -1;
     settings_defaults(&s);
     snprintf(s.catalog, sizeof s.catalog, "config/catalog.conf");
     snprintf(s.partners, sizeof s.partners, "config/partners-hengelo.conf");
-    if (registry_load(reg, &s, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(reg, &s, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
         free(reg);
         return -1;
     }

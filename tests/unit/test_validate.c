@@ -56,7 +56,7 @@ static time_t local_time(int year, int month, int day, int hour, int min, int se
 static int setup(void **state)
 {
     settings s;
-    char err[512];
+    lm_error err;
     if (setenv("TZ", "Europe/Amsterdam", 1) != 0)
         return -1;
     tzset();
@@ -67,8 +67,8 @@ static int setup(void **state)
     settings_defaults(&s);
     snprintf(s.catalog, sizeof s.catalog, "%s", CATALOG_CONF);
     snprintf(s.partners, sizeof s.partners, "%s", partners_path);
-    if (registry_load(&reg, &s, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (registry_load(&reg, &s, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     return 0;
