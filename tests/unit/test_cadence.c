@@ -22,7 +22,7 @@
 #define TP 256
 
 /* A catalogue of one metric with the settings extra (line 3 of the file). */
-static int load_one(const char *extra, catalog *cat, char *path, char *err, size_t errlen)
+static int load_one(const char *extra, catalog *cat, char *path, lm_error *err)
 {
     char text[1024];
     static int n;
@@ -36,7 +36,7 @@ static int load_one(const char *extra, catalog *cat, char *path, char *err, size
              extra);
     snprintf(name, sizeof name, "cadence-%d.conf", n++);
     write_file(name, text, path, TP);
-    return catalog_load(cat, path, err, errlen);
+    return catalog_load(cat, path, err);
 }
 
 static void test_due_settings(void **state)
@@ -58,9 +58,10 @@ static void test_due_settings(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         catalog cat;
-        char path[TP], err[512] = "";
-        if (load_one(cases[i].extra, &cat, path, err, sizeof err) != 0)
-            fail_msg("case %zu (%s): %s", i, cases[i].extra, err);
+        char path[TP];
+        lm_error err = {0, ""};
+        if (load_one(cases[i].extra, &cat, path, &err) != 0)
+            fail_msg("case %zu (%s): %s", i, cases[i].extra, err.msg);
         const metric *m = catalog_metric(&cat, "m");
         assert_non_null(m);
         if (m->due != cases[i].due)
@@ -97,11 +98,13 @@ static void test_bad_due_and_carry(void **state)
     char report[4096] = "";
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         catalog cat;
-        char path[TP], err[512] = "";
+        char path[TP];
+        lm_error err = {0, ""};
         memset(&cat, 0x5a, sizeof cat);
-        int rc = load_one(cases[i].extra, &cat, path, err, sizeof err);
+        int rc = load_one(cases[i].extra, &cat, path, &err);
         const char *why = rc == 0 ? "loaded"
-                                  : check_located(err, path, 3, cases[i].setting, cases[i].message);
+                                  : check_located(err.msg, path, 3, cases[i].setting,
+                                                  cases[i].message);
         if (why)
             snprintf(report + strlen(report), sizeof report - strlen(report), "case %zu (%s): %s\n",
                      i, cases[i].extra, why);
@@ -109,7 +112,8 @@ static void test_bad_due_and_carry(void **state)
             catalog_free(&cat);
     }
     /* Only a stock is carried. */
-    char text[512], path[TP], err[512] = "";
+    char text[512], path[TP];
+    lm_error err = {0, ""};
     catalog cat;
     snprintf(text, sizeof text,
              "first_period = \"2020-01\";\n"
@@ -118,8 +122,8 @@ static void test_bad_due_and_carry(void **state)
              " min = 0; max = 10; carry = 1; }\n"
              ");\n");
     write_file("carry-sum.conf", text, path, sizeof path);
-    assert_int_equal(catalog_load(&cat, path, err, sizeof err), -1);
-    const char *why = check_located(err, path, 3, "metrics.[0].carry", "only a stock");
+    assert_int_equal(catalog_load(&cat, path, &err), -1);
+    const char *why = check_located(err.msg, path, 3, "metrics.[0].carry", "only a stock");
     if (why)
         snprintf(report + strlen(report), sizeof report - strlen(report), "sum carried: %s\n", why);
     if (report[0])
@@ -150,15 +154,16 @@ static void test_completeness_counts_due_months_only(void **state)
     settings s;
     registry reg;
     store *db;
-    char err[512], path[TP];
+    char path[TP];
+    lm_error err = {0, ""};
     settings_defaults(&s);
     write_file("partners.conf", partners_text, s.partners, sizeof s.partners);
     snprintf(s.catalog, sizeof s.catalog, "%s", "config/catalog.conf");
-    if (registry_load(&reg, &s, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    if (registry_load(&reg, &s, &err) != 0)
+        fail_msg("%s", err.msg);
     path_join(path, sizeof path, tmpdir, "cadence.sqlite");
-    if (store_open(&db, path, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    if (store_open(&db, path, &err) != 0)
+        fail_msg("%s", err.msg);
     const metric *zs = catalog_metric(&reg.cat, "school.zomerschool");
     const metric *ll = catalog_metric(&reg.cat, "school.leerlingen");
     assert_non_null(zs);
