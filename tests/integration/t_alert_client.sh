@@ -5,7 +5,8 @@
 # the arguments were accepted and a request was tried.
 
 alert_client_setup() {
-    PORT=$(free_port)
+    # PORT + 1, where watch looks for the PUB socket, is the test's own too: nothing there.
+    PORT=$(free_port) || fail "no free port"
     EP="tcp://127.0.0.1:$PORT"
     LM_ARGS=(--endpoint "$EP" --reporter admin --timeout 200 --retries 0)
 }
