@@ -198,6 +198,20 @@ wait_log() {
     fail "no log line matching '$1': $(cat "$T/leamond.log")"
 }
 
+# Wait up to 10 s until at least $2 client connections to port $1 are established. The
+# kernel completes them even while leamond is stopped (SIGSTOP) and before it has read a
+# byte: clients started in the background have then come as far as they can by themselves.
+wait_connected() { # port count
+    local _ n=0 hex
+    printf -v hex '%04X' "$1"
+    for _ in $(seq 1 200); do
+        n=$(awk -v p=":$hex" '$3 ~ p "$" && $4 == "01"' /proc/net/tcp | wc -l)
+        [ "$n" -ge "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$2 client connections to port $1 expected within 10 s, $n there"
+}
+
 sql() { # waits up to 5 s for leamond's write lock (a test's own write may meet a refresh)
     sqlite3 -batch -cmd ".timeout 5000" "$T/leamon.db" "$1"
 }
