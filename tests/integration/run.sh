@@ -5,8 +5,10 @@
 # then one closing line: "integration: N passed, M failed".
 # Usage: [JOBS=N] tests/integration/run.sh [PATTERN...]   (a test runs if its name holds any PATTERN)
 # JOBS: tests at a time; by default twice the cores, at most 8 (the tests mostly wait on
-# sockets, sleeps and valgrind's start; more than that was no faster on 2 cores).
+# sockets, sleeps and valgrind's start; on 2 cores more was hardly faster, and loads the
+# tests that time the daemon more).
 # A test defined right after a comment "# run.sh: alone" runs by itself, after the others.
+# TEST_TIMEOUT: seconds after which a test still running is ended and fails (300).
 # VALGRIND=1 runs every leamond the tests start under valgrind memcheck (see lib.sh).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +25,8 @@ default_jobs=$((2 * cores))
 [ "$default_jobs" -le 8 ] || default_jobs=8
 JOBS=${JOBS:-$default_jobs}
 [[ $JOBS =~ ^[1-9][0-9]{0,2}$ ]] || { echo "JOBS must be a whole number from 1 to 999, not '$JOBS'" >&2; exit 2; }
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+[[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]] || { echo "TEST_TIMEOUT must be a whole number of seconds, not '$TEST_TIMEOUT'" >&2; exit 2; }
 
 patterns=("$@")
 wanted() {
@@ -36,9 +40,11 @@ wanted() {
 # their definition) apart.
 tests=()
 alone=()
+declare -A known=()
 for file in "$HERE"/t_*.sh; do
     . "$file"
     while read -r mark t; do
+        known[$t]=1
         wanted "$t" || continue
         if [ "$mark" = alone ]; then alone+=("$t"); else tests+=("$t"); fi
     done < <(awk '/^# run\.sh: alone/ { a = 1 }
@@ -83,12 +89,31 @@ passed=0
 failed=0
 failures=()
 
+# End process $1 and everything it started.
+kill_tree() {
+    local c
+    kill -STOP "$1" 2>/dev/null # so that it starts nothing more meanwhile
+    for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$c"; done
+    kill -KILL "$1" 2>/dev/null
+}
+
 # Test $1 in directory $2 with ports $3, then what it left behind; its exit status.
 run_test() {
     local t=$1 T=$2 TEST_PORTS=$3 start rc pid log
     start=$(date +%s%N)
-    ( cd "$T" && "$t" ) > "$T/test.out" 2>&1 < /dev/null
+    ( cd "$T" && "$t" ) > "$T/test.out" 2>&1 < /dev/null &
+    local test_pid=$! watchdog
+    # A test that hangs is ended, and fails, rather than holding up the run for good.
+    (
+        sleep "$TEST_TIMEOUT"
+        echo "    FAIL: still running after $TEST_TIMEOUT s (TEST_TIMEOUT): ended" >> "$T/test.out"
+        kill_tree "$test_pid"
+    ) &
+    watchdog=$!
+    disown "$watchdog" # ended below: no notice of that
+    wait "$test_pid" 2>/dev/null # (no notice if the watchdog ended it)
     rc=$?
+    kill_tree "$watchdog"
     # Whatever the test left running goes now; under valgrind it is first asked to stop,
     # so that it exits through its cleanup and valgrind can count what leaked.
     if [ -f "$T/leamond.pid" ]; then
@@ -160,12 +185,6 @@ run_tests() {
 }
 
 # Interrupted: end the running tests, the processes they started, and their daemons.
-kill_tree() {
-    local c
-    kill -STOP "$1" 2>/dev/null # so that it starts nothing more meanwhile
-    for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$c"; done
-    kill -KILL "$1" 2>/dev/null
-}
 interrupted() {
     local pid
     trap - INT TERM
@@ -183,7 +202,8 @@ trap interrupted INT TERM
 run_tests "$JOBS" ${tests[@]+"${tests[@]}"}
 run_tests 1 ${alone[@]+"${alone[@]}"}
 # This run's times, and the earlier ones of tests it did not run, for the next run.
-{ for t in "${!last_ms[@]}"; do echo "$t ${last_ms[$t]}"; done | sort > "$times_file.$$" &&
+{ for t in "${!last_ms[@]}"; do [ -z "${known[$t]:-}" ] || echo "$t ${last_ms[$t]}"; done |
+    sort > "$times_file.$$" &&
     mv "$times_file.$$" "$times_file"; } 2>/dev/null || rm -f "$times_file.$$"
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
 echo "integration: $passed passed, $failed failed"
