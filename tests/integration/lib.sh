@@ -44,15 +44,33 @@ assert_status() { # expected-exit-code what -- command...
     [ "$rc" = "$want" ] || fail "$what: exit code $rc, expected $want; output: $OUT"
 }
 
+# A port for a daemon of this test. Under run.sh the test has ports of its own
+# (TEST_PORTS="FIRST LAST", which no other test is given and no client socket's local port
+# can be): the next of them that nothing listens on (a daemon left by an interrupted run
+# might). Otherwise a port the kernel picks for a moment.
 free_port() {
+    if [ -n "${TEST_PORTS:-}" ]; then
+        local p last=${TEST_PORTS#* }
+        p=$(cat "$T/.next_port" 2>/dev/null) || p=${TEST_PORTS% *}
+        for ((; p <= last; p++)); do
+            if ! (: < "/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+                echo $((p + 1)) > "$T/.next_port"
+                echo "$p"
+                return 0
+            fi
+        done
+        echo "free_port: every port of this test ($TEST_PORTS) is taken" >&2
+        return 1
+    fi
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
         echo $((20000 + RANDOM % 40000))
 }
 
 write_conf() { # extra settings appended
-    PORT=$(free_port)
+    local pub
+    PORT=$(free_port) && pub=$(free_port) || fail "no free port"
     EP="tcp://127.0.0.1:$PORT"
-    PUB_EP="tcp://127.0.0.1:$(free_port)"
+    PUB_EP="tcp://127.0.0.1:$pub"
     cp "$TOP/config/catalog.conf" "$T/catalog.conf"
     cat > "$T/leamond.conf" <<CONF
 listen = "$EP";
@@ -181,6 +199,20 @@ wait_log() {
         sleep 0.05
     done
     fail "no log line matching '$1': $(cat "$T/leamond.log")"
+}
+
+# Wait up to 10 s until at least $2 client connections to port $1 are established. The
+# kernel completes them even while leamond is stopped (SIGSTOP) and before it has read a
+# byte: clients started in the background have then come as far as they can by themselves.
+wait_connected() { # port count
+    local _ n=0 hex
+    printf -v hex '%04X' "$1"
+    for _ in $(seq 1 200); do
+        n=$(awk -v p=":$hex" '$3 ~ p "$" && $4 == "01"' /proc/net/tcp | wc -l)
+        [ "$n" -ge "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$2 client connections to port $1 expected within 10 s, $n there"
 }
 
 sql() { # waits up to 5 s for leamond's write lock (a test's own write may meet a refresh)

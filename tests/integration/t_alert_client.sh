@@ -5,7 +5,8 @@
 # the arguments were accepted and a request was tried.
 
 alert_client_setup() {
-    PORT=$(free_port)
+    # PORT + 1, where watch looks for the PUB socket, is the test's own too: nothing there.
+    PORT=$(free_port) || fail "no free port"
     EP="tcp://127.0.0.1:$PORT"
     LM_ARGS=(--endpoint "$EP" --reporter admin --timeout 200 --retries 0)
 }
@@ -80,13 +81,26 @@ test_alert_client_watch_finds_the_pub_endpoint() {
     assert_contains "$OUT" "give --publish ENDPOINT" "asks for --publish"
 }
 
+# Wait up to 10 s until process $1 blocks SIGINT and SIGTERM: from then on leamon watch
+# reads them from its signal descriptor. (Sent before, SIGTERM would kill it, and SIGINT,
+# which a background job of a script ignores, would be lost.)
+ac_wait_signals_blocked() {
+    local _ blk=""
+    for _ in $(seq 1 200); do
+        blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+        [ -n "$blk" ] && [ $((0x$blk & 0x4002)) = $((0x4002)) ] && return 0
+        sleep 0.05
+    done
+    fail "leamon watch did not block SIGINT and SIGTERM within 10 s (SigBlk: $blk)"
+}
+
 test_alert_client_watch_ends_cleanly_on_a_signal() {
     alert_client_setup
     local sig pid rc
     for sig in TERM INT; do
         "$LEAMON" "${LM_ARGS[@]}" watch > "$T/watch.out" 2>&1 &
         pid=$! # leamon itself, not a subshell around it
-        sleep 0.3
+        ac_wait_signals_blocked "$pid"
         kill -"$sig" "$pid"
         rc=0
         wait "$pid" || rc=$?

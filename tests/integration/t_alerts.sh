@@ -50,7 +50,10 @@ test_wijk_below_threshold_fires_once_then_resolves() {
     as admin watch --format json --topic alert.critical.vve_bereik.WK016402 --count 3 --idle 30 \
         > "$T/watch.out" 2> "$T/watch.err" &
     local watcher=$! m5 m4 m3 m2 m1
-    sleep 0.5 # the subscription must reach the daemon before the first event
+    # The subscription must reach the daemon before the first event: connected, then the
+    # handshake and the subscription.
+    wait_connected "${PUB_EP##*:}" 1
+    sleep 0.5
     m5=$(months_ago 5) m4=$(months_ago 4) m3=$(months_ago 3) m2=$(months_ago 2) m1=$(months_ago 1)
     noord "$m5" 8
     assert_eq "" "$(noord_state)" "80%: no alert"

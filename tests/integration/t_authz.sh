@@ -208,8 +208,11 @@ test_authz_staff_matrix() {
     r=$(az_raw viewer '{"v":1,"op":"ack","id":"x2","reporter":"admin","alert":1,"note":"gezien"}')
     assert_eq '{"v":1,"id":"x2","status":403,"error":"this key belongs to viewer, not to reporter admin"}' "$r" \
         "viewer claiming to be admin"
+    # The subscriptions must reach the daemon first: connected, then the handshakes and the
+    # subscriptions.
+    wait_connected "${PUB_EP##*:}" 2
+    sleep 1
     # The figures that raise an event for the watchers.
-    sleep 1 # the subscriptions must reach the daemon first
     az_noord "$LAST_MONTH" 5
     # Snapshots, series and completeness: both staff roles.
     r=$(az_raw viewer "{\"v\":1,\"op\":\"snapshot\",\"id\":\"q1\",\"indicator\":\"vve_bereik\",\"period\":\"$LAST_MONTH\",\"area\":\"WK016402\"}")

@@ -200,7 +200,7 @@ test_concurrent_submissions_share_a_transaction() {
         raw "$(submit_json "c$i" ko-a "[{\"metric\":\"vve.plaatsen\",\"area\":\"WK016401\",\"period\":\"$(date -d "2021-01-15 +$i month" +%Y-%m)\",\"value\":$i}]")" > "$T/reply.$i" &
         pids+=($!)
     done
-    sleep 1
+    wait_connected "$PORT" 20
     kill -CONT "$DAEMON_PID"
     for i in "${pids[@]}"; do wait "$i" || fail "a client got no reply"; done
     for i in $(seq 1 20); do
@@ -227,7 +227,7 @@ test_a_failing_submission_does_not_fail_its_batch() {
         raw "$(submit_json "f$i" ko-a "[{\"metric\":\"vve.plaatsen\",\"area\":\"WK016401\",\"period\":\"$(date -d "2021-01-15 +$i month" +%Y-%m)\",\"value\":$v}]")" > "$T/reply.$i" &
         pids+=($!)
     done
-    sleep 1
+    wait_connected "$PORT" 10
     kill -CONT "$DAEMON_PID"
     for i in "${pids[@]}"; do wait "$i" || fail "a client got no reply"; done
     for i in 1 2 3 4 6 7 8 9 10; do
