@@ -5,6 +5,7 @@
 
 #include "keyfile.h"
 #include "leamon.h"
+#include "mpw.h"
 #include "proto.h"
 
 /* Built as msgpack and written by proto_write_json, so paths are escaped right. */
@@ -13,25 +14,25 @@ static int print_json(leamon_ctx *ctx, const char *dir, const char *name, const 
     char key_path[4200], pub_path[4200];
     snprintf(key_path, sizeof key_path, "%s/%s.key", dir, name);
     snprintf(pub_path, sizeof pub_path, "%s/%s.pub", dir, name);
-    msgpack_sbuffer buf;
-    msgpack_sbuffer_init(&buf);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
-    int rc = msgpack_pack_map(&pk, 4) == 0 && proto_pack_kv_str(&pk, "name", name) == 0 &&
-                     proto_pack_kv_str(&pk, "secret_key_file", key_path) == 0 &&
-                     proto_pack_kv_str(&pk, "public_key_file", pub_path) == 0 &&
-                     proto_pack_kv_str(&pk, "public_key", pub) == 0
-                 ? 0 : -1;
-    if (rc == 0) {
+    mpw w;
+    mpw_init(&w);
+    mpw_map(&w);
+    mpw_kv_str(&w, "name", name);
+    mpw_kv_str(&w, "secret_key_file", key_path);
+    mpw_kv_str(&w, "public_key_file", pub_path);
+    mpw_kv_str(&w, "public_key", pub);
+    mpw_end(&w);
+    int rc = -1;
+    if (mpw_ok(&w)) {
         msgpack_unpacked u;
         msgpack_unpacked_init(&u);
         size_t off = 0;
-        rc = msgpack_unpack_next(&u, buf.data, buf.size, &off) == MSGPACK_UNPACK_SUCCESS &&
+        rc = msgpack_unpack_next(&u, mpw_data(&w), mpw_size(&w), &off) == MSGPACK_UNPACK_SUCCESS &&
                      proto_write_json(ctx->out, &u.data) == 0 && fputc('\n', ctx->out) != EOF
                  ? 0 : -1;
         msgpack_unpacked_destroy(&u);
     }
-    msgpack_sbuffer_destroy(&buf);
+    mpw_free(&w);
     if (rc != 0)
         leamon_error(ctx, "cannot write the output");
     return LEAMON_EXIT_OK; /* the keys are written either way */

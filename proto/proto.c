@@ -77,68 +77,6 @@ int proto_pack_number(msgpack_packer *pk, double value)
     return msgpack_pack_double(pk, value);
 }
 
-int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value)
-{
-    return proto_pack_str(pk, key) == 0 && proto_pack_number(pk, value) == 0 ? 0 : -1;
-}
-
-int proto_pack_kv_opt(msgpack_packer *pk, const char *key, bool has, double value)
-{
-    if (proto_pack_str(pk, key) != 0)
-        return -1;
-    return has ? proto_pack_number(pk, value) : msgpack_pack_nil(pk);
-}
-
-int proto_pack_kv_opt_int(msgpack_packer *pk, const char *key, bool has, int64_t value)
-{
-    if (proto_pack_str(pk, key) != 0)
-        return -1;
-    return has ? msgpack_pack_int64(pk, value) : msgpack_pack_nil(pk);
-}
-
-int proto_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value)
-{
-    if (proto_pack_str(pk, key) != 0)
-        return -1;
-    return value[0] ? proto_pack_str(pk, value) : msgpack_pack_nil(pk);
-}
-
-int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value)
-{
-    if (proto_pack_str(pk, key) != 0)
-        return -1;
-    return value ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
-}
-
-int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int status,
-                          const char *error)
-{
-    bool with_error = status != PROTO_OK;
-    if (msgpack_pack_map(pk, extra + 3 + (with_error ? 1 : 0)) != 0)
-        return -1;
-    if (proto_pack_kv_int(pk, "v", PROTO_VERSION) != 0 || proto_pack_kv_str(pk, "id", id) != 0 ||
-        proto_pack_kv_int(pk, "status", status) != 0)
-        return -1;
-    if (with_error && proto_pack_kv_str(pk, "error", error ? error : "") != 0)
-        return -1;
-    return 0;
-}
-
-int proto_pack_errors(msgpack_packer *pk, const proto_errors *errs)
-{
-    if (proto_pack_str(pk, "errors") != 0 || msgpack_pack_array(pk, errs->count) != 0)
-        return -1;
-    for (size_t i = 0; i < errs->count; i++) {
-        const proto_error *e = &errs->items[i];
-        if (msgpack_pack_map(pk, 4) != 0 || proto_pack_kv_int(pk, "index", e->index) != 0 ||
-            proto_pack_kv_str(pk, "field", e->field) != 0 ||
-            proto_pack_kv_str(pk, "code", e->code) != 0 ||
-            proto_pack_kv_str(pk, "message", e->message) != 0)
-            return -1;
-    }
-    return proto_pack_kv_int(pk, "error_count", (int64_t)errs->total);
-}
-
 /* ---- reading replies --------------------------------------------------- */
 
 const msgpack_object *proto_get(const msgpack_object *map, const char *key)

@@ -193,24 +193,13 @@ void proto_errors_add(proto_errors *errs, long index, const char *field, const c
  * truncated with "..." if longer: safe to quote in a message or log line. */
 void proto_quote(char *dst, size_t n, const char *s, size_t len);
 
-/* Writing replies: small helpers over msgpack_packer, each returning 0 or -1. */
+/* Packing by hand, for tools and tests that build raw or deliberately malformed
+ * messages; the daemon and the client write through mpw.h. Each returns 0 or -1. */
 int proto_pack_str(msgpack_packer *pk, const char *s);
 int proto_pack_kv_str(msgpack_packer *pk, const char *key, const char *value);
 int proto_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
-int proto_pack_kv_double(msgpack_packer *pk, const char *key, double value);
 /* A number: whole numbers as msgpack integers, others as float64. */
 int proto_pack_number(msgpack_packer *pk, double value);
-int proto_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
-/* The value, or nil when it is absent (!has, or "" for a string). */
-int proto_pack_kv_opt(msgpack_packer *pk, const char *key, bool has, double value);
-int proto_pack_kv_opt_int(msgpack_packer *pk, const char *key, bool has, int64_t value);
-int proto_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value);
-/* Start a reply map of extra + the common fields (v, id, status, and error when
- * status is not 200); the caller then packs its extra key/value pairs. */
-int proto_pack_reply_head(msgpack_packer *pk, size_t extra, const char *id, int status,
-                          const char *error);
-/* Pack an errors list ("errors": [...], "error_count": n) as two key/value pairs. */
-int proto_pack_errors(msgpack_packer *pk, const proto_errors *errs);
 
 /* True if key is the string name. */
 bool proto_key_is(const msgpack_object *key, const char *name);

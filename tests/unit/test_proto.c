@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpw.h"
 #include "proto.h"
+#include "reply_submit.h"
 
 #ifdef __SANITIZE_ADDRESS__
 /* test_decode_huge_container_count makes msgpack-c ask for hundreds of GiB: let that
@@ -1208,15 +1210,16 @@ static void test_encode_number_types(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        msgpack_sbuffer sb;
-        msgpack_packer pk;
+        mpw w;
         msgpack_unpacked u;
-        msgpack_sbuffer_init(&sb);
-        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-        assert_int_equal(msgpack_pack_map(&pk, 1), 0);
-        assert_int_equal(proto_pack_kv_double(&pk, "x", cases[i].v), 0);
+        mpw_init(&w);
+        mpw_map(&w);
+        mpw_kv_number(&w, "x", cases[i].v);
+        mpw_end(&w);
+        assert_true(mpw_ok(&w));
         msgpack_unpacked_init(&u);
-        assert_int_equal(msgpack_unpack_next(&u, sb.data, sb.size, NULL), MSGPACK_UNPACK_SUCCESS);
+        assert_int_equal(msgpack_unpack_next(&u, mpw_data(&w), mpw_size(&w), NULL),
+                         MSGPACK_UNPACK_SUCCESS);
         const msgpack_object *x = proto_get(&u.data, "x");
         assert_non_null(x);
         if (x->type != cases[i].type)
@@ -1229,31 +1232,30 @@ static void test_encode_number_types(void **state)
         else
             assert_true(back == cases[i].v);
         msgpack_unpacked_destroy(&u);
-        msgpack_sbuffer_destroy(&sb);
+        mpw_free(&w);
     }
 }
 
 /* ---- replies ------------------------------------------------------------- */
 
 typedef struct {
-    msgpack_sbuffer sb;
-    msgpack_packer pk;
+    mpw w;
     msgpack_unpacked u;
 } reply;
 
 static void reply_init(reply *r)
 {
-    msgpack_sbuffer_init(&r->sb);
-    msgpack_packer_init(&r->pk, &r->sb, msgpack_sbuffer_write);
+    mpw_init(&r->w);
     msgpack_unpacked_init(&r->u);
 }
 
 static const msgpack_object *reply_read(reply *r)
 {
     size_t off = 0;
-    assert_int_equal(msgpack_unpack_next(&r->u, r->sb.data, r->sb.size, &off),
+    assert_true(mpw_ok(&r->w));
+    assert_int_equal(msgpack_unpack_next(&r->u, mpw_data(&r->w), mpw_size(&r->w), &off),
                      MSGPACK_UNPACK_SUCCESS);
-    assert_int_equal(off, r->sb.size); /* the map count matched what was packed */
+    assert_int_equal(off, mpw_size(&r->w)); /* one message, nothing after it */
     assert_int_equal(r->u.data.type, MSGPACK_OBJECT_MAP);
     return &r->u.data;
 }
@@ -1261,7 +1263,7 @@ static const msgpack_object *reply_read(reply *r)
 static void reply_free(reply *r)
 {
     msgpack_unpacked_destroy(&r->u);
-    msgpack_sbuffer_destroy(&r->sb);
+    mpw_free(&r->w);
 }
 
 static void test_reply_ok(void **state)
@@ -1269,11 +1271,12 @@ static void test_reply_ok(void **state)
     reply r;
     (void)state;
     reply_init(&r);
-    assert_int_equal(proto_pack_reply_head(&r.pk, 4, "req-1", PROTO_OK, "ignored"), 0);
-    assert_int_equal(proto_pack_kv_bool(&r.pk, "accepted", true), 0);
-    assert_int_equal(proto_pack_kv_bool(&r.pk, "duplicate", false), 0);
-    assert_int_equal(proto_pack_kv_int(&r.pk, "records", -42), 0);
-    assert_int_equal(proto_pack_kv_double(&r.pk, "ratio", 0.75), 0);
+    proto_reply_open(&r.w, "req-1", PROTO_OK, "ignored");
+    mpw_kv_bool(&r.w, "accepted", true);
+    mpw_kv_bool(&r.w, "duplicate", false);
+    mpw_kv_int(&r.w, "records", -42);
+    mpw_kv_number(&r.w, "ratio", 0.75);
+    mpw_end(&r.w);
     const msgpack_object *m = reply_read(&r);
     assert_int_equal(m->via.map.size, 7);
     int64_t i;
@@ -1300,6 +1303,7 @@ static void test_reply_ok(void **state)
     reply_free(&r);
 }
 
+/* A submit reply: its record errors with 422, and an empty error text for no text. */
 static void test_reply_error_and_errors(void **state)
 {
     static const struct { int status; const char *error, *want; } cases[] = {
@@ -1310,17 +1314,16 @@ static void test_reply_error_and_errors(void **state)
     (void)state;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         reply r;
-        proto_errors e;
+        proto_submit_reply sub = {0};
+        proto_errors *e = &sub.errors;
         reply_init(&r);
-        proto_errors_init(&e);
-        proto_errors_add(&e, 3, "value", "out_of_range", "%d is outside 0..%d", 2000, 1000);
-        proto_errors_add(&e, -1, "records", "internal", "x");
-        e.total = 7; /* as if five more were counted but not kept */
-        assert_int_equal(proto_pack_reply_head(&r.pk, 2, "", cases[c].status, cases[c].error),
-                         0);
-        assert_int_equal(proto_pack_errors(&r.pk, &e), 0);
+        proto_errors_init(&sub.errors);
+        proto_errors_init(&sub.warnings);
+        proto_errors_add(e, 3, "value", "out_of_range", "%d is outside 0..%d", 2000, 1000);
+        proto_errors_add(e, -1, "records", "internal", "x");
+        e->total = 7; /* as if five more were counted but not kept */
+        proto_submit_reply_write(&r.w, "", cases[c].status, cases[c].error, &sub);
         const msgpack_object *m = reply_read(&r);
-        assert_int_equal(m->via.map.size, 6);
         char s[64];
         int64_t i;
         assert_int_equal(proto_get_int(m, "status", &i), 0);
@@ -1329,6 +1332,12 @@ static void test_reply_error_and_errors(void **state)
         assert_string_equal(s, cases[c].want);
         assert_int_equal(proto_get_str(m, "id", s, sizeof s), 0);
         assert_string_equal(s, "");
+        if (cases[c].status != PROTO_INVALID) { /* record errors go out with 422 only */
+            assert_null(proto_get(m, "errors"));
+            proto_submit_reply_free(&sub);
+            reply_free(&r);
+            continue;
+        }
         assert_int_equal(proto_get_int(m, "error_count", &i), 0);
         assert_int_equal(i, 7);
         const msgpack_object *list = proto_get(m, "errors");
@@ -1347,7 +1356,7 @@ static void test_reply_error_and_errors(void **state)
         assert_string_equal(s, "2000 is outside 0..1000");
         assert_int_equal(proto_get_int(e1, "index", &i), 0);
         assert_int_equal(i, -1);
-        proto_errors_free(&e);
+        proto_submit_reply_free(&sub);
         reply_free(&r);
     }
 }
@@ -1479,9 +1488,19 @@ static void test_write_json_reply(void **state)
     reply_init(&r);
     proto_errors_init(&e);
     proto_errors_add(&e, 0, "area", "unknown_area", "unknown area '%s'", "X\"Y");
-    assert_int_equal(proto_pack_reply_head(&r.pk, 3, "r-1", PROTO_INVALID, "1 record"), 0);
-    assert_int_equal(proto_pack_kv_double(&r.pk, "value", NAN), 0);
-    assert_int_equal(proto_pack_errors(&r.pk, &e), 0);
+    proto_reply_open(&r.w, "r-1", PROTO_INVALID, "1 record");
+    mpw_kv_number(&r.w, "value", NAN);
+    mpw_key(&r.w, "errors");
+    mpw_array(&r.w);
+    mpw_map(&r.w);
+    mpw_kv_int(&r.w, "index", e.items[0].index);
+    mpw_kv_str(&r.w, "field", e.items[0].field);
+    mpw_kv_str(&r.w, "code", e.items[0].code);
+    mpw_kv_str(&r.w, "message", e.items[0].message);
+    mpw_end(&r.w);
+    mpw_end(&r.w);
+    mpw_kv_int(&r.w, "error_count", (int64_t)e.total);
+    mpw_end(&r.w);
     const msgpack_object *m = reply_read(&r);
     FILE *f = open_memstream(&out, &outlen);
     assert_non_null(f);
