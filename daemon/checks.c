@@ -10,18 +10,20 @@
 static int load_check(const catalog *cat, const config_setting_t *s, check_def *c, lm_error *err)
 {
     static const char *const known[] = {"name", "kind", "metric", "than", "indicator", "min",
-                                        "max", "factor", "months", NULL};
+                                        "max", "factor", "months", "min_difference", NULL};
     char kind[16] = "", code[PROTO_MAX_CODE + 1] = "", than[PROTO_MAX_CODE + 1] = "";
     long long months = 12;
     memset(c, 0, sizeof *c);
     c->factor = 3.0;
+    c->min_difference = CHECK_MIN_DIFFERENCE;
     if (!config_setting_is_group(s))
         return conf_error(err, s, "a check must be a group { name = ...; kind = ...; }");
     if (conf_known(s, known, err) < 0 ||
         conf_str(s, "name", true, c->name, sizeof c->name, err) < 0 ||
         conf_str(s, "kind", true, kind, sizeof kind, err) < 0 ||
         conf_int(s, "months", false, 3, 60, &months, err) < 0 ||
-        conf_number(s, "factor", false, &c->factor, err) < 0)
+        conf_number(s, "factor", false, &c->factor, err) < 0 ||
+        conf_number(s, "min_difference", false, &c->min_difference, err) < 0)
         return -1;
     c->months = (int)months;
     if (!conf_code_ok(c->name, PROTO_MAX_CODE))
@@ -61,6 +63,9 @@ static int load_check(const catalog *cat, const config_setting_t *s, check_def *
         if (!(c->factor > 1) || !isfinite(c->factor))
             return conf_error(err, config_setting_get_member(s, "factor"),
                               "factor must be a number above 1");
+        if (!(c->min_difference >= 0) || !isfinite(c->min_difference))
+            return conf_error(err, config_setting_get_member(s, "min_difference"),
+                              "min_difference must be a number, 0 or more");
     } else {
         return conf_error(err, config_setting_get_member(s, "kind"),
                           "kind must be at_most, range or outlier");
@@ -169,5 +174,7 @@ bool checks_is_outlier(const check_def *c, double value, const double *history, 
     *median = med;
     if (med <= 0)
         return false; /* against nothing, any figure would stand out */
+    if (fabs(value - med) < c->min_difference)
+        return false; /* 0 against a usual 1 is no typo worth a warning */
     return value > c->factor * med || value < med / c->factor;
 }

@@ -10,7 +10,8 @@
  *            against a target, and a rule of kind implausible raises it with the admin.
  *   outlier  soft, on a submitted figure: more than `factor` times the reporter's own
  *            median of its last `months` months of the metric for that area (at least
- *            three of them): accepted, with a warning in the reply.
+ *            three of them), or less than that median / `factor`, and at least
+ *            `min_difference` away from it: accepted, with a warning in the reply.
  */
 #ifndef LEAMON_CHECKS_H
 #define LEAMON_CHECKS_H
@@ -33,6 +34,7 @@ struct check_def {
     double min, max;               /* range */
     double factor;                 /* outlier */
     int months;                    /* outlier */
+    double min_difference;         /* outlier: a smaller gap to the median is never one */
 };
 
 /* Read root's checks into cat->checks (after its metrics and indicators). -1 with
@@ -49,8 +51,12 @@ bool checks_plausible(const catalog *cat, const indicator *ind, bool has_value, 
 /* The outlier check, if the catalogue has one (NULL: none). */
 const check_def *checks_outlier(const catalog *cat);
 
+/* An outlier check's min_difference when the catalogue gives none. */
+#define CHECK_MIN_DIFFERENCE 5.0
+
 /* Is value an outlier against history (n earlier months of the same reporter, metric and
- * area)? The median of history times c->factor, both ways. */
+ * area)? The median of history times c->factor, both ways, and at least c->min_difference
+ * away from it. */
 bool checks_is_outlier(const check_def *c, double value, const double *history, size_t n,
                        double *median);
 

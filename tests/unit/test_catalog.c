@@ -946,6 +946,8 @@ static void test_bad_checks(void **state)
          "factor must be a number above 1"},
         {NULL, "{ name = \"c\"; kind = \"outlier\"; factor = 0; }", "checks.[1].factor",
          "factor must be a number above 1"},
+        {NULL, "{ name = \"c\"; kind = \"outlier\"; min_difference = -1.0; }",
+         "checks.[1].min_difference", "min_difference must be a number, 0 or more"},
         {NULL, "{ name = \"c\"; kind = \"outlier\"; months = 2; }", "checks.[1].months",
          "outside 3..60"},
         {NULL, "{ name = \"c\"; kind = \"outlier\"; months = 61; }", "checks.[1].months",

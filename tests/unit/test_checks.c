@@ -125,6 +125,7 @@ static void test_shipped_checks(void **state)
     assert_int_equal(c->kind, CHECK_OUTLIER);
     assert_true(c->factor == 3.0);
     assert_int_equal(c->months, 12);
+    assert_true(c->min_difference == 5.0);
 }
 
 /* ---- at_most ----------------------------------------------------------------------- */
@@ -393,6 +394,34 @@ static void test_outlier(void **state)
         fail_msg("%s", report);
 }
 
+/* Small counts: a gap to the median under min_difference is never an outlier, however
+ * large the ratio (0 places on a waiting list that usually holds 1). */
+static void test_outlier_min_difference(void **state)
+{
+    static const struct { double history[3]; double value; bool want; const char *why; } cases[] = {
+        {{1, 1, 1}, 0, false, "0 against 1: a ratio, not a typo"},
+        {{1, 1, 1}, 5.9, false, "4.9 above 1"},
+        {{1, 1, 1}, 6, true, "5 above 1"},
+        {{0.5, 0.5, 0.5}, 2, false, "2 against 0.5"},
+        {{16, 16, 16}, 1.6, true, "1.6 hours for 16: a decimal point moved"},
+        {{1200, 1200, 1200}, 1.2, true, "1.2 for 1,200: a thousands separator"},
+        {{7, 7, 7}, 2.1, false, "2.1 against 7: below a third, but only 4.9 away"},
+        {{7, 7, 7}, 2, true, "2 against 7: 5 away"},
+    };
+    check_def c;
+    double median = 0;
+    (void)state;
+    memset(&c, 0, sizeof c);
+    c.kind = CHECK_OUTLIER;
+    c.factor = 3;
+    c.months = 12;
+    c.min_difference = 5;
+    for (size_t i = 0; i < N(cases); i++)
+        if (checks_is_outlier(&c, cases[i].value, cases[i].history, 3, &median) != cases[i].want)
+            fail_msg("case %zu (%s): want %s", i, cases[i].why,
+                     cases[i].want ? "an outlier" : "no outlier");
+}
+
 /* Another factor: 1.5, both ways. */
 static void test_outlier_factor(void **state)
 {
@@ -429,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_range),
         cmocka_unit_test(test_range_one_sided),
         cmocka_unit_test(test_outlier),
+        cmocka_unit_test(test_outlier_min_difference),
         cmocka_unit_test(test_outlier_factor),
     };
     return cmocka_run_group_tests(tests, load_catalog, free_catalog);
