@@ -310,8 +310,9 @@ bool batch_commit(batch *b, const batch_env *env, time_t now)
             if (org < b->n_wrote)
                 b->wrote[org] = true;
         }
-        log_msg(env->log, LOG_DEBUG, "committed %zu submissions (%zu records) in one transaction",
-                subs, records);
+        if (subs)
+            log_msg(env->log, LOG_INFO, "stored %zu submission%s, %zu record%s, in one "
+                    "transaction", subs, subs == 1 ? "" : "s", records, records == 1 ? "" : "s");
         return subs > 0;
     }
     /* The transaction is gone: none of the batch's writes happened. */

@@ -285,8 +285,10 @@ static void log_outcome(server *srv, const pending *p, const op_ctx *c)
                 who[0] ? who : "-", c->replied, ok ? "" : " ", ok ? "" : c->reason);
         return;
     }
+    /* Stored submissions are counted per commit at info (batch_commit); a line each is for
+     * debugging: under load it costs more than it tells. */
     if (p->status == PROTO_OK)
-        log_msg(&srv->log, LOG_INFO, "submit %s from %s: %lld record%s %s", id, who,
+        log_msg(&srv->log, LOG_DEBUG, "submit %s from %s: %lld record%s %s", id, who,
                 (long long)p->res.accepted, p->res.accepted == 1 ? "" : "s",
                 p->req.dry_run ? "valid (dry run)" : p->res.duplicate ? "already stored (retry)"
                                                                       : "stored");

@@ -16,7 +16,7 @@ crash_months() {
 crash_wait_commits() {
     local i
     for i in $(seq 1 300); do
-        [ "$(grep -c 'committed [1-9]' "$T/leamond.log")" -ge "$1" ] && return 0
+        [ "$(grep -c 'stored [1-9][0-9]* submissions\?, .* in one transaction' "$T/leamond.log")" -ge "$1" ] && return 0
         sleep 0.05
     done
     fail "leamond committed fewer than $1 batches in 15 s: $(tail -n 5 "$T/leamond.log")"
@@ -118,7 +118,7 @@ crash_wait_received() {
 # not committed), "after commit, before reply" (committed, not answered).
 crash_where() {
     awk '$3 == "received" && $4 == "submit" { k = $5 " " $7; sub(/:$/, "", k); open[k] = 1; r = NR }
-        $3 == "committed" { c = NR }
+        $3 == "stored" && $NF == "transaction" { c = NR }
         $3 == "submit" { k = $4 " " $6; sub(/:$/, "", k); delete open[k] }
         END { n = 0; for (k in open) n++
               print (n == 0 ? "between batches" : (c > r ? "after commit, before reply" : "before commit")) }' "$1"

@@ -208,7 +208,7 @@ test_concurrent_submissions_share_a_transaction() {
     done
     assert_eq 20 "$(sql 'select count(*) from submission')" "all stored"
     local commits
-    commits=$(grep -c 'committed .* in one transaction' "$T/leamond.log")
+    commits=$(grep -c 'stored .* in one transaction' "$T/leamond.log")
     [ "$commits" -lt 20 ] || fail "20 submissions took $commits transactions: no group commit"
 }
 
@@ -237,6 +237,6 @@ test_a_failing_submission_does_not_fail_its_batch() {
     assert_eq 9 "$(sql 'select count(*) from submission')" "the other nine stored"
     assert_eq 0 "$(sql "select count(*) from submission where request_id = 'f5'")" "nothing of the refused one"
     assert_contains "$(cat "$T/leamond.log")" "refused by the test" "the cause is logged"
-    grep -q 'committed [2-9] submissions' "$T/leamond.log" ||
-        fail "the refused one did not share a batch with others: $(grep committed "$T/leamond.log")"
+    grep -q 'stored [2-9] submissions' "$T/leamond.log" ||
+        fail "the refused one did not share a batch with others: $(grep "in one transaction" "$T/leamond.log")"
 }
