@@ -29,7 +29,7 @@ static const op_def ops[PROTO_OP_COUNT] = {
                                op_completeness},
     [PROTO_OP_ALERTS] = {PROTO_OP_ALERTS, WHO_ANONYMOUS | WHO_STAFF, OP_JUDGED,
                          "alerts are for municipal staff", NULL, op_alerts},
-    [PROTO_OP_ACK] = {PROTO_OP_ACK, WHO_ADMIN, 0, "acknowledging alerts needs the admin role",
+    [PROTO_OP_ACK] = {PROTO_OP_ACK, WHO_ADMIN, OP_JUDGED, "acknowledging alerts needs the admin role",
                       NULL, op_ack},
     [PROTO_OP_SILENCE] = {PROTO_OP_SILENCE, WHO_ADMIN, 0, "silencing alerts needs the admin role",
                           NULL, op_silence},

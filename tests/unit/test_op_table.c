@@ -169,12 +169,12 @@ static void test_every_op_has_its_row(void **state)
         if (d->anonymous && (d->who & WHO_ANONYMOUS))
             fail_msg("%s has a 401 for anonymous senders it allows", proto_op_name(op));
         /* Only submit goes through the group commit (and writes its own error replies);
-         * submit and retract change figures; only alerts are judged. */
+         * submit and retract change figures; alerts and ack show the rules' verdict. */
         assert_int_equal(!!(d->flags & OP_BATCHED), op == PROTO_OP_SUBMIT);
         assert_int_equal(!!(d->flags & OP_FIGURES),
                          op == PROTO_OP_SUBMIT || op == PROTO_OP_RETRACT);
         assert_int_equal(!!(d->flags & OP_OWN_ERRORS), op == PROTO_OP_SUBMIT);
-        assert_int_equal(!!(d->flags & OP_JUDGED), op == PROTO_OP_ALERTS);
+        assert_int_equal(!!(d->flags & OP_JUDGED), op == PROTO_OP_ALERTS || op == PROTO_OP_ACK);
     }
     assert_null(op_find(PROTO_OP_COUNT));
     assert_null(op_find((proto_op)(PROTO_OP_COUNT + 1)));
