@@ -196,29 +196,162 @@ static int note_touched(snapshot_changes *c, const registry *reg, const snap_key
     return 0;
 }
 
+/* ---- a refresh round ------------------------------------------------------
+ *
+ * A round computes in a read transaction, which takes no lock: submissions are committed
+ * meanwhile. The new versions wait in memory (where the areas above them find them) and
+ * are stored in short write transactions, with the marks they answer. A mark set again by
+ * a commit during the round has a higher gen and stays, so its snapshots are computed
+ * again in a later round: nothing acknowledged is missed. */
+
+/* New versions stored per write transaction: the lock is held for about a millisecond. */
+#define VERSIONS_PER_WRITE 256
+
+typedef struct {
+    snap_key key;
+    stored_snapshot snap; /* its version set */
+} fresh_version;
+
+typedef struct {
+    store *db;
+    const registry *reg;
+    time_t now;
+    size_t *changed;
+    snapshot_changes *touched;
+    bool reading;         /* the read transaction is open */
+    fresh_version *items; /* computed, not yet stored */
+    size_t n, cap;
+    int *slots;           /* index into items by key; -1: empty; n_slots a power of 2 */
+    size_t n_slots;
+} refresh_round;
+
+static size_t key_hash(const snap_key *k, size_t n_slots)
+{
+    uint64_t h = (uint64_t)(uintptr_t)k->ind;
+    h = h * 0x9e3779b97f4a7c15u + (uint64_t)k->at;
+    h = h * 0x9e3779b97f4a7c15u + (uint64_t)k->p.kind;
+    h = h * 0x9e3779b97f4a7c15u + (uint64_t)(unsigned)k->first;
+    h ^= h >> 29;
+    return (size_t)(h & (n_slots - 1));
+}
+
+static void slot_put(refresh_round *r, size_t item)
+{
+    size_t i = key_hash(&r->items[item].key, r->n_slots);
+    while (r->slots[i] >= 0)
+        i = (i + 1) & (r->n_slots - 1);
+    r->slots[i] = (int)item;
+}
+
+static int fresh_add(refresh_round *r, const snap_key *k, const stored_snapshot *snap)
+{
+    if (GROW(r->items, r->cap, r->n + 1) != 0)
+        return -1;
+    if (2 * (r->n + 1) > r->n_slots) {
+        size_t n_slots = r->n_slots ? 2 * r->n_slots : 1024;
+        int *slots = malloc(n_slots * sizeof *slots);
+        if (!slots)
+            return -1;
+        free(r->slots);
+        r->slots = slots;
+        r->n_slots = n_slots;
+        for (size_t i = 0; i < n_slots; i++)
+            slots[i] = -1;
+        for (size_t i = 0; i < r->n; i++)
+            slot_put(r, i);
+    }
+    r->items[r->n] = (fresh_version){*k, *snap};
+    slot_put(r, r->n++);
+    return 0;
+}
+
+/* snapcalc's look-up of a child computed in this round and not yet stored. */
+static int fresh_find(void *ctx, const indicator *ind, const period *p, int at,
+                      stored_snapshot *out)
+{
+    const refresh_round *r = ctx;
+    if (!r->n)
+        return 0;
+    snap_key k = {ind, *p, at, period_first_month(p), period_last_month(p)};
+    for (size_t i = key_hash(&k, r->n_slots); r->slots[i] >= 0; i = (i + 1) & (r->n_slots - 1))
+        if (key_cmp(&r->items[r->slots[i]].key, &k) == 0) {
+            *out = r->items[r->slots[i]].snap;
+            return 1;
+        }
+    return 0;
+}
+
+static int round_read(refresh_round *r)
+{
+    if (!r->reading && store_read_begin(r->db) < 0)
+        return -1;
+    r->reading = true;
+    return 0;
+}
+
+/* End the read transaction; store what was computed, and clear the marks when given, in
+ * one write transaction; count and note it. 0 or -1. */
+static int round_write(refresh_round *r, const store_dirty_mark *marks, size_t n_marks)
+{
+    store *db = r->db;
+    store_read_end(db);
+    r->reading = false;
+    if (!r->n && !n_marks)
+        return 0;
+    bool ok = store_begin_derived(db) == 0;
+    for (size_t i = 0; ok && i < r->n; i++) {
+        const fresh_version *f = &r->items[i];
+        char ptext[PERIOD_TEXT_MAX];
+        ok = period_format(&f->key.p, ptext, sizeof ptext) == 0 &&
+             store_snapshot_put(db, f->key.ind->code, ptext, r->reg->parts.areas[f->key.at].code,
+                                &f->snap) == 0;
+    }
+    ok = ok && (!n_marks || store_dirty_clear(db, marks, n_marks) == 0) &&
+         store_commit_derived(db) == 0;
+    if (!ok) {
+        store_rollback(db);
+        return -1;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->touched && note_touched(r->touched, r->reg, &r->items[i].key) < 0)
+            return -1;
+    *r->changed += r->n;
+    r->n = 0;
+    for (size_t i = 0; i < r->n_slots; i++)
+        r->slots[i] = -1;
+    return 0;
+}
+
+static void round_free(refresh_round *r)
+{
+    store_read_end(r->db);
+    free(r->items);
+    free(r->slots);
+}
+
 /* One key, its figures gathered in c: compute, compare with the newest stored version,
- * store a new one if changed. */
-static int refresh_one(store *db, const registry *reg, snapcalc *c, const snap_key *k,
-                       time_t now, size_t *changed, snapshot_changes *touched)
+ * keep a new one if changed. */
+static int refresh_one(refresh_round *r, snapcalc *c, const snap_key *k)
 {
     char ptext[PERIOD_TEXT_MAX];
-    const char *acode = reg->parts.areas[k->at].code;
+    const char *acode = r->reg->parts.areas[k->at].code;
     stored_snapshot fresh, old;
     if (period_format(&k->p, ptext, sizeof ptext) != 0 ||
-        snapcalc_compute(c, db, &k->p, &fresh) < 0)
+        snapcalc_compute(c, r->db, &k->p, &fresh) < 0)
         return -1;
-    int found = store_snapshot_get(db, k->ind->code, ptext, acode, INT64_MAX, &old);
+    int found = store_snapshot_get(r->db, k->ind->code, ptext, acode, INT64_MAX, &old);
     if (found < 0)
         return -1;
     if (found && same_result(&old, &fresh))
         return 0;
+    /* Only the derive thread writes snapshots: the version read is still the newest. */
     fresh.version = found ? old.version + 1 : 1;
-    fresh.computed_at = (int64_t)now;
-    if (store_snapshot_put(db, k->ind->code, ptext, acode, &fresh) < 0 ||
-        (touched && note_touched(touched, reg, k) < 0))
+    fresh.computed_at = (int64_t)r->now;
+    if (fresh_add(r, k, &fresh) < 0)
         return -1;
-    (*changed)++;
-    return 0;
+    if (r->n < VERSIONS_PER_WRITE)
+        return 0;
+    return round_write(r, NULL, 0) == 0 && round_read(r) == 0 ? 0 : -1;
 }
 
 #define MARKS_PER_ROUND 2048
@@ -229,39 +362,37 @@ static int refresh_one(store *db, const registry *reg, snapcalc *c, const snap_k
 
 /* Keys sorted by key_cmp: one subject setup per (indicator, area), one read of the figures
  * per run of overlapping periods. */
-static int refresh_keys(store *db, const registry *reg, snapcalc *c, const snap_key *keys,
-                        size_t n_keys, time_t now, size_t *changed, snapshot_changes *touched)
+static int refresh_keys(refresh_round *r, snapcalc *c, const snap_key *keys, size_t n_keys)
 {
     for (size_t i = 0; i < n_keys;) {
         size_t j = i;
         while (j < n_keys && keys[j].ind == keys[i].ind && keys[j].at == keys[i].at)
             j++;
-        if (snapcalc_subject(c, db, keys[i].ind, keys[i].at, true, true) < 0)
+        if (snapcalc_subject(c, r->db, keys[i].ind, keys[i].at, true, true) < 0)
             return -1;
-        for (size_t r = i; r < j;) {
-            int first = keys[r].first, last = keys[r].last;
-            size_t e = r + 1;
+        for (size_t k = i; k < j;) {
+            int first = keys[k].first, last = keys[k].last;
+            size_t e = k + 1;
             for (; e < j && keys[e].first <= last + 1; e++) {
                 int end = keys[e].last > last ? keys[e].last : last;
                 if (end - first >= RUN_MONTHS)
                     break;
                 last = end;
             }
-            if (snapcalc_gather(c, db, first, last) < 0)
+            if (snapcalc_gather(c, r->db, first, last) < 0)
                 return -1;
-            for (size_t k = r; k < e; k++)
-                if (refresh_one(db, reg, c, &keys[k], now, changed, touched) < 0)
+            for (size_t x = k; x < e; x++)
+                if (refresh_one(r, c, &keys[x]) < 0)
                     return -1;
-            r = e;
+            k = e;
         }
         i = j;
     }
     return 0;
 }
 
-/* Recompute what marks point at and clear them, in one transaction; or (within, the
- * months of a query) only the periods inside those months, leaving the marks for the
- * rest. 0 or -1. */
+/* Recompute what marks point at and clear them; or (within, the months of a query) only
+ * the periods inside those months, leaving the marks for the rest. 0 or -1. */
 static int refresh_marks(store *db, const registry *reg, const store_dirty_mark *marks,
                          size_t n, const int *within, time_t now, size_t *changed,
                          snapshot_changes *touched)
@@ -278,17 +409,16 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
                 keys[kept++] = keys[i];
         n_keys = kept;
     }
+    refresh_round r = {.db = db, .reg = reg, .now = now, .changed = changed, .touched = touched};
+    c.fresh = fresh_find;
+    c.fresh_ctx = &r;
     /* A query's months that these marks do not reach: nothing to write. */
-    if (keys && within && !n_keys) {
-        free(keys);
-        snapcalc_free(&c);
-        return 0;
-    }
-    bool ok = keys && store_begin_derived(db) == 0 &&
-              refresh_keys(db, reg, &c, keys, n_keys, now, changed, touched) == 0 &&
-              (within || store_dirty_clear(db, marks, n) == 0) && store_commit_derived(db) == 0;
-    if (!ok)
-        store_rollback(db);
+    bool ok = keys && (!within || n_keys) && round_read(&r) == 0 &&
+              refresh_keys(&r, &c, keys, n_keys) == 0 &&
+              round_write(&r, within ? NULL : marks, within ? 0 : n) == 0;
+    if (keys && within && !n_keys)
+        ok = true;
+    round_free(&r);
     free(keys);
     snapcalc_free(&c);
     return ok ? 0 : -1;

@@ -329,7 +329,9 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
         if (parts->areas[i].parent != c->at)
             continue;
         stored_snapshot kid;
-        int found = store_snapshot_get(db, c->ind->code, ptext, parts->areas[i].code,
+        int found = c->fresh ? c->fresh(c->fresh_ctx, c->ind, p, (int)i, &kid) : 0;
+        if (!found)
+            found = store_snapshot_get(db, c->ind->code, ptext, parts->areas[i].code,
                                        INT64_MAX, &kid);
         if (found < 0)
             return -1;

@@ -51,6 +51,11 @@ typedef struct {
     size_t n_mfigs, cap_mfigs;
     long long *pairs;                            /* scratch: (child, organisation) */
     size_t cap_pairs;
+    /* Children computed in this refresh but not yet stored: asked before the store. 1 and
+     * the snapshot in out, or 0 (NULL: none). */
+    int (*fresh)(void *ctx, const indicator *ind, const period *p, int at,
+                 stored_snapshot *out);
+    void *fresh_ctx;
 } snapcalc;
 
 /* Workspace for the organisations of reg. 0 or -1 (out of memory). */

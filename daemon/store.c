@@ -10,8 +10,9 @@
 
 static const char *const sql_text[ST_COUNT] = {
     /* A changed figure makes its (metric, month, area) dirty: snapshot.c recomputes what
-     * depends on it and clears the mark. */
-    [ST_MARK_DIRTY] = "INSERT OR IGNORE INTO dirty(metric, period, area) VALUES (?1, ?2, ?3)",
+     * depends on it and clears the mark, unless the mark's gen went up meanwhile. */
+    [ST_MARK_DIRTY] = "INSERT INTO dirty(metric, period, area) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT(metric, period, area) DO UPDATE SET gen = gen + 1",
     /* Which reporters have ever reported a metric for an area: whom to expect there. */
     [ST_COVERAGE] = "INSERT OR IGNORE INTO coverage(metric, area, reporter) VALUES (?1, ?2, ?3)",
     [ST_OBS_RANGE] = "SELECT reporter, area, period, value, reported_at FROM observation"
@@ -31,14 +32,16 @@ static const char *const sql_text[ST_COUNT] = {
                          " (SELECT value FROM json_each(?2))",
     [ST_OBS_REPORTER] = "SELECT reporter, area, period, value, reported_at FROM observation"
                         " WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4",
-    [ST_DIRTY_TAKE] = "SELECT metric, period, area FROM dirty LIMIT ?1",
-    [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area FROM dirty"
+    [ST_DIRTY_TAKE] = "SELECT metric, period, area, gen FROM dirty LIMIT ?1",
+    [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area, gen FROM dirty"
                              " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
                              " ORDER BY period, area LIMIT ?4 OFFSET ?5",
-    [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3",
+    [ST_DIRTY_CLEAR] = "DELETE FROM dirty WHERE metric = ?1 AND period = ?2 AND area = ?3"
+                       " AND gen = ?4",
     [ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
     [ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_BEGIN_READ] = "BEGIN DEFERRED",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_SAVEPOINT] = "SAVEPOINT submission",
@@ -63,8 +66,8 @@ static const char *const sql_text[ST_COUNT] = {
                     " ORDER BY id DESC LIMIT 1",
     [ST_LAST_SUB_OF] = "SELECT id, received_at, records, digest, request_id FROM submission"
                        " WHERE reporter = ?1 ORDER BY id DESC LIMIT 1",
-    [ST_DIRTY_ALL] = "INSERT OR IGNORE INTO dirty SELECT DISTINCT metric, period, area"
-                     " FROM observation",
+    [ST_DIRTY_ALL] = "INSERT OR IGNORE INTO dirty(metric, period, area)"
+                     " SELECT DISTINCT metric, period, area FROM observation",
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -245,6 +248,9 @@ static const char *const migrations[] = {
     "  note TEXT NOT NULL);"
     "CREATE INDEX closure_by_month ON closure(month, id);"
     "ALTER TABLE snapshot ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;",
+    /* 6: a dirty mark counts how often it was set, so that snapshots can be computed
+     * outside the write lock: a mark set again meanwhile is not cleared */
+    "ALTER TABLE dirty ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -311,57 +317,95 @@ static int migrate(store *s, lm_error *err)
     return 0;
 }
 
+static store_shared *shared_new(void)
+{
+    store_shared *sh = calloc(1, sizeof *sh);
+    if (!sh)
+        return NULL;
+    if (pthread_mutex_init(&sh->write, NULL) != 0) {
+        free(sh);
+        return NULL;
+    }
+    atomic_init(&sh->wal_frames, 0);
+    atomic_init(&sh->users, 1);
+    return sh;
+}
+
+static void shared_drop(store_shared *sh)
+{
+    if (sh && atomic_fetch_sub(&sh->users, 1) == 1) {
+        pthread_mutex_destroy(&sh->write);
+        free(sh);
+    }
+}
+
+static int open_connection(store *s, const char *path, bool migrating, lm_error *err);
+
 int store_open(store **out, const char *path, lm_error *err)
+{
+    store *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (!s || !(s->sh = shared_new())) {
+        free(s);
+        return lm_fail(err, 0, "out of memory");
+    }
+    if (open_connection(s, path, true, err) < 0) {
+        store_close(&s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int store_open_shared(store **out, const char *path, store *primary, lm_error *err)
 {
     store *s = calloc(1, sizeof *s);
     *out = NULL;
     if (!s)
         return lm_fail(err, 0, "out of memory");
+    s->sh = primary->sh;
+    atomic_fetch_add(&s->sh->users, 1);
+    if (open_connection(s, path, false, err) < 0) {
+        store_close(&s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+static int open_connection(store *s, const char *path, bool migrating, lm_error *err)
+{
     /* One thread uses the connection: no mutex around every SQLite call. */
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        lm_fail(err, 0, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
-        goto fail;
-    }
+    if (rc != SQLITE_OK)
+        return lm_fail(err, 0, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
     sqlite3_extended_result_codes(s->db, 1);
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, even on power loss. */
     if (store_exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
         store_exec(s, "PRAGMA journal_mode = WAL") < 0 || store_exec(s, "PRAGMA synchronous = FULL") < 0 ||
         store_exec(s, "PRAGMA foreign_keys = ON") < 0 ||
         /* 32 MiB of page cache: the snapshot indexes of a large gemeente stay in memory */
-        store_exec(s, "PRAGMA cache_size = -32768") < 0) {
-        lm_fail(err, 0, "%s: %s", path, s->msg);
-        goto fail;
-    }
+        store_exec(s, "PRAGMA cache_size = -32768") < 0)
+        return lm_fail(err, 0, "%s: %s", path, s->msg);
     sqlite3_stmt *jm;
     if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &jm, NULL) == SQLITE_OK) {
         bool wal = sqlite3_step(jm) == SQLITE_ROW &&
                    strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
         sqlite3_finalize(jm);
-        if (!wal) {
-            lm_fail(err, 0, "%s: cannot switch the database to WAL mode", path);
-            goto fail;
-        }
+        if (!wal)
+            return lm_fail(err, 0, "%s: cannot switch the database to WAL mode", path);
     }
     lm_error why;
-    if (migrate(s, &why) < 0) {
-        lm_fail(err, 0, "%s: %s", path, why.msg);
-        goto fail;
-    }
+    if (migrating && migrate(s, &why) < 0)
+        return lm_fail(err, 0, "%s: %s", path, why.msg);
     for (int i = 0; i < ST_COUNT; i++) {
         rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
-        if (rc != SQLITE_OK) {
-            lm_fail(err, 0, "%s: preparing statement %d (%.60s): %s", path, i, sql_text[i],
-                    sqlite3_errmsg(s->db));
-            goto fail;
-        }
+        if (rc != SQLITE_OK)
+            return lm_fail(err, 0, "%s: preparing statement %d (%.60s): %s", path, i,
+                           sql_text[i], sqlite3_errmsg(s->db));
     }
-    *out = s;
     return 0;
-fail:
-    store_close(&s);
-    return -1;
 }
 
 void store_close(store **sp)
@@ -372,8 +416,72 @@ void store_close(store **sp)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
+    if (s->writing)
+        pthread_mutex_unlock(&s->sh->write);
+    shared_drop(s->sh);
     free(s);
     *sp = NULL;
+}
+
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    atomic_store(&((store_shared *)arg)->wal_frames, frames);
+    return SQLITE_OK;
+}
+
+void store_manual_checkpoints(store *s)
+{
+    /* A WAL hook of our own replaces SQLite's automatic checkpoint. */
+    sqlite3_wal_hook(s->db, on_wal_commit, s->sh);
+}
+
+long store_wal_frames(const store *s)
+{
+    return atomic_load(&s->sh->wal_frames);
+}
+
+int store_checkpoint(store *s, bool truncate)
+{
+    int log = 0, done = 0;
+    /* Truncating waits for writers: let them wait on the lock, not in the busy handler. */
+    if (truncate)
+        pthread_mutex_lock(&s->sh->write);
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+                                       truncate ? SQLITE_CHECKPOINT_TRUNCATE
+                                                : SQLITE_CHECKPOINT_PASSIVE,
+                                       &log, &done);
+    if (truncate)
+        pthread_mutex_unlock(&s->sh->write);
+    if (rc == SQLITE_BUSY)
+        return 1;
+    if (rc != SQLITE_OK)
+        return store_remember(s, rc);
+    atomic_store(&s->sh->wal_frames, log > done ? log - done : 0);
+    return log > done ? 1 : 0;
+}
+
+/* The write lock, before a write transaction begins; a transaction that ended without
+ * store_commit or store_rollback (SQLite rolled it back) has let go of it already. */
+static void lock_writes(store *s)
+{
+    if (s->writing && sqlite3_get_autocommit(s->db)) {
+        s->writing = false;
+        pthread_mutex_unlock(&s->sh->write);
+    }
+    if (!s->writing) {
+        pthread_mutex_lock(&s->sh->write);
+        s->writing = true;
+    }
+}
+
+static void unlock_writes(store *s)
+{
+    if (s->writing && sqlite3_get_autocommit(s->db)) {
+        s->writing = false;
+        pthread_mutex_unlock(&s->sh->write);
+    }
 }
 
 void store_reset(sqlite3_stmt *st)
@@ -404,15 +512,20 @@ int store_begin(store *s)
     /* (Inside a transaction the level cannot change, and BEGIN fails anyway.) */
     if (sqlite3_get_autocommit(s->db) && store_run(s, ST_SYNC_FULL) < 0)
         return -1;
-    return store_run(s, ST_BEGIN);
+    lock_writes(s);
+    int rc = store_run(s, ST_BEGIN);
+    unlock_writes(s);
+    return rc;
 }
 
 int store_begin_derived(store *s)
 {
     if (store_run(s, ST_SYNC_NORMAL) < 0)
         return -1;
+    lock_writes(s);
     if (store_run(s, ST_BEGIN) == 0)
         return 0;
+    unlock_writes(s);
     store_run(s, ST_SYNC_FULL);
     return -1;
 }
@@ -423,9 +536,17 @@ int store_commit_derived(store *s)
      * FULL) and its error the one to report. */
     if (store_run(s, ST_COMMIT) < 0)
         return -1;
+    unlock_writes(s);
     return store_run(s, ST_SYNC_FULL);
 }
-int store_commit(store *s) { return store_run(s, ST_COMMIT); }
+
+int store_commit(store *s)
+{
+    int rc = store_run(s, ST_COMMIT);
+    unlock_writes(s);
+    return rc;
+}
+
 int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }
 int store_release(store *s) { return store_run(s, ST_RELEASE); }
 
@@ -433,8 +554,21 @@ int store_rollback(store *s)
 {
     /* After some errors SQLite has already rolled back: nothing left to undo is fine. */
     int rc = sqlite3_get_autocommit(s->db) ? 0 : store_run(s, ST_ROLLBACK);
+    unlock_writes(s);
     /* Whatever the transaction was (store_begin_derived), the next one is durable. */
     return store_run(s, ST_SYNC_FULL) == 0 && rc == 0 ? 0 : -1;
+}
+
+int store_read_begin(store *s)
+{
+    return store_run(s, ST_BEGIN_READ);
+}
+
+void store_read_end(store *s)
+{
+    /* A read transaction has nothing to lose: COMMIT just lets go of its snapshot. */
+    if (!sqlite3_get_autocommit(s->db))
+        store_run(s, ST_COMMIT);
 }
 
 int store_rollback_savepoint(store *s)

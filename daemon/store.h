@@ -15,10 +15,30 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 int store_open(store **out, const char *path, lm_error *err);
+/* A second connection to primary's database, for another thread: their write
+ * transactions take turns on one lock. */
+int store_open_shared(store **out, const char *path, store *primary, lm_error *err);
 void store_close(store **s);
+
+/* Checkpoints are the caller's (store_checkpoint) instead of SQLite's, which runs one
+ * inside the COMMIT that passes 1,000 pages: a request would wait for it. Set on every
+ * connection of the database. */
+void store_manual_checkpoints(store *s);
+/* Frames in the WAL not yet copied into the database, as of the last commit or
+ * checkpoint of any connection sharing s's database. */
+long store_wal_frames(const store *s);
+/* Copy the WAL into the database: passive (alongside writers, as far as readers allow),
+ * or truncating (waits for the writers, then empties the WAL file). 0, 1 when it could
+ * not finish now (busy), or -1. */
+int store_checkpoint(store *s, bool truncate);
+
+/* A read transaction: every read until store_read_end sees one state of the database,
+ * and writers go on meanwhile (WAL). */
+int store_read_begin(store *s);
+void store_read_end(store *s);
 
 /* The last SQLite error message, for logs and replies. */
 const char *store_errmsg(const store *s);
@@ -116,11 +136,13 @@ int store_snapshot_put(store *s, const char *indicator, const char *period, cons
                        const stored_snapshot *snap);
 
 /* The dirty marks: take up to max of them into rows (metric, period, area), 0..n or -1;
- * store_dirty_clear removes those taken. */
+ * store_dirty_clear removes those taken, unless a figure marked them again meanwhile (its
+ * gen went up): their snapshots are then computed again. */
 typedef struct {
     char metric[65];
     char period[17];
     char area[33];
+    int64_t gen;         /* how often it was marked since it was last cleared */
 } store_dirty_mark;
 int store_dirty_take(store *s, store_dirty_mark *rows, size_t max);
 /* The same without taking them: the marks of metric in months first..last (canonical

@@ -2,7 +2,9 @@
 #ifndef LEAMON_STORE_IMPL_H
 #define LEAMON_STORE_IMPL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +12,7 @@
 #include "store.h"
 
 enum {
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+    ST_BEGIN, ST_BEGIN_READ, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
     ST_FIND_SUB, ST_ADD_SUB, ST_PUT_OBS, ST_MARK_DIRTY, ST_COVERAGE,
     ST_OBS_RANGE, ST_SNAP_LATEST, ST_SNAP_PUT, ST_FIRST_REPORTS, ST_COVERAGE_READ,
     ST_DIRTY_TAKE, ST_DIRTY_TAKE_METRIC, ST_DIRTY_CLEAR, ST_SYNC_FULL, ST_SYNC_NORMAL,
@@ -30,11 +32,22 @@ enum {
     " acked_at, ack_note"
 
 
+/* What the connections to one database share (store_open_shared): the lock that orders
+ * their write transactions, so that one waits for the other at once instead of in
+ * SQLite's busy handler's sleeps; and the WAL's length after the last commit. */
+typedef struct {
+    pthread_mutex_t write;
+    atomic_long wal_frames;  /* frames in the WAL, as of the last commit or checkpoint */
+    atomic_int users;        /* connections sharing it; the last one frees it */
+} store_shared;
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     int last_rc;
     char msg[256];
+    store_shared *sh;
+    bool writing;            /* this connection holds sh->write */
 };
 
 

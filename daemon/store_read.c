@@ -174,6 +174,7 @@ static int take_marks(store *s, sqlite3_stmt *st, int limit, store_dirty_mark *r
         store_copy_text(rows[n].metric, sizeof rows[n].metric, st, 0);
         store_copy_text(rows[n].period, sizeof rows[n].period, st, 1);
         store_copy_text(rows[n].area, sizeof rows[n].area, st, 2);
+        rows[n].gen = sqlite3_column_int64(st, 3);
         n++;
         rc = SQLITE_OK;
     }
@@ -204,7 +205,8 @@ int store_dirty_clear(store *s, const store_dirty_mark *rows, size_t n)
     for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
         if ((rc = sqlite3_bind_text(st, 1, rows[i].metric, -1, SQLITE_STATIC)) != SQLITE_OK ||
             (rc = sqlite3_bind_text(st, 2, rows[i].period, -1, SQLITE_STATIC)) != SQLITE_OK ||
-            (rc = sqlite3_bind_text(st, 3, rows[i].area, -1, SQLITE_STATIC)) != SQLITE_OK)
+            (rc = sqlite3_bind_text(st, 3, rows[i].area, -1, SQLITE_STATIC)) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, 4, rows[i].gen)) != SQLITE_OK)
             break;
         rc = sqlite3_step(st);
         sqlite3_reset(st);

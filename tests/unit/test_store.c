@@ -575,6 +575,89 @@ static void test_counts_and_last(void **state)
     assert_string_equal(small, "k-s");
 }
 
+/* A figure that marks its (metric, month, area) again after the mark was taken keeps the
+ * mark through the clear: the snapshot computed before it must be computed again. */
+static void test_dirty_mark_set_again_survives_the_clear(void **state)
+{
+    fixture *f = *state;
+    int64_t sub;
+    store_dirty_mark taken[4];
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "s1", 1, 2, 7, &sub), 0);
+    assert_int_equal(store_put_observation(f->st, "ko", "m", "2026-10", "WK01", 1, sub, 1), 0);
+    assert_int_equal(store_put_observation(f->st, "ko", "m", "2026-11", "WK01", 1, sub, 1), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_dirty_take(f->st, taken, 4), 2);
+    assert_int_equal(taken[0].gen, 0);
+    /* While the marks are being worked on, October's figure changes. */
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "s2", 2, 1, 8, &sub), 0);
+    assert_int_equal(store_put_observation(f->st, "ko", "m", "2026-10", "WK01", 2, sub, 2), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_dirty_clear(f->st, taken, 2), 0);
+    store_dirty_mark left[4];
+    assert_int_equal(store_dirty_take(f->st, left, 4), 1);
+    assert_string_equal(left[0].period, "2026-10");
+    assert_int_equal(left[0].gen, 1);
+    assert_int_equal(store_dirty_clear(f->st, left, 1), 0);
+    assert_int_equal(store_dirty_take(f->st, left, 4), 0);
+}
+
+/* Two connections to one database (a second thread's) take turns on one write lock, and
+ * a checkpoint empties the WAL that SQLite no longer checkpoints by itself. */
+static void test_shared_connections_and_checkpoints(void **state)
+{
+    fixture *f = *state;
+    store *other;
+    lm_error err;
+    int64_t sub;
+    assert_int_equal(store_open_shared(&other, f->path, f->st, &err), 0);
+    store_manual_checkpoints(f->st);
+    store_manual_checkpoints(other);
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "s1", 1, 1, 7, &sub), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    long frames = store_wal_frames(other);
+    assert_true(frames > 0); /* one WAL, seen from either connection */
+    /* A read transaction sees one state while the other connection writes. */
+    int64_t obs, subs;
+    assert_int_equal(store_read_begin(other), 0);
+    assert_int_equal(store_counts(other, NULL, &obs, &subs), 0);
+    assert_int_equal(subs, 1);
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "s2", 2, 1, 8, &sub), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_counts(other, NULL, &obs, &subs), 0);
+    assert_int_equal(subs, 1);
+    store_read_end(other);
+    assert_int_equal(store_counts(other, NULL, &obs, &subs), 0);
+    assert_int_equal(subs, 2);
+    /* Many commits, no automatic checkpoint: the WAL only grows. */
+    for (int i = 0; i < 300; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "t%d", i);
+        assert_int_equal(store_begin(other), 0);
+        assert_int_equal(store_add_submission(other, "ko", id, 3, 1, 9, &sub), 0);
+        assert_int_equal(store_commit(other), 0);
+    }
+    assert_true(store_wal_frames(f->st) > frames);
+    assert_int_equal(store_checkpoint(other, false), 0);
+    assert_int_equal(store_wal_frames(f->st), 0);
+    assert_int_equal(store_checkpoint(other, true), 0);
+    char wal[TP + 8];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    FILE *w = fopen(wal, "rb");
+    assert_non_null(w);
+    assert_int_equal(fseek(w, 0, SEEK_END), 0);
+    assert_int_equal(ftell(w), 0); /* truncated */
+    fclose(w);
+    store_close(&other);
+    /* The first connection goes on alone. */
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_add_submission(f->st, "ko", "s3", 4, 1, 10, &sub), 0);
+    assert_int_equal(store_commit(f->st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +673,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup_db, teardown_db),
         cmocka_unit_test_setup_teardown(test_rollback, setup_db, teardown_db),
         cmocka_unit_test_setup_teardown(test_counts_and_last, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_dirty_mark_set_again_survives_the_clear, setup_db,
+                                        teardown_db),
+        cmocka_unit_test_setup_teardown(test_shared_connections_and_checkpoints, setup_db,
+                                        teardown_db),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
