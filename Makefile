@@ -9,7 +9,8 @@
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
 #
-# Variables: BUILD (output dir), SAN=1 (AddressSanitizer + UBSan build), PREFIX, DESTDIR.
+# Variables: BUILD (output dir), SAN=1 (AddressSanitizer + UBSan build; SAN=thread:
+# ThreadSanitizer), PREFIX, DESTDIR.
 
 CC      ?= cc
 BUILD   ?= build
@@ -30,6 +31,10 @@ CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),thread)
+CFLAGS  += -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
 endif
 LDLIBS  += $(PKG_LIBS) -lm
 
@@ -117,6 +122,8 @@ check: deps
 	$(MAKE) BUILD=build/san SAN=1 all unit-bins tools
 	$(MAKE) BUILD=build/san SAN=1 unit
 	BUILD=build/san tests/integration/run.sh
+	$(MAKE) BUILD=build/tsan SAN=thread all tools
+	BUILD=build/tsan TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" tests/integration/run.sh
 	VALGRIND=1 tests/integration/run.sh $(VALGRIND_TESTS)
 	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 

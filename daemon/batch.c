@@ -330,6 +330,16 @@ bool batch_commit(batch *b, const batch_env *env, time_t now)
     return false;
 }
 
+void batch_take(batch *b, size_t i, pending *out)
+{
+    pending *p = &b->items[i];
+    *out = *p;
+    memset(&p->req.records, 0, sizeof p->req.records);
+    p->req.n_records = 0;
+    memset(&p->errs, 0, sizeof p->errs);
+    memset(&p->warns, 0, sizeof p->warns);
+}
+
 void batch_clear(batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {

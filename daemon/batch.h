@@ -74,6 +74,9 @@ void batch_check(batch *b, const batch_env *env, time_t now);
  * anything was stored; b->wrote then says by which organisations. */
 bool batch_commit(batch *b, const batch_env *env, time_t now);
 
+/* Move request i out of the batch into out (which then owns it); its slot owns nothing. */
+void batch_take(batch *b, size_t i, pending *out);
+
 /* Does any request of the batch, allowed so far, have op flag? */
 bool batch_wants(const batch *b, unsigned flag);
 

@@ -1,6 +1,7 @@
 /* derive.c: snapshots and alert rules after the figures are acknowledged (derive.h). */
 #include "derive.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +13,6 @@ struct derive {
     derive_env env;
     bool snap_pending;        /* figures committed, snapshots not yet refreshed */
     long long snap_since;     /* monotonic ms of the oldest such commit */
-    long long last_served;    /* monotonic ms when requests were last served */
     long long snap_retry;     /* after a failed refresh, not before this monotonic ms */
     snapshot_changes touched; /* what refreshes changed since the rules last judged it */
     long long touched_since;  /* monotonic ms of the first such refresh; 0: none */
@@ -20,6 +20,8 @@ struct derive {
     size_t n_late_due;
     long long next_check;     /* monotonic ms of the next judgement of every rule */
     time_t next_deadline;     /* when a late rule's deadline passes next; 0: none */
+    long long last_commit;    /* monotonic ms of the last commit of figures */
+    long long checkpoint_retry; /* after a checkpoint that could not finish */
 };
 
 long long derive_now_ms(void)
@@ -175,7 +177,7 @@ static void refresh_round(derive *d)
 /* When the next refresh round is due; only meaningful with snap_pending. */
 static long long refresh_due(const derive *d)
 {
-    long long due = d->last_served + DERIVE_QUIET_MS;
+    long long due = d->last_commit + DERIVE_QUIET_MS;
     if (d->snap_since + DERIVE_MAX_DELAY_MS < due)
         due = d->snap_since + DERIVE_MAX_DELAY_MS;
     return due > d->snap_retry ? due : d->snap_retry;
@@ -207,11 +209,7 @@ void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now
         d->snap_pending = true;
         d->snap_since = now_ms;
     }
-}
-
-void derive_served(derive *d, long long now_ms)
-{
-    d->last_served = now_ms;
+    d->last_commit = now_ms;
 }
 
 void derive_before_read(void *self, const indicator *ind, int first, int last)
@@ -246,11 +244,40 @@ void derive_before_judged(derive *d)
         judge_all(d);
 }
 
+/* When the WAL is next copied into the database; LLONG_MAX when it holds nothing. */
+static long long checkpoint_due(const derive *d)
+{
+    long frames = store_wal_frames(d->env.db);
+    if (frames <= 0)
+        return LLONG_MAX;
+    long long due = frames >= DERIVE_CHECKPOINT_FRAMES
+                        ? 0
+                        : d->last_commit + DERIVE_CHECKPOINT_QUIET_MS;
+    return due > d->checkpoint_retry ? due : d->checkpoint_retry;
+}
+
+/* Under load alongside the commits; once they stop, all of it, and the file emptied. */
+static void checkpoint(derive *d, long long now_ms)
+{
+    bool quiet = now_ms - d->last_commit >= DERIVE_CHECKPOINT_QUIET_MS && !d->snap_pending;
+    long frames = store_wal_frames(d->env.db);
+    int rc = store_checkpoint(d->env.db, quiet);
+    if (rc < 0)
+        log_msg(d->env.log, LOG_ERR, "checkpoint: %s", store_errmsg(d->env.db));
+    else
+        log_msg(d->env.log, LOG_DEBUG, "checkpoint (%s) of %ld WAL pages: %s",
+                quiet ? "all, WAL emptied" : "beside the commits", frames,
+                rc == 0 ? "done" : "not finished, again in a second");
+    d->checkpoint_retry = rc != 0 ? now_ms + DERIVE_MAX_DELAY_MS : 0;
+}
+
 long long derive_due(const derive *d)
 {
     long long due = d->next_check;
     if (d->snap_pending && refresh_due(d) < due)
         due = refresh_due(d);
+    if (checkpoint_due(d) < due)
+        due = checkpoint_due(d);
     return due;
 }
 
@@ -262,10 +289,14 @@ void derive_tick(derive *d, long long now_ms)
         refresh_round(d);
     if (derive_now_ms() >= d->next_check)
         judge_all(d);
+    if (derive_now_ms() >= checkpoint_due(d))
+        checkpoint(d, derive_now_ms());
 }
 
 void derive_finish(derive *d)
 {
     if (d->snap_pending)
         refresh_all(d, false);
+    if (store_checkpoint(d->env.db, true) < 0)
+        log_msg(d->env.log, LOG_ERR, "checkpoint: %s", store_errmsg(d->env.db));
 }

@@ -2,10 +2,10 @@
  * snapshots (recomputed from the dirty marks committed with the figures) and the alert
  * rules' verdicts on them, with their events sent out through the notifier.
  *
- * The request loop tells derive what happened (derive_committed, derive_served) and runs
- * it when it is due (derive_due, derive_tick); a query first calls derive_before_read.
- * derive owns its schedule and its state; it works on the store and registry it is given,
- * so that it can move to a thread of its own with its own connection. */
+ * It runs on the derive thread (derive_thread.h), on a connection of its own: the thread
+ * tells it what was committed (derive_committed) and runs it when it is due (derive_due,
+ * derive_tick); a query first calls derive_before_read. It also checkpoints the WAL,
+ * which SQLite no longer does inside the commits of figures. */
 #ifndef LEAMON_DERIVE_H
 #define LEAMON_DERIVE_H
 
@@ -39,6 +39,12 @@ typedef struct {
 #define DERIVE_MAX_DELAY_MS 1000
 #define DERIVE_ROUND_MARKS 256
 
+/* The WAL is copied into the database once commits have stopped for
+ * DERIVE_CHECKPOINT_QUIET_MS (and the file emptied), and, under a steady load, whenever it
+ * holds DERIVE_CHECKPOINT_FRAMES pages (about 16 MB) beside the commits. */
+#define DERIVE_CHECKPOINT_QUIET_MS 1000
+#define DERIVE_CHECKPOINT_FRAMES 4000
+
 int derive_new(derive **out, const derive_env *env);
 void derive_free(derive **d);
 
@@ -47,12 +53,10 @@ void derive_free(derive **d);
  * they were computed; then every rule is judged. */
 void derive_restart(derive *d);
 
-/* Figures were committed at now_ms (monotonic): the marks wait for a refresh. wrote has a
- * flag per organisation of the registry (n_orgs) that stored figures: their late rules are
- * due. */
+/* Figures were committed at now_ms (monotonic): the marks wait for a refresh, until commits
+ * stop coming for DERIVE_QUIET_MS. wrote has a flag per organisation of the registry
+ * (n_orgs) that stored figures: their late rules are due. */
 void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now_ms);
-/* Requests were served at now_ms: the refresh waits until they stop coming. */
-void derive_served(derive *d, long long now_ms);
 
 /* Before a query of ind over months first..last (month numbers) is answered: refresh the
  * snapshots it reads, so it sees every figure acknowledged before it. self is the derive. */
@@ -66,11 +70,11 @@ void derive_before_judged(derive *d);
 
 /* Monotonic ms when derive_tick must next run. */
 long long derive_due(const derive *d);
-/* Do what is due at now_ms: a refresh round, or every rule (the alert_check_interval
- * timer: late rules and target paths move with the clock). */
+/* Do what is due at now_ms: a refresh round, every rule (the alert_check_interval timer:
+ * late rules and target paths move with the clock), or a checkpoint. */
 void derive_tick(derive *d, long long now_ms);
 
-/* Stopping: bring the snapshots up to date. */
+/* Stopping: bring the snapshots up to date, and empty the WAL. */
 void derive_finish(derive *d);
 
 /* Monotonic milliseconds. */

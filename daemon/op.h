@@ -34,7 +34,9 @@ enum {
     OP_BATCHED = 1u << 0, /* stored by the batch's group commit (checked and validated there) */
     OP_JUDGED = 1u << 1,  /* sees every rule's verdict on what was acknowledged before it */
     OP_OWN_ERRORS = 1u << 2, /* its handler writes its error replies too (submit) */
-    OP_FIGURES = 1u << 3  /* changes stored figures: an organisation that sends it is active */
+    OP_FIGURES = 1u << 3, /* changes stored figures: an organisation that sends it is active */
+    OP_DERIVED = 1u << 4  /* reads or writes what the derive thread owns (snapshots, alerts):
+                           * answered there, after the commits before it */
 };
 
 /* A submission's outcome, decided by the batch before the reply is written. */

@@ -7,14 +7,27 @@
 #include "checks.h"
 #include "period.h"
 
-/* The stored months of metric m before month (a month number) within c->months, for area. */
+static int by_area(const void *a, const void *b)
+{
+    return strcmp(((const store_obs *)a)->area, ((const store_obs *)b)->area);
+}
+
+/* The stored months of metric m before month (a month number) within c->months, for area;
+ * rows sorted by area (a submission for many areas looks each up, not through all). */
 static size_t history(const check_def *c, const store_obs *rows, size_t n, const char *area,
                       int month, double *out, size_t max)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < max; i++) {
+    size_t lo = 0, hi = n, k = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(rows[mid].area, area) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < n && k < max && strcmp(rows[i].area, area) == 0; i++) {
         period p;
-        if (strcmp(rows[i].area, area) != 0 || period_parse(rows[i].period, &p) != 0)
+        if (period_parse(rows[i].period, &p) != 0)
             continue;
         int m = period_first_month(&p);
         if (m < month && m >= month - c->months)
@@ -84,6 +97,8 @@ long outliers_check(store *db, const catalog *cat, const char *reporter, const p
                 free(order);
                 return -1;
             }
+            if (n_rows > 1)
+                qsort(rows, n_rows, sizeof *rows, by_area);
             fetched = r->metric;
         }
         double past[60], median = 0;

@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "answer.h"
 #include "auth.h"
+#include "derive.h"
 #include "keyfile.h"
 
 /* Frames above the protocol limit still get a 413 reply; far larger ones are dropped by
@@ -101,8 +103,6 @@ static int open_router(server *srv, const char *secret, lm_error *err)
     return 0;
 }
 
-static void keep_alive(void *ctx);
-
 int server_start(server *srv, const settings *set, lm_error *err)
 {
     memset(srv, 0, sizeof *srv);
@@ -123,8 +123,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
     sigemptyset(&mask);
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGHUP);
-    sigaddset(&mask, SIGCHLD); /* alert hooks that finished */
+    sigaddset(&mask, SIGHUP); /* SIGCHLD (hooks) is the derive thread's */
     srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     if (srv->signal_fd < 0)
         return lm_fail(err, 0, "signalfd: %s", strerror(errno));
@@ -156,23 +155,26 @@ int server_start(server *srv, const settings *set, lm_error *err)
         log_msg(&srv->log, LOG_INFO, "publishing alerts on %s%s; %zu alert rules%s%s",
                 srv->nt.endpoint, srv->secure ? " (CURVE, staff keys only)" : "",
                 srv->reg.cat.n_rules, srv->nt.hook[0] ? ", hook " : "", srv->nt.hook);
-    derive_env denv = {srv->db, &srv->reg, &srv->set, &srv->log, &srv->nt, keep_alive, srv};
     if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 ||
-        !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)) ||
-        derive_new(&srv->dv, &denv) < 0)
+        !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");
-    derive_restart(srv->dv);
-    return 0;
+    derive_thread_env denv = {&srv->set, &srv->reg, &srv->log, srv->db, srv->zmq, &srv->nt,
+                              srv->started, srv->secure};
+    return derive_thread_start(&srv->dt, &denv, err);
 }
+
+static void deliver(void *ctx, derive_job *job);
 
 void server_free(server *srv)
 {
     op_backup_discard(&srv->backup, &srv->log);
-    derive_free(&srv->dv);
+    if (srv->dt)
+        derive_thread_stop(&srv->dt, deliver, srv); /* it closes the notifier */
+    else
+        notify_close(&srv->nt);
     batch_free(&srv->b);
     free(srv->peers);
     srv->peers = NULL;
-    notify_close(&srv->nt);
     if (srv->router)
         zmq_close(srv->router);
     if (srv->zap)
@@ -187,13 +189,13 @@ void server_free(server *srv)
     srv->signal_fd = -1;
 }
 
-/* A keep-alive for systemd's watchdog when one is due (from the loop, and between the
- * rounds of a long snapshot recompute). */
-static void keep_alive(void *ctx)
+/* A keep-alive for systemd's watchdog when one is due, as long as the derive thread is
+ * not stuck either. */
+static void keep_alive(server *srv)
 {
-    server *srv = ctx;
     long long now = derive_now_ms();
-    if (srv->watchdog_ms && now >= srv->next_watchdog) {
+    if (srv->watchdog_ms && now >= srv->next_watchdog &&
+        derive_thread_alive(srv->dt, 4 * srv->watchdog_ms)) {
         sd_notify(0, "WATCHDOG=1");
         srv->next_watchdog = now + srv->watchdog_ms;
     }
@@ -212,14 +214,12 @@ static void reload(server *srv)
                 err.msg);
         return;
     }
+    /* The derive thread reads the registry: it holds still while it is swapped, then binds
+     * the alert socket anew and recomputes what the change touches. */
+    derive_thread_pause(srv->dt, deliver, srv);
     registry_free(&srv->reg);
     srv->reg = fresh;
-    char secret[KEY_Z85_LEN + 1] = "";
-    if ((srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, &err) < 0) ||
-        notify_rebind(&srv->nt, srv->zmq, srv->secure ? secret : NULL, &err) < 0)
-        log_msg(&srv->log, LOG_ERR, "alert socket after the reload: %s", err.msg);
-    memset(secret, 0, sizeof secret);
-    derive_restart(srv->dv);
+    derive_thread_resume(srv->dt);
     log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
             "%zu staff, %zu keys", srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
             srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
@@ -274,41 +274,9 @@ static int receive(server *srv, pending *p, peer *to)
     return rc;
 }
 
-static void log_outcome(server *srv, const pending *p, const op_ctx *c)
+/* Send a reply where its request came from. */
+static void send_reply(server *srv, peer *to, const pending *p, const mpw *w)
 {
-    const char *who = identity_id(&p->who);
-    const char *op = p->req.op == PROTO_OP_COUNT ? "request" : proto_op_name(p->req.op);
-    const char *id = p->req.id[0] ? p->req.id : "(no id)";
-    if (p->req.op != PROTO_OP_SUBMIT) {
-        bool ok = c->replied == PROTO_OK;
-        log_msg(&srv->log, ok ? LOG_DEBUG : LOG_INFO, "%s %s from %s: %d%s%s", op, id,
-                who[0] ? who : "-", c->replied, ok ? "" : " ", ok ? "" : c->reason);
-        return;
-    }
-    /* Stored submissions are counted per commit at info (batch_commit); a line each is for
-     * debugging: under load it costs more than it tells. */
-    if (p->status == PROTO_OK)
-        log_msg(&srv->log, LOG_DEBUG, "submit %s from %s: %lld record%s %s", id, who,
-                (long long)p->res.accepted, p->res.accepted == 1 ? "" : "s",
-                p->req.dry_run ? "valid (dry run)" : p->res.duplicate ? "already stored (retry)"
-                                                                      : "stored");
-    else
-        log_msg(&srv->log, LOG_INFO, "submit %s from %s refused: %d %s", id,
-                who[0] ? who : "-", p->status, p->why);
-}
-
-/* Write the reply to p with the op table, and send it where it came from. */
-static void reply(server *srv, pending *p, peer *to, mpw *w, time_t now)
-{
-    op_ctx c = {
-        .req = &p->req, .who = &p->who, .now = now, .db = srv->db, .reg = &srv->reg,
-        .set = &srv->set, .log = &srv->log, .started = srv->started, .secure = srv->secure,
-        .before_read = derive_before_read, .changed = derive_changed, .hook_self = srv->dv,
-        .backup = &srv->backup, .status = p->status, .why = p->why, .submitted = &p->res,
-        .errors = &p->errs, .warnings = &p->warns, .w = w,
-    };
-    op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
-    log_outcome(srv, p, &c);
     /* DONTWAIT: a client that went away must not stall everyone else. */
     int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
     bool sent = mpw_ok(w) && zmq_msg_send(&to->route, srv->router, more) >= 0 &&
@@ -318,6 +286,58 @@ static void reply(server *srv, pending *p, peer *to, mpw *w, time_t now)
         log_msg(&srv->log, LOG_WARNING, "could not deliver the reply to %s: %s",
                 p->req.id[0] ? p->req.id : "(no id)",
                 mpw_ok(w) ? zmq_strerror(zmq_errno()) : "it cannot be encoded");
+}
+
+/* Answer p here, on the loop. */
+static void reply(server *srv, const pending *p, peer *to, mpw *w, time_t now)
+{
+    answer_env env = {
+        .db = srv->db, .reg = &srv->reg, .set = &srv->set, .log = &srv->log,
+        .started = srv->started, .secure = srv->secure, .changed = derive_thread_changed,
+        .hook_self = srv->dt, .backup = &srv->backup,
+    };
+    answer(&env, p, w, now);
+    send_reply(srv, to, p, w);
+}
+
+/* A request the derive thread answered: send it, free it. */
+static void deliver(void *ctx, derive_job *job)
+{
+    server *srv = ctx;
+    peer *to = job->route;
+    send_reply(srv, to, &job->p, &job->w);
+    zmq_msg_close(&to->route);
+    free(to);
+    derive_job_free(job);
+}
+
+/* Hand request i of the batch to the derive thread; false if it cannot take it now. */
+static bool hand_over(server *srv, size_t i, time_t now)
+{
+    derive_job *job = calloc(1, sizeof *job);
+    peer *to = calloc(1, sizeof *to);
+    if (!job || !to) {
+        free(job);
+        free(to);
+        return false;
+    }
+    batch_take(&srv->b, i, &job->p);
+    job->now = now;
+    mpw_init(&job->w);
+    zmq_msg_init(&to->route);
+    zmq_msg_move(&to->route, &srv->peers[i].route);
+    to->req_envelope = srv->peers[i].req_envelope;
+    job->route = to;
+    if (derive_thread_hand(srv->dt, job) == 0)
+        return true;
+    /* Too many waiting: back into the batch, to be refused here. */
+    srv->b.items[i] = job->p;
+    zmq_msg_move(&srv->peers[i].route, &to->route);
+    zmq_msg_close(&to->route);
+    free(to);
+    mpw_free(&job->w);
+    free(job);
+    return false;
 }
 
 /* Read what is waiting: a batch, and (when the batch is full and more is waiting) up to
@@ -377,32 +397,40 @@ static void serve_batch(server *srv)
     time_t now = time(NULL);
     batch_env env = {srv->db, &srv->reg, &srv->set, &srv->log, srv->secure};
     batch_check(b, &env, now);
-    bool wrote = batch_commit(b, &env, now);
-    long long served = derive_now_ms();
-    derive_served(srv->dv, served);
-    if (wrote)
-        derive_committed(srv->dv, b->wrote, b->n_wrote, served);
-    /* The alerts query sees the rules' verdict on every figure acknowledged before it;
-     * snapshot and series refresh what they read (derive_before_read). */
-    if (batch_wants(b, OP_JUDGED))
-        derive_before_judged(srv->dv);
+    /* The commit first: what the derive thread answers from this batch sees it. */
+    if (batch_commit(b, &env, now))
+        derive_thread_committed(srv->dt, b->wrote, b->n_wrote);
     mpw w;
     mpw_init(&w);
     for (size_t i = 0; i < b->n; i++) {
-        reply(srv, &b->items[i], &srv->peers[i], &w, now);
+        pending *p = &b->items[i];
+        if (p->status == PROTO_OK && p->op && (p->op->flags & OP_DERIVED)) {
+            if (hand_over(srv, i, now))
+                continue;
+            p->status = PROTO_UNAVAILABLE;
+            snprintf(p->why, sizeof p->why, "busy: %d queries are waiting; retry shortly",
+                     DERIVE_THREAD_MAX_JOBS);
+        }
+        reply(srv, p, &srv->peers[i], &w, now);
         zmq_msg_close(&srv->peers[i].route);
     }
     mpw_free(&w);
     batch_clear(b);
 }
 
+/* Send the replies the derive thread has finished. */
+static void deliver_done(server *srv)
+{
+    derive_job *job;
+    while ((job = derive_thread_done(srv->dt, false)))
+        deliver(srv, job);
+}
+
 static void read_signals(server *srv, bool *hup)
 {
     struct signalfd_siginfo si;
     while (read(srv->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
-        if (si.ssi_signo == SIGCHLD)
-            notify_tick(&srv->nt);
-        else if (si.ssi_signo == SIGHUP)
+        if (si.ssi_signo == SIGHUP)
             *hup = true;
         else if (!srv->stopping) {
             srv->stopping = true;
@@ -424,40 +452,31 @@ int server_run(server *srv)
         srv->watchdog_ms = (long long)(usec / 2000);
         srv->next_watchdog = derive_now_ms();
     }
-    zmq_pollitem_t items[3] = {
+    zmq_pollitem_t items[4] = {
         {srv->router, 0, ZMQ_POLLIN, 0},
         {srv->zap, 0, ZMQ_POLLIN, 0},
         {NULL, srv->signal_fd, ZMQ_POLLIN, 0},
+        {derive_thread_socket(srv->dt), 0, ZMQ_POLLIN, 0},
     };
     while (!srv->stopping) {
-        long long now = derive_now_ms();
-        if (now >= derive_due(srv->dv))
-            derive_tick(srv->dv, now);
         keep_alive(srv);
-        /* Sleep until the next thing that is due: a hook's timeout, the derive's timers,
-         * the watchdog; with no request waiting an idle daemon uses no CPU. */
-        now = derive_now_ms();
-        long long wait = derive_due(srv->dv) - now, hook = notify_wait_ms(&srv->nt);
-        if (hook >= 0 && hook < wait)
-            wait = hook;
-        if (srv->watchdog_ms && srv->next_watchdog - now < wait)
-            wait = srv->next_watchdog - now;
-        if (wait < 0)
+        /* Sleep until a request, a signal, a reply of the derive thread, or the watchdog:
+         * with nothing to do the loop uses no CPU. */
+        long long wait = srv->watchdog_ms ? srv->next_watchdog - derive_now_ms() : -1;
+        if (srv->watchdog_ms && wait < 0)
             wait = 0;
-        int ready = zmq_poll(items, 3, wait);
+        int ready = zmq_poll(items, 4, wait);
         if (ready < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             log_msg(&srv->log, LOG_ERR, "poll: %s", zmq_strerror(zmq_errno()));
             break;
         }
-        if (ready == 0) {
-            notify_tick(&srv->nt);
-            continue;
-        }
         bool hup = false;
         if (items[2].revents & ZMQ_POLLIN)
             read_signals(srv, &hup);
+        if (items[3].revents & ZMQ_POLLIN)
+            deliver_done(srv);
         if (hup)
             reload(srv);
         if (items[1].revents & ZMQ_POLLIN)
@@ -476,7 +495,9 @@ int server_run(server *srv)
         waiting = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
                   (events & ZMQ_POLLIN);
     }
-    derive_finish(srv->dv);
+    /* The derive thread answers what it was handed, brings the snapshots up to date and
+     * empties the WAL. */
+    derive_thread_stop(&srv->dt, deliver, srv);
     log_msg(&srv->log, LOG_INFO, "stopped");
     return 0;
 }

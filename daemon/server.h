@@ -1,7 +1,7 @@
 /* server.h: leamond's sockets and loop: the ROUTER socket and the ZAP handler, signals and
  * reload, and the poll loop that reads a batch of requests (batch.c), lets the op table
- * answer them (op_table.c) after the group commit, and runs what is derived from the
- * figures when it is due (derive.c). */
+ * answer them (op_table.c) after the group commit, and hands what reads derived data to
+ * the derive thread (derive_thread.c), whose replies it sends. */
 #ifndef LEAMON_SERVER_H
 #define LEAMON_SERVER_H
 
@@ -10,7 +10,7 @@
 
 #include "batch.h"
 #include "config.h"
-#include "derive.h"
+#include "derive_thread.h"
 #include "log.h"
 #include "notify.h"
 #include "op.h"
@@ -32,8 +32,8 @@ typedef struct {
     time_t started;
     int signal_fd;
     bool stopping;
-    notifier nt;         /* alert events: PUB socket and hook */
-    derive *dv;          /* snapshots and rules */
+    notifier nt;         /* alert events: PUB socket and hook; the derive thread's once it runs */
+    derive_thread *dt;   /* snapshots, rules, and the requests that read them */
     batch b;             /* the requests of one round */
     peer *peers;         /* their envelopes, index by index */
     backup_copy backup;  /* the backup copy being handed out */

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long a statement waits for a lock another process holds (the sqlite3 shell, a
+ * backup tool) before it fails with SQLITE_BUSY. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
 static const char *const sql_text[ST_COUNT] = {
     /* A changed figure makes its (metric, month, area) dirty: snapshot.c recomputes what
      * depends on it and clears the mark, unless the mark's gen went up meanwhile. */
@@ -297,7 +301,7 @@ static int user_version(store *s, int *out)
 
 static int migrate(store *s, lm_error *err)
 {
-    int v;
+    int v = 0;
     if (user_version(s, &v) < 0)
         return lm_fail(err, 0, "reading the schema version: %s", s->msg);
     if (v > N_MIGRATIONS)
@@ -365,7 +369,15 @@ int store_open_shared(store **out, const char *path, store *primary, lm_error *e
         return lm_fail(err, 0, "out of memory");
     s->sh = primary->sh;
     atomic_fetch_add(&s->sh->users, 1);
+    /* The page cache is split: the writer's upserts touch few pages at a time, the reader's
+     * refreshes read the snapshots and figures of whole areas. */
     if (open_connection(s, path, false, err) < 0) {
+        store_close(&s);
+        return -1;
+    }
+    if (store_exec(s, "PRAGMA cache_size = -24576") < 0 ||
+        store_exec(primary, "PRAGMA cache_size = -8192") < 0) {
+        lm_fail(err, 0, "%s: page cache: %s", path, s->last_rc ? s->msg : primary->msg);
         store_close(&s);
         return -1;
     }
@@ -382,8 +394,9 @@ static int open_connection(store *s, const char *path, bool migrating, lm_error 
         return lm_fail(err, 0, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
     sqlite3_extended_result_codes(s->db, 1);
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, even on power loss. */
-    if (store_exec(s, "PRAGMA busy_timeout = 5000") < 0 ||
-        store_exec(s, "PRAGMA journal_mode = WAL") < 0 || store_exec(s, "PRAGMA synchronous = FULL") < 0 ||
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (store_exec(s, "PRAGMA journal_mode = WAL") < 0 ||
+        store_exec(s, "PRAGMA synchronous = FULL") < 0 ||
         store_exec(s, "PRAGMA foreign_keys = ON") < 0 ||
         /* 32 MiB of page cache: the snapshot indexes of a large gemeente stay in memory */
         store_exec(s, "PRAGMA cache_size = -32768") < 0)
@@ -445,15 +458,17 @@ long store_wal_frames(const store *s)
 int store_checkpoint(store *s, bool truncate)
 {
     int log = 0, done = 0;
-    /* Truncating waits for writers: let them wait on the lock, not in the busy handler. */
-    if (truncate)
+    /* The copying beside the writers, then (truncate) the emptying of the file, for which
+     * the other connection's writer waits on the lock; and which gives up at once, not
+     * after the busy timeout, while a reader still needs the WAL. */
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc == SQLITE_OK && truncate && log == done) {
         pthread_mutex_lock(&s->sh->write);
-    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
-                                       truncate ? SQLITE_CHECKPOINT_TRUNCATE
-                                                : SQLITE_CHECKPOINT_PASSIVE,
-                                       &log, &done);
-    if (truncate)
+        sqlite3_busy_timeout(s->db, 0);
+        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+        sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
         pthread_mutex_unlock(&s->sh->write);
+    }
     if (rc == SQLITE_BUSY)
         return 1;
     if (rc != SQLITE_OK)

@@ -19,7 +19,8 @@ typedef struct store store;
 
 int store_open(store **out, const char *path, lm_error *err);
 /* A second connection to primary's database, for another thread: their write
- * transactions take turns on one lock. */
+ * transactions take turns on one lock, and they share the page cache one had (24 MiB for
+ * the new one, 8 MiB for primary). */
 int store_open_shared(store **out, const char *path, store *primary, lm_error *err);
 void store_close(store **s);
 

@@ -189,6 +189,10 @@ stop_daemon() {
     if [ -n "${VALGRIND:-}" ] && [ "$DAEMON_RC" = 99 ]; then
         fail "valgrind found errors or leaks in leamond: $(cat "$T"/valgrind.*.log)"
     fi
+    # A sanitizer that reports and goes on (ThreadSanitizer) still fails the test.
+    if grep -q "WARNING: ThreadSanitizer" "$T/leamond.log" 2>/dev/null; then
+        fail "ThreadSanitizer found a data race in leamond: $(cat "$T/leamond.log")"
+    fi
 }
 
 # Wait up to 5 s for a line matching $1 in the daemon's log.

@@ -1,0 +1,38 @@
+/* answer.c: one request's reply and its log line (answer.h). */
+#include "answer.h"
+
+static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
+{
+    const char *who = identity_id(&p->who);
+    const char *op = p->req.op == PROTO_OP_COUNT ? "request" : proto_op_name(p->req.op);
+    const char *id = p->req.id[0] ? p->req.id : "(no id)";
+    if (p->req.op != PROTO_OP_SUBMIT) {
+        bool ok = c->replied == PROTO_OK;
+        log_msg(log, ok ? LOG_DEBUG : LOG_INFO, "%s %s from %s: %d%s%s", op, id,
+                who[0] ? who : "-", c->replied, ok ? "" : " ", ok ? "" : c->reason);
+        return;
+    }
+    /* Stored submissions are counted per commit at info (batch_commit); a line each is for
+     * debugging: under load it costs more than it tells. */
+    if (p->status == PROTO_OK)
+        log_msg(log, LOG_DEBUG, "submit %s from %s: %lld record%s %s", id, who,
+                (long long)p->res.accepted, p->res.accepted == 1 ? "" : "s",
+                p->req.dry_run ? "valid (dry run)" : p->res.duplicate ? "already stored (retry)"
+                                                                      : "stored");
+    else
+        log_msg(log, LOG_INFO, "submit %s from %s refused: %d %s", id, who[0] ? who : "-",
+                p->status, p->why);
+}
+
+void answer(const answer_env *env, const pending *p, mpw *w, time_t now)
+{
+    op_ctx c = {
+        .req = &p->req, .who = &p->who, .now = now, .db = env->db, .reg = env->reg,
+        .set = env->set, .log = env->log, .started = env->started, .secure = env->secure,
+        .before_read = env->before_read, .changed = env->changed, .hook_self = env->hook_self,
+        .backup = env->backup, .status = p->status, .why = p->why, .submitted = &p->res,
+        .errors = &p->errs, .warnings = &p->warns, .w = w,
+    };
+    op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
+    log_outcome(env->log, p, &c);
+}
