@@ -21,6 +21,7 @@ struct derive {
     long long next_check;     /* monotonic ms of the next judgement of every rule */
     time_t next_deadline;     /* when a late rule's deadline passes next; 0: none */
     long long last_commit;    /* monotonic ms of the last commit of figures */
+    unsigned long commits;    /* how many derive_committed calls so far */
     long long checkpoint_retry; /* after a checkpoint that could not finish */
 };
 
@@ -66,6 +67,7 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     if (!all && !any_late && (!touched || !touched->n))
         return;
     alert_events ev = {0};
+    long long start = derive_now_ms();
     bool ok = store_begin(db) == 0;
     if (all) {
         ok = ok && alerts_evaluate_all(db, reg, now, d->env.set->grace_days, &ev) == 0;
@@ -81,6 +83,9 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     }
     ok = ok && store_commit(db) == 0;
     if (ok) {
+        log_msg(d->env.log, LOG_DEBUG, "alert rules: %s judged, %zu change%s (%lld ms)",
+                all ? "every rule" : "what changed", ev.n, ev.n == 1 ? "" : "s",
+                derive_now_ms() - start);
         if (d->late_due)
             memset(d->late_due, 0, d->n_late_due * sizeof *d->late_due);
         notify_events(d->env.nt, reg, &ev);
@@ -120,13 +125,15 @@ static void refresh_failed(derive *d)
     d->snap_retry = derive_now_ms() + DERIVE_MAX_DELAY_MS;
 }
 
-static void note_changed(derive *d, size_t changed, bool loud)
+static void note_changed(derive *d, size_t changed, bool loud, const char *what,
+                         long long since_ms)
 {
     if (!d->touched_since && changed)
         d->touched_since = derive_now_ms();
-    if (changed)
-        log_msg(d->env.log, loud ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s", changed,
-                changed == 1 ? "" : "s");
+    if (changed || what)
+        log_msg(d->env.log, loud ? LOG_INFO : LOG_DEBUG, "snapshots: %zu new version%s%s%s (%lld ms)",
+                changed, changed == 1 ? "" : "s", what ? ", " : "", what ? what : "",
+                derive_now_ms() - since_ms);
 }
 
 /* Everything at once: every snapshot when the catalogue or partners changed since they
@@ -143,17 +150,25 @@ static void refresh_all(derive *d, bool check_digest)
         } else if (strcmp(stored, digest) != 0) {
             log_msg(d->env.log, LOG_INFO, "catalogue or partners changed: recomputing every "
                     "snapshot");
-            if (store_dirty_all(db) < 0 || store_meta_set(db, "registry_digest", digest) < 0)
+            /* The reporter sets name organisations by their place in the partners file. */
+            if (store_begin_derived(db) < 0 || store_dirty_all(db) < 0 ||
+                store_reporters_clear(db) < 0 ||
+                store_meta_set(db, "registry_digest", digest) < 0 ||
+                store_commit_derived(db) < 0) {
                 log_msg(d->env.log, LOG_ERR, "snapshots: %s", store_errmsg(db));
+                store_rollback(db);
+            }
         }
     }
     size_t changed = 0;
+    long long start = derive_now_ms();
+    unsigned long commits = d->commits;
     if (snapshot_refresh_ticking(db, d->env.reg, time(NULL), &changed, &d->touched,
-                                 d->env.keepalive, d->env.keepalive_ctx) < 0)
+                                 d->env.keepalive, d->env.keepalive_ctx, d->env.yield) < 0)
         refresh_failed(d);
-    else
+    else if (d->commits == commits) /* none came in while it let requests in */
         d->snap_pending = false;
-    note_changed(d, changed, check_digest);
+    note_changed(d, changed, check_digest, "everything marked", start);
     judge_changes(d);
 }
 
@@ -162,13 +177,17 @@ static void refresh_all(derive *d, bool check_digest)
 static void refresh_round(derive *d)
 {
     size_t changed = 0;
+    long long start = derive_now_ms();
+    unsigned long commits = d->commits;
     int n = snapshot_refresh_round(d->env.db, d->env.reg, time(NULL), DERIVE_ROUND_MARKS,
-                                   &changed, &d->touched);
+                                   &changed, &d->touched, d->env.yield);
     if (n < 0)
         refresh_failed(d);
-    else if (n < DERIVE_ROUND_MARKS)
+    else if (n < DERIVE_ROUND_MARKS && d->commits == commits)
         d->snap_pending = false;
-    note_changed(d, changed, false);
+    char what[48];
+    snprintf(what, sizeof what, "a round of %d marks", n);
+    note_changed(d, changed, false, n > 0 ? what : NULL, start);
     if (!d->snap_pending ||
         (d->touched_since && derive_now_ms() - d->touched_since >= DERIVE_MAX_DELAY_MS))
         judge_changes(d);
@@ -210,6 +229,7 @@ void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now
         d->snap_since = now_ms;
     }
     d->last_commit = now_ms;
+    d->commits++;
 }
 
 void derive_before_read(void *self, const indicator *ind, int first, int last)
@@ -218,11 +238,12 @@ void derive_before_read(void *self, const indicator *ind, int first, int last)
     size_t changed = 0;
     if (!d->snap_pending)
         return;
+    long long start = derive_now_ms();
     if (snapshot_refresh_for(d->env.db, d->env.reg, ind, first, last, time(NULL), &changed,
                              &d->touched) < 0)
         log_msg(d->env.log, LOG_ERR, "snapshots before a query (answered from those stored): %s",
                 store_errmsg(d->env.db));
-    note_changed(d, changed, false);
+    note_changed(d, changed, false, "before a query", start);
 }
 
 void derive_changed(void *self, bool figures)

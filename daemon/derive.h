@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "snapshot.h"
 #include "store.h"
 
 typedef struct derive derive;
@@ -28,6 +29,8 @@ typedef struct {
     /* Called between the rounds of a long recompute (the service watchdog). */
     void (*keepalive)(void *ctx);
     void *keepalive_ctx;
+    /* Lets waiting requests in between the subjects of a refresh (NULL: none). */
+    const snapshot_yield *yield;
 } derive_env;
 
 /* Snapshots are refreshed once no request has come for DERIVE_QUIET_MS, so that the

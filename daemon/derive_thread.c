@@ -58,6 +58,10 @@ struct derive_thread {
     size_t in_flight;            /* the loop's count of requests handed over */
     atomic_llong busy_since;     /* monotonic ms of the last sign of progress; 0: idle */
     bool stopping;               /* the thread's */
+    snapshot_yield yield;        /* requests answered in the middle of a refresh */
+    bool serving;                /* inside serve: a pause or stop waits (held) */
+    bool has_held;
+    msg held;
 };
 
 static int send_msg(void *sock, const msg *m)
@@ -160,6 +164,13 @@ static void pause_here(derive_thread *t)
 
 static void handle(derive_thread *t, msg *m)
 {
+    /* A refresh let requests in: a pause (the registry it works on may go) or the stop
+     * waits until it is done. */
+    if (t->serving && (m->kind == MSG_PAUSE || m->kind == MSG_STOP)) {
+        t->held = *m;
+        t->has_held = true;
+        return;
+    }
     switch (m->kind) {
     case MSG_COMMITTED:
         derive_committed(t->dv, m->wrote, m->n, m->at_ms);
@@ -180,6 +191,27 @@ static void handle(derive_thread *t, msg *m)
     default:
         break;
     }
+}
+
+/* snapshot_yield: is a message waiting (a request to answer, most of all)? */
+static bool waiting(void *ctx)
+{
+    derive_thread *t = ctx;
+    zmq_pollitem_t item = {t->thread_end, 0, ZMQ_POLLIN, 0};
+    /* One level: a refresh that a request started inside serve does not let more in. */
+    return !t->serving && !t->has_held && zmq_poll(&item, 1, 0) > 0;
+}
+
+/* snapshot_yield: what waits, but a pause or the stop. */
+static void serve(void *ctx)
+{
+    derive_thread *t = ctx;
+    msg m;
+    t->serving = true;
+    while (!t->has_held && recv_msg(t->thread_end, &m, false) == 1)
+        handle(t, &m);
+    t->serving = false;
+    busy(t);
 }
 
 static void read_sigchld(derive_thread *t)
@@ -205,7 +237,7 @@ static void *thread_main(void *arg)
         long long wait = derive_due(t->dv) - now, hook = notify_wait_ms(t->env.nt);
         if (hook >= 0 && hook < wait)
             wait = hook;
-        if (wait < 0)
+        if (wait < 0 || t->has_held)
             wait = 0;
         zmq_pollitem_t items[2] = {
             {t->thread_end, 0, ZMQ_POLLIN, 0},
@@ -223,6 +255,11 @@ static void *thread_main(void *arg)
         if (ready == 0 || (items[1].revents & ZMQ_POLLIN))
             read_sigchld(t);
         msg m;
+        if (t->has_held) { /* a pause or the stop that came while a refresh let requests in */
+            t->has_held = false;
+            m = t->held;
+            handle(t, &m);
+        }
         while (!t->stopping && recv_msg(t->thread_end, &m, false) == 1)
             handle(t, &m);
     }
@@ -278,7 +315,8 @@ int derive_thread_start(derive_thread **out, const derive_thread_env *env, lm_er
         goto fail;
     store_manual_checkpoints(env->primary);
     store_manual_checkpoints(t->db);
-    derive_env denv = {t->db, env->reg, env->set, env->log, env->nt, keep_alive, t};
+    t->yield = (snapshot_yield){waiting, serve, t};
+    derive_env denv = {t->db, env->reg, env->set, env->log, env->nt, keep_alive, t, &t->yield};
     if (derive_new(&t->dv, &denv) < 0) {
         lm_fail(err, 0, "out of memory");
         goto fail;

@@ -340,6 +340,14 @@ static bool hand_over(server *srv, size_t i, time_t now)
     return false;
 }
 
+/* Send the replies the derive thread has finished. */
+static void deliver_done(server *srv)
+{
+    derive_job *job;
+    while ((job = derive_thread_done(srv->dt, false)))
+        deliver(srv, job);
+}
+
 /* Read what is waiting: a batch, and (when the batch is full and more is waiting) up to
  * one more batch's worth, whose submissions are turned away with 503 instead of waiting
  * behind several commits. Every message read counts, dropped ones too, so a flood of
@@ -400,6 +408,8 @@ static void serve_batch(server *srv)
     /* The commit first: what the derive thread answers from this batch sees it. */
     if (batch_commit(b, &env, now))
         derive_thread_committed(srv->dt, b->wrote, b->n_wrote);
+    /* Its answers that came in meanwhile go out before this batch's own. */
+    deliver_done(srv);
     mpw w;
     mpw_init(&w);
     for (size_t i = 0; i < b->n; i++) {
@@ -418,13 +428,6 @@ static void serve_batch(server *srv)
     batch_clear(b);
 }
 
-/* Send the replies the derive thread has finished. */
-static void deliver_done(server *srv)
-{
-    derive_job *job;
-    while ((job = derive_thread_done(srv->dt, false)))
-        deliver(srv, job);
-}
 
 static void read_signals(server *srv, bool *hup)
 {

@@ -210,6 +210,8 @@ static int note_touched(snapshot_changes *c, const registry *reg, const snap_key
 typedef struct {
     snap_key key;
     stored_snapshot snap; /* its version set */
+    bool new_version;     /* else only its reporters changed */
+    bool new_reporters;   /* its reporters, for the area above, changed */
 } fresh_version;
 
 typedef struct {
@@ -221,8 +223,12 @@ typedef struct {
     bool reading;         /* the read transaction is open */
     fresh_version *items; /* computed, not yet stored */
     size_t n, cap;
+    unsigned char *sets;  /* their reporters: n_set bytes each, cap_sets of them */
+    size_t n_set, cap_sets;
+    unsigned char *old;   /* scratch: a stored set, n_set bytes */
     int *slots;           /* index into items by key; -1: empty; n_slots a power of 2 */
     size_t n_slots;
+    const snapshot_yield *yield;
 } refresh_round;
 
 static size_t key_hash(const snap_key *k, size_t n_slots)
@@ -243,10 +249,20 @@ static void slot_put(refresh_round *r, size_t item)
     r->slots[i] = (int)item;
 }
 
-static int fresh_add(refresh_round *r, const snap_key *k, const stored_snapshot *snap)
+static int fresh_add(refresh_round *r, const snap_key *k, const stored_snapshot *snap,
+                     const unsigned char *set, bool new_version, bool new_reporters)
 {
     if (GROW(r->items, r->cap, r->n + 1) != 0)
         return -1;
+    if (r->n_set && r->cap_sets < r->cap) {
+        unsigned char *more = realloc(r->sets, r->cap * r->n_set);
+        if (!more)
+            return -1;
+        r->sets = more;
+        r->cap_sets = r->cap;
+    }
+    if (r->n_set)
+        memcpy(r->sets + r->n * r->n_set, set, r->n_set);
     if (2 * (r->n + 1) > r->n_slots) {
         size_t n_slots = r->n_slots ? 2 * r->n_slots : 1024;
         int *slots = malloc(n_slots * sizeof *slots);
@@ -260,14 +276,14 @@ static int fresh_add(refresh_round *r, const snap_key *k, const stored_snapshot 
         for (size_t i = 0; i < r->n; i++)
             slot_put(r, i);
     }
-    r->items[r->n] = (fresh_version){*k, *snap};
+    r->items[r->n] = (fresh_version){*k, *snap, new_version, new_reporters};
     slot_put(r, r->n++);
     return 0;
 }
 
 /* snapcalc's look-up of a child computed in this round and not yet stored. */
 static int fresh_find(void *ctx, const indicator *ind, const period *p, int at,
-                      stored_snapshot *out)
+                      stored_snapshot *out, unsigned char *set)
 {
     const refresh_round *r = ctx;
     if (!r->n)
@@ -276,6 +292,8 @@ static int fresh_find(void *ctx, const indicator *ind, const period *p, int at,
     for (size_t i = key_hash(&k, r->n_slots); r->slots[i] >= 0; i = (i + 1) & (r->n_slots - 1))
         if (key_cmp(&r->items[r->slots[i]].key, &k) == 0) {
             *out = r->items[r->slots[i]].snap;
+            if (r->n_set)
+                memcpy(set, r->sets + (size_t)r->slots[i] * r->n_set, r->n_set);
             return 1;
         }
     return 0;
@@ -301,10 +319,12 @@ static int round_write(refresh_round *r, const store_dirty_mark *marks, size_t n
     bool ok = store_begin_derived(db) == 0;
     for (size_t i = 0; ok && i < r->n; i++) {
         const fresh_version *f = &r->items[i];
+        const char *ind = f->key.ind->code, *acode = r->reg->parts.areas[f->key.at].code;
         char ptext[PERIOD_TEXT_MAX];
         ok = period_format(&f->key.p, ptext, sizeof ptext) == 0 &&
-             store_snapshot_put(db, f->key.ind->code, ptext, r->reg->parts.areas[f->key.at].code,
-                                &f->snap) == 0;
+             (!f->new_version || store_snapshot_put(db, ind, ptext, acode, &f->snap) == 0) &&
+             (!f->new_reporters || store_reporters_put(db, ind, ptext, acode,
+                                                       r->sets + i * r->n_set, r->n_set) == 0);
     }
     ok = ok && (!n_marks || store_dirty_clear(db, marks, n_marks) == 0) &&
          store_commit_derived(db) == 0;
@@ -312,10 +332,13 @@ static int round_write(refresh_round *r, const store_dirty_mark *marks, size_t n
         store_rollback(db);
         return -1;
     }
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
+        if (!r->items[i].new_version)
+            continue;
         if (r->touched && note_touched(r->touched, r->reg, &r->items[i].key) < 0)
             return -1;
-    *r->changed += r->n;
+        (*r->changed)++;
+    }
     r->n = 0;
     for (size_t i = 0; i < r->n_slots; i++)
         r->slots[i] = -1;
@@ -326,6 +349,8 @@ static void round_free(refresh_round *r)
 {
     store_read_end(r->db);
     free(r->items);
+    free(r->sets);
+    free(r->old);
     free(r->slots);
 }
 
@@ -342,12 +367,25 @@ static int refresh_one(refresh_round *r, snapcalc *c, const snap_key *k)
     int found = store_snapshot_get(r->db, k->ind->code, ptext, acode, INT64_MAX, &old);
     if (found < 0)
         return -1;
-    if (found && same_result(&old, &fresh))
+    bool new_version = !found || !same_result(&old, &fresh);
+    /* The reporters, for an area with one above it: the same count may be others. */
+    bool new_reporters = false;
+    if (r->reg->parts.areas[k->at].parent >= 0) {
+        int sets = store_reporters_get(r->db, k->ind->code, ptext, acode, r->old, r->n_set);
+        if (sets < 0)
+            return -1;
+        new_reporters = !sets || (r->n_set && memcmp(r->old, c->set, r->n_set) != 0);
+    }
+    if (!new_version && !new_reporters)
         return 0;
     /* Only the derive thread writes snapshots: the version read is still the newest. */
-    fresh.version = found ? old.version + 1 : 1;
-    fresh.computed_at = (int64_t)r->now;
-    if (fresh_add(r, k, &fresh) < 0)
+    if (new_version) {
+        fresh.version = found ? old.version + 1 : 1;
+        fresh.computed_at = (int64_t)r->now;
+    } else {
+        fresh = old;
+    }
+    if (fresh_add(r, k, &fresh, c->set, new_version, new_reporters) < 0)
         return -1;
     if (r->n < VERSIONS_PER_WRITE)
         return 0;
@@ -368,6 +406,14 @@ static int refresh_keys(refresh_round *r, snapcalc *c, const snap_key *keys, siz
         size_t j = i;
         while (j < n_keys && keys[j].ind == keys[i].ind && keys[j].at == keys[i].at)
             j++;
+        /* Others first, if any wait: what is computed is stored, the read ends. */
+        if (r->yield && i > 0 && r->yield->waiting(r->yield->ctx)) {
+            if (round_write(r, NULL, 0) < 0)
+                return -1;
+            r->yield->serve(r->yield->ctx);
+            if (round_read(r) < 0)
+                return -1;
+        }
         if (snapcalc_subject(c, r->db, keys[i].ind, keys[i].at, true, true) < 0)
             return -1;
         for (size_t k = i; k < j;) {
@@ -395,7 +441,7 @@ static int refresh_keys(refresh_round *r, snapcalc *c, const snap_key *keys, siz
  * the periods inside those months, leaving the marks for the rest. 0 or -1. */
 static int refresh_marks(store *db, const registry *reg, const store_dirty_mark *marks,
                          size_t n, const int *within, time_t now, size_t *changed,
-                         snapshot_changes *touched)
+                         snapshot_changes *touched, const snapshot_yield *yield)
 {
     snapcalc c;
     size_t n_keys = 0;
@@ -409,9 +455,15 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
                 keys[kept++] = keys[i];
         n_keys = kept;
     }
-    refresh_round r = {.db = db, .reg = reg, .now = now, .changed = changed, .touched = touched};
+    refresh_round r = {.db = db, .reg = reg, .now = now, .changed = changed, .touched = touched,
+                       .n_set = c.n_set, .yield = yield};
     c.fresh = fresh_find;
     c.fresh_ctx = &r;
+    if (r.n_set && !(r.old = malloc(r.n_set))) {
+        free(keys);
+        snapcalc_free(&c);
+        return -1;
+    }
     /* A query's months that these marks do not reach: nothing to write. */
     bool ok = keys && (!within || n_keys) && round_read(&r) == 0 &&
               refresh_keys(&r, &c, keys, n_keys) == 0 &&
@@ -425,13 +477,15 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
 }
 
 int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
-                           size_t *changed, snapshot_changes *touched)
+                           size_t *changed, snapshot_changes *touched,
+                           const snapshot_yield *yield)
 {
     store_dirty_mark *marks = malloc((max ? max : 1) * sizeof *marks);
     if (!marks)
         return -1;
     int n = store_dirty_take(db, marks, max);
-    if (n > 0 && refresh_marks(db, reg, marks, (size_t)n, NULL, now, changed, touched) < 0)
+    if (n > 0 &&
+        refresh_marks(db, reg, marks, (size_t)n, NULL, now, changed, touched, yield) < 0)
         n = -1;
     free(marks);
     return n;
@@ -460,7 +514,7 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
             n = store_dirty_take_metric(db, ms[k]->code, from, to, offset, marks,
                                         MARKS_PER_ROUND);
             if (n < 0 || (n > 0 && refresh_marks(db, reg, marks, (size_t)n, within, now,
-                                                 changed, touched) < 0))
+                                                 changed, touched, NULL) < 0))
                 rc = -1;
             offset += (size_t)(n > 0 ? n : 0);
         } while (rc == 0 && n == MARKS_PER_ROUND);
@@ -472,16 +526,17 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched)
 {
-    return snapshot_refresh_ticking(db, reg, now, changed, touched, NULL, NULL);
+    return snapshot_refresh_ticking(db, reg, now, changed, touched, NULL, NULL, NULL);
 }
 
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,
-                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx)
+                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx,
+                             const snapshot_yield *yield)
 {
     int n;
     *changed = 0;
-    while ((n = snapshot_refresh_round(db, reg, now, MARKS_PER_ROUND, changed, touched)) ==
-           MARKS_PER_ROUND)
+    while ((n = snapshot_refresh_round(db, reg, now, MARKS_PER_ROUND, changed, touched,
+                                       yield)) == MARKS_PER_ROUND)
         if (tick)
             tick(tick_ctx);
     return n < 0 ? -1 : 0;

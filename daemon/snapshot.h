@@ -37,16 +37,26 @@ typedef struct {
 } snapshot_changes;
 void snapshot_changes_free(snapshot_changes *c);
 
+/* Letting others in during a long refresh: between two subjects (an indicator in an area)
+ * the refresh asks waiting(ctx), and when it says so, stores what it has computed and
+ * calls serve(ctx), which may refresh and read snapshots itself. */
+typedef struct {
+    bool (*waiting)(void *ctx);
+    void (*serve)(void *ctx);
+    void *ctx;
+} snapshot_yield;
+
 /* Recompute every snapshot that a dirty mark points at (indicators of the metric, the
  * month, quarter, year and school year, the area and those above it), store a new version
  * where the result changed, and clear the marks. *changed counts new versions; touched
  * (may be NULL) gets the pairs that changed. 0 or -1. */
 int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed,
                      snapshot_changes *touched);
-/* One round: at most max marks, in one transaction, adding to *changed. Returns how many
- * marks it took (fewer than max: none are left), or -1. */
+/* One round: at most max marks, adding to *changed, letting others in (yield, NULL: never).
+ * Returns how many marks it took (fewer than max: none are left), or -1. */
 int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
-                           size_t *changed, snapshot_changes *touched);
+                           size_t *changed, snapshot_changes *touched,
+                           const snapshot_yield *yield);
 /* What a query of ind over months first..last (month numbers) reads: the snapshots of
  * periods within those months that the marks of its metrics there point at, in every area,
  * adding to *changed. The marks stay, for the other periods they point at (a month's
@@ -54,9 +64,10 @@ int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t ma
 int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
                          int last, time_t now, size_t *changed, snapshot_changes *touched);
 /* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the
- * service watchdog fed). */
+ * service watchdog fed), and letting others in (yield, may be NULL). */
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,
-                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx);
+                             snapshot_changes *touched, void (*tick)(void *), void *tick_ctx,
+                             const snapshot_yield *yield);
 
 /* The newest stored version (computed at or before as_of when has_as_of), else computed now
  * from the figures (without as_of) or "no figure had been computed by then". 0 or -1. */

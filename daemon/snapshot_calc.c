@@ -58,24 +58,18 @@ bool snapcalc_counts(const indicator *ind, const rollup_fig *f)
            (ind->type == IND_RATIO && indicator_part_counts(&ind->den, f->m, f->kind));
 }
 
-/* Finishing from the children stops paying when many organisations report for several
- * areas: their figures are read one organisation at a time. */
-#define MULTI_MAX 32
-
 int snapcalc_init(snapcalc *c, const registry *reg)
 {
     memset(c, 0, sizeof *c);
     c->reg = reg;
     c->n_orgs = reg->parts.n_orgs;
-    size_t n = c->n_orgs ? c->n_orgs : 1, n_areas = reg->parts.n_areas ? reg->parts.n_areas : 1;
+    c->n_set = (c->n_orgs + 7) / 8;
+    size_t n = c->n_orgs ? c->n_orgs : 1, n_set = c->n_set ? c->n_set : 1;
     c->expect = calloc(n, sizeof *c->expect);
     c->due = calloc(n, sizeof *c->due);
-    c->stamp = calloc(n, sizeof *c->stamp);
-    c->multi = calloc(n, sizeof *c->multi);
-    c->first_area = calloc(n, sizeof *c->first_area);
-    c->multi_orgs = calloc(n, sizeof *c->multi_orgs);
-    c->kid_of = calloc(n_areas, sizeof *c->kid_of);
-    if (!c->expect || !c->due || !c->stamp || !c->multi || !c->first_area || !c->multi_orgs || !c->kid_of) {
+    c->set = calloc(n_set, 1);
+    c->kid = calloc(n_set, 1);
+    if (!c->expect || !c->due || !c->set || !c->kid) {
         snapcalc_free(c);
         return -1;
     }
@@ -84,47 +78,20 @@ int snapcalc_init(snapcalc *c, const registry *reg)
 
 void snapcalc_free(snapcalc *c)
 {
+    if (c->fallback) {
+        snapcalc_free(c->fallback);
+        free(c->fallback);
+    }
     free(c->areas_json);
     free(c->self_json);
     free(c->figs);
     free(c->sel);
-    free(c->mfigs);
-    free(c->pairs);
     free(c->rows);
     free(c->expect);
     free(c->due);
-    free(c->stamp);
-    free(c->multi);
-    free(c->first_area);
-    free(c->multi_orgs);
-    free(c->kid_of);
+    free(c->set);
+    free(c->kid);
     memset(c, 0, sizeof *c);
-}
-
-static void mark_multi(snapcalc *c, size_t org)
-{
-    if (!c->multi[org]) {
-        c->multi[org] = 1;
-        c->multi_orgs[c->n_multi++] = (int)org;
-    }
-}
-
-/* Which child of at holds each area. */
-static void map_children(snapcalc *c)
-{
-    const partners *parts = &c->reg->parts;
-    for (size_t i = 0; i < parts->n_areas; i++) {
-        int a = (int)i, below = -2;
-        if (a == c->at) {
-            c->kid_of[i] = -1;
-            continue;
-        }
-        while (a >= 0 && a != c->at) {
-            below = a;
-            a = parts->areas[a].parent;
-        }
-        c->kid_of[i] = a == c->at ? below : -2;
-    }
 }
 
 int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected,
@@ -136,7 +103,7 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     c->self_json = NULL;
     c->ind = ind;
     c->at = at;
-    c->n_figs = c->n_mfigs = c->n_multi = 0;
+    c->n_figs = 0;
     c->by_children = false;
     c->n_ms = snapcalc_metrics(ind, c->ms);
     c->carry = 0;
@@ -145,9 +112,6 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     if (!(c->areas_json = subtree_json(parts, at)))
         return -1;
     memset(c->expect, 0, c->n_orgs * sizeof *c->expect);
-    memset(c->multi, 0, c->n_orgs * sizeof *c->multi);
-    for (size_t i = 0; i < c->n_orgs; i++)
-        c->first_area[i] = -1;
     c->n_expect = 0;
     if (!with_expected)
         return 0;
@@ -157,8 +121,7 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
         if (o->active && ((kinds >> o->kind) & 1u) && partners_within(parts, o->home, at))
             c->expect[i] = 1;
     }
-    /* Those that have ever reported these metrics for it (a GGD reporting per wijk); and
-     * who of them reports for more than one area here, or is counted but not expected. */
+    /* And those that have ever reported these metrics for it (a GGD reporting per wijk). */
     for (size_t k = 0; k < c->n_ms; k++) {
         c->n_rows = 0;
         if (store_coverage(db, c->ms[k]->code, c->areas_json, &c->rows, &c->n_rows,
@@ -169,12 +132,8 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
             int a = partners_area(parts, c->rows[i].area);
             if (!o || a < 0)
                 continue;
-            size_t org = (size_t)(o - parts->orgs);
             if (o->active && ((kinds >> o->kind) & 1u))
-                c->expect[org] = 1;
-            if (!o->active || (c->first_area[org] >= 0 && c->first_area[org] != a))
-                mark_multi(c, org);
-            c->first_area[org] = a;
+                c->expect[o - parts->orgs] = 1;
         }
     }
     /* The months each expected one owes a figure in: those of its kind's metrics here. */
@@ -190,24 +149,19 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     bool kids = false;
     for (size_t i = 0; i < parts->n_areas && !kids; i++)
         kids = parts->areas[i].parent == at;
-    /* Children's counts add up only when every expected one owes every month: with a
-     * cadence, who reported outside their months is read from the figures instead. */
-    if (from_children && kids && c->n_multi <= MULTI_MAX && c->all_due) {
+    if (from_children && kids) {
         size_t size = strlen(parts->areas[at].code) + 5;
         if (!(c->self_json = malloc(size)))
             return -1;
         snprintf(c->self_json, size, "[\"%s\"]", parts->areas[at].code);
-        map_children(c);
         c->by_children = true;
     }
     return 0;
 }
 
-/* Append the rows just read (of metric m) as figures; with subtree, only those within at.
- * Figures of organisations no longer in the partners file are left out: their kind is
- * unknown. */
-static int append_rows(snapcalc *c, const metric *m, bool subtree, rollup_fig **figs,
-                       size_t *n, size_t *cap)
+/* Append the rows just read (of metric m) as figures. Figures of organisations no longer
+ * in the partners file are left out: their kind is unknown. */
+static int append_rows(snapcalc *c, const metric *m, rollup_fig **figs, size_t *n, size_t *cap)
 {
     const partners *parts = &c->reg->parts;
     if (GROW(*figs, *cap, *n + c->n_rows) != 0)
@@ -217,8 +171,7 @@ static int append_rows(snapcalc *c, const metric *m, bool subtree, rollup_fig **
         const organisation *org = partners_org(parts, o->reporter);
         int a = partners_area(parts, o->area);
         period month;
-        if (!org || a < 0 || (subtree && c->kid_of[a] == -2) ||
-            period_parse(o->period, &month) != 0)
+        if (!org || a < 0 || period_parse(o->period, &month) != 0)
             continue;
         (*figs)[(*n)++] = (rollup_fig){(int)(org - parts->orgs), org->kind, a,
                                        period_first_month(&month), m, o->value};
@@ -231,35 +184,19 @@ int snapcalc_gather(snapcalc *c, store *db, int first, int last)
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
     first -= c->carry; /* the months a carried figure may come from */
     period pf = period_month_from_number(first), pl = period_month_from_number(last);
-    c->n_figs = c->n_mfigs = 0;
+    c->n_figs = 0;
     if (period_format(&pf, from, sizeof from) != 0 || period_format(&pl, to, sizeof to) != 0)
         return -1;
-    /* All of the subtree's figures; or, from the children, at's own ... */
+    /* All of the subtree's figures; or, from the children, at's own. */
     const char *where = c->by_children ? c->self_json : c->areas_json;
     for (size_t k = 0; k < c->n_ms; k++) {
         c->n_rows = 0;
         if (store_observations(db, c->ms[k]->code, from, to, where, &c->rows, &c->n_rows,
                                &c->cap_rows) < 0 ||
-            append_rows(c, c->ms[k], false, &c->figs, &c->n_figs, &c->cap_figs) < 0)
+            append_rows(c, c->ms[k], &c->figs, &c->n_figs, &c->cap_figs) < 0)
             return -1;
     }
-    /* ... and those of the organisations to count once. */
-    for (size_t i = 0; c->by_children && i < c->n_multi; i++)
-        for (size_t k = 0; k < c->n_ms; k++) {
-            c->n_rows = 0;
-            if (store_observations_of(db, c->reg->parts.orgs[c->multi_orgs[i]].id,
-                                      c->ms[k]->code, from, to, &c->rows, &c->n_rows,
-                                      &c->cap_rows) < 0 ||
-                append_rows(c, c->ms[k], true, &c->mfigs, &c->n_mfigs, &c->cap_mfigs) < 0)
-                return -1;
-        }
     return 0;
-}
-
-static int cmp_pair(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void copy_result(const rollup_result *r, stored_snapshot *out)
@@ -299,27 +236,83 @@ static int64_t expected_in(const snapcalc *c, unsigned months)
     return n;
 }
 
-/* From the children's stored snapshots, at's own figures (sel, n) and the multi
- * organisations' figures. */
+/* Count the reporters of c->set: how many, and how many of them owe nothing in months
+ * (counted, but not expected: added to the expected). */
+static void count_set(const snapcalc *c, unsigned months, int64_t *reported, int64_t *extra)
+{
+    *reported = *extra = 0;
+    for (size_t i = 0; i < c->n_orgs; i++)
+        if (c->set[i / 8] & (1u << (i % 8))) {
+            (*reported)++;
+            *extra += !owes(c, i, months);
+        }
+}
+
+/* Add the reporters of figs (n, sorted or not) counted in months first..last to c->set. */
+static void add_reporters(snapcalc *c, const rollup_fig *figs, size_t n, int first, int last)
+{
+    for (size_t i = 0; i < n; i++) {
+        const rollup_fig *f = &figs[i];
+        if (f->month >= first && f->month <= last && snapcalc_counts(c->ind, f))
+            c->set[f->reporter / 8] |= (unsigned char)(1u << (f->reporter % 8));
+    }
+}
+
+/* From the figures of the whole subtree, for a period whose children cannot all give
+ * their reporters (stored before the sets were, or under another partners file). */
+static int from_figures(snapcalc *c, store *db, const period *p, stored_snapshot *out)
+{
+    if (!c->fallback) {
+        if (!(c->fallback = malloc(sizeof *c->fallback)))
+            return -1;
+        if (snapcalc_init(c->fallback, c->reg) < 0) {
+            free(c->fallback);
+            c->fallback = NULL;
+            return -1;
+        }
+    }
+    snapcalc *f = c->fallback;
+    if (snapcalc_subject(f, db, c->ind, c->at, true, false) < 0 ||
+        snapcalc_gather(f, db, period_first_month(p), period_last_month(p)) < 0 ||
+        snapcalc_compute(f, db, p, out) < 0)
+        return -1;
+    memcpy(c->set, f->set, c->n_set);
+    return 0;
+}
+
+/* A child's snapshot and reporters: computed in this refresh, or stored. 1, 0 (no
+ * snapshot: nothing was ever counted there), 2 (a snapshot without its reporters), -1. */
+static int child(snapcalc *c, store *db, const period *p, const char *ptext, int kid,
+                 stored_snapshot *out)
+{
+    if (c->fresh && c->fresh(c->fresh_ctx, c->ind, p, kid, out, c->kid))
+        return 1;
+    const char *code = c->reg->parts.areas[kid].code;
+    int found = store_snapshot_get(db, c->ind->code, ptext, code, INT64_MAX, out);
+    if (found <= 0)
+        return found;
+    int sets = store_reporters_get(db, c->ind->code, ptext, code, c->kid, c->n_set);
+    if (sets != 0)
+        return sets;
+    /* Without its reporters: a child that counted none needs none. */
+    if (out->reported == 0) {
+        memset(c->kid, 0, c->n_set);
+        return 1;
+    }
+    return 2;
+}
+
+/* From the children's snapshots and reporter sets and at's own figures (sel, n). */
 static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *sel, size_t n,
                          stored_snapshot *out)
 {
     const partners *parts = &c->reg->parts;
     int first = period_first_month(p), last = period_last_month(p);
-    unsigned months = months_of(first, last);
     char ptext[PERIOD_TEXT_MAX];
     if (period_format(p, ptext, sizeof ptext) != 0)
         return -1;
-    /* at's own reporters, but the multi ones, once each */
-    int64_t reported = 0, extra = 0;
-    for (size_t i = 0; i < n; i++) {
-        const rollup_fig *f = &sel[i];
-        if (f->month < first || f->month > last || c->multi[f->reporter] ||
-            !snapcalc_counts(c->ind, f) || c->stamp[f->reporter] == c->serial)
-            continue;
-        c->stamp[f->reporter] = c->serial;
-        reported++;
-    }
+    memset(c->set, 0, c->n_set);
+    add_reporters(c, sel, n, first, last);
     rollup_result own;
     rollup_compute(c->ind, first, last, sel, n, &own);
     int64_t carried = (int64_t)own.carried;
@@ -329,12 +322,11 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
         if (parts->areas[i].parent != c->at)
             continue;
         stored_snapshot kid;
-        int found = c->fresh ? c->fresh(c->fresh_ctx, c->ind, p, (int)i, &kid) : 0;
-        if (!found)
-            found = store_snapshot_get(db, c->ind->code, ptext, parts->areas[i].code,
-                                       INT64_MAX, &kid);
+        int found = child(c, db, p, ptext, (int)i, &kid);
         if (found < 0)
             return -1;
+        if (found == 2)
+            return from_figures(c, db, p, out);
         if (!found)
             continue; /* no figure ever touched it */
         if (kid.has_num)
@@ -343,35 +335,14 @@ static int from_children(snapcalc *c, store *db, const period *p, rollup_fig *se
             den += kid.denominator;
         has_num |= kid.has_num;
         has_den |= kid.has_den;
-        reported += kid.reported;
         carried += kid.carried;
+        for (size_t b = 0; b < c->n_set; b++)
+            c->set[b] |= c->kid[b];
     }
-    /* The multi ones: once here, and out of each child's count they are in. */
-    if (c->n_mfigs > c->cap_pairs) {
-        long long *more = realloc(c->pairs, c->n_mfigs * sizeof *more);
-        if (!more)
-            return -1;
-        c->pairs = more;
-        c->cap_pairs = c->n_mfigs;
-    }
-    size_t n_pairs = 0;
-    for (size_t i = 0; i < c->n_mfigs; i++) {
-        const rollup_fig *f = &c->mfigs[i];
-        if (f->month < first || f->month > last || !snapcalc_counts(c->ind, f))
-            continue;
-        if (c->stamp[f->reporter] != c->serial) {
-            c->stamp[f->reporter] = c->serial;
-            reported++;
-            extra += !owes(c, (size_t)f->reporter, months);
-        }
-        int kid = c->kid_of[f->area];
-        if (kid >= 0)
-            c->pairs[n_pairs++] = (long long)kid * (long long)c->n_orgs + f->reporter;
-    }
-    if (n_pairs)
-        qsort(c->pairs, n_pairs, sizeof *c->pairs, cmp_pair);
-    for (size_t i = 0; i < n_pairs; i++)
-        reported -= i == 0 || c->pairs[i] != c->pairs[i - 1];
+    /* A reporter for several areas here counts once. */
+    unsigned months = months_of(first, last);
+    int64_t reported, extra;
+    count_set(c, months, &reported, &extra);
     out->reported = reported;
     out->expected = expected_in(c, months) + extra;
     rollup_result r;
@@ -397,22 +368,12 @@ int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *o
                 c->sel[n++] = c->figs[i];
         figs = c->sel;
     }
-    if (++c->serial == 0) {
-        memset(c->stamp, 0, c->n_orgs * sizeof *c->stamp);
-        c->serial = 1;
-    }
     if (c->by_children)
         return from_children(c, db, p, figs, n, out);
-    int64_t reported = 0, extra = 0;
-    for (size_t i = 0; i < n; i++) {
-        const rollup_fig *f = &figs[i];
-        if (f->month < first || f->month > last || !snapcalc_counts(c->ind, f) ||
-            c->stamp[f->reporter] == c->serial)
-            continue;
-        c->stamp[f->reporter] = c->serial;
-        reported++;
-        extra += !owes(c, (size_t)f->reporter, months);
-    }
+    memset(c->set, 0, c->n_set);
+    add_reporters(c, figs, n, first, last);
+    int64_t reported, extra;
+    count_set(c, months, &reported, &extra);
     out->reported = reported;
     out->expected = expected_in(c, months) + extra;
     rollup_result r;

@@ -3,9 +3,10 @@
  * and whom to expect there), the figures of a range of months, then each period within it.
  *
  * An area with children can instead be finished from its children's stored snapshots: sums
- * of disjoint figures add up (rollup_finish), and the reporters add up but for those that
- * report for more than one area here (a GGD per wijk), whose own figures are read to count
- * them once. That is what keeps a gemeente's refresh from reading every figure of the year.
+ * of disjoint figures add up (rollup_finish), and the reporters are the union of the
+ * children's reporter sets (stored beside their snapshots), so that one that reports for
+ * several areas here (a GGD per wijk) counts once. That is what keeps a gemeente's refresh
+ * from reading every figure of the year, however its partners spread over its wijken.
  * Internal to snapshot.c; not for other modules. */
 #ifndef LEAMON_SNAPSHOT_CALC_H
 #define LEAMON_SNAPSHOT_CALC_H
@@ -17,7 +18,8 @@
 #include "rollup.h"
 #include "store.h"
 
-typedef struct {
+typedef struct snapcalc snapcalc;
+struct snapcalc {
     const registry *reg;
     const indicator *ind;
     int at;
@@ -31,32 +33,26 @@ typedef struct {
     store_obs *rows;                             /* scratch for the reads */
     size_t n_rows, cap_rows;
     /* per organisation: expected (in the months its metrics are due: due, a bit per month of
-     * the year); the last period counted reported */
+     * the year) */
     unsigned char *expect;
     unsigned *due;
-    unsigned *stamp, serial;
     size_t n_orgs, n_expect;
     bool all_due;                                /* every expected one owes every month */
-    /* from the children: at's own figures (in figs), the figures anywhere here of the
-     * organisations that report for more than one area here or are inactive (multi) */
+    /* The reporters counted in the last period computed: a bit per organisation
+     * (n_set bytes); kid holds a child's, scratch. */
+    unsigned char *set, *kid;
+    size_t n_set;
+    /* from the children: at's own figures (in figs), the rest from the children's stored
+     * snapshots and reporter sets; from figures where a child has no set (fallback) */
     bool by_children;
     char *self_json;                             /* just at's code */
-    unsigned char *multi;                        /* per organisation */
-    int *first_area;                             /* per organisation, scratch */
-    int *multi_orgs;                             /* the multi ones */
-    size_t n_multi;
-    int *kid_of;                                 /* per area: the child of at holding it;
-                                                  * -1 for at itself, -2 outside */
-    rollup_fig *mfigs;
-    size_t n_mfigs, cap_mfigs;
-    long long *pairs;                            /* scratch: (child, organisation) */
-    size_t cap_pairs;
-    /* Children computed in this refresh but not yet stored: asked before the store. 1 and
-     * the snapshot in out, or 0 (NULL: none). */
+    snapcalc *fallback;                          /* owned, made on first need */
+    /* Children computed in this refresh but not yet stored: asked before the store. 1 with
+     * the snapshot in out and its reporters in set (n_set bytes), or 0 (NULL: none). */
     int (*fresh)(void *ctx, const indicator *ind, const period *p, int at,
-                 stored_snapshot *out);
+                 stored_snapshot *out, unsigned char *set);
     void *fresh_ctx;
-} snapcalc;
+};
 
 /* Workspace for the organisations of reg. 0 or -1 (out of memory). */
 int snapcalc_init(snapcalc *c, const registry *reg);
@@ -65,16 +61,16 @@ void snapcalc_free(snapcalc *c);
 /* Subject ind in area at: its subtree and metrics, and (with_expected) the organisations
  * expected whatever the period: active ones of a counted kind based there, and those that
  * ever reported its metrics for it. from_children (with with_expected): finish an area
- * with children from their stored snapshots when few organisations report for more than
- * one area here; they must be current. 0 or -1 (store_errmsg says why). */
+ * with children from their stored snapshots and reporter sets; they must be current.
+ * 0 or -1 (store_errmsg says why). */
 int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool with_expected,
                      bool from_children);
 
 /* Read the subject's figures of months first..last (month numbers). 0 or -1. */
 int snapcalc_gather(snapcalc *c, store *db, int first, int last);
 
-/* The snapshot of period p, whose months lie within the gathered range. version and
- * computed_at are left 0. 0 or -1 (reading a child failed). */
+/* The snapshot of period p, whose months lie within the gathered range, and its
+ * reporters in c->set. version and computed_at are left 0. 0 or -1 (reading failed). */
 int snapcalc_compute(snapcalc *c, store *db, const period *p, stored_snapshot *out);
 
 /* The distinct metrics of ind (at most 2 * INDICATOR_MAX_METRICS); how many. */

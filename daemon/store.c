@@ -125,6 +125,13 @@ static const char *const sql_text[ST_COUNT] = {
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_RETRACTION_FIND] = "SELECT reporter, metric, period, area, old_value FROM retraction"
                            " WHERE by = ?1 AND request_id = ?2",
+    /* Who a snapshot counted (snapshot.c), for the area above it. */
+    [ST_REPORTERS_GET] = "SELECT reporters FROM snapshot_reporters"
+                         " WHERE indicator = ?1 AND period = ?2 AND area = ?3",
+    [ST_REPORTERS_PUT] = "INSERT INTO snapshot_reporters(indicator, period, area, reporters)"
+                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(indicator, period, area)"
+                         " DO UPDATE SET reporters = excluded.reporters",
+    [ST_REPORTERS_CLEAR] = "DELETE FROM snapshot_reporters",
     [ST_COVERAGE_DROP] = "DELETE FROM coverage WHERE metric = ?1 AND area = ?2 AND reporter = ?3"
                          " AND NOT EXISTS (SELECT 1 FROM observation WHERE reporter = ?3"
                          " AND metric = ?1 AND area = ?2)",
@@ -253,8 +260,16 @@ static const char *const migrations[] = {
     "CREATE INDEX closure_by_month ON closure(month, id);"
     "ALTER TABLE snapshot ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;",
     /* 6: a dirty mark counts how often it was set, so that snapshots can be computed
-     * outside the write lock: a mark set again meanwhile is not cleared */
-    "ALTER TABLE dirty ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;",
+     * outside the write lock: a mark set again meanwhile is not cleared; who each snapshot
+     * counted, so that an area is finished from its children however its partners spread
+     * over them (every snapshot is computed again once, to fill it in) */
+    "ALTER TABLE dirty ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE snapshot_reporters ("
+    "  indicator TEXT NOT NULL, period TEXT NOT NULL, area TEXT NOT NULL,"
+    "  reporters BLOB NOT NULL,"
+    "  PRIMARY KEY (indicator, period, area)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO dirty(metric, period, area)"
+    " SELECT DISTINCT metric, period, area FROM observation;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -136,6 +136,16 @@ int store_snapshot_get(store *s, const char *indicator, const char *period, cons
 int store_snapshot_put(store *s, const char *indicator, const char *period, const char *area,
                        const stored_snapshot *snap);
 
+/* The organisations counted as reporters of a snapshot, a bit per organisation of the
+ * registry (n bytes), kept beside the newest version so that the area above counts each
+ * once. 1, 0 (none, or for another number of organisations), or -1. */
+int store_reporters_get(store *s, const char *indicator, const char *period, const char *area,
+                        unsigned char *bits, size_t n);
+int store_reporters_put(store *s, const char *indicator, const char *period, const char *area,
+                        const unsigned char *bits, size_t n);
+/* Forget them all: the partners file changed, and with it what the bits mean. */
+int store_reporters_clear(store *s);
+
 /* The dirty marks: take up to max of them into rows (metric, period, area), 0..n or -1;
  * store_dirty_clear removes those taken, unless a figure marked them again meanwhile (its
  * gen went up): their snapshots are then computed again. */

@@ -243,3 +243,45 @@ int store_meta_set(store *s, const char *key, const char *value)
         return store_fail(st);
     return store_run(s, ST_META_SET);
 }
+
+int store_reporters_get(store *s, const char *indicator, const char *period, const char *area,
+                        unsigned char *bits, size_t n)
+{
+    sqlite3_stmt *st = s->st[ST_REPORTERS_GET];
+    if (store_bind_text(s, st, 1, indicator) < 0 || store_bind_text(s, st, 2, period) < 0 ||
+        store_bind_text(s, st, 3, area) < 0)
+        return store_fail(st);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        if ((size_t)sqlite3_column_bytes(st, 0) == n) {
+            const void *blob = sqlite3_column_blob(st, 0);
+            if (n)
+                memcpy(bits, blob, n);
+            found = 1;
+        }
+    } else if (rc != SQLITE_DONE) {
+        found = store_remember(s, rc);
+    }
+    store_reset(st);
+    return found;
+}
+
+int store_reporters_put(store *s, const char *indicator, const char *period, const char *area,
+                        const unsigned char *bits, size_t n)
+{
+    sqlite3_stmt *st = s->st[ST_REPORTERS_PUT];
+    if (store_bind_text(s, st, 1, indicator) < 0 || store_bind_text(s, st, 2, period) < 0 ||
+        store_bind_text(s, st, 3, area) < 0)
+        return store_fail(st);
+    int rc = sqlite3_bind_blob(st, 4, n ? bits : (const void *)"", (int)n, SQLITE_STATIC);
+    if (rc != SQLITE_OK) {
+        store_remember(s, rc);
+        return store_fail(st);
+    }
+    return store_run(s, ST_REPORTERS_PUT);
+}
+
+int store_reporters_clear(store *s)
+{
+    return store_run(s, ST_REPORTERS_CLEAR);
+}
