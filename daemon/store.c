@@ -29,8 +29,10 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_SNAP_PUT] = "INSERT INTO snapshot(indicator, period, area, version, value, numerator,"
                     " denominator, reason, expected, reported, computed_at, carried)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    /* Area by area (those coverage knows for the metric), each a range of the key. */
     [ST_FIRST_REPORTS] = "SELECT reporter, period, min(reported_at) FROM observation"
-                         " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
+                         " WHERE metric = ?1 AND area IN (SELECT DISTINCT area FROM coverage"
+                         " WHERE metric = ?1) AND period BETWEEN ?2 AND ?3"
                          " GROUP BY reporter, period",
     [ST_COVERAGE_READ] = "SELECT reporter, area FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
@@ -259,10 +261,34 @@ static const char *const migrations[] = {
     "  note TEXT NOT NULL);"
     "CREATE INDEX closure_by_month ON closure(month, id);"
     "ALTER TABLE snapshot ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;",
-    /* 6: a dirty mark counts how often it was set, so that snapshots can be computed
-     * outside the write lock: a mark set again meanwhile is not cleared; who each snapshot
-     * counted, so that an area is finished from its children however its partners spread
-     * over them (every snapshot is computed again once, to fill it in) */
+    /* 6: observations keyed for reading (metric, area, period, reporter), with one index
+     * by reporter instead of two: a figure stored touches two B-trees, not three; a dirty
+     * mark counts how often it was set, so that snapshots can be computed outside the
+     * write lock: a mark set again meanwhile is not cleared; who each snapshot counted, so
+     * that an area is finished from its children however its partners spread over them
+     * (every snapshot is computed again once, to fill it in) */
+    "CREATE TABLE observation_by_area ("
+    "  metric TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  reporter TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  submission INTEGER NOT NULL REFERENCES submission(id),"
+    "  reported_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (metric, area, period, reporter)) WITHOUT ROWID;"
+    "INSERT INTO observation_by_area SELECT metric, area, period, reporter, value, submission,"
+    " reported_at, updated_at FROM observation ORDER BY metric, area, period, reporter;"
+    "DROP TABLE observation;"
+    "ALTER TABLE observation_by_area RENAME TO observation;"
+    "CREATE INDEX observation_by_reporter ON observation(reporter, metric, period);"
+    "CREATE TRIGGER observation_superseded AFTER UPDATE OF value ON observation"
+    " WHEN old.value IS NOT new.value BEGIN"
+    "  INSERT INTO observation_audit(reporter, metric, period, area, old_value, new_value,"
+    "   old_submission, new_submission, changed_at)"
+    "  VALUES (old.reporter, old.metric, old.period, old.area, old.value, new.value,"
+    "   old.submission, new.submission, new.updated_at);"
+    " END;"
     "ALTER TABLE dirty ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE snapshot_reporters ("
     "  indicator TEXT NOT NULL, period TEXT NOT NULL, area TEXT NOT NULL,"

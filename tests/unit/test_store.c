@@ -137,7 +137,8 @@ static void test_open_creates_schema(void **state)
         "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
         " AND name = 'observation_superseded'",
         "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-        " AND name = 'observation_by_metric'",
+        " AND name = 'observation_by_reporter'",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshot_reporters'",
     };
     for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++)
         if (query_int(f->raw, objects[i]) != 1)
@@ -165,6 +166,58 @@ static void test_open_creates_schema(void **state)
     }
     store_close(&f->st);
     store_close(&f->st); /* closing twice is harmless */
+}
+
+/* A database of schema 5 (observations keyed by reporter, two indexes, dirty marks without
+ * a count, no reporter sets) is brought to the current schema with every figure, its audit
+ * trail and its trigger, and every figure marked for a recompute. */
+static void test_open_migrates_schema_5(void **state)
+{
+    fixture *f = *state;
+    lm_error err;
+    store_close(&f->st);
+    /* The current schema, taken back to what version 5 had. */
+    raw_exec(f->raw,
+             "DROP TABLE snapshot_reporters;"
+             "DROP TABLE observation;"
+             "CREATE TABLE observation (reporter TEXT NOT NULL, metric TEXT NOT NULL,"
+             " period TEXT NOT NULL, area TEXT NOT NULL, value REAL NOT NULL,"
+             " submission INTEGER NOT NULL REFERENCES submission(id),"
+             " reported_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+             " PRIMARY KEY (reporter, metric, period, area)) WITHOUT ROWID;"
+             "CREATE INDEX observation_by_metric ON observation(metric, period, area);"
+             "CREATE INDEX observation_by_metric_area ON observation(metric, area, period,"
+             " value, reported_at);"
+             "CREATE TRIGGER observation_superseded AFTER UPDATE OF value ON observation"
+             " WHEN old.value IS NOT new.value BEGIN"
+             "  INSERT INTO observation_audit(reporter, metric, period, area, old_value,"
+             "   new_value, old_submission, new_submission, changed_at)"
+             "  VALUES (old.reporter, old.metric, old.period, old.area, old.value, new.value,"
+             "   old.submission, new.submission, new.updated_at);"
+             " END;"
+             "ALTER TABLE dirty DROP COLUMN gen;"
+             "INSERT INTO submission(id, reporter, request_id, received_at, records, digest)"
+             " VALUES (1, 'ko', 'r1', 100, 2, 7), (2, 'ko', 'r2', 200, 1, 8);"
+             "INSERT INTO observation VALUES ('ko', 'vve.plaatsen', '2026-09', 'WK1', 10, 1, 100,"
+             " 100), ('ko', 'vve.plaatsen', '2026-10', 'WK1', 12, 2, 100, 200);"
+             "INSERT INTO observation_audit(reporter, metric, period, area, old_value, new_value,"
+             " old_submission, new_submission, changed_at) VALUES ('ko', 'vve.plaatsen',"
+             " '2026-10', 'WK1', 11, 12, 1, 2, 200);"
+             "PRAGMA user_version = 5;");
+    if (store_open(&f->st, f->path, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(query_int(f->raw, "SELECT sum(value) FROM observation"), 22);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                       " AND tbl_name = 'observation'"), 1);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM dirty WHERE gen = 0"), 2);
+    /* The trigger came along: a new value leaves its trace. */
+    int64_t sub = add_sub(f->st, "ko", "r3", 300);
+    put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 13, sub, 300);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 2);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM dirty WHERE gen = 1"), 1);
 }
 
 /* A database written by a newer leamond is refused, and left as it was. */
@@ -662,6 +715,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_open_migrates_schema_5, setup_db, teardown_db),
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_open_failed_migration),
         cmocka_unit_test(test_open_errors),
