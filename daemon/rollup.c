@@ -35,12 +35,25 @@ static void part_codes(const indicator_part *part, char *buf, size_t size)
     }
 }
 
+static bool sorted(const rollup_fig *figs, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (by_part(&figs[i - 1], &figs[i]) > 0)
+            return false;
+    return true;
+}
+
+void rollup_sort(rollup_fig *figs, size_t n)
+{
+    if (n && !sorted(figs, n))
+        qsort(figs, n, sizeof *figs, by_part);
+}
+
 void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
                     rollup_result *out)
 {
     memset(out, 0, sizeof *out);
-    if (n)
-        qsort(figs, n, sizeof *figs, by_part);
+    rollup_sort(figs, n);
     size_t num_parts = 0, den_parts = 0, locations = 0;
     int last_reporter = -1, last_area = -1, last_carried = -1;
     for (size_t i = 0; i < n;) {

@@ -36,6 +36,10 @@ typedef struct {
     char reason[160];   /* why there is no value; "" when there is one */
 } rollup_result;
 
+/* Sort figs as rollup_compute wants them; figures already in that order stay (a sorted
+ * array, or any selection from one, costs rollup_compute one pass instead of a sort). */
+void rollup_sort(rollup_fig *figs, size_t n);
+
 /* Compute ind over months first..last (month numbers, inclusive) from figs (n of them,
  * sorted in place). Figures outside the months (but those a carry reaches) or not counted
  * by the indicator are ignored. */

@@ -166,10 +166,16 @@ static int append_rows(snapcalc *c, const metric *m, rollup_fig **figs, size_t *
     const partners *parts = &c->reg->parts;
     if (GROW(*figs, *cap, *n + c->n_rows) != 0)
         return -1;
+    const char *last_area = NULL;
+    int a = -1;
     for (size_t i = 0; i < c->n_rows; i++) {
         const store_obs *o = &c->rows[i];
         const organisation *org = partners_org(parts, o->reporter);
-        int a = partners_area(parts, o->area);
+        /* The rows come area by area. */
+        if (!last_area || strcmp(last_area, o->area) != 0) {
+            a = partners_area(parts, o->area);
+            last_area = o->area;
+        }
         period month;
         if (!org || a < 0 || period_parse(o->period, &month) != 0)
             continue;
@@ -196,6 +202,8 @@ int snapcalc_gather(snapcalc *c, store *db, int first, int last)
             append_rows(c, c->ms[k], &c->figs, &c->n_figs, &c->cap_figs) < 0)
             return -1;
     }
+    /* Once here: each period's selection keeps the order, so rollup_compute need not sort. */
+    rollup_sort(c->figs, c->n_figs);
     return 0;
 }
 

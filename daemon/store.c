@@ -37,7 +37,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_COVERAGE_READ] = "SELECT reporter, area FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
     [ST_OBS_REPORTER] = "SELECT reporter, area, period, value, reported_at FROM observation"
-                        " WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4",
+                        " WHERE reporter = ?1 AND metric = ?2 AND area = ?3"
+                        " AND period BETWEEN ?4 AND ?5",
     [ST_DIRTY_TAKE] = "SELECT metric, period, area, gen FROM dirty LIMIT ?1",
     [ST_DIRTY_TAKE_METRIC] = "SELECT metric, period, area, gen FROM dirty"
                              " WHERE metric = ?1 AND period BETWEEN ?2 AND ?3"
@@ -281,7 +282,7 @@ static const char *const migrations[] = {
     " reported_at, updated_at FROM observation ORDER BY metric, area, period, reporter;"
     "DROP TABLE observation;"
     "ALTER TABLE observation_by_area RENAME TO observation;"
-    "CREATE INDEX observation_by_reporter ON observation(reporter, metric, period);"
+    "CREATE INDEX observation_by_reporter ON observation(reporter, metric, area, period);"
     "CREATE TRIGGER observation_superseded AFTER UPDATE OF value ON observation"
     " WHEN old.value IS NOT new.value BEGIN"
     "  INSERT INTO observation_audit(reporter, metric, period, area, old_value, new_value,"

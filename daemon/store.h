@@ -109,8 +109,8 @@ int store_observations(store *s, const char *metric, const char *first, const ch
 int store_first_reports(store *s, const char *metric, const char *first, const char *last,
                         store_obs **rows, size_t *n, size_t *cap);
 
-/* The same for one reporter, in every area. */
-int store_observations_of(store *s, const char *reporter, const char *metric,
+/* The same for one reporter and one area. */
+int store_observations_of(store *s, const char *reporter, const char *metric, const char *area,
                           const char *first, const char *last, store_obs **rows, size_t *n,
                           size_t *cap);
 

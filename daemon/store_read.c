@@ -63,13 +63,14 @@ int store_observations(store *s, const char *metric, const char *first, const ch
     return collect(s, st, rows, n, cap, read_obs);
 }
 
-int store_observations_of(store *s, const char *reporter, const char *metric,
+int store_observations_of(store *s, const char *reporter, const char *metric, const char *area,
                           const char *first, const char *last, store_obs **rows, size_t *n,
                           size_t *cap)
 {
     sqlite3_stmt *st = s->st[ST_OBS_REPORTER];
     if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, metric) < 0 ||
-        store_bind_text(s, st, 3, first) < 0 || store_bind_text(s, st, 4, last) < 0)
+        store_bind_text(s, st, 3, area) < 0 || store_bind_text(s, st, 4, first) < 0 ||
+        store_bind_text(s, st, 5, last) < 0)
         return -1;
     return collect(s, st, rows, n, cap, read_obs);
 }
