@@ -334,6 +334,7 @@ void batch_take(batch *b, size_t i, pending *out)
 {
     pending *p = &b->items[i];
     *out = *p;
+    p->handed = true;
     memset(&p->req.records, 0, sizeof p->req.records);
     p->req.n_records = 0;
     memset(&p->errs, 0, sizeof p->errs);

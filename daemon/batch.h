@@ -36,6 +36,7 @@ typedef struct {
     bool write;            /* a submission to store in this batch */
     bool overflow;         /* read beyond what one commit takes: a submission gets 503 */
     bool in_txn;           /* decided inside the transaction: undone if it fails */
+    bool handed;           /* moved out (batch_take): answered elsewhere */
     submit_result res;
 } pending;
 
@@ -74,7 +75,8 @@ void batch_check(batch *b, const batch_env *env, time_t now);
  * anything was stored; b->wrote then says by which organisations. */
 bool batch_commit(batch *b, const batch_env *env, time_t now);
 
-/* Move request i out of the batch into out (which then owns it); its slot owns nothing. */
+/* Move request i out of the batch into out (which then owns it); its slot owns nothing and
+ * is marked handed. */
 void batch_take(batch *b, size_t i, pending *out);
 
 /* Does any request of the batch, allowed so far, have op flag? */

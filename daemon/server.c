@@ -405,23 +405,28 @@ static void serve_batch(server *srv)
     time_t now = time(NULL);
     batch_env env = {srv->db, &srv->reg, &srv->set, &srv->log, srv->secure};
     batch_check(b, &env, now);
-    /* The commit first: what the derive thread answers from this batch sees it. */
-    if (batch_commit(b, &env, now))
-        derive_thread_committed(srv->dt, b->wrote, b->n_wrote);
-    /* Its answers that came in meanwhile go out before this batch's own. */
-    deliver_done(srv);
-    mpw w;
-    mpw_init(&w);
+    /* The derive thread's requests go at once: they see every figure acknowledged before
+     * them, and this batch's figures are not acknowledged yet. */
     for (size_t i = 0; i < b->n; i++) {
         pending *p = &b->items[i];
-        if (p->status == PROTO_OK && p->op && (p->op->flags & OP_DERIVED)) {
-            if (hand_over(srv, i, now))
-                continue;
+        if (p->status != PROTO_OK || !p->op || !(p->op->flags & OP_DERIVED))
+            continue;
+        if (!hand_over(srv, i, now)) {
             p->status = PROTO_UNAVAILABLE;
             snprintf(p->why, sizeof p->why, "busy: %d queries are waiting; retry shortly",
                      DERIVE_THREAD_MAX_JOBS);
         }
-        reply(srv, p, &srv->peers[i], &w, now);
+    }
+    if (batch_commit(b, &env, now))
+        derive_thread_committed(srv->dt, b->wrote, b->n_wrote);
+    /* The derive thread's answers that came in meanwhile go out before this batch's own. */
+    deliver_done(srv);
+    mpw w;
+    mpw_init(&w);
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->items[i].handed)
+            continue;
+        reply(srv, &b->items[i], &srv->peers[i], &w, now);
         zmq_msg_close(&srv->peers[i].route);
     }
     mpw_free(&w);
