@@ -387,8 +387,19 @@ static void shared_drop(store_shared *sh)
 
 static int open_connection(store *s, const char *path, bool migrating, lm_error *err);
 
+/* Before the first connection: no memory statistics, whose global lock the two threads'
+ * connections would otherwise take turns on at every allocation. Too late (SQLite already
+ * in use in this process) is harmless. */
+static void configure_sqlite(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK)
+        sqlite3_initialize();
+}
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
 int store_open(store **out, const char *path, lm_error *err)
 {
+    pthread_once(&configured, configure_sqlite);
     store *s = calloc(1, sizeof *s);
     *out = NULL;
     if (!s || !(s->sh = shared_new())) {
