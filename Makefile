@@ -38,6 +38,7 @@ DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c client/report/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 SUPPORT_SRC := $(wildcard tests/unit/support/*.c)
+BENCH_SUPPORT_SRC := $(wildcard tests/bench/support/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -45,6 +46,7 @@ PROTO_LIB  := $(BUILD)/libproto.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 SUPPORT_LIB := $(BUILD)/libtestsupport.a
+BENCH_LIB  := $(BUILD)/libbenchsupport.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
@@ -68,6 +70,8 @@ $(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 $(SUPPORT_LIB): $(call obj,$(SUPPORT_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(BENCH_LIB): $(call obj,$(BENCH_SUPPORT_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 
 $(BUILD)/leamond: $(call obj,daemon/main.c) $(DAEMON_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -83,8 +87,9 @@ $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Benchmarks (not installed): measured against the real store and snapshot code.
-$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(DAEMON_LIB) $(PROTO_LIB)
+# Benchmarks (not installed): measured against the real store and snapshot code; what
+# they share is in tests/bench/support/.
+$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(BENCH_LIB) $(DAEMON_LIB) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
