@@ -5,7 +5,8 @@
 #   make check      all tests: unit (cmocka) and integration with the sanitizer build, a
 #                   share of the integration tests under valgrind, the fuzz targets briefly
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
-#   make bench      benchmarks (tests/bench/), printing figures; BENCH_ARGS passes flags
+#   make bench      benchmarks (tests/bench/), printing figures and the performance targets;
+#                   BENCH_LONG=1 the long mode, BENCH_ARGS flags for bench_load
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
 #
@@ -133,10 +134,14 @@ tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(UNIT_BINS)
 
-# Figures, not pass/fail: sizes are flags of each benchmark (see its --help).
+# Figures, not pass/fail. bench_load (sizes 0, 1 M and 3 M, ending with the table of the
+# targets) takes about four minutes on 2 cores; BENCH_LONG=1 adds 10 M figures to it and runs
+# bench_snapshot first. BENCH_ARGS passes flags to bench_load (see its --help).
 bench: deps
 	$(MAKE) $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do echo "== $$b"; $$b $(BENCH_ARGS) || exit 1; done
+	@if [ -n "$(BENCH_LONG)" ]; then echo "== $(BUILD)/bench/bench_snapshot"; \
+	  $(BUILD)/bench/bench_snapshot || exit 1; fi
+	@echo "== $(BUILD)/bench/bench_load"; $(BUILD)/bench/bench_load $(if $(BENCH_LONG),--long) $(BENCH_ARGS)
 
 integration: all tools
 	BUILD=$(BUILD) tests/integration/run.sh
