@@ -973,7 +973,8 @@ static int bench_partners(bench *b)
         /* reports_for the gemeente: it reports for every wijk (the children's home wijken) */
         fprintf(f, "  { id = \"%s\"; name = \"Kinderopvang %zu\"; kind = \"kinderopvang\"; "
                    "area = \"%s\"; reports_for = [\"%s\"]; keys = [\"%s\"]; }%s\n",
-                o->id, i, b->areas[o->home], b->areas[0], o->pub, i + 1 < b->n_orgs + b->n_torgs ? "," : "");
+                o->id, i, b->areas[o->home], b->areas[0], o->pub,
+                i + 1 < b->n_orgs + b->n_torgs ? "," : "");
     }
     for (size_t i = 0; i < b->n_torgs; i++) {
         const tmpl_org *o = &b->torgs[i];
@@ -2078,7 +2079,8 @@ typedef struct {
  * metric number k; the top bit keeps it apart from the load's. */
 static uint64_t tmpl_hash(size_t org, int a, int month, uint64_t k)
 {
-    return mix((1ull << 63) ^ ((uint64_t)org << 40) ^ ((uint64_t)a << 24) ^ ((uint64_t)month << 6) ^ k);
+    return mix((1ull << 63) ^ ((uint64_t)org << 40) ^ ((uint64_t)a << 24) ^
+               ((uint64_t)month << 6) ^ k);
 }
 
 /* Fill db (a new file) with size figures of the templates' reporters, only through the
@@ -2513,7 +2515,8 @@ static int make_template(bench *b, size_result *sr, double t_start)
             sr->t.fill_ms / 1e3, (double)sr->t.figures / (sr->t.fill_ms / 1e3));
     if (tmpl_current(b, sr->t.path, name, &sr->t) < 0)
         return -1;
-    fprintf(stderr, "  %.1f s, %.0f MiB\n", sr->t.current_ms / 1e3, (double)sr->t.bytes / 1048576.0);
+    fprintf(stderr, "  %.1f s, %.0f MiB\n", sr->t.current_ms / 1e3,
+            (double)sr->t.bytes / 1048576.0);
     sr->has_tmpl = true;
     return 0;
 }
@@ -2742,7 +2745,8 @@ int main(int argc, char **argv)
             continue;
         printf("  %-34s %9s %10.0f %10.1f us   %9.2f %9.1fx\n", label(&sc[i], lb, sizeof lb),
                thousands(sc[i].ceil_records ? sc[i].ceil_records : sc[i].recs_med, t1, sizeof t1),
-               sc[i].raw_rs, sc[i].raw_us, sc[i].recs_s / sc[i].raw_rs, sc[i].us_rec / sc[i].raw_us);
+               sc[i].raw_rs, sc[i].raw_us, sc[i].recs_s / sc[i].raw_rs,
+               sc[i].us_rec / sc[i].raw_us);
     }
     printf("  (the raw ceiling always starts on an empty table: at the larger sizes it is the same "
            "reference)\n");
@@ -2824,8 +2828,9 @@ int main(int argc, char **argv)
             if (!sres[z].has_tmpl)
                 continue;
             char rate[48], cur[80];
+            long long per_s = (long long)((double)t->figures / (t->fill_ms / 1e3));
             snprintf(rate, sizeof rate, "%.1f s (%s/s)", t->fill_ms / 1e3,
-                     thousands((long long)((double)t->figures / (t->fill_ms / 1e3)), t3, sizeof t3));
+                     thousands(per_s, t3, sizeof t3));
             snprintf(cur, sizeof cur, "%.1f s (%.1f s CPU), peak RSS %.1f MiB", t->current_ms / 1e3,
                      t->current_cpu_ms / 1e3, (double)t->current_hwm_kb / 1024.0);
             printf("  %-6s %11s %10zu %12s %5.0f MiB %23s   %s\n",
