@@ -2439,7 +2439,7 @@ static const scenario *query_scenario(const scenario *sc, size_t n, size_t z)
 /* A row of the summary: met is 1, 0, or -1 when it was not measured. */
 static void summary_row(const char *what, const char *measured, int met)
 {
-    printf("  %-50s %-36s %s\n", what, measured,
+    printf("  %-52s %-36s %s\n", what, measured,
            met < 0 ? "not measured" : met ? "met" : "NOT met");
 }
 
@@ -2680,8 +2680,9 @@ int main(int argc, char **argv)
         n_kt += b.torgs[i].kind == KIND_KINDEROPVANG;
     printf("  %-30s %lld wijken + 1 gemeente; 1 viewer; the load: %zu kinderopvang locations (own\n"
            "  %-30s CURVE keys) that report for every wijk; the templates: a GGD and an RBL that report\n"
-           "  %-30s for every wijk, the gemeente, %zu kinderopvang locations for %lld wijken each\n",
-           "partners", opt->wijken, b.n_orgs, "", "", n_kt, opt->spread);
+           "  %-30s for every wijk, the gemeente, %s kinderopvang locations for %lld wijken each\n",
+           "partners", opt->wijken, b.n_orgs, "", "", thousands((long long)n_kt, t3, sizeof t3),
+           opt->spread);
     printf("  %-30s %zu metrics x %d months (%s .. %s) x %zu areas per location = %s keys;\n"
            "  %-30s its home wijk first, from the current month back; the next wijken, the gemeente last\n",
            "records of the load", b.n_metrics, b.n_months, b.month_text[0],
@@ -2692,11 +2693,13 @@ int main(int argc, char **argv)
         printf("%s %s", z ? "," : "", size_text(opt->sizes[z], t1, sizeof t1));
     printf("%s\n", opt->long_mode ? " (long mode)" : "");
     if (opt->submissions)
-        printf("  %-30s %lld submissions per client; size 0: %lld rounds, above: %lld (median shown);\n",
-               "rounds", opt->submissions, opt->rounds, opt->size_rounds);
+        printf("  %-30s %lld submissions per client; size 0: %lld round%s, above: %lld (median "
+               "shown);\n", "rounds", opt->submissions, opt->rounds, opt->rounds == 1 ? "" : "s",
+               opt->size_rounds);
     else
-        printf("  %-30s size 0: %lld rounds of %.1f s, above: %lld rounds of %.1f s (median shown);\n",
-               "rounds", opt->rounds, opt->seconds, opt->size_rounds, opt->size_seconds);
+        printf("  %-30s size 0: %lld round%s of %.1f s, above: %lld round%s of %.1f s (median "
+               "shown);\n", "rounds", opt->rounds, opt->rounds == 1 ? "" : "s", opt->seconds,
+               opt->size_rounds, opt->size_rounds == 1 ? "" : "s", opt->size_seconds);
     printf("  %-30s a fresh leamond on a fresh database each (empty, or a copy of the template)\n", "");
     printf("  %-30s log_level %s, batch_max %s, database in %s\n", "leamond", opt->log_level,
            opt->batch_max ? thousands(opt->batch_max, t2, sizeof t2) : "256 (default)", b.dir);
@@ -2833,9 +2836,11 @@ int main(int argc, char **argv)
                      thousands(per_s, t3, sizeof t3));
             snprintf(cur, sizeof cur, "%.1f s (%.1f s CPU), peak RSS %.1f MiB", t->current_ms / 1e3,
                      t->current_cpu_ms / 1e3, (double)t->current_hwm_kb / 1024.0);
-            printf("  %-6s %11s %10zu %12s %5.0f MiB %23s   %s\n",
+            char rep[32];
+            printf("  %-6s %11s %10s %12s %5.0f MiB %23s   %s\n",
                    size_text(sres[z].size, t1, sizeof t1), thousands(t->figures, t2, sizeof t2),
-                   t->reporters, thousands(t->submissions, t3, sizeof t3),
+                   thousands((long long)t->reporters, rep, sizeof rep),
+                   thousands(t->submissions, t3, sizeof t3),
                    (double)t->bytes / 1048576.0, rate, cur);
         }
     }
@@ -2884,7 +2889,7 @@ int main(int argc, char **argv)
     printf("\nsummary: the targets (medians of rounds; ratios within this run; %ld CPUs; load "
            "average %s at\nthe start, %s at the end; this run took %.0f s)\n",
            sysconf(_SC_NPROCESSORS_ONLN), load_start, load_end, took_s);
-    printf("  %-50s %-36s %s\n", "target", "measured", "verdict");
+    printf("  %-52s %-36s %s\n", "target", "measured", "verdict");
     {
         const scenario *one = has_zero ? find_scenario(sc, n_sc, 0, 1, 1000) : NULL;
         const scenario *many = has_zero ? find_scenario(sc, n_sc, 0, 50, 1000) : NULL;
