@@ -5,7 +5,8 @@
 #   make check      all tests: unit (cmocka) and integration with the sanitizer build, a
 #                   share of the integration tests under valgrind, the fuzz targets briefly
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
-#   make bench      benchmarks (tests/bench/), printing figures; BENCH_ARGS passes flags
+#   make bench      benchmarks (tests/bench/), printing figures and the performance targets;
+#                   BENCH_LONG=1 the long mode, BENCH_ARGS flags for bench_load
 #   make deps       install missing Debian packages (as root), or say which
 #   make clean
 #
@@ -43,6 +44,7 @@ DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c client/report/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 SUPPORT_SRC := $(wildcard tests/unit/support/*.c)
+BENCH_SUPPORT_SRC := $(wildcard tests/bench/support/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -50,6 +52,7 @@ PROTO_LIB  := $(BUILD)/libproto.a
 DAEMON_LIB := $(BUILD)/libdaemon.a
 CLIENT_LIB := $(BUILD)/libclient.a
 SUPPORT_LIB := $(BUILD)/libtestsupport.a
+BENCH_LIB  := $(BUILD)/libbenchsupport.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
@@ -73,6 +76,8 @@ $(CLIENT_LIB): $(call obj,$(CLIENT_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 $(SUPPORT_LIB): $(call obj,$(SUPPORT_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(BENCH_LIB): $(call obj,$(BENCH_SUPPORT_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 
 $(BUILD)/leamond: $(call obj,daemon/main.c) $(DAEMON_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -88,8 +93,9 @@ $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Benchmarks (not installed): measured against the real store and snapshot code.
-$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(DAEMON_LIB) $(PROTO_LIB)
+# Benchmarks (not installed): measured against the real store and snapshot code; what
+# they share is in tests/bench/support/.
+$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(BENCH_LIB) $(DAEMON_LIB) $(PROTO_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -135,10 +141,14 @@ tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(UNIT_BINS)
 
-# Figures, not pass/fail: sizes are flags of each benchmark (see its --help).
+# Figures, not pass/fail. bench_load (sizes 0, 1 M and 3 M, ending with the table of the
+# targets) takes about four minutes on 2 cores; BENCH_LONG=1 adds 10 M figures to it and runs
+# bench_snapshot first. BENCH_ARGS passes flags to bench_load (see its --help).
 bench: deps
 	$(MAKE) $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do echo "== $$b"; $$b $(BENCH_ARGS) || exit 1; done
+	@if [ -n "$(BENCH_LONG)" ]; then echo "== $(BUILD)/bench/bench_snapshot"; \
+	  $(BUILD)/bench/bench_snapshot || exit 1; fi
+	@echo "== $(BUILD)/bench/bench_load"; $(BUILD)/bench/bench_load $(if $(BENCH_LONG),--long) $(BENCH_ARGS)
 
 integration: all tools
 	BUILD=$(BUILD) tests/integration/run.sh

@@ -33,6 +33,7 @@
 #include "period.h"
 #include "snapshot.h"
 #include "store.h"
+#include "support/bench_refresh.h"
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -150,12 +151,6 @@ static uint64_t text_hash(const char *s)
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* dir/name into buf; -1 if it does not fit. */
@@ -430,16 +425,6 @@ static double figure(const gemeente *g, const bench_org *o, size_t org_index, co
     return v < m->min ? m->min : v > m->max ? m->max : v;
 }
 
-/* The i-th replacement of a figure v0: each differs from the one before. */
-static double changed_value(const metric *m, double v0, long long i)
-{
-    double step = m->integer ? 1.0 : 0.5, span = m->max - m->min;
-    double v = v0 + step * (double)(1 + i % 40);
-    if (v > m->max)
-        v = m->min + fmod(v - m->min, span > 0 ? span : 1);
-    return v;
-}
-
 /* ---- the steps ------------------------------------------------------------- */
 
 typedef struct {
@@ -573,12 +558,23 @@ static int count_rows(const char *db_path, const char *sql, long long *out)
 typedef struct {
     const char *name;
     const char *what;
-    double *ms;          /* one per repetition */
-    size_t *versions;
-    long long n;
-    long long records;
-    double submit_ms;    /* total of the submissions' commits */
+    refresh_series r;
 } series;
+
+/* The figures of one location that a variant changes. */
+typedef struct {
+    const bench *b;
+    size_t org;
+    int area;
+} variant_ctx;
+
+static double variant_value(void *ctx, const metric *m, int month, long long rep)
+{
+    const variant_ctx *v = ctx;
+    const gemeente *g = &v->b->g;
+    return refresh_changed_value(
+        m, figure(g, &g->orgs[v->org], v->org, m, v->area, month, (uint64_t)v->b->opt->seed), rep);
+}
 
 /* One small submission per repetition, committed, then snapshot_refresh timed alone.
  * kind 0: one record (vve.doelgroep.geplaatst, the latest full month);
@@ -589,7 +585,6 @@ static int incremental(bench *b, int kind, series *s)
     const gemeente *g = &b->g;
     const catalog *cat = &b->reg.cat;
     const metric *placed = catalog_metric(cat, "vve.doelgroep.geplaatst");
-    uint64_t seed = (uint64_t)b->opt->seed;
     /* A kinderopvang location in the middle wijk, a different one per variant. */
     size_t org = g->n_orgs;
     int want_wijk = g->n_wijken / 2, seen = 0;
@@ -611,70 +606,17 @@ static int incremental(bench *b, int kind, series *s)
             ms[n_m++] = g->by_kind[o->kind][k];
     else
         ms[n_m++] = placed;
-    int n_months = kind == 2 ? 12 : 1;
-    s->records = (long long)n_m * n_months;
-    s->n = b->opt->repeat;
-    s->ms = calloc((size_t)s->n, sizeof *s->ms);
-    s->versions = calloc((size_t)s->n, sizeof *s->versions);
-    if (!s->ms || !s->versions)
-        return -1;
     int a = area_index(o, -1);
-    for (long long r = 0; r < s->n; r++) {
-        char req[64];
-        int64_t sub;
-        time_t now = time(NULL);
-        double t0 = now_ms();
-        snprintf(req, sizeof req, "bench-%d-%lld", kind, r);
-        if (store_begin(b->db) < 0 || store_savepoint(b->db) < 0 ||
-            store_add_submission(b->db, o->id, req, (int64_t)now, s->records,
-                                 mix((uint64_t)r ^ ((uint64_t)kind << 32)), &sub) < 0)
-            return fail_store(b, "submission");
-        for (int mo = b->last_full - n_months + 1; mo <= b->last_full; mo++) {
-            period mp = period_month_from_number(mo);
-            char ptext[PERIOD_TEXT_MAX];
-            if (period_format(&mp, ptext, sizeof ptext) != 0)
-                return -1;
-            for (size_t k = 0; k < n_m; k++) {
-                double v = changed_value(ms[k], figure(g, o, org, ms[k], a, mo, seed), r);
-                if (store_put_observation(b->db, o->id, ms[k]->code, ptext, area_code(g, a), v,
-                                          sub, (int64_t)now) < 0)
-                    return fail_store(b, "put observation");
-            }
-        }
-        if (store_release(b->db) < 0 || store_commit(b->db) < 0)
-            return fail_store(b, "commit");
-        double t1 = now_ms();
-        if (snapshot_refresh(b->db, &b->reg, now, &s->versions[r], NULL) < 0)
-            return fail_store(b, "snapshot_refresh");
-        s->ms[r] = now_ms() - t1;
-        s->submit_ms += t1 - t0;
-    }
-    return 0;
-}
-
-typedef struct {
-    double median, p90, max;
-    size_t vmin, vmax;
-} summary;
-
-static int summarise(const series *s, summary *out)
-{
-    double *sorted = malloc((size_t)s->n * sizeof *sorted);
-    if (!sorted)
+    char tag[32];
+    snprintf(tag, sizeof tag, "bench-%d", kind);
+    variant_ctx ctx = {b, org, a};
+    refresh_job job = {o->id, area_code(g, a), ms, n_m, b->last_full, kind == 2 ? 12 : 1,
+                       variant_value, &ctx, tag};
+    lm_error err;
+    if (refresh_run(b->db, &b->reg, &job, b->opt->repeat, &s->r, &err) < 0) {
+        fprintf(stderr, "bench_snapshot: %s\n", err.msg);
         return -1;
-    memcpy(sorted, s->ms, (size_t)s->n * sizeof *sorted);
-    qsort(sorted, (size_t)s->n, sizeof *sorted, cmp_double);
-    size_t n = (size_t)s->n;
-    out->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    size_t rank = (size_t)ceil(0.9 * (double)n);
-    out->p90 = sorted[rank ? rank - 1 : 0];
-    out->max = sorted[n - 1];
-    out->vmin = out->vmax = s->versions[0];
-    for (size_t i = 1; i < n; i++) {
-        out->vmin = s->versions[i] < out->vmin ? s->versions[i] : out->vmin;
-        out->vmax = s->versions[i] > out->vmax ? s->versions[i] : out->vmax;
     }
-    free(sorted);
     return 0;
 }
 
@@ -874,8 +816,8 @@ int main(int argc, char **argv)
             printf("  %-16s  (skipped)\n", ser[k].name);
             continue;
         }
-        summary su;
-        if (summarise(&ser[k], &su) < 0) {
+        refresh_summary su;
+        if (refresh_summarise(&ser[k].r, &su) < 0) {
             fprintf(stderr, "bench_snapshot: out of memory\n");
             goto out;
         }
@@ -884,8 +826,8 @@ int main(int argc, char **argv)
             snprintf(vs, sizeof vs, "%zu", su.vmin);
         else
             snprintf(vs, sizeof vs, "%zu..%zu", su.vmin, su.vmax);
-        printf("  %-16s %7lld %8.2f %8.2f %8.2f %10s %9.2f  %s\n", ser[k].name, ser[k].records,
-               su.median, su.p90, su.max, vs, ser[k].submit_ms / (double)ser[k].n, ser[k].what);
+        printf("  %-16s %7lld %8.2f %8.2f %8.2f %10s %9.2f  %s\n", ser[k].name, ser[k].r.records,
+               su.median, su.p90, su.max, vs, ser[k].r.submit_ms / (double)ser[k].r.n, ser[k].what);
     }
     printf("  (versions: snapshot versions each refresh wrote; commit: mean ms of the submission's"
            " transaction)\n");
@@ -896,10 +838,8 @@ int main(int argc, char **argv)
     printf("\n  %-34s %10.1f MiB\n", "peak RSS", (double)ru.ru_maxrss / 1024.0);
     rc = 0;
 out:
-    for (int k = 0; k < 3; k++) {
-        free(ser[k].ms);
-        free(ser[k].versions);
-    }
+    for (int k = 0; k < 3; k++)
+        refresh_series_free(&ser[k].r);
     store_close(&b.db);
     if (reg_loaded)
         registry_free(&b.reg);
