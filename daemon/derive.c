@@ -22,6 +22,7 @@ struct derive {
     time_t next_deadline;     /* when a late rule's deadline passes next; 0: none */
     long long last_commit;    /* monotonic ms of the last commit of figures */
     unsigned long commits;    /* how many derive_committed calls so far */
+    snapshot_yield yield;     /* env's, with the coverage of the registry */
     long long checkpoint_retry; /* after a checkpoint that could not finish */
 };
 
@@ -38,6 +39,8 @@ int derive_new(derive **out, const derive_env *env)
     if (!d)
         return -1;
     d->env = *env;
+    if (env->yield)
+        d->yield = *env->yield;
     *out = d;
     return 0;
 }
@@ -48,6 +51,7 @@ void derive_free(derive **dp)
     if (!d)
         return;
     snapshot_changes_free(&d->touched);
+    coverage_free(&d->yield.cov);
     free(d->late_due);
     free(d);
     *dp = NULL;
@@ -164,7 +168,7 @@ static void refresh_all(derive *d, bool check_digest)
     long long start = derive_now_ms();
     unsigned long commits = d->commits;
     if (snapshot_refresh_ticking(db, d->env.reg, time(NULL), &changed, &d->touched,
-                                 d->env.keepalive, d->env.keepalive_ctx, d->env.yield) < 0)
+                                 d->env.keepalive, d->env.keepalive_ctx, &d->yield) < 0)
         refresh_failed(d);
     else if (d->commits == commits) /* none came in while it let requests in */
         d->snap_pending = false;
@@ -180,7 +184,7 @@ static void refresh_round(derive *d)
     long long start = derive_now_ms();
     unsigned long commits = d->commits;
     int n = snapshot_refresh_round(d->env.db, d->env.reg, time(NULL), DERIVE_ROUND_MARKS,
-                                   &changed, &d->touched, d->env.yield);
+                                   &changed, &d->touched, &d->yield);
     if (n < 0)
         refresh_failed(d);
     else if (n < DERIVE_ROUND_MARKS && d->commits == commits)
@@ -208,6 +212,10 @@ void derive_restart(derive *d)
      * everything anyway. */
     snapshot_changes_free(&d->touched);
     d->touched_since = 0;
+    /* The coverage in memory names organisations and areas of the registry. */
+    coverage_free(&d->yield.cov);
+    if (coverage_new(&d->yield.cov, d->env.reg) < 0)
+        log_msg(d->env.log, LOG_ERR, "out of memory: the coverage is read for every refresh");
     size_t n = d->env.reg->parts.n_orgs;
     free(d->late_due);
     d->n_late_due = 0;
@@ -240,7 +248,7 @@ void derive_before_read(void *self, const indicator *ind, int first, int last)
         return;
     long long start = derive_now_ms();
     if (snapshot_refresh_for(d->env.db, d->env.reg, ind, first, last, time(NULL), &changed,
-                             &d->touched) < 0)
+                             &d->touched, d->yield.cov) < 0)
         log_msg(d->env.log, LOG_ERR, "snapshots before a query (answered from those stored): %s",
                 store_errmsg(d->env.db));
     note_changed(d, changed, false, "before a query", start);

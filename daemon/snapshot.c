@@ -456,7 +456,8 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
         n_keys = kept;
     }
     refresh_round r = {.db = db, .reg = reg, .now = now, .changed = changed, .touched = touched,
-                       .n_set = c.n_set, .yield = yield};
+                       .n_set = c.n_set, .yield = yield && yield->waiting ? yield : NULL};
+    c.cov = yield ? yield->cov : NULL;
     c.fresh = fresh_find;
     c.fresh_ctx = &r;
     if (r.n_set && !(r.old = malloc(r.n_set))) {
@@ -492,8 +493,10 @@ int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t ma
 }
 
 int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
-                         int last, time_t now, size_t *changed, snapshot_changes *touched)
+                         int last, time_t now, size_t *changed, snapshot_changes *touched,
+                         coverage *cov)
 {
+    snapshot_yield only_cov = {NULL, NULL, NULL, cov};
     const metric *ms[2 * INDICATOR_MAX_METRICS];
     size_t n_ms = snapcalc_metrics(ind, ms);
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
@@ -514,7 +517,7 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
             n = store_dirty_take_metric(db, ms[k]->code, from, to, offset, marks,
                                         MARKS_PER_ROUND);
             if (n < 0 || (n > 0 && refresh_marks(db, reg, marks, (size_t)n, within, now,
-                                                 changed, touched, NULL) < 0))
+                                                 changed, touched, &only_cov) < 0))
                 rc = -1;
             offset += (size_t)(n > 0 ? n : 0);
         } while (rc == 0 && n == MARKS_PER_ROUND);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "coverage.h"
 #include "period.h"
 #include "store.h"
 
@@ -37,13 +38,16 @@ typedef struct {
 } snapshot_changes;
 void snapshot_changes_free(snapshot_changes *c);
 
-/* Letting others in during a long refresh: between two subjects (an indicator in an area)
- * the refresh asks waiting(ctx), and when it says so, stores what it has computed and
- * calls serve(ctx), which may refresh and read snapshots itself. */
+/* What a long-lived refresher (the derive thread) gives each refresh:
+ * - letting others in: between two subjects (an indicator in an area) the refresh asks
+ *   waiting(ctx), and when it says so, stores what it has computed and calls serve(ctx),
+ *   which may refresh and read snapshots itself (NULL waiting: never);
+ * - cov: the coverage in memory (NULL: read from the store each time). */
 typedef struct {
     bool (*waiting)(void *ctx);
     void (*serve)(void *ctx);
     void *ctx;
+    coverage *cov;
 } snapshot_yield;
 
 /* Recompute every snapshot that a dirty mark points at (indicators of the metric, the
@@ -62,7 +66,8 @@ int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t ma
  * adding to *changed. The marks stay, for the other periods they point at (a month's
  * quarter, year and school year), which the rounds recompute. 0 or -1. */
 int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
-                         int last, time_t now, size_t *changed, snapshot_changes *touched);
+                         int last, time_t now, size_t *changed, snapshot_changes *touched,
+                         coverage *cov);
 /* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the
  * service watchdog fed), and letting others in (yield, may be NULL). */
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,

@@ -123,6 +123,19 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     }
     /* And those that have ever reported these metrics for it (a GGD reporting per wijk). */
     for (size_t k = 0; k < c->n_ms; k++) {
+        if (c->cov) {
+            const coverage_pair *pairs;
+            size_t n;
+            if (coverage_of(c->cov, db, c->ms[k], &pairs, &n) < 0)
+                return -1;
+            for (size_t i = 0; i < n; i++) {
+                const organisation *o = &parts->orgs[pairs[i].org];
+                if (o->active && ((kinds >> o->kind) & 1u) &&
+                    partners_within(parts, pairs[i].area, at))
+                    c->expect[pairs[i].org] = 1;
+            }
+            continue;
+        }
         c->n_rows = 0;
         if (store_coverage(db, c->ms[k]->code, c->areas_json, &c->rows, &c->n_rows,
                            &c->cap_rows) < 0)
@@ -278,6 +291,7 @@ static int from_figures(snapcalc *c, store *db, const period *p, stored_snapshot
             c->fallback = NULL;
             return -1;
         }
+        c->fallback->cov = c->cov;
     }
     snapcalc *f = c->fallback;
     if (snapcalc_subject(f, db, c->ind, c->at, true, false) < 0 ||

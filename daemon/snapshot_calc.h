@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "coverage.h"
 #include "rollup.h"
 #include "store.h"
 
@@ -47,6 +48,8 @@ struct snapcalc {
     bool by_children;
     char *self_json;                             /* just at's code */
     snapcalc *fallback;                          /* owned, made on first need */
+    coverage *cov;                               /* who covers which area, in memory; NULL:
+                                                  * read from the store */
     /* Children computed in this refresh but not yet stored: asked before the store. 1 with
      * the snapshot in out and its reporters in set (n_set bytes), or 0 (NULL: none). */
     int (*fresh)(void *ctx, const indicator *ind, const period *p, int at,

@@ -373,6 +373,7 @@ static store_shared *shared_new(void)
         return NULL;
     }
     atomic_init(&sh->wal_frames, 0);
+    atomic_init(&sh->coverage_gen, 0);
     atomic_init(&sh->users, 1);
     return sh;
 }
@@ -586,6 +587,15 @@ int store_begin(store *s)
     return rc;
 }
 
+/* A commit went through: if it changed the coverage, its generation moves on (after the
+ * commit, so that whoever sees the new generation sees the rows). */
+static void covered(store *s)
+{
+    if (s->coverage_changed)
+        atomic_fetch_add(&s->sh->coverage_gen, 1);
+    s->coverage_changed = false;
+}
+
 int store_begin_derived(store *s)
 {
     if (store_run(s, ST_SYNC_NORMAL) < 0)
@@ -604,6 +614,7 @@ int store_commit_derived(store *s)
      * FULL) and its error the one to report. */
     if (store_run(s, ST_COMMIT) < 0)
         return -1;
+    covered(s);
     unlock_writes(s);
     return store_run(s, ST_SYNC_FULL);
 }
@@ -611,8 +622,15 @@ int store_commit_derived(store *s)
 int store_commit(store *s)
 {
     int rc = store_run(s, ST_COMMIT);
+    if (rc == 0)
+        covered(s);
     unlock_writes(s);
     return rc;
+}
+
+unsigned long store_coverage_gen(const store *s)
+{
+    return atomic_load(&s->sh->coverage_gen);
 }
 
 int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }
@@ -622,6 +640,7 @@ int store_rollback(store *s)
 {
     /* After some errors SQLite has already rolled back: nothing left to undo is fine. */
     int rc = sqlite3_get_autocommit(s->db) ? 0 : store_run(s, ST_ROLLBACK);
+    s->coverage_changed = false;
     unlock_writes(s);
     /* Whatever the transaction was (store_begin_derived), the next one is durable. */
     return store_run(s, ST_SYNC_FULL) == 0 && rc == 0 ? 0 : -1;
@@ -724,7 +743,7 @@ int store_put_observation(store *s, const char *reporter, const char *metric,
                    store_bind_text(s, d, 3, area) == 0 && store_run(s, ST_MARK_DIRTY) == 0 &&
                    store_bind_text(s, c, 1, metric) == 0 && store_bind_text(s, c, 2, area) == 0 &&
                    store_bind_text(s, c, 3, reporter) == 0 && store_run(s, ST_COVERAGE) == 0
-               ? 0
+               ? (s->coverage_changed |= sqlite3_changes(s->db) > 0, 0)
                : -1;
 }
 

@@ -39,6 +39,7 @@ enum {
 typedef struct {
     pthread_mutex_t write;
     atomic_long wal_frames;  /* frames in the WAL, as of the last commit or checkpoint */
+    atomic_ulong coverage_gen; /* moves on at each commit that changed the coverage table */
     atomic_int users;        /* connections sharing it; the last one frees it */
 } store_shared;
 
@@ -49,6 +50,7 @@ struct store {
     char msg[256];
     store_shared *sh;
     bool writing;            /* this connection holds sh->write */
+    bool coverage_changed;   /* the open transaction changed the coverage table */
 };
 
 

@@ -46,7 +46,10 @@ int store_retract(store *s, store_figure *f, const char *by, const char *request
     if (store_bind_text(s, cov, 1, f->metric) < 0 || store_bind_text(s, cov, 2, f->area) < 0 ||
         store_bind_text(s, cov, 3, f->reporter) < 0)
         return store_fail(cov);
-    return store_run(s, ST_COVERAGE_DROP) < 0 ? -1 : 1;
+    if (store_run(s, ST_COVERAGE_DROP) < 0)
+        return -1;
+    s->coverage_changed |= sqlite3_changes(s->db) > 0;
+    return 1;
 }
 
 int store_find_retraction(store *s, const char *by, const char *request_id, store_figure *out)

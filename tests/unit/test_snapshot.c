@@ -196,13 +196,26 @@ static void test_refresh_equals_recompute(void **state)
 {
     fixture *f = *state;
     size_t changed = 0, total = 0;
-    /* A backfill in one go, then smaller batches that correct and add. */
+    /* A backfill in one go, then smaller batches that correct and add, refreshed as the
+     * derive thread does: with the coverage kept in memory (new partners and areas appear
+     * in the batches, so the copy must follow them). */
+    snapshot_yield with_cov = {NULL, NULL, NULL, NULL};
+    assert_int_equal(coverage_new(&with_cov.cov, &f->reg), 0);
     submit_batch(f, 0, 400);
     assert_int_equal(snapshot_refresh(f->db, &f->reg, 2000, &changed, NULL), 0);
     assert_true(changed > 0);
     for (int b = 1; b <= 12; b++) {
         submit_batch(f, b, b % 3 == 0 ? 1 : 25);
-        assert_int_equal(snapshot_refresh(f->db, &f->reg, 2000 + b, &changed, NULL), 0);
+        if (b == 6) { /* a location starts to report for a wijk it was never seen in */
+            int64_t sub;
+            assert_int_equal(store_begin(f->db), 0);
+            assert_int_equal(store_add_submission(f->db, "ko-a", "new-wijk", 1100, 1, 1, &sub), 0);
+            assert_int_equal(store_put_observation(f->db, "ko-a", "vve.peuters.geplaatst",
+                                                   "2026-03", "WK016403", 7, sub, 1100), 0);
+            assert_int_equal(store_commit(f->db), 0);
+        }
+        assert_int_equal(snapshot_refresh_ticking(f->db, &f->reg, 2000 + b, &changed, NULL,
+                                                  NULL, NULL, &with_cov), 0);
         total += changed;
     }
     assert_true(total > 0);
@@ -213,9 +226,12 @@ static void test_refresh_equals_recompute(void **state)
     /* A refresh with nothing marked changes nothing. */
     assert_int_equal(snapshot_refresh(f->db, &f->reg, 3000, &changed, NULL), 0);
     assert_int_equal(changed, 0);
-    /* Everything marked (as after a change of catalogue or partners): exact. */
+    /* Everything marked (as after a change of catalogue or partners): exact, and so is the
+     * coverage in memory after all those batches. */
     assert_int_equal(store_dirty_all(f->db), 0);
-    assert_int_equal(snapshot_refresh(f->db, &f->reg, 4000, &changed, NULL), 0);
+    assert_int_equal(snapshot_refresh_ticking(f->db, &f->reg, 4000, &changed, NULL, NULL, NULL,
+                                              &with_cov), 0);
+    coverage_free(&with_cov.cov);
     assert_int_equal(check_everything(f, true), compared);
     /* Without the children's reporter sets (a database from before they were kept), a few
      * new figures: the areas above are counted from the figures, and come out the same. */
