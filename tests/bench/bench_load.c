@@ -2880,9 +2880,9 @@ int main(int argc, char **argv)
                bg ? bg->recs_s : 0, bg && bg->raw_rs > 0 ? bg->recs_s / bg->raw_rs : 0, q1, q2,
                sres[z].refresh.median, sres[z].refresh.p90, (double)hwm / 1024.0);
     }
-    printf("  (refresh: snapshot_refresh in-process after one record committed through the store, "
-           "on a copy of\n   the template; median and p90 of %lld; peak RSS: leamond's, max of the "
-           "rounds at that size)\n", opt->refresh_repeat);
+    printf("  (refresh: the snapshot refresh in-process, as leamond's derive thread runs it, after one\n"
+           "   record committed through the store, on a copy of the template; median and p90 of %lld;\n"
+           "   peak RSS: leamond's, max of the rounds at that size)\n", opt->refresh_repeat);
 
     /* the summary: one line per target */
     char m1[128], head[96];

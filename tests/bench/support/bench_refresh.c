@@ -40,17 +40,10 @@ static int store_failed(store *db, const char *what, lm_error *err)
     return -1;
 }
 
-int refresh_run(store *db, const registry *reg, const refresh_job *job, long long repeat,
-                refresh_series *out, lm_error *err)
+static int repeat_refresh(store *db, const registry *reg, const refresh_job *job,
+                          long long repeat, const snapshot_yield *as_leamond,
+                          refresh_series *out, lm_error *err)
 {
-    memset(out, 0, sizeof *out);
-    if (repeat < 1 || job->n_metrics == 0 || job->n_months < 1)
-        return lm_fail(err, 0, "nothing to repeat");
-    out->records = (long long)job->n_metrics * job->n_months;
-    out->ms = calloc((size_t)repeat, sizeof *out->ms);
-    out->versions = calloc((size_t)repeat, sizeof *out->versions);
-    if (!out->ms || !out->versions)
-        return lm_fail(err, 0, "out of memory");
     for (long long r = 0; r < repeat; r++) {
         char req[80];
         int64_t sub;
@@ -78,13 +71,32 @@ int refresh_run(store *db, const registry *reg, const refresh_job *job, long lon
         if (store_release(db) < 0 || store_commit(db) < 0)
             return store_failed(db, "commit", err);
         double t1 = now_ms();
-        if (snapshot_refresh(db, reg, now, &out->versions[r], NULL) < 0)
+        if (snapshot_refresh_ticking(db, reg, now, &out->versions[r], NULL, NULL, NULL,
+                                     as_leamond) < 0)
             return store_failed(db, "snapshot_refresh", err);
         out->ms[r] = now_ms() - t1;
         out->submit_ms += t1 - t0;
         out->n = r + 1;
     }
     return 0;
+}
+
+int refresh_run(store *db, const registry *reg, const refresh_job *job, long long repeat,
+                refresh_series *out, lm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (repeat < 1 || job->n_metrics == 0 || job->n_months < 1)
+        return lm_fail(err, 0, "nothing to repeat");
+    out->records = (long long)job->n_metrics * job->n_months;
+    out->ms = calloc((size_t)repeat, sizeof *out->ms);
+    out->versions = calloc((size_t)repeat, sizeof *out->versions);
+    /* As leamond's derive thread refreshes: with the coverage kept in memory. */
+    snapshot_yield as_leamond = {NULL, NULL, NULL, NULL};
+    if (!out->ms || !out->versions || coverage_new(&as_leamond.cov, reg) < 0)
+        return lm_fail(err, 0, "out of memory");
+    int rc = repeat_refresh(db, reg, job, repeat, &as_leamond, out, err);
+    coverage_free(&as_leamond.cov);
+    return rc;
 }
 
 void refresh_series_free(refresh_series *s)

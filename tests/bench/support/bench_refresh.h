@@ -1,6 +1,6 @@
 /* bench_refresh.h: the incremental snapshot refresh, timed in-process: one small submission
- * committed through the store, then snapshot_refresh alone, as leamond runs it after a
- * commit. Shared by bench_snapshot and bench_load. */
+ * committed through the store, then the refresh alone, as leamond's derive thread runs it
+ * after a commit (with the coverage in memory). Shared by bench_snapshot and bench_load. */
 #ifndef LEAMON_BENCH_REFRESH_H
 #define LEAMON_BENCH_REFRESH_H
 
