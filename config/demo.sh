@@ -45,7 +45,7 @@ SY_START=$(date -d "$MONTH-15" +%Y)-08
 [ "$(date -d "$MONTH-15" +%m)" -ge 8 ] || SY_START=$(( $(date -d "$MONTH-15" +%Y) - 1 ))-08
 # leamon went live two school years ago: figures are owed from then on (first_period).
 START=$(( ${SY_START%-08} - 2 ))-08
-sed "s/^first_period = .*/first_period = \"$START\";/" "$TOP/config/catalog.conf" > "$DEMO/catalog.conf"
+{ sed "s/^first_period = .*/first_period = \"$START\";/" "$TOP/config/catalog.conf"; echo "owed_from = \"$START\";"; } > "$DEMO/catalog.conf"
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
         echo $((20000 + RANDOM % 40000))

@@ -380,6 +380,19 @@ static bool has_report(const store_obs *rows, size_t n, const char *org, const c
     return false;
 }
 
+int alerts_owed_from(store *db, const catalog *cat, period *out)
+{
+    *out = cat->has_owed_from ? cat->owed_from : cat->first;
+    char text[PERIOD_TEXT_MAX];
+    period started;
+    int found = cat->has_owed_from ? 0 : store_meta_get(db, "first_start", text, sizeof text);
+    if (found < 0)
+        return -1;
+    if (found && period_parse(text, &started) == 0 && period_compare(&started, out) > 0)
+        *out = started;
+    return 0;
+}
+
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
                          const bool *due, time_t now, alert_events *ev)
 {
@@ -394,6 +407,9 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
     store_obs *rows = NULL;
     size_t n_rows = 0, cap = 0;
     int rc = -1;
+    period owed_from;
+    if (alerts_owed_from(db, &reg->cat, &owed_from) < 0)
+        return -1;
     if (store_first_reports(db, r->m->code, texts[0], texts[ALERTS_LATE_LOOKBACK - 1], &rows,
                             &n_rows, &cap) < 0)
         goto out;
@@ -404,9 +420,9 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
         alert_point pts[ALERTS_LATE_LOOKBACK];
         for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++) {
             bool reported = has_report(rows, n_rows, o->id, texts[i]);
-            /* Months before the catalogue's first are not owed, nor months the metric is not
+            /* Months before leamon went live are not owed, nor months the metric is not
              * due in (a summer-school figure in March). */
-            bool owed = period_compare(&ps[i], &reg->cat.first) >= 0 &&
+            bool owed = period_compare(&ps[i], &owed_from) >= 0 &&
                         metric_due(r->m, period_first_month(&ps[i]));
             time_t deadline = period_end(&ps[i]) + (time_t)r->days * 86400;
             pts[i] = (alert_point){ps[i], owed && (reported || now >= deadline),

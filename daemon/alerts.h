@@ -40,6 +40,10 @@ int alerts_silenced_until(store *db, const partners *parts, const char *rule, in
  * (store_errmsg). */
 int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, int at,
                          time_t now, long long grace_days, alert_events *ev);
+/* The first month owed: the catalogue's owed_from, else the month leamond first started on
+ * this database (meta "first_start"), but never before first_period. 0 or -1. */
+int alerts_owed_from(store *db, const catalog *cat, period *out);
+
 /* One late rule for every organisation it watches, or, when due is not NULL, for those
  * whose flag in due (one per organisation of reg) is set: one read of the reports. */
 int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,

@@ -416,15 +416,22 @@ static int by_code(const void *a, const void *b)
 
 int catalog_read(catalog *cat, const config_setting_t *root, lm_error *err)
 {
-    static const char *const known[] = {"first_period", "metrics", "indicators", "targets",
-                                        "rules", "checks", NULL};
-    char first[PERIOD_TEXT_MAX];
+    static const char *const known[] = {"first_period", "owed_from", "metrics", "indicators",
+                                        "targets", "rules", "checks", NULL};
+    char first[PERIOD_TEXT_MAX], owed[PERIOD_TEXT_MAX];
+    int has_owed;
     if (conf_known(root, known, err) < 0 ||
-        conf_str(root, "first_period", true, first, sizeof first, err) < 0)
+        conf_str(root, "first_period", true, first, sizeof first, err) < 0 ||
+        (has_owed = conf_str(root, "owed_from", false, owed, sizeof owed, err)) < 0)
         return -1;
     if (period_parse(first, &cat->first) != 0 || cat->first.kind != PERIOD_MONTH)
         return conf_error(err, config_setting_get_member(root, "first_period"),
                           "'%s' is not a month like 2020-01", first);
+    cat->has_owed_from = has_owed == 1;
+    if (cat->has_owed_from &&
+        (period_parse(owed, &cat->owed_from) != 0 || cat->owed_from.kind != PERIOD_MONTH))
+        return conf_error(err, config_setting_get_member(root, "owed_from"),
+                          "'%s' is not a month like 2024-08", owed);
     const config_setting_t *list = config_setting_get_member(root, "metrics");
     if (!list || config_setting_type(list) != CONFIG_TYPE_LIST ||
         config_setting_length(list) == 0)

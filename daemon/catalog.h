@@ -91,6 +91,10 @@ typedef struct check_def check_def;   /* checks.h */
 
 typedef struct {
     period first;     /* earliest period accepted */
+    /* The first month whose figures are owed (late rules); without it, the month leamond
+     * first started on its database (alerts_owed_from). */
+    bool has_owed_from;
+    period owed_from;
     metric *metrics;  /* sorted by code, owned */
     size_t n_metrics;
     indicator *indicators; /* in file order, owned */

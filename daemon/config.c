@@ -37,8 +37,13 @@ static const setting_desc table[] = {
     STR(publish, SET_STRING, "",
         "ZeroMQ endpoint of the alert socket (PUB); empty: the listen port + 1; \"off\": none"),
     STR(alert_hook, SET_STRING, "",
-        "command run (by /bin/sh -c) for every alert change, with LEAMON_ALERT_* set"),
-    INT(alert_hook_timeout, 10, 1, 3600, "seconds a hook may run before it is killed"),
+        "command run (by /bin/sh -c) for each alert that fires or resolves, with "
+        "LEAMON_ALERT_* set (the receiver \"hook\" of routes)"),
+    INT(alert_hook_timeout, 10, 1, 3600,
+        "seconds a hook or sendmail may run before its process group is killed"),
+    STR(sendmail, SET_STRING, "/usr/sbin/sendmail",
+        "the MTA's sendmail program, run as `sendmail -t -i` for mail receivers"),
+    STR(mail_from, SET_STRING, "leamond", "the From: address of alert mails"),
     INT(alert_check_interval, 3600, 10, 86400,
         "seconds between checks of the late rules (also at start and after each submission)"),
     STR(log_level, SET_STRING, "info", "debug, info, warning or error"),
@@ -92,10 +97,11 @@ int settings_load(settings *s, const char *path, lm_error *err)
     if (conf_read_file(&cfg, path, err) < 0)
         goto out;
     const config_setting_t *root = config_root_setting(&cfg);
-    const char *known[N_SETTINGS + 1];
+    /* The lists of alert delivery are read by routing_load (route.c). */
+    const char *known[N_SETTINGS + 4] = {"receivers", "routes", "inhibit"};
     for (size_t i = 0; i < N_SETTINGS; i++)
-        known[i] = table[i].name;
-    known[N_SETTINGS] = NULL;
+        known[3 + i] = table[i].name;
+    known[N_SETTINGS + 3] = NULL;
     if (conf_known(root, known, err) < 0)
         goto out;
 

@@ -24,6 +24,8 @@ typedef struct {
     char publish[256];
     char alert_hook[CONFIG_PATH_MAX];
     long long alert_hook_timeout;
+    char sendmail[CONFIG_PATH_MAX];
+    char mail_from[256];
     long long alert_check_interval;
     char log_level[16];
 } settings;

@@ -2,10 +2,12 @@
 #include "derive.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "alert_hold.h"
 #include "alerts.h"
 #include "snapshot.h"
 
@@ -23,6 +25,7 @@ struct derive {
     long long last_commit;    /* monotonic ms of the last commit of figures */
     unsigned long commits;    /* how many derive_committed calls so far */
     snapshot_yield yield;     /* env's, with the coverage of the registry */
+    bool seeded;              /* the notifier knows what fired before the start */
     long long checkpoint_retry; /* after a checkpoint that could not finish */
 };
 
@@ -33,6 +36,35 @@ long long derive_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* notify_held_fn: a silence or a firing cause keeps an alert from its receivers. A database
+ * error holds nothing back: better a notice too many than a lost one. */
+static bool held(void *ctx, const stored_alert *a)
+{
+    derive *d = ctx;
+    alert_hold_info why;
+    int rc = alert_hold(d->env.db, d->env.reg, &d->env.nt->rt, a, time(NULL), &why);
+    if (rc < 0)
+        log_msg(d->env.log, LOG_ERR, "alert %lld: silences and inhibit rules: %s",
+                (long long)a->id, store_errmsg(d->env.db));
+    return rc > 0;
+}
+
+/* The alerts that fired before this start were told then: the notifier keeps them for its
+ * reminders without telling them again. */
+static void seed(derive *d)
+{
+    static const char *const firing[] = {"firing", NULL};
+    stored_alert *rows = NULL;
+    size_t n = 0;
+    bool more;
+    if (store_alert_list(d->env.db, firing, 0, "", "", SIZE_MAX, &rows, &n, &more) < 0)
+        log_msg(d->env.log, LOG_ERR, "alerts firing at the start: %s", store_errmsg(d->env.db));
+    else
+        notify_seed(d->env.nt, d->env.reg, rows, n);
+    free(rows);
+    d->seeded = true;
+}
+
 int derive_new(derive **out, const derive_env *env)
 {
     derive *d = calloc(1, sizeof *d);
@@ -41,6 +73,7 @@ int derive_new(derive **out, const derive_env *env)
     d->env = *env;
     if (env->yield)
         d->yield = *env->yield;
+    notify_set_held(env->nt, held, d);
     *out = d;
     return 0;
 }
@@ -225,6 +258,8 @@ void derive_restart(derive *d)
     else
         log_msg(d->env.log, LOG_ERR, "out of memory: late rules wait for the timer");
     refresh_all(d, true);
+    if (!d->seeded)
+        seed(d);
     judge_all(d);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "keyfile.h"
 #include "server.h"
@@ -43,6 +44,19 @@ static void usage(FILE *out)
 "Exit status: 0 after a clean stop or a valid --check; 1 if the configuration,\n"
 "database or endpoint cannot be used (the reason names file, line and setting);\n"
 "2 on a usage error.\n");
+}
+
+/* A late rule looks back a year: an owed_from further back than that makes every partner
+ * late at the first start. */
+static void warn_owed_from(const catalog *cat)
+{
+    period now;
+    if (!cat->has_owed_from || period_of_time(time(NULL), &now) != 0)
+        return;
+    int months = period_first_month(&now) - period_first_month(&cat->owed_from);
+    if (months > 12)
+        fprintf(stderr, "leamond: warning: the catalogue's owed_from lies %d months back: every "
+                "partner that has not sent its history is late at the first start\n", months);
 }
 
 int main(int argc, char **argv)
@@ -100,7 +114,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "leamond: error: %s\n", e.msg);
             return 1;
         }
+        routing rt;
+        int bad = routing_load(&rt, &set, &reg, &e);
+        routing_free(&rt);
+        warn_owed_from(&reg.cat);
         registry_free(&reg);
+        if (bad < 0) {
+            fprintf(stderr, "leamond: error: %s\n", e.msg);
+            return 1;
+        }
         if (server_check_endpoint(&set, &e) < 0) {
             fprintf(stderr, "leamond: error: %s\n", e.msg);
             return 1;

@@ -1,8 +1,9 @@
-/* notify.h: telling the world about alert changes: the PUB socket, and the operator's hook
- * command run with the alert in its environment. Nothing here blocks the request loop: a
- * publish never waits (PUB drops for slow subscribers), hooks run as child processes
- * reaped on SIGCHLD, at most NOTIFY_MAX_HOOKS at a time, each killed after the timeout,
- * with a bounded queue behind them. */
+/* notify.h: telling the world about alert changes: every change on the PUB socket, and
+ * the alerts that fire or resolve to the receivers their routes name (route.h), in groups
+ * (alert_group.h). Nothing here blocks the derive thread: a publish never waits (PUB drops
+ * for slow subscribers); receivers run as child processes, each in its own process group,
+ * reaped on SIGCHLD, at most NOTIFY_MAX_RUNNING at a time, the whole group killed after the
+ * timeout, with a bounded queue behind them that drops (and counts) when full. */
 #ifndef LEAMON_NOTIFY_H
 #define LEAMON_NOTIFY_H
 
@@ -10,37 +11,51 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "alert_group.h"
 #include "alert_msg.h"
 #include "alerts.h"
 #include "config.h"
 #include "log.h"
+#include "route.h"
 
-#define NOTIFY_MAX_HOOKS 4
+#define NOTIFY_MAX_RUNNING 4
 #define NOTIFY_QUEUE 64
+#define NOTIFY_ENV_VARS (ALERT_MSG_ENV_VARS + 7)
 
 typedef struct {
-    char env[ALERT_MSG_ENV_VARS + 1][512]; /* LEAMON_ALERT_*, then PATH */
+    bool mail;                             /* sendmail -t -i, else /bin/sh -c command */
+    const char *command;                   /* the receiver's, in the notifier's routing */
+    int stdin_fd;                          /* the notice (a memfd), owned */
+    char env[NOTIFY_ENV_VARS][512];
     size_t n_env;
-    char what[160];                        /* for the log */
-} hook_job;
+    char what[200];                        /* for the log */
+} notice_job;
 
 typedef struct {
-    pid_t pid;
+    pid_t pid;                             /* also its process group */
     long long deadline_ms;                 /* monotonic */
     bool killed;
-    char what[160];
-} hook_run;
+    char what[200];
+} notice_run;
+
+/* Is an alert held back from receivers now (silenced, inhibited)? The derive thread
+ * answers from the database. */
+typedef bool (*notify_held_fn)(void *ctx, const stored_alert *a);
 
 typedef struct {
     void *pub;                 /* NULL when publishing is off */
     char endpoint[256];
-    char hook[CONFIG_PATH_MAX];
+    routing rt;                /* owned */
+    alert_groups groups;
+    notify_held_fn held;
+    void *held_ctx;
+    const registry *reg;       /* the one last passed in; for the notices of a flush */
     long long timeout_ms;
-    hook_run running[NOTIFY_MAX_HOOKS];
+    notice_run running[NOTIFY_MAX_RUNNING];
     size_t n_running;
-    hook_job *queue;           /* ring of NOTIFY_QUEUE, owned */
+    notice_job *queue;         /* ring of NOTIFY_QUEUE, owned */
     size_t head, queued;
-    size_t dropped;            /* jobs refused because the queue was full */
+    size_t sent, failed, dropped;
     const log_ctx *log;
 } notifier;
 
@@ -49,19 +64,25 @@ typedef struct {
 void notify_endpoint(const settings *set, char *out, size_t n);
 
 /* Bind the PUB socket (CURVE with the server's key when secret_z85 is not NULL; only staff
- * keys pass the ZAP handler for it). 0, or -1 with err. */
-int notify_open(notifier *nt, void *zmq_ctx, const settings *set, const char *secret_z85,
-                const log_ctx *lg, lm_error *err);
+ * keys pass the ZAP handler for it), and take over rt (routing_load). 0, or -1 with err
+ * (rt is freed either way). */
+int notify_open(notifier *nt, void *zmq_ctx, const settings *set, routing *rt,
+                const char *secret_z85, const log_ctx *lg, lm_error *err);
 /* Bind the PUB socket anew (after a reload): every subscriber reconnects and passes the
  * ZAP handler again, so a key removed from the partners file loses its subscription. */
 int notify_rebind(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_error *err);
-/* Publish each event not silenced, and queue the hook for it. */
+void notify_set_held(notifier *nt, notify_held_fn held, void *ctx);
+/* Alerts firing when leamond starts were told before: kept for the reminders only. */
+void notify_seed(notifier *nt, const registry *reg, const stored_alert *firing, size_t n);
+/* Publish each event not silenced, and route the alerts that fire or resolve. */
 void notify_events(notifier *nt, const registry *reg, const alert_events *ev);
-/* Reap finished hooks (SIGCHLD), kill overdue ones, start queued ones. */
+/* Reap finished receivers (SIGCHLD), kill overdue ones, send the groups due, start queued
+ * receivers. */
 void notify_tick(notifier *nt);
-/* Milliseconds until notify_tick must run again for a timeout; -1 when nothing runs. */
+/* Milliseconds until notify_tick must run again; -1 when nothing waits. */
 long long notify_wait_ms(const notifier *nt);
-/* Give running hooks until their deadline (at most the timeout), then kill them; close. */
+/* Give running receivers until their deadline (at most the timeout), then kill their
+ * process groups; close. Groups not yet sent are dropped (logged). */
 void notify_close(notifier *nt);
 
 #endif

@@ -103,6 +103,22 @@ static int open_router(server *srv, const char *secret, lm_error *err)
     return 0;
 }
 
+/* The month leamond first ran on this database: figures are owed from then on, unless the
+ * catalogue says otherwise (owed_from). */
+static int remember_first_start(server *srv, lm_error *err)
+{
+    char month[PERIOD_TEXT_MAX];
+    period now;
+    int found = store_meta_get(srv->db, "first_start", month, sizeof month);
+    if (found == 0 && (period_of_time(time(NULL), &now) != 0 ||
+                       period_format(&now, month, sizeof month) != 0 ||
+                       store_meta_set(srv->db, "first_start", month) < 0))
+        found = -1;
+    if (found < 0)
+        return lm_fail(err, 0, "%s: %s", srv->set.database, store_errmsg(srv->db));
+    return 0;
+}
+
 int server_start(server *srv, const settings *set, lm_error *err)
 {
     memset(srv, 0, sizeof *srv);
@@ -117,7 +133,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
         return -1;
     if (registry_load(&srv->reg, set, err) < 0)
         return -1;
-    if (store_open(&srv->db, set->database, err) < 0)
+    if (store_open(&srv->db, set->database, err) < 0 || remember_first_start(srv, err) < 0)
         return -1;
     sigset_t mask;
     sigemptyset(&mask);
@@ -132,10 +148,14 @@ int server_start(server *srv, const settings *set, lm_error *err)
     char secret[KEY_Z85_LEN + 1] = "";
     if (srv->secure && keyfile_read_secret(srv->set.server_secret_key_file, secret, err) < 0)
         return -1;
+    routing rt;
+    if (routing_load(&rt, set, &srv->reg, err) < 0)
+        return -1;
     int rc = auth_start(srv->zmq, &srv->zap, err) < 0 ||
              open_router(srv, srv->secure ? secret : NULL, err) < 0 ||
-             notify_open(&srv->nt, srv->zmq, set, srv->secure ? secret : NULL, &srv->log,
+             notify_open(&srv->nt, srv->zmq, set, &rt, srv->secure ? secret : NULL, &srv->log,
                          err) < 0;
+    routing_free(&rt); /* (taken over by notify_open, unless it failed first) */
     memset(secret, 0, sizeof secret);
     if (rc)
         return -1;
@@ -152,9 +172,13 @@ int server_start(server *srv, const settings *set, lm_error *err)
             srv->reg.cat.n_indicators, srv->reg.parts.n_areas, srv->reg.parts.n_orgs,
             srv->reg.parts.n_staff);
     if (srv->nt.pub)
-        log_msg(&srv->log, LOG_INFO, "publishing alerts on %s%s; %zu alert rules%s%s",
+        log_msg(&srv->log, LOG_INFO, "publishing alerts on %s%s; %zu alert rules",
                 srv->nt.endpoint, srv->secure ? " (CURVE, staff keys only)" : "",
-                srv->reg.cat.n_rules, srv->nt.hook[0] ? ", hook " : "", srv->nt.hook);
+                srv->reg.cat.n_rules);
+    log_msg(&srv->log, LOG_INFO, "alert notices: %zu receiver%s, %zu route%s, %zu inhibit "
+            "rule%s", srv->nt.rt.n_receivers, srv->nt.rt.n_receivers == 1 ? "" : "s",
+            srv->nt.rt.n_routes, srv->nt.rt.n_routes == 1 ? "" : "s", srv->nt.rt.n_inhibits,
+            srv->nt.rt.n_inhibits == 1 ? "" : "s");
     if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 ||
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");

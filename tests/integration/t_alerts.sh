@@ -220,26 +220,37 @@ test_late_organisation_fires_and_resolves_when_it_reports() {
 
 test_slow_hook_is_killed_and_does_not_block_requests() {
     setup_insecure
-    with_settings "alert_hook = \"sleep 30\"; alert_hook_timeout = 1;"
+    # A hook that starts a process of its own and waits: both must go at the timeout.
+    local nap=$((3000 + RANDOM % 1000))
+    with_settings "alert_hook = \"sleep $nap & sleep $nap\"; alert_hook_timeout = 1;"
     start_daemon
     # The late rules fire at start: hooks start and hang.
-    wait_log "alert hook for .*started"
+    wait_log "receiver hook .*started"
     local t0 t1
     t0=$(date +%s%N)
     lm ping >/dev/null || fail "ping while hooks run"
     t1=$(date +%s%N)
     [ $(((t1 - t0) / 1000000)) -lt 900 ] || fail "ping took $(((t1 - t0) / 1000000)) ms while a hook hung"
-    wait_log "alert hook for .*killed after 1 s"
+    wait_log "receiver hook .*killed after 1 s"
     lm ping >/dev/null || fail "ping after the kill"
+    local left=""
+    for _ in $(seq 1 40); do
+        left=$(pgrep -f "^sleep $nap\$" || true)
+        [ -z "$left" ] && break
+        sleep 0.05
+    done
+    # The 4 hooks started together and were killed together, each with its process group.
+    assert_eq "" "$left" "processes of killed hooks left"
     stop_daemon
     assert_eq 0 "$DAEMON_RC" "clean stop with hooks queued"
+    assert_eq "" "$(pgrep -f "^sleep $nap\$" || true)" "no process of a hook outlives leamond"
 }
 
 test_failing_hook_is_logged() {
     setup_insecure
     with_settings "alert_hook = \"exit 3\";"
     start_daemon
-    wait_log "alert hook for .*exit status 3"
+    wait_log "receiver hook .*exit status 3"
     lm ping >/dev/null || fail "still serving"
 }
 

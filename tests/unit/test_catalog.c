@@ -714,7 +714,8 @@ static void test_settings_help(void **state)
         "listen", "(default \"tcp://127.0.0.1:7710\")", "database", "(default \"leamon.db\")",
         "catalog", "partners", "server_secret_key_file", "(default \"\")", "grace_days",
         "(default 10)", "batch_max", "(default 256)", "log_level", "(default \"info\")",
-        "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)"};
+        "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)", "sendmail",
+        "(default \"/usr/sbin/sendmail\")", "mail_from"};
     char *out = NULL;
     size_t len = 0;
     (void)state;
@@ -728,7 +729,7 @@ static void test_settings_help(void **state)
     size_t n = 0;
     for (const char *p = out; *p; p++)
         n += *p == '\n';
-    assert_int_equal(n, 12);
+    assert_int_equal(n, 14);
     free(out);
 }
 
