@@ -61,7 +61,22 @@ partners = "partners.conf";
 server_secret_key_file = "keys/server.key";
 grace_days = 10;
 log_level = "info";
+# The policy officer's mail, one per rule, a weekly reminder of what still fires. The demo's
+# sendmail keeps each mail in demo/mail/ instead of sending it.
+sendmail = "$DEMO/sendmail.sh";
+mail_from = "leamon@hengelo.example";
+receivers = ( { name = "beleid"; mail = "lea@hengelo.example"; } );
+routes = ( { receiver = "beleid"; group_by = ["rule"]; group_wait = "10s"; group_interval = "10s";
+             repeat_interval = "1w"; } );
 CONF
+mkdir -p "$DEMO/mail"
+cat > "$DEMO/sendmail.sh" <<'SH'
+#!/bin/sh
+# A stand-in for the MTA: each mail into demo/mail/, named by the time it came (several
+# may come at once).
+cat > "$(dirname "$0")/mail/$(date +%Y%m%d-%H%M%S-%N).eml"
+SH
+chmod +x "$DEMO/sendmail.sh"
 
 say "2. Start leamond (CURVE, database demo/leamon.db)"
 "$LEAMOND" -c "$DEMO/leamond.conf" 2> "$DEMO/leamond.log" &
@@ -174,9 +189,19 @@ show as beleid report --period "$MONTH" --out "$DEMO/report.html"
 show as beleid report --period "$MONTH" --out "$DEMO/report-public.html" --public
 echo "  open demo/report.html in a browser (or print it: A4)"
 
-say "15. Stop leamond (SIGTERM: answer what arrived, commit, exit 0)"
+say "15. Stop leamond (SIGTERM: answer what arrived, send the alert mails still waiting, commit, exit 0)"
 kill -TERM $DAEMON
 rc=0; wait $DAEMON || rc=$?
 trap - EXIT
 tail -n 4 "$DEMO/leamond.log" | sed 's/^/  /'
 echo "  leamond exited with $rc; the database, keys and figures are in demo/"
+
+say "16. What the policy officer found in the mail"
+for f in "$DEMO/mail"/*.eml; do
+    [ -e "$f" ] || continue
+    printf '  %s\n' "$(grep -m1 '^Subject: ' "$f" | cut -c10-)"
+done
+echo "  ($(ls "$DEMO/mail" | wc -l) mails for two school years, each alert once; the first one:)"
+first_mail=$(ls "$DEMO/mail"/*.eml 2>/dev/null | head -n1)
+[ -z "$first_mail" ] || sed -n '/^Subject/p; /^$/,$p' "$first_mail" | sed 's/^/  | /'
+

@@ -168,7 +168,7 @@ static void flush_group(alert_groups *gs, alert_group *g, long long now, const g
     for (size_t i = g->n; i-- > 0;) {
         grouped_alert *m = &g->members[i];
         bool f = strcmp(m->a.state, "firing") == 0;
-        if (!f && (m->told || held[i] || news || repeat)) {
+        if (!f) { /* told now, or held: either way it has nothing more to say */
             drop_member(g, m);
             continue;
         }
@@ -201,6 +201,15 @@ void groups_flush(alert_groups *gs, long long now_ms, const group_sink *sink)
         if (g->next_ms && now_ms >= g->next_ms)
             flush_group(gs, g, now_ms, sink);
     }
+}
+
+void groups_flush_news(alert_groups *gs, long long now_ms, const group_sink *sink)
+{
+    for (size_t i = 0; i < gs->n; i++)
+        for (size_t k = 0; k < gs->items[i].n; k++)
+            if (gs->items[i].members[k].news)
+                gs->items[i].next_ms = now_ms;
+    groups_flush(gs, now_ms, sink);
 }
 
 long long groups_next_ms(const alert_groups *gs)

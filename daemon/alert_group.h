@@ -55,10 +55,11 @@ int groups_seed(alert_groups *gs, size_t route, const char *key, const group_tim
 typedef enum { NOTICE_NEW, NOTICE_CHANGED, NOTICE_REPEAT } notice_reason;
 const char *notice_reason_name(notice_reason r);
 
-/* held: true when an alert is not to be told now (silenced, inhibited). send: one notice,
- * the members to list (firing first, then resolved). */
+/* held: true when an alert is not to be told now (silenced, inhibited); it may first bring
+ * *a up to date (a figure corrected since it fired). send: one notice, the members to list
+ * (firing first, then resolved). */
 typedef struct {
-    bool (*held)(void *ctx, const stored_alert *a);
+    bool (*held)(void *ctx, stored_alert *a);
     void (*send)(void *ctx, const alert_group *g, const grouped_alert *const *list, size_t n,
                  notice_reason why);
     void *ctx;
@@ -66,6 +67,8 @@ typedef struct {
 
 /* Send every group whose time has come. */
 void groups_flush(alert_groups *gs, long long now_ms, const group_sink *sink);
+/* Send the news of every group now, due or not (leamond stops). */
+void groups_flush_news(alert_groups *gs, long long now_ms, const group_sink *sink);
 /* The earliest next_ms of all groups; 0 when none is scheduled. */
 long long groups_next_ms(const alert_groups *gs);
 void groups_free(alert_groups *gs);

@@ -80,6 +80,14 @@ static void describe(const alert_rule *r, const char *area_name, const alert_epi
     } else if (e->state == ALERT_RESOLVED) {
         used = snprintf(out, n, "%s in %s: %s in %s, recovered (the episode began in %s)", name,
                         area_name, v, lastp, onset);
+    } else if ((r->kind == RULE_BELOW || r->kind == RULE_ABOVE) && last->has_value &&
+               (r->kind == RULE_BELOW ? last->value >= r->threshold : last->value <= r->threshold)) {
+        /* Back over the threshold, not yet at the level that resolves it. */
+        char c[32];
+        format_value(c, sizeof c, unit, r->clear);
+        used = snprintf(out, n, "%s in %s is %s in %s: %s %s but not yet at the clear level %s "
+                        "(since %s)", name, area_name, v, lastp,
+                        r->kind == RULE_BELOW ? "above" : "below", t, c, onset);
     } else if (r->kind == RULE_BELOW || r->kind == RULE_ABOVE) {
         used = snprintf(out, n, "%s in %s is %s in %s, %s %s since %s (%d period%s)", name,
                         area_name, v, lastp, r->kind == RULE_BELOW ? "below" : "above", t,
@@ -183,6 +191,34 @@ static int change(store *db, const subject_ctx *c, stored_alert *a, const char *
     return push_event(ev, a, from, until);
 }
 
+/* An open alert the replay no longer finds: say where the figures stand now, not what they
+ * were when it opened. */
+static void no_longer_met(const subject_ctx *c, stored_alert *s, bool was_pending)
+{
+    const char *why = was_pending ? "no longer met before it lasted long enough"
+                                  : "no longer met after the figures changed";
+    const alert_point *now = NULL;
+    for (size_t i = c->n_pts; i-- > 0 && !now;)
+        if (c->pts[i].has_value)
+            now = &c->pts[i];
+    if (c->r->kind == RULE_LATE || !now) {
+        size_t len = strlen(s->message);
+        snprintf(s->message + len, sizeof s->message - len, " -- %s", why);
+        return;
+    }
+    char v[32], p[PERIOD_TEXT_MAX];
+    format_value(v, sizeof v, c->r->ind->unit, now->value);
+    period_format(&now->p, p, sizeof p);
+    period_format(&now->p, s->last_period, sizeof s->last_period);
+    s->has_value = true;
+    s->value = now->value;
+    s->expected = now->expected;
+    s->reported = now->reported;
+    snprintf(s->message, sizeof s->message, "%s in %s: %s in %s, %s (the episode began in %s)",
+             c->r->label[0] ? c->r->label : c->r->ind->code, c->parts->areas[c->at].name, v, p,
+             why, s->period);
+}
+
 /* Make the stored episodes of one subject agree with the computed ones. */
 static int reconcile(store *db, const subject_ctx *c, time_t now, alert_events *ev)
 {
@@ -259,10 +295,7 @@ static int reconcile(store *db, const subject_ctx *c, time_t now, alert_events *
         snprintf(s->state, sizeof s->state, "resolved");
         if (c->r->kind == RULE_LATE)
             s->reported = s->expected; /* it has reported since */
-        size_t len = strlen(s->message);
-        snprintf(s->message + len, sizeof s->message - len, "%s",
-                 strcmp(from, "pending") == 0 ? " -- no longer met before it lasted long enough"
-                                              : " -- no longer met after the figures changed");
+        no_longer_met(c, s, strcmp(from, "pending") == 0);
         if (change(db, c, s, from, false, now, ev) < 0)
             goto out_matched;
     }

@@ -38,14 +38,24 @@ long long derive_now_ms(void)
 
 /* notify_held_fn: a silence or a firing cause keeps an alert from its receivers. A database
  * error holds nothing back: better a notice too many than a lost one. */
-static bool held(void *ctx, const stored_alert *a)
+static bool held(void *ctx, stored_alert *a)
 {
     derive *d = ctx;
     alert_hold_info why;
+    stored_alert now;
+    /* A group keeps the alert as it changed state: its figures may have moved since. */
+    if (store_alert_get(d->env.db, a->id, &now) == 1 && strcmp(now.state, a->state) == 0)
+        *a = now;
     int rc = alert_hold(d->env.db, d->env.reg, &d->env.nt->rt, a, time(NULL), &why);
     if (rc < 0)
         log_msg(d->env.log, LOG_ERR, "alert %lld: silences and inhibit rules: %s",
                 (long long)a->id, store_errmsg(d->env.db));
+    else if (why.inhibited_by)
+        log_msg(d->env.log, LOG_DEBUG, "alert %lld (%s, %s) held back: inhibited by alert %lld",
+                (long long)a->id, a->rule, a->area, (long long)why.inhibited_by);
+    else if (rc > 0)
+        log_msg(d->env.log, LOG_DEBUG, "alert %lld (%s, %s) held back: silenced", (long long)a->id,
+                a->rule, a->area);
     return rc > 0;
 }
 

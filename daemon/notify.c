@@ -242,6 +242,7 @@ static void queue_notice(void *ctx, const alert_group *g, const grouped_alert *c
     job->stdin_fd = fd;
     job->n_env = 0;
     snprintf(job->what, sizeof job->what, "%s", what);
+    log_msg(nt->log, LOG_INFO, "notice to %s", what);
     if (!job->mail && n == 1) /* one alert: its LEAMON_ALERT_* as the hook always had */
         job->n_env = alert_msg_env(nt->reg, &list[0]->a, list[0]->previous, job->env,
                                    ALERT_MSG_ENV_VARS);
@@ -261,7 +262,7 @@ static void queue_notice(void *ctx, const alert_group *g, const grouped_alert *c
     nt->queued++;
 }
 
-static bool held(void *ctx, const stored_alert *a)
+static bool held(void *ctx, stored_alert *a)
 {
     notifier *nt = ctx;
     return nt->held && nt->held(nt->held_ctx, a);
@@ -402,20 +403,18 @@ long long notify_wait_ms(const notifier *nt)
 
 void notify_close(notifier *nt)
 {
-    /* Receivers already running get their time; queued ones are not started. */
-    size_t waiting = 0;
-    for (size_t i = 0; i < nt->groups.n; i++)
-        waiting += nt->groups.items[i].next_ms != 0;
-    if (nt->queued || waiting)
-        log_msg(nt->log, LOG_WARNING, "stopping: %zu notice%s not sent, %zu group%s not due yet",
-                nt->queued, nt->queued == 1 ? "" : "s", waiting, waiting == 1 ? "" : "s");
-    for (; nt->queued; nt->queued--) {
-        close(nt->queue[nt->head].stdin_fd);
-        nt->head = (nt->head + 1) % NOTIFY_QUEUE;
-    }
-    while (nt->n_running) {
+    if (!nt->queue)
+        return; /* closed already */
+    /* What waits in a group is sent now rather than lost; reminders are not. */
+    group_sink sink = {held, queue_notice, nt};
+    groups_flush_news(&nt->groups, now_ms(), &sink);
+    if (nt->queued)
+        log_msg(nt->log, LOG_INFO, "stopping: %zu notice%s to send first", nt->queued,
+                nt->queued == 1 ? "" : "s");
+    while (nt->n_running || nt->queued) {
         reap(nt);
         kill_overdue(nt, now_ms());
+        start_queued(nt);
         if (nt->n_running) {
             struct timespec pause = {0, 20 * 1000 * 1000};
             nanosleep(&pause, NULL);

@@ -39,8 +39,8 @@ typedef struct {
 } notice_run;
 
 /* Is an alert held back from receivers now (silenced, inhibited)? The derive thread
- * answers from the database. */
-typedef bool (*notify_held_fn)(void *ctx, const stored_alert *a);
+ * answers from the database, after bringing *a up to date from it. */
+typedef bool (*notify_held_fn)(void *ctx, stored_alert *a);
 
 typedef struct {
     void *pub;                 /* NULL when publishing is off */
@@ -81,8 +81,8 @@ void notify_events(notifier *nt, const registry *reg, const alert_events *ev);
 void notify_tick(notifier *nt);
 /* Milliseconds until notify_tick must run again; -1 when nothing waits. */
 long long notify_wait_ms(const notifier *nt);
-/* Give running receivers until their deadline (at most the timeout), then kill their
- * process groups; close. Groups not yet sent are dropped (logged). */
+/* Send what groups hold that was not sent yet, give the receivers until their deadline (at
+ * most the timeout), then kill their process groups; close. */
 void notify_close(notifier *nt);
 
 #endif

@@ -339,18 +339,6 @@ void route_group_key(const route *ro, const registry *reg, const stored_alert *a
         snprintf(key + used, n - used, "%salert=%lld", used ? " " : "", (long long)a->id);
 }
 
-/* Do org's figures count in area at: it reports for at, for an area below at, or for an
- * area above it? */
-static bool org_feeds(const partners *p, const organisation *org, int at)
-{
-    if (partners_may_report(p, org, at))
-        return true;
-    for (size_t i = 0; i < org->n_reports_for; i++)
-        if (partners_within(p, org->reports_for[i], at))
-            return true;
-    return false;
-}
-
 static bool explains(const registry *reg, const alert_rule *sr, const stored_alert *src,
                      const stored_alert *a)
 {
@@ -362,7 +350,8 @@ static bool explains(const registry *reg, const alert_rule *sr, const stored_ale
         return partners_within(p, at, src_at);
     const organisation *org = partners_org(p, src->subject);
     period since, last;
-    if (!org || a->subject[0] || a->reported >= a->expected || !org_feeds(p, org, at) ||
+    /* Only the areas it reports for: one location of many does not explain the gemeente. */
+    if (!org || a->subject[0] || a->reported >= a->expected || !partners_may_report(p, org, at) ||
         period_parse(src->period, &since) != 0 || period_parse(a->last_period, &last) != 0)
         return false;
     /* The target's figures lack the organisation's only from the first late month on. */

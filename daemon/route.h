@@ -47,8 +47,9 @@ typedef struct {
 
 /* While an alert of a source rule fires, alerts of the target rules it explains are not
  * notified (still judged, listed and kept). A late source (an organisation has not
- * reported) explains a target alert in an area the organisation reports for, whose figures
- * lack someone's and whose last period is not before the late months began. Any other
+ * reported) explains a target alert in an area the organisation reports for (not the areas
+ * above it: one location of many does not explain the gemeente), whose figures lack
+ * someone's and whose last period is not before the late months began. Any other
  * source explains target alerts in its own area or below it. */
 typedef struct {
     char source[PROTO_MAX_CODE + 1];

@@ -37,6 +37,15 @@ vve_bereik_wijk_laag|WK016404||firing" \
     # incomplete months are not judged, so no slip fires there.
     assert_eq 0 "$(sqlite3 "$db" "select count(*) from alert where area = 'WK016405' and rule != 'opvang_niet_gemeld' and first_fired is not null")" \
         "no slip alert on Berflo Es's reporting gap"
+    # The policy officer's mail: one per alert worth acting on, grouped by rule; nothing of
+    # the alerts that came and went while the history was loaded, nothing pending.
+    local subjects
+    subjects=$(grep -h '^Subject: ' "$T/demo/mail"/*.eml | sort)
+    assert_eq "Subject: leamon: 1 signaal: Kinderopvang zonder maandcijfers, ko-berflo
+Subject: leamon: 1 signaal: VVE-bereik (pad naar 85% in 2027), Hengelo
+Subject: leamon: 1 signaal: VVE-bereik, Groot Driene" "$subjects" "the demo's mails"
+    assert_not_contains "$(cat "$T/demo/mail"/*.eml)" "pending" "no pending alert mailed"
+    assert_contains "$out" "3 mails for two school years" "the demo shows the mails"
     # Nothing fired on what is fine. (Late alerts did fire when leamond started on an empty
     # database, before the partners' history came in: that was true then.)
     assert_eq 0 "$(sqlite3 "$db" "select count(*) from alert where rule in ('ve_uren_norm', 'thuiszitters_hoog') and first_fired is not null")" \
