@@ -3,7 +3,7 @@
 # document: grouped mails, nothing for pending alerts, recoveries with their value, a late
 # organisation holding back the alert on its own wijk, and the month leamond first started.
 
-months_ago() { # N -> YYYY-MM
+notices_months_ago() { # N -> YYYY-MM
     date -d "$(date +%Y-%m-15) -$1 month" +%Y-%m
 }
 
@@ -45,13 +45,14 @@ wait_mails() { # count: wait up to 10 s for that many mails
 
 mail_settings() {
     fake_sendmail
-    with_settings "sendmail = \"$T/sendmail\"; mail_from = \"leamon@hengelo.nl\";
+    notices_conf "sendmail = \"$T/sendmail\"; mail_from = \"leamon@hengelo.nl\";
 receivers = ( { name = \"beleid\"; mail = \"lea@hengelo.nl\"; } );
 routes = ( { receiver = \"beleid\"; group_wait = 1; group_interval = 1; repeat_interval = 0; } );"
 }
 
-# Rewrite leamond.conf with extra settings (insecure mode).
-with_settings() {
+# Rewrite leamond.conf with extra settings (insecure mode). (Each t_*.sh is sourced into
+# the same shell as the others: these helpers have names of their own.)
+notices_conf() {
     write_conf "$1"
     LM_ARGS[1]=$EP
 }
@@ -74,7 +75,7 @@ test_mail_groups_the_late_partners_then_tells_the_recovery() {
     assert_contains "$m" "RBL Twente heeft" "the RBL named"
     assert_eq "-t -i" "$(cat "$T"/mail/*.args)" "sendmail takes the recipients from the headers"
     # ko-a reports: the next mail tells its recovery beside what still fires.
-    as ko-a submit --period "$(months_ago 1)" vve.doelgroep.geplaatst=3 >/dev/null ||
+    as ko-a submit --period "$(notices_months_ago 1)" vve.doelgroep.geplaatst=3 >/dev/null ||
         fail "ko-a submits"
     wait_mails 2
     local second
@@ -90,7 +91,7 @@ test_mail_groups_the_late_partners_then_tells_the_recovery() {
 }
 
 # Noord (WK016402): ggd's 10 toddlers, ko-a places $2 of them.
-noord() { # period placed
+notices_noord() { # period placed
     as ggd submit --period "$1" --area WK016402 jgz.doelgroep.geindiceerd=10 >/dev/null ||
         fail "GGD figures for $1"
     as ko-a submit --period "$1" --area WK016402 vve.doelgroep.geplaatst="$2" >/dev/null ||
@@ -103,18 +104,18 @@ test_no_mail_for_pending_nor_for_what_never_fired() {
     start_daemon
     wait_mails 1 # the late partners of the start
     # 60% once: pending (the rule wants two months); then 80%: resolved without firing.
-    noord "$(months_ago 6)" 6
+    notices_noord "$(notices_months_ago 6)" 6
     local state
     state=$(as admin alerts --state all --rule vve_bereik_wijk_laag --format json)
     assert_contains "$state" '"state":"pending"' "60% once: pending"
-    noord "$(months_ago 5)" 8
+    notices_noord "$(notices_months_ago 5)" 8
     state=$(as admin alerts --state all --rule vve_bereik_wijk_laag --format json)
     assert_contains "$state" '"state":"resolved"' "the pending episode resolved"
     sleep 2.5
     assert_not_contains "$(mails)" "VVE-bereik in Noord" "no mail for pending, nor pending -> resolved"
     # Twice under 70%: firing, and mailed, with the value and since when.
-    noord "$(months_ago 4)" 6
-    noord "$(months_ago 3)" 5
+    notices_noord "$(notices_months_ago 4)" 6
+    notices_noord "$(notices_months_ago 3)" 5
     for _ in $(seq 1 100); do
         grep -q "VVE-bereik in Noord" "$T"/mail/*.eml 2>/dev/null && break
         sleep 0.05
@@ -129,7 +130,7 @@ test_no_mail_for_pending_nor_for_what_never_fired() {
 test_a_late_location_holds_back_the_alert_on_its_wijk() {
     setup_insecure
     json_receiver
-    with_settings "receivers = ( { name = \"chat\"; exec = \"$T/receive.sh\"; } );
+    notices_conf "receivers = ( { name = \"chat\"; exec = \"$T/receive.sh\"; } );
 routes = ( { receiver = \"chat\"; group_by = [\"alert\"]; group_wait = 1; group_interval = 1;
              repeat_interval = 0; } );"
     # Noord's rule judges a month with half its reporters in; a late month fires at once.
@@ -137,14 +138,14 @@ routes = ( { receiver = \"chat\"; group_by = [\"alert\"]; group_wait = 1; group_
         -e 's/days = 10; for = 2;/days = 10; for = 1;/' "$T/catalog.conf"
     start_daemon
     local m4 m3 m2
-    m4=$(months_ago 4) m3=$(months_ago 3) m2=$(months_ago 2)
+    m4=$(notices_months_ago 4) m3=$(notices_months_ago 3) m2=$(notices_months_ago 2)
     # ko-a and ko-c both place toddlers of Noord, then ko-c stops.
     for m in "$m4" "$m3"; do
-        noord "$m" 2
+        notices_noord "$m" 2
         as ko-c submit --period "$m" --area WK016402 vve.doelgroep.geplaatst=1 >/dev/null ||
             fail "ko-c figures for $m"
     done
-    noord "$m2" 3
+    notices_noord "$m2" 3
     local listed
     listed=$(as admin alerts --state firing --format json)
     assert_contains "$listed" '"rule":"vve_bereik_wijk_laag"' "Noord's alert fires (judged, listed)"
