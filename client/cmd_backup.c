@@ -24,7 +24,12 @@ static int check_copy(const char *path, long long *figures, lm_error *why)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    /* immutable: nothing beside the copy (no -wal, no -shm), which no one else writes. */
+    char uri[4200];
+    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+    int rc = strpbrk(path, "?#%")
+                 ? sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL)
+                 : sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     const char *verdict = NULL;
     if (rc == SQLITE_OK &&
         (rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL)) == SQLITE_OK &&

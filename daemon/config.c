@@ -34,6 +34,8 @@ static const setting_desc table[] = {
         "CURVE secret key of the daemon (mode 0600); empty: insecure mode, loopback only"),
     INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
     INT(batch_max, 256, 1, 4096, "most requests committed in one transaction"),
+    INT(handshake_timeout, 5, 1, 60,
+        "seconds a new connection has to finish its handshake before it is dropped"),
     STR(publish, SET_STRING, "",
         "ZeroMQ endpoint of the alert socket (PUB); empty: the listen port + 1; \"off\": none"),
     STR(alert_hook, SET_STRING, "",

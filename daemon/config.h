@@ -21,6 +21,7 @@ typedef struct {
     char server_secret_key_file[CONFIG_PATH_MAX];
     long long grace_days;
     long long batch_max;
+    long long handshake_timeout;
     char publish[256];
     char alert_hook[CONFIG_PATH_MAX];
     long long alert_hook_timeout;

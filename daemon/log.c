@@ -1,10 +1,11 @@
-/* log.c: severity-prefixed log lines on stderr. */
+/* log.c: log lines on stderr: a severity for journald, a time and a severity elsewhere. */
 #include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void log_init(log_ctx *lg, log_level level)
 {
@@ -43,8 +44,17 @@ void log_msg(const log_ctx *lg, log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (lg->journal)
+    if (lg->journal) { /* journald stamps the time itself */
         fprintf(stderr, "<%d>%s\n", (int)level, line);
-    else
-        fprintf(stderr, "leamond: %s: %s\n", log_level_name(level), line);
+        return;
+    }
+    /* Elsewhere an ISO 8601 time in UTC, to the millisecond, opens the line. */
+    struct timespec ts;
+    struct tm tm;
+    char when[40] = "";
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && gmtime_r(&ts.tv_sec, &tm) &&
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm))
+        snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ ",
+                 ts.tv_nsec / 1000000);
+    fprintf(stderr, "%sleamond: %s: %s\n", when, log_level_name(level), line);
 }

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "keyfile.h"
 #include "server.h"
@@ -44,6 +47,19 @@ static void usage(FILE *out)
 "Exit status: 0 after a clean stop or a valid --check; 1 if the configuration,\n"
 "database or endpoint cannot be used (the reason names file, line and setting);\n"
 "2 on a usage error.\n");
+}
+
+/* Every connection is a file descriptor: take all the kernel allows, not the 1024 a
+ * shell's soft limit gives, so that idle connections cannot lock partners out. */
+static void raise_open_files(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            fprintf(stderr, "leamond: warning: cannot raise the open-file limit: %s\n",
+                    strerror(errno));
+    }
 }
 
 /* A late rule looks back a year: an owed_from further back than that makes every partner
@@ -137,6 +153,9 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    /* The database, its WAL and the backup copies are nobody else's, whoever starts us. */
+    umask(077);
+    raise_open_files();
     if (server_block_signals() != 0) {
         fprintf(stderr, "leamond: error: cannot block signals\n");
         return 1;

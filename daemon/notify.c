@@ -53,6 +53,7 @@ int notify_open(notifier *nt, void *zmq_ctx, const settings *set, routing *rt,
     memset(rt, 0, sizeof *rt);
     nt->log = lg;
     nt->timeout_ms = set->alert_hook_timeout * 1000;
+    nt->handshake_ms = set->handshake_timeout * 1000;
     if (!(nt->queue = calloc(NOTIFY_QUEUE, sizeof *nt->queue)))
         return lm_fail(err, 0, "out of memory");
     notify_endpoint(set, nt->endpoint, sizeof nt->endpoint);
@@ -82,8 +83,9 @@ static int open_pub(notifier *nt, void *zmq_ctx, const char *secret_z85, lm_erro
     if (!nt->endpoint[0])
         return 0;
     nt->pub = zmq_socket(zmq_ctx, ZMQ_PUB);
-    int linger = 0, hwm = 1000, one = 1;
+    int linger = 0, hwm = 1000, one = 1, handshake = (int)nt->handshake_ms;
     if (!nt->pub || zmq_setsockopt(nt->pub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt(nt->pub, ZMQ_HANDSHAKE_IVL, &handshake, sizeof handshake) != 0 ||
         zmq_setsockopt(nt->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
         (secret_z85 && (zmq_setsockopt(nt->pub, ZMQ_CURVE_SERVER, &one, sizeof one) != 0 ||
                         zmq_setsockopt(nt->pub, ZMQ_CURVE_SECRETKEY, secret_z85, KEY_Z85_LEN) != 0 ||

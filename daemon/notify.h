@@ -51,6 +51,7 @@ typedef struct {
     void *held_ctx;
     const registry *reg;       /* the one last passed in; for the notices of a flush */
     long long timeout_ms;
+    long long handshake_ms;    /* ZMQ_HANDSHAKE_IVL of the PUB socket */
     notice_run running[NOTIFY_MAX_RUNNING];
     size_t n_running;
     notice_job *queue;         /* ring of NOTIFY_QUEUE, owned */

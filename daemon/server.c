@@ -88,6 +88,8 @@ static int open_router(server *srv, const char *secret, lm_error *err)
     if (zmq_setsockopt(srv->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         set_int(srv->router, ZMQ_LINGER, 2000) != 0 || set_int(srv->router, ZMQ_IPV6, 1) != 0 ||
         set_int(srv->router, ZMQ_SNDHWM, 10000) != 0 ||
+        /* A connection that never finishes its handshake holds a descriptor: not for long. */
+        set_int(srv->router, ZMQ_HANDSHAKE_IVL, (int)srv->set.handshake_timeout * 1000) != 0 ||
         set_int(srv->router, ZMQ_RCVHWM, RECEIVE_HWM) != 0)
         return lm_fail(err, 0, "request socket options: %s", zmq_strerror(zmq_errno()));
     if (secret) {

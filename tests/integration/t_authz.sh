@@ -74,7 +74,7 @@ az_raw() { # id JSON [timeout ms] -> reply JSON (lmraw with that id's key)
 # The outcome lines the daemon logs for requests it served ("OP ID from WHO: STATUS",
 # "submit ID from WHO ..."), for checking that a refused key got none.
 az_served() {
-    grep -E '^leamond: [a-z]+: ([a-z]+ [^ ]+ from [^ ]+: [0-9]{3}|submit [^ ]+ from )' "$T/leamond.log"
+    grep -E '^[-0-9T:.Z]* ?leamond: [a-z]+: ([a-z]+ [^ ]+ from [^ ]+: [0-9]{3}|submit [^ ]+ from )' "$T/leamond.log"
 }
 
 # One month of VVE figures for wijk Noord: the GGD's 10 indicated toddlers, ko-a places $2.
