@@ -24,6 +24,18 @@ static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
                 p->status, p->why);
 }
 
+static void count(metrics *m, const pending *p, const op_ctx *c)
+{
+    metrics_request(m, (int)p->req.op, c->replied,
+                    (double)(metrics_now_us() - p->received_us) / 1e6);
+    atomic_fetch_sub(&m->queued, 1);
+    if (p->req.op != PROTO_OP_SUBMIT)
+        return;
+    if (c->replied == PROTO_OK && !p->req.dry_run && !p->res.duplicate)
+        atomic_fetch_add(&m->records_stored, (uint_fast64_t)p->res.accepted);
+    atomic_fetch_add(&m->record_errors, (uint_fast64_t)p->errs.total);
+}
+
 void answer(const answer_env *env, const pending *p, mpw *w, time_t now)
 {
     op_ctx c = {
@@ -35,4 +47,6 @@ void answer(const answer_env *env, const pending *p, mpw *w, time_t now)
     };
     op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
     log_outcome(env->log, p, &c);
+    if (env->m)
+        count(env->m, p, &c);
 }

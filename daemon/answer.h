@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "mpw.h"
 #include "op.h"
 #include "store.h"
@@ -26,6 +27,7 @@ typedef struct {
     void (*changed)(void *self, bool figures);
     void *hook_self;
     backup_copy *backup;     /* on the thread that answers backup requests, else NULL */
+    metrics *m;              /* what was answered, how fast (NULL: not counted) */
 } answer_env;
 
 /* Write p's reply into w (replacing what it held) and log the outcome. */

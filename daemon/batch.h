@@ -38,6 +38,7 @@ typedef struct {
     bool in_txn;           /* decided inside the transaction: undone if it fails */
     bool handed;           /* moved out (batch_take): answered elsewhere */
     submit_result res;
+    int64_t received_us;   /* metrics_now_us when it was read */
 } pending;
 
 /* What the batch works with. */

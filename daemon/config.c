@@ -49,6 +49,9 @@ static const setting_desc table[] = {
     INT(alert_check_interval, 3600, 10, 86400,
         "seconds between checks of the late rules (also at start and after each submission)"),
     STR(log_level, SET_STRING, "info", "debug, info, warning or error"),
+    STR(metrics_file, SET_PATH, "",
+        "Prometheus text file for node_exporter's textfile collector; empty: none"),
+    INT(metrics_interval, 15, 1, 3600, "seconds between two writes of metrics_file"),
 };
 
 #define N_SETTINGS (sizeof table / sizeof table[0])

@@ -29,6 +29,8 @@ typedef struct {
     char mail_from[256];
     long long alert_check_interval;
     char log_level[16];
+    char metrics_file[CONFIG_PATH_MAX];
+    long long metrics_interval;
 } settings;
 
 /* Fill s with the defaults, then read path over them. Relative paths in the file are

@@ -27,6 +27,7 @@ struct derive {
     snapshot_yield yield;     /* env's, with the coverage of the registry */
     bool seeded;              /* the notifier knows what fired before the start */
     long long checkpoint_retry; /* after a checkpoint that could not finish */
+    long long next_metrics;   /* monotonic ms of the next write of the metrics file */
 };
 
 long long derive_now_ms(void)
@@ -226,8 +227,11 @@ static void refresh_round(derive *d)
     size_t changed = 0;
     long long start = derive_now_ms();
     unsigned long commits = d->commits;
+    int64_t t0 = metrics_now_us();
     int n = snapshot_refresh_round(d->env.db, d->env.reg, time(NULL), DERIVE_ROUND_MARKS,
                                    &changed, &d->touched, &d->yield);
+    if (d->env.m && n > 0)
+        metrics_observe(&d->env.m->refresh, (double)(metrics_now_us() - t0) / 1e6);
     if (n < 0)
         refresh_failed(d);
     else if (n < DERIVE_ROUND_MARKS && d->commits == commits)
@@ -345,6 +349,20 @@ static void checkpoint(derive *d, long long now_ms)
     d->checkpoint_retry = rc != 0 ? now_ms + DERIVE_MAX_DELAY_MS : 0;
 }
 
+static long long metrics_due(const derive *d)
+{
+    return d->env.m && d->env.set->metrics_file[0] ? d->next_metrics : LLONG_MAX;
+}
+
+static void write_metrics(derive *d, long long now_ms)
+{
+    lm_error err;
+    d->next_metrics = now_ms + d->env.set->metrics_interval * 1000;
+    if (metrics_write(d->env.m, d->env.db, d->env.reg, d->env.set, d->env.set->metrics_file,
+                      &err) < 0)
+        log_msg(d->env.log, LOG_ERR, "metrics: %s", err.msg);
+}
+
 long long derive_due(const derive *d)
 {
     long long due = d->next_check;
@@ -352,6 +370,8 @@ long long derive_due(const derive *d)
         due = refresh_due(d);
     if (checkpoint_due(d) < due)
         due = checkpoint_due(d);
+    if (metrics_due(d) < due)
+        due = metrics_due(d);
     return due;
 }
 
@@ -365,6 +385,8 @@ void derive_tick(derive *d, long long now_ms)
         judge_all(d);
     if (derive_now_ms() >= checkpoint_due(d))
         checkpoint(d, derive_now_ms());
+    if (derive_now_ms() >= metrics_due(d))
+        write_metrics(d, derive_now_ms());
 }
 
 void derive_finish(derive *d)

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "snapshot.h"
 #include "store.h"
@@ -31,6 +32,7 @@ typedef struct {
     void *keepalive_ctx;
     /* Lets waiting requests in between the subjects of a refresh (NULL: none). */
     const snapshot_yield *yield;
+    metrics *m;                /* refresh times; the metrics file, when set (NULL: none) */
 } derive_env;
 
 /* Snapshots are refreshed once no request has come for DERIVE_QUIET_MS, so that the

@@ -118,7 +118,7 @@ static void answer_job(derive_thread *t, derive_job *job)
         derive_before_judged(t->dv);
     answer_env env = {
         .db = t->db, .reg = t->env.reg, .set = t->env.set, .log = t->env.log,
-        .started = t->env.started, .secure = t->env.secure,
+        .started = t->env.started, .secure = t->env.secure, .m = t->env.m,
         .before_read = derive_before_read, .changed = derive_changed, .hook_self = t->dv,
     };
     answer(&env, &job->p, &job->w, job->now);
@@ -316,7 +316,8 @@ int derive_thread_start(derive_thread **out, const derive_thread_env *env, lm_er
     store_manual_checkpoints(env->primary);
     store_manual_checkpoints(t->db);
     t->yield = (snapshot_yield){waiting, serve, t, NULL}; /* derive adds the coverage */
-    derive_env denv = {t->db, env->reg, env->set, env->log, env->nt, keep_alive, t, &t->yield};
+    derive_env denv = {t->db, env->reg, env->set, env->log, env->nt, keep_alive, t, &t->yield,
+                       env->m};
     if (derive_new(&t->dv, &denv) < 0) {
         lm_fail(err, 0, "out of memory");
         goto fail;

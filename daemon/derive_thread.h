@@ -21,6 +21,7 @@
 #include "error.h"
 #include "log.h"
 #include "mpw.h"
+#include "metrics.h"
 #include "notify.h"
 #include "store.h"
 
@@ -42,6 +43,7 @@ typedef struct {
     store *primary;          /* the loop's connection: the thread's shares its write lock */
     void *zmq;
     notifier *nt;            /* handed over: from now on the thread's alone */
+    metrics *m;              /* counted by both threads; the file written by this one */
     time_t started;
     bool secure;
 } derive_thread_env;

@@ -131,6 +131,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
     log_init(&srv->log, lvl);
     srv->secure = set->server_secret_key_file[0] != '\0';
     srv->started = time(NULL);
+    metrics_init(&srv->m, srv->started);
     if (server_check_endpoint(set, err) < 0)
         return -1;
     if (registry_load(&srv->reg, set, err) < 0)
@@ -185,7 +186,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");
     derive_thread_env denv = {&srv->set, &srv->reg, &srv->log, srv->db, srv->zmq, &srv->nt,
-                              srv->started, srv->secure};
+                              &srv->m, srv->started, srv->secure};
     return derive_thread_start(&srv->dt, &denv, err);
 }
 
@@ -289,6 +290,9 @@ static int receive(server *srv, pending *p, peer *to)
         const char *uid = zmq_msg_gets(&payload, "User-Id");
         snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
         lm_error e;
+        p->received_us = metrics_now_us();
+        atomic_fetch_add(&srv->m.bytes_in, zmq_msg_size(&payload));
+        atomic_fetch_add(&srv->m.queued, 1);
         p->status = proto_request_decode(zmq_msg_data(&payload), zmq_msg_size(&payload), &p->req,
                                          &p->errs, &e);
         memcpy(p->why, e.msg, sizeof p->why);
@@ -320,7 +324,7 @@ static void reply(server *srv, const pending *p, peer *to, mpw *w, time_t now)
     answer_env env = {
         .db = srv->db, .reg = &srv->reg, .set = &srv->set, .log = &srv->log,
         .started = srv->started, .secure = srv->secure, .changed = derive_thread_changed,
-        .hook_self = srv->dt, .backup = &srv->backup,
+        .hook_self = srv->dt, .backup = &srv->backup, .m = &srv->m,
     };
     answer(&env, p, w, now);
     send_reply(srv, to, p, w);
@@ -443,8 +447,13 @@ static void serve_batch(server *srv)
                      DERIVE_THREAD_MAX_JOBS);
         }
     }
-    if (batch_commit(b, &env, now))
+    int64_t t0 = metrics_now_us();
+    bool committed = batch_commit(b, &env, now);
+    metrics_observe(&srv->m.batch_requests, (double)b->n / 1000);
+    if (committed) {
+        metrics_observe(&srv->m.commit, (double)(metrics_now_us() - t0) / 1e6);
         derive_thread_committed(srv->dt, b->wrote, b->n_wrote);
+    }
     /* The derive thread's answers that came in meanwhile go out before this batch's own. */
     deliver_done(srv);
     mpw w;

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "derive_thread.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "op.h"
 #include "store.h"
@@ -33,6 +34,7 @@ typedef struct {
     int signal_fd;
     bool stopping;
     notifier nt;         /* alert events: PUB socket and hook; the derive thread's once it runs */
+    metrics m;           /* counted by both threads */
     derive_thread *dt;   /* snapshots, rules, and the requests that read them */
     batch b;             /* the requests of one round */
     peer *peers;         /* their envelopes, index by index */

@@ -135,6 +135,9 @@ static const char *const sql_text[ST_COUNT] = {
                          " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(indicator, period, area)"
                          " DO UPDATE SET reporters = excluded.reporters",
     [ST_REPORTERS_CLEAR] = "DELETE FROM snapshot_reporters",
+    [ST_METRICS_ALERTS] = "SELECT state, severity, count(*) FROM alert WHERE state != 'resolved'"
+                          " GROUP BY state, severity",
+    [ST_METRICS_LAST_SUB] = "SELECT reporter, max(received_at) FROM submission GROUP BY reporter",
     [ST_COVERAGE_DROP] = "DELETE FROM coverage WHERE metric = ?1 AND area = ?2 AND reporter = ?3"
                          " AND NOT EXISTS (SELECT 1 FROM observation WHERE reporter = ?3"
                          " AND metric = ?1 AND area = ?2)",

@@ -203,6 +203,12 @@ int store_find_retraction(store *s, const char *by, const char *request_id, stor
 int store_backup(store *s, const char *path);
 
 /* Small key/value settings of the database itself. 1 found, 0 not, -1 error. */
+/* For the metrics file: the open alerts counted by (state, severity, n), and each
+ * reporter's last submission (reporter, "", unix seconds). 0 or -1. */
+typedef void (*store_row_fn)(void *ctx, const char *a, const char *b, int64_t n);
+int store_open_alert_counts(store *s, store_row_fn fn, void *ctx);
+int store_last_submissions(store *s, store_row_fn fn, void *ctx);
+
 int store_meta_get(store *s, const char *key, char *value, size_t size);
 int store_meta_set(store *s, const char *key, const char *value);
 

@@ -1,0 +1,52 @@
+/* metrics.h: counters and timings for Prometheus, kept by both threads (atomics, no locks)
+ * and written by the derive thread to a file in the text format that node_exporter's
+ * textfile collector reads (setting metrics_file). A file and not an HTTP endpoint: no port
+ * to open, secure or sandbox, and node_exporter already runs where Prometheus scrapes. */
+#ifndef LEAMON_METRICS_H
+#define LEAMON_METRICS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "proto.h"
+#include "store.h"
+
+/* Histogram buckets, upper bounds in seconds (+Inf beyond the last). */
+#define METRICS_BUCKETS 10
+
+typedef struct {
+    atomic_uint_fast64_t count, sum_us, le[METRICS_BUCKETS];
+} metrics_hist;
+
+/* The reply statuses counted (PROTOCOL.md §4), in this order; other: the last. */
+#define METRICS_STATUSES 11
+
+typedef struct {
+    atomic_uint_fast64_t requests[PROTO_OP_COUNT + 1][METRICS_STATUSES]; /* + unknown op */
+    atomic_uint_fast64_t records_stored, record_errors, bytes_in, envelopes_dropped;
+    metrics_hist latency[PROTO_OP_COUNT + 1];
+    metrics_hist commit, batch_requests, refresh;
+    atomic_int_fast64_t queued;            /* requests read and not yet answered */
+    time_t started;
+} metrics;
+
+void metrics_init(metrics *m, time_t started);
+
+/* One answered request: its op (PROTO_OP_COUNT: unreadable), status and seconds since it
+ * was read. */
+void metrics_request(metrics *m, int op, int status, double seconds);
+/* A time in seconds (batch_requests: a count / 1000, its buckets being 1000 times the
+ * seconds' ones). */
+void metrics_observe(metrics_hist *h, double value);
+
+/* Monotonic microseconds, for the timings. */
+int64_t metrics_now_us(void);
+
+/* Write the whole file: path.tmp, then renamed over path (a reader never sees half of it).
+ * Gauges are read from db, the database's size from set. 0, or -1 with err. */
+int metrics_write(const metrics *m, store *db, const registry *reg, const settings *set,
+                  const char *path, lm_error *err);
+
+#endif
