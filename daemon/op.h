@@ -123,6 +123,8 @@ void op_completeness(op_ctx *c);
 void op_alerts(op_ctx *c);
 void op_ack(op_ctx *c);
 void op_silence(op_ctx *c);
+void op_silences(op_ctx *c);
+void op_unsilence(op_ctx *c);
 void op_backup(op_ctx *c);
 void op_retract(op_ctx *c);
 void op_close(op_ctx *c);
