@@ -4,7 +4,9 @@
 #ifndef LEAMON_ARGS_H
 #define LEAMON_ARGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "leamon.h"
 #include "period.h"
@@ -28,5 +30,19 @@ int arg_note(leamon_ctx *ctx, const char *note);
 
 /* A required option: 0 when given, else exit 2 after saying what it is for (why). */
 int arg_needed(leamon_ctx *ctx, const char *value, const char *option, const char *why);
+
+/* --since (ahead false: a span counts back, the future is refused) or --until, --starts
+ * (ahead true) into unix seconds: a date, a local time, a span from now (24h, 7d, 2w),
+ * now, or unix seconds. */
+int arg_when(leamon_ctx *ctx, const char *opt, const char *value, bool ahead, int64_t *out);
+
+/* A whole number of at most 18 digits, at least min (an alert id, --count); hint says
+ * what to give. */
+int arg_number(leamon_ctx *ctx, const char *what, const char *value, int64_t min,
+               const char *hint, int64_t *out);
+
+/* Exactly want positional arguments; a note of several words left unquoted shows as
+ * extra arguments, so say so. */
+int arg_count_noted(leamon_ctx *ctx, size_t want, const char *what);
 
 #endif

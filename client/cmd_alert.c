@@ -1,5 +1,5 @@
 /* cmd_alert.c: the alert commands: alerts (what the daemon's rules have
- * raised, as a table, CSV or JSON), ack and silence (admin only), and watch
+ * raised, as a table, CSV or JSON), ack (admin only), and watch
  * (the daemon's PUB socket: one line per change of an alert, as it
  * happens).
  *
@@ -27,6 +27,7 @@
 #include "query.h"
 #include "rpc.h"
 #include "session.h"
+#include "cmd_silence.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define COPY(dst, src) memcpy((dst), (src), strlen(src) + 1) /* lengths checked before */
@@ -113,7 +114,8 @@ static void describe_period(const proto_alert *a, char *buf, size_t n)
 
 /* The lines under an alert's message: its acknowledgement and its silence,
  * each indented by indent spaces. 0 or -1. */
-static int print_details(FILE *out, const proto_alert *a, int indent)
+static int print_details(FILE *out, const proto_alert *a, const proto_alerts_reply *r,
+                         int indent)
 {
     char when[FMT_NUMBER_MAX] = "";
     if (a->acked_by[0]) {
@@ -124,11 +126,21 @@ static int print_details(FILE *out, const proto_alert *a, int indent)
             return -1;
     }
     if (a->has_silenced_until) {
+        const char *note = "";
+        for (size_t i = 0; r && a->has_silence_id && i < r->n_silences; i++)
+            if (r->silences[i].id == a->silence_id)
+                note = r->silences[i].note;
         fmt_time(when, sizeof when, a->silenced_until);
-        if (fprintf(out, "%*ssilenced until %s: its changes are not published\n", indent, "",
-                    when) < 0)
+        if (fprintf(out, "%*ssilenced", indent, "") < 0 ||
+            (a->has_silence_id && fprintf(out, " by #%lld", (long long)a->silence_id) < 0) ||
+            fprintf(out, " until %s%s%s%s: its changes are not published\n", when,
+                    note[0] ? " (" : "", note, note[0] ? ")" : "") < 0)
             return -1;
     }
+    if (a->has_inhibited_by &&
+        fprintf(out, "%*sinhibited by alert %lld, which explains it: not sent to receivers\n",
+                indent, "", (long long)a->inhibited_by) < 0)
+        return -1;
     return 0;
 }
 
@@ -146,11 +158,7 @@ static const table_col alert_csv_cols[] = {
     {"value", 0},        {"threshold", 0},  {"reference", 0},    {"unit", 0},
     {"expected", 0},     {"reported", 0},   {"message", 0},      {"first_fired", 0},
     {"changed_at", 0},   {"acked_by", 0},   {"acked_at", 0},     {"ack_note", 0},
-    {"silenced_until", 0}};
-static const table_col silence_cols[] = {{"RULE", TABLE_LEFT},  {"AREA", TABLE_LEFT},
-                                         {"UNTIL", TABLE_LEFT}, {"BY", TABLE_LEFT},
-                                         {"NOTE", TABLE_LEFT}};
-
+    {"silenced_until", 0}, {"silence_id", 0}};
 static int alert_text_row(table_t *t, const alert_view *v)
 {
     const proto_alert *a = v->a;
@@ -205,6 +213,7 @@ static int alert_csv_row(table_t *t, const alert_view *v)
     rc |= cell_time_iso(t, a->has_acked_at, a->acked_at);
     rc |= table_add(t, a->ack_note);
     rc |= cell_time_iso(t, a->has_silenced_until, a->silenced_until);
+    rc |= cell_int(t, a->has_silence_id, a->silence_id);
     return rc ? -1 : 0;
 }
 
@@ -230,29 +239,6 @@ static void describe_filter(const alert_filter *f, char *buf, size_t n)
     snprintf(buf, n, "%s%s%s%s%s%s", f->rule ? " of rule " : "", f->rule ? f->rule : "",
              f->area ? " in " : "", f->area ? f->area : "", since[0] ? " changed since " : "",
              since);
-}
-
-static int print_silences(FILE *out, const proto_silence *silences, size_t n)
-{
-    table_t *t = table_new(silence_cols, COUNT(silence_cols));
-    int rc = t ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        const proto_silence *s = &silences[i];
-        char until[FMT_NUMBER_MAX];
-        fmt_time(until, sizeof until, s->until);
-        rc |= table_add(t, s->rule);
-        rc |= table_add(t, s->area);
-        rc |= table_add(t, until);
-        rc |= table_add(t, s->by);
-        rc |= table_add(t, s->note);
-    }
-    if (rc == 0 && fprintf(out, "\nsilences in force (their alerts' changes are stored, not "
-                                "published):\n") < 0)
-        rc = -1;
-    if (rc == 0)
-        rc = table_print(t, out, "  ");
-    table_destroy(&t);
-    return rc;
 }
 
 /* The alerts table, each alert's message with its acknowledgement and
@@ -288,7 +274,7 @@ static int print_alert_text(FILE *out, const proto_alerts_reply *r, const alert_
                     a->message[0] ? a->message : "(no message)") < 0)
             rc = -1;
         else
-            rc = print_details(out, a, idw + 2);
+            rc = print_details(out, a, r, idw + 2);
     }
     if (rc == 0 && marked &&
         fprintf(out, "\n* incomplete: fewer partners have reported than expected, so the value "
@@ -299,8 +285,11 @@ static int print_alert_text(FILE *out, const proto_alerts_reply *r, const alert_
                      "--since, --rule or --area\n",
                 PROTO_MAX_ALERTS) < 0)
         rc = -1;
-    if (rc == 0 && r->n_silences)
-        rc = print_silences(out, r->silences, r->n_silences);
+    if (rc == 0 && r->n_silences &&
+        (fprintf(out, "\nsilences not yet ended (their alerts' changes are stored, not "
+                      "published):\n") < 0 ||
+         silence_print_table(out, r->silences, r->n_silences, "  ") != 0))
+        rc = -1;
     table_destroy(&t);
     return rc;
 }
@@ -330,7 +319,7 @@ int alert_print_list(FILE *out, const proto_alerts_reply *r, const proto_catalog
     return rc;
 }
 
-/* ---- ack and silence -------------------------------------------------- */
+/* ---- ack -------------------------------------------------------------- */
 
 int alert_print_acked(FILE *out, const proto_alert *a)
 {
@@ -341,26 +330,7 @@ int alert_print_acked(FILE *out, const proto_alert *a)
                 a->severity, a->rule, area, span) < 0 ||
         (a->message[0] && fprintf(out, "  %s\n", a->message) < 0))
         return -1;
-    return print_details(out, a, 2);
-}
-
-int alert_print_silence(FILE *out, const proto_silence_reply *r)
-{
-    const proto_silence *s = &r->silence;
-    char until[FMT_NUMBER_MAX];
-    fmt_time(until, sizeof until, s->until);
-    if (r->lifted)
-        return fprintf(out, "lifted the silence of rule %s in %s: its alerts' changes are "
-                            "published again\n",
-                       s->rule, s->area) < 0 ? -1 : 0;
-    if (fprintf(out, "silenced rule %s in %s until %s: its alerts' changes are stored, not "
-                     "published\n",
-                s->rule, s->area, until) < 0)
-        return -1;
-    if ((s->by[0] || s->note[0]) && fprintf(out, "  %s%s%s%s\n", s->by[0] ? "by " : "", s->by,
-                                            s->by[0] && s->note[0] ? ": " : "", s->note) < 0)
-        return -1;
-    return 0;
+    return print_details(out, a, NULL, 2);
 }
 
 /* ---- watch: one event ------------------------------------------------- */
@@ -411,79 +381,6 @@ int alert_print_event(FILE *out, const proto_alert_event *ev)
 }
 
 /* ---- the command line ------------------------------------------------- */
-
-/* WHEN: unix seconds, a local date or date and time (fmt_parse_time),
- * "now", or a span from now of hours, days or weeks (24h, 7d, 2w), back
- * (direction -1) or ahead (+1). 0 or -1. */
-static int parse_when(const char *s, int64_t now, int direction, int64_t *out)
-{
-    static const struct {
-        char unit;
-        int64_t seconds;
-    } spans[] = {{'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
-    size_t len = strlen(s);
-    if (!strcmp(s, "now")) {
-        *out = now;
-        return 0;
-    }
-    if (len >= 2 && len <= 7 && strspn(s, "0123456789") == len - 1) {
-        for (size_t i = 0; i < COUNT(spans); i++)
-            if (s[len - 1] == spans[i].unit) {
-                *out = now + direction * strtoll(s, NULL, 10) * spans[i].seconds;
-                return 0;
-            }
-        return -1;
-    }
-    return fmt_parse_time(s, out);
-}
-
-/* --since (ahead false: a span counts back, the future is refused) or
- * --until (ahead true) into unix seconds. 0 or LEAMON_EXIT_USAGE. */
-static int arg_when(leamon_ctx *ctx, const char *opt, const char *value, bool ahead,
-                    int64_t *out)
-{
-    int64_t now = (int64_t)time(NULL);
-    char q[48];
-    arg_quote(q, sizeof q, value, 40);
-    if (parse_when(value, now, ahead ? 1 : -1, out) != 0 || *out < 0) {
-        leamon_error(ctx, "--%s '%s': give a date 2026-11-01, a local time 2026-11-01T08:00, "
-                          "a span %s now (24h, 7d, 2w), now, or unix seconds",
-                     opt, q, ahead ? "from" : "back from");
-        return LEAMON_EXIT_USAGE;
-    }
-    if (!ahead && *out > now) {
-        leamon_error(ctx, "--%s %s is in the future: no alert can have changed since then", opt,
-                     q);
-        return LEAMON_EXIT_USAGE;
-    }
-    return 0;
-}
-
-/* A whole number of at most 18 digits, at least min (an alert id, --count);
- * hint says what to give. 0 or exit 2. */
-static int arg_number(leamon_ctx *ctx, const char *what, const char *value, int64_t min,
-                      const char *hint, int64_t *out)
-{
-    size_t len = strlen(value);
-    if (len && len <= 18 && strspn(value, "0123456789") == len &&
-        (*out = strtoll(value, NULL, 10)) >= min)
-        return 0;
-    char q[48];
-    arg_quote(q, sizeof q, value, 40);
-    leamon_error(ctx, "%s '%s': give %s", what, q, hint);
-    return LEAMON_EXIT_USAGE;
-}
-
-/* --note: 1 to PROTO_MAX_NOTE bytes of UTF-8 text, no control characters. */
-/* Exactly want arguments; a note of several words left unquoted shows as
- * extra arguments, so say so. */
-static int arg_count_noted(leamon_ctx *ctx, size_t want, const char *what)
-{
-    int rc = arg_count(ctx, want, what);
-    if (rc != 0 && ctx->npos > want && ctx_opt(ctx, "note"))
-        leamon_error(ctx, "put a note of several words in quotes: --note \"...\"");
-    return rc;
-}
 
 static bool known_state(const char *state)
 {
@@ -537,7 +434,7 @@ static int show_alerts(leamon_ctx *ctx, const proto_request *req, const rpc_repl
     return query_printed(ctx, rc);
 }
 
-/* ---- alerts, ack, silence --------------------------------------------- */
+/* ---- alerts, ack ------------------------------------------------------ */
 
 int cmd_alerts(leamon_ctx *ctx)
 {
@@ -599,16 +496,6 @@ static int show_acked(leamon_ctx *ctx, const rpc_reply *reply)
     return query_printed(ctx, rc);
 }
 
-static int show_silence(leamon_ctx *ctx, const rpc_reply *reply)
-{
-    proto_silence_reply s;
-    lm_error e;
-    if (proto_silence_reply_read(reply->root, &s, &e) != 0)
-        return ctx_malformed(ctx, &e);
-    return query_printed(ctx, ctx->json ? ctx_print_json(ctx, reply)
-                                        : alert_print_silence(ctx->out, &s));
-}
-
 /* Send an admin request; show its reply. */
 static int admin_call(leamon_ctx *ctx, const proto_request *req, admin_show show)
 {
@@ -640,37 +527,6 @@ int cmd_ack(leamon_ctx *ctx)
     req.alert = id;
     COPY(req.note, note);
     return admin_call(ctx, &req, show_acked);
-}
-
-int cmd_silence(leamon_ctx *ctx)
-{
-    const char *area = ctx_opt(ctx, "area"), *until = ctx_opt(ctx, "until"),
-               *note = ctx_opt(ctx, "note");
-    int64_t when = 0;
-    int rc = arg_count_noted(ctx, 1, "RULE");
-    if (rc == 0)
-        rc = arg_code(ctx, "rule", ctx->pos[0], PROTO_MAX_CODE);
-    if (rc == 0)
-        rc = arg_needed(ctx, area, "--area AREA", "a rule is silenced for one area");
-    if (rc == 0)
-        rc = arg_code(ctx, "--area", area, PROTO_MAX_AREA);
-    if (rc == 0)
-        rc = arg_needed(ctx, until, "--until WHEN",
-                        "a date, a span from now such as 7d, or now to lift a silence");
-    if (rc == 0)
-        rc = arg_when(ctx, "until", until, true, &when);
-    if (rc == 0 && note)
-        rc = arg_note(ctx, note);
-    proto_request req;
-    if (rc != 0 || (rc = query_start(ctx, &req, PROTO_OP_SILENCE)) != 0)
-        return rc;
-    COPY(req.rule, ctx->pos[0]);
-    COPY(req.area, area);
-    req.has_until = true;
-    req.until = when;
-    if (note)
-        COPY(req.note, note);
-    return admin_call(ctx, &req, show_silence);
 }
 
 /* ---- watch ------------------------------------------------------------ */

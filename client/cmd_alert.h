@@ -1,4 +1,4 @@
-/* cmd_alert.h: the printers of the alert commands alerts, ack, silence and
+/* cmd_alert.h: the printers of the alert commands alerts, ack and
  * watch (cmd_alert.c). Like the query printers they take what proto's typed
  * readers read. Return 0, or -1 when out of memory or out cannot be written. */
 #ifndef LEAMON_CMD_ALERT_H
@@ -27,9 +27,8 @@ typedef struct {
  * catalogue, for the units of values and thresholds, or NULL. */
 int alert_print_list(FILE *out, const proto_alerts_reply *r, const proto_catalog_reply *cat,
                      const alert_filter *f, bool csv);
-/* The alert an ack sent back, and a silence reply, as text. */
+/* The alert an ack sent back, as text. */
 int alert_print_acked(FILE *out, const proto_alert *a);
-int alert_print_silence(FILE *out, const proto_silence_reply *r);
 /* One event from the PUB socket as one line of text; or its topic and map as one JSON
  * object (the map with "topic" added). */
 int alert_print_event(FILE *out, const proto_alert_event *ev);

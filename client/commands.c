@@ -18,7 +18,9 @@ static const cmd_opt alerts_opts[] = {
     {"state", true}, {"since", true}, {"rule", true}, {"area", true}, {NULL, false}};
 static const cmd_opt ack_opts[] = {{"note", true}, {NULL, false}};
 static const cmd_opt silence_opts[] = {
-    {"area", true}, {"until", true}, {"note", true}, {NULL, false}};
+    {"rule", true},  {"indicator", true}, {"area", true}, {"org", true}, {"severity", true},
+    {"until", true}, {"starts", true},    {"note", true}, {NULL, false}};
+static const cmd_opt silences_opts[] = {{"all", false}, {NULL, false}};
 /* --timeout SECONDS is the global --timeout, read as seconds (cmd_watch). */
 static const cmd_opt watch_opts[] = {
     {"topic", true}, {"count", true}, {"idle", true}, {NULL, false}};
@@ -51,8 +53,11 @@ const command_t leamon_commands[] = {
     {"alerts", "the alerts the daemon's rules have raised, and the silences", alerts_opts,
      cmd_alerts, help_alerts, true},
     {"ack", "acknowledge an alert: someone is on it (admin)", ack_opts, cmd_ack, help_ack, false},
-    {"silence", "stop publishing a rule's alerts for an area (admin)", silence_opts,
-     cmd_silence, help_silence, false},
+    {"silence", "stop publishing the alerts a silence's matchers match, for a while (admin)",
+     silence_opts, cmd_silence, help_silence, false},
+    {"silences", "the silences in force, to start, and recently ended", silences_opts,
+     cmd_silences, help_silences, true},
+    {"unsilence", "end a silence now (admin)", no_opts, cmd_unsilence, help_unsilence, false},
     {"watch", "print alert changes as they happen", watch_opts, cmd_watch, help_watch, false},
     {"backup", "a consistent copy of the daemon's database, taken while it runs (admin)",
      no_opts, cmd_backup, help_backup, false},

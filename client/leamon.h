@@ -79,6 +79,8 @@ int cmd_completeness(leamon_ctx *ctx);
 int cmd_alerts(leamon_ctx *ctx);
 int cmd_ack(leamon_ctx *ctx);
 int cmd_silence(leamon_ctx *ctx);
+int cmd_silences(leamon_ctx *ctx);
+int cmd_unsilence(leamon_ctx *ctx);
 int cmd_watch(leamon_ctx *ctx);
 int cmd_backup(leamon_ctx *ctx);
 int cmd_report(leamon_ctx *ctx);

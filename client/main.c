@@ -152,10 +152,11 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
     }
     if (*action == RUN && !ctx->cmd)
         return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status, catalog, "
-                                "snapshot, series, completeness, alerts, ack, silence, watch, "
-                                "backup, report, retract, close or reopen");
+                                "snapshot, series, completeness, alerts, ack, silence, silences, "
+                                "unsilence, watch, backup, report, retract, close or reopen");
     if (*action == RUN && ctx->csv && !ctx->cmd->csv)
-        return usage(ctx, "--format csv is for snapshot, series, completeness and alerts; %s "
+        return usage(ctx, "--format csv is for snapshot, series, completeness, alerts and "
+                          "silences; %s "
                           "prints text or json", ctx->cmd->name);
     if (ctx->npos > CMD_MAX_POS)
         return usage(ctx, "%s", "too many arguments");

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alerts.h"
+#include "silences.h"
 
 /* Inhibit sources fire rarely and briefly: the listing looks at this many of each. */
 #define HOLD_SOURCES_MAX 1000
@@ -39,9 +39,10 @@ int alert_hold(store *db, const registry *reg, const routing *rt, const stored_a
                time_t now, alert_hold_info *out)
 {
     memset(out, 0, sizeof *out);
-    if (alerts_silenced_until(db, &reg->parts, a->rule, partners_area(&reg->parts, a->area), now,
-                              &out->silenced_until) < 0 ||
-        inhibited_by(db, reg, rt, a, &out->inhibited_by) < 0)
+    silence_hold s;
+    if (silences_holding(db, reg, a, now, &s) < 0 || inhibited_by(db, reg, rt, a, &out->inhibited_by) < 0)
         return -1;
+    out->silence_id = s.id;
+    out->silenced_until = s.ends;
     return out->silenced_until || out->inhibited_by ? 1 : 0;
 }

@@ -11,7 +11,8 @@
 #include "store.h"
 
 typedef struct {
-    int64_t silenced_until;    /* 0: no silence holds it */
+    int64_t silence_id;        /* the silence holding it; 0: none */
+    int64_t silenced_until;    /* when that silence ends */
     int64_t inhibited_by;      /* the firing alert that explains it; 0: none */
 } alert_hold_info;
 

@@ -12,6 +12,7 @@
 #include "grow.h"
 #include "checks.h"
 #include "figure_state.h"
+#include "silences.h"
 
 void alert_events_free(alert_events *ev)
 {
@@ -28,21 +29,6 @@ static int push_event(alert_events *ev, const stored_alert *a, const char *previ
     e->a = *a;
     snprintf(e->previous, sizeof e->previous, "%s", previous);
     e->silenced_until = silenced_until;
-    return 0;
-}
-
-int alerts_silenced_until(store *db, const partners *parts, const char *rule, int at,
-                          time_t now, int64_t *until)
-{
-    *until = 0;
-    for (int a = at; a >= 0; a = parts->areas[a].parent) {
-        stored_silence si;
-        int found = store_silence_get(db, rule, parts->areas[a].code, (int64_t)now, &si);
-        if (found < 0)
-            return -1;
-        if (found && si.until > *until)
-            *until = si.until;
-    }
     return 0;
 }
 
@@ -183,12 +169,14 @@ static int change(store *db, const subject_ctx *c, stored_alert *a, const char *
         a->has_fired = true;
         a->first_fired = (int64_t)now;
     }
-    int64_t until;
+    silence_hold held;
     if ((insert ? store_alert_insert(db, a) : store_alert_update(db, a)) < 0 ||
         store_alert_change(db, a, from, (int64_t)now) < 0 ||
-        alerts_silenced_until(db, c->parts, c->r->name, c->at, now, &until) < 0)
+        silences_holding(db, c->reg, a, now, &held) < 0 ||
+        push_event(ev, a, from, held.ends) < 0)
         return -1;
-    return push_event(ev, a, from, until);
+    ev->items[ev->n - 1].silence_id = held.id;
+    return 0;
 }
 
 /* An open alert the replay no longer finds: say where the figures stand now, not what they

@@ -20,7 +20,8 @@
 typedef struct {
     stored_alert a;           /* as stored after the change */
     char previous[16];        /* the state before; "" for a new alert */
-    int64_t silenced_until;   /* 0, or the silence in force: not to be published */
+    int64_t silenced_until;   /* 0, or the end of the silence holding it: not to be published */
+    int64_t silence_id;       /* 0, or that silence's id */
 } alert_event;
 
 typedef struct {
@@ -28,11 +29,6 @@ typedef struct {
     size_t n, cap;
 } alert_events;
 void alert_events_free(alert_events *ev);
-
-/* The latest end of a silence in force for rule on area at (an index; -1: none) or an area
- * above it: 0 when there is none. 0 or -1. */
-int alerts_silenced_until(store *db, const partners *parts, const char *rule, int at,
-                          time_t now, int64_t *until);
 
 /* One indicator rule for one area (an index), at time now. Only final (or closed) periods
  * with enough reporters in (the rule's min_reported) are judged: a month's figures are

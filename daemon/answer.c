@@ -43,7 +43,7 @@ void answer(const answer_env *env, const pending *p, mpw *w, time_t now)
         .set = env->set, .log = env->log, .started = env->started, .secure = env->secure,
         .before_read = env->before_read, .changed = env->changed, .hook_self = env->hook_self,
         .backup = env->backup, .status = p->status, .why = p->why, .submitted = &p->res,
-        .errors = &p->errs, .warnings = &p->warns, .w = w,
+        .errors = &p->errs, .warnings = &p->warns, .w = w, .rt = env->rt,
     };
     op_reply(p->status == PROTO_OK ? p->op : op_find(p->req.op), &c);
     log_outcome(env->log, p, &c);

@@ -28,6 +28,7 @@ typedef struct {
     void *hook_self;
     backup_copy *backup;     /* on the thread that answers backup requests, else NULL */
     metrics *m;              /* what was answered, how fast (NULL: not counted) */
+    const routing *rt;       /* the inhibit rules, on the derive thread (else NULL) */
 } answer_env;
 
 /* Write p's reply into w (replacing what it held) and log the outcome. */

@@ -118,7 +118,7 @@ static void answer_job(derive_thread *t, derive_job *job)
         derive_before_judged(t->dv);
     answer_env env = {
         .db = t->db, .reg = t->env.reg, .set = t->env.set, .log = t->env.log,
-        .started = t->env.started, .secure = t->env.secure, .m = t->env.m,
+        .started = t->env.started, .secure = t->env.secure, .m = t->env.m, .rt = &t->env.nt->rt,
         .before_read = derive_before_read, .changed = derive_changed, .hook_self = t->dv,
     };
     answer(&env, &job->p, &job->w, job->now);

@@ -1,9 +1,10 @@
 /* derive_thread.h: the derive thread. The request loop stores figures and answers what
  * needs nothing derived; this thread, on a database connection of its own, keeps the
  * snapshots and alerts current (derive.h), answers the requests that read or change them
- * (ops flagged OP_DERIVED: snapshot, series, completeness, alerts, ack, silence), sends
- * the alert events out (notify.h: PUB socket and hook) and checkpoints the WAL. So a
- * commit of figures never waits for a refresh, and a query never waits for a commit.
+ * (ops flagged OP_DERIVED: snapshot, series, completeness, alerts, ack, silence,
+ * silences, unsilence), sends the alert events out (notify.h: PUB socket and hook) and
+ * checkpoints the WAL. So a commit of figures never waits for a refresh, and a query
+ * never waits for a commit.
  *
  * The loop tells it what happened over one inproc socket, in order: figures committed,
  * figures or months changed by an op, a request to answer. A request handed over after a

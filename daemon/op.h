@@ -17,6 +17,7 @@
 #include "log.h"
 #include "mpw.h"
 #include "proto.h"
+#include "route.h"
 #include "store.h"
 
 /* Who may send an op. */
@@ -71,6 +72,7 @@ typedef struct {
      * only the months' states (the rules judge again). derive_changed. */
     void (*changed)(void *self, bool figures);
     backup_copy *backup;     /* backup only */
+    const routing *rt;       /* the inhibit rules, on the derive thread (else NULL) */
     /* submit: what the batch decided (status and why are the request's own). */
     int status;
     const char *why;
@@ -123,6 +125,8 @@ void op_completeness(op_ctx *c);
 void op_alerts(op_ctx *c);
 void op_ack(op_ctx *c);
 void op_silence(op_ctx *c);
+void op_silences(op_ctx *c);
+void op_unsilence(op_ctx *c);
 void op_backup(op_ctx *c);
 void op_retract(op_ctx *c);
 void op_close(op_ctx *c);

@@ -18,7 +18,7 @@ void op_ack(op_ctx *c)
     if (found < 0 ||
         store_alert_ack(c->db, a.id, identity_id(c->who), (int64_t)c->now, req->note) < 0 ||
         store_alert_get(c->db, a.id, &a) != 1 ||
-        alert_list_fill(&out, c->db, c->reg, &a, c->now) < 0)
+        alert_list_fill(&out, c->db, c->reg, c->rt, &a, c->now) < 0)
         op_refuse(c, PROTO_INTERNAL, "cannot acknowledge the alert: %s", store_errmsg(c->db));
     else
         proto_ack_reply_write(c->w, req->id, &out);

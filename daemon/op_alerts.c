@@ -1,5 +1,5 @@
 /* op_alerts.c: the alerts op (PROTOCOL.md §5.8): the alerts the rules raised, newest
- * change first, with the silences in force. */
+ * change first, each with the silence holding it, and the silences not yet ended. */
 #include "op.h"
 
 #include <stdlib.h>
@@ -37,16 +37,16 @@ void op_alerts(op_ctx *c)
     proto_alerts_reply r = {0};
     if (store_alert_list(c->db, states, req->has_since ? req->since : 0, req->rule, req->area,
                          PROTO_MAX_ALERTS, &rows, &n, &r.truncated) < 0 ||
-        store_silences(c->db, (int64_t)c->now, &sil, &n_sil) < 0)
+        store_silences_open(c->db, (int64_t)c->now, &sil, &n_sil) < 0)
         goto failed;
     r.silences = calloc(n_sil ? n_sil : 1, sizeof *r.silences);
     r.alerts = calloc(n ? n : 1, sizeof *r.alerts);
     if (!r.silences || !r.alerts)
         goto failed;
     for (size_t i = 0; i < n_sil; i++)
-        alert_list_silence(&r.silences[r.n_silences++], &sil[i]);
+        alert_list_silence(&r.silences[r.n_silences++], &sil[i], c->now);
     for (size_t i = 0; i < n; i++, r.n_alerts++)
-        if (alert_list_fill(&r.alerts[i], c->db, c->reg, &rows[i], c->now) < 0)
+        if (alert_list_fill(&r.alerts[i], c->db, c->reg, c->rt, &rows[i], c->now) < 0)
             goto failed;
     proto_alerts_reply_write(c->w, req->id, &r);
     goto out;

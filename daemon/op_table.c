@@ -44,6 +44,10 @@ static const op_def ops[PROTO_OP_COUNT] = {
                         NULL, op_close},
     [PROTO_OP_REOPEN] = {PROTO_OP_REOPEN, WHO_ADMIN, 0, "reopening a period needs the admin role",
                          NULL, op_reopen},
+    [PROTO_OP_SILENCES] = {PROTO_OP_SILENCES, WHO_ANONYMOUS | WHO_STAFF, OP_DERIVED,
+                           "silences are for municipal staff", NULL, op_silences},
+    [PROTO_OP_UNSILENCE] = {PROTO_OP_UNSILENCE, WHO_ADMIN, OP_DERIVED,
+                            "ending a silence needs the admin role", NULL, op_unsilence},
 };
 
 const op_def *op_find(proto_op op)

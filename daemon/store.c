@@ -101,15 +101,21 @@ static const char *const sql_text[ST_COUNT] = {
                          " WHERE alert = ?1 ORDER BY id",
     [ST_ALERT_ACK] = "UPDATE alert SET acked_by = ?1, acked_at = ?2, ack_note = ?3"
                      " WHERE id = ?4",
-    [ST_SILENCE_PUT] = "INSERT INTO silence(rule, area, until, by, note, created)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(rule, area) DO UPDATE"
-                       " SET until = excluded.until, by = excluded.by,"
-                       " note = excluded.note, created = excluded.created",
-    [ST_SILENCE_REMOVE] = "DELETE FROM silence WHERE rule = ?1 AND area = ?2",
-    [ST_SILENCE_GET] = "SELECT rule, area, until, by, note, created FROM silence"
-                       " WHERE rule = ?1 AND area = ?2 AND until > ?3",
-    [ST_SILENCES] = "SELECT rule, area, until, by, note, created FROM silence"
-                    " WHERE until > ?1 ORDER BY rule, area",
+    /* Silences (store_alert.c): never replaced nor deleted; an early end is an update. */
+    [ST_SILENCE_ADD] = "INSERT INTO silence(rule, indicator, area, organisation, severity,"
+                       " created_by, note, starts, ends, expired_by, created)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10)",
+    [ST_SILENCE_GET] = "SELECT " SILENCE_COLUMNS " FROM silence WHERE id = ?1",
+    [ST_SILENCE_EXPIRE] = "UPDATE silence SET ends = ?2, expired_by = ?3"
+                          " WHERE id = ?1 AND ends > ?2",
+    [ST_SILENCES_OPEN] = "SELECT " SILENCE_COLUMNS " FROM silence WHERE ends > ?1 ORDER BY id",
+    [ST_SILENCES_EXACT] = "SELECT " SILENCE_COLUMNS " FROM silence WHERE ends > ?1"
+                          " AND rule = ?2 AND indicator = ?3 AND area = ?4"
+                          " AND organisation = ?5 AND severity = ?6 ORDER BY id",
+    /* In force (0), to start (1), ended (2); the ended ones by their end. */
+    [ST_SILENCES_LIST] = "SELECT " SILENCE_COLUMNS " FROM silence WHERE ends > ?2"
+                         " ORDER BY CASE WHEN ends <= ?1 THEN 2 WHEN starts > ?1 THEN 1"
+                         " ELSE 0 END, CASE WHEN ends <= ?1 THEN ends END DESC, id DESC",
     /* Closed months (store_closure.c): of months ?1..?2, those whose last change at or
      * before ?3 closed them. */
     [ST_CLOSED_COUNT] = "SELECT count(*) FROM closure c WHERE month BETWEEN ?1 AND ?2"
@@ -300,6 +306,29 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (indicator, period, area)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO dirty(metric, period, area)"
     " SELECT DISTINCT metric, period, area FROM observation;",
+    /* 7: silences with matchers ("" = any) and a history: a new silence is a new row, an
+     * early end sets ends and expired_by; a rule and area's silence becomes one with those
+     * two matchers, from its creation to its until */
+    "CREATE TABLE silence_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rule TEXT NOT NULL,"
+    "  indicator TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  organisation TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  starts INTEGER NOT NULL,"
+    "  ends INTEGER NOT NULL,"
+    "  expired_by TEXT NOT NULL,"
+    "  created INTEGER NOT NULL);"
+    "INSERT INTO silence_history(rule, indicator, area, organisation, severity, created_by,"
+    " note, starts, ends, expired_by, created)"
+    " SELECT rule, '', area, '', '', by, note, created, until, '', created FROM silence"
+    " ORDER BY created, rule, area;"
+    "DROP TABLE silence;"
+    "ALTER TABLE silence_history RENAME TO silence;"
+    "CREATE INDEX silence_by_end ON silence(ends);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

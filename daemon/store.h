@@ -15,7 +15,7 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 int store_open(store **out, const char *path, lm_error *err);
 /* A second connection to primary's database, for another thread: their write

@@ -1,5 +1,5 @@
-/* store_alert.c: alerts, their history and silences (migration 4), with the statements of
- * store.c's table. */
+/* store_alert.c: alerts and their history (migration 4), and silences (migration 7), with
+ * the statements of store.c's table. */
 #include "store_alert.h"
 
 #include <stdlib.h>
@@ -206,43 +206,46 @@ int store_alert_ack(store *s, int64_t id, const char *by, int64_t at, const char
     return step_done(s, st);
 }
 
-int store_silence_put(store *s, const stored_silence *si)
+int store_silence_add(store *s, stored_silence *si)
 {
-    sqlite3_stmt *st = s->st[ST_SILENCE_PUT];
-    if (store_bind_text(s, st, 1, si->rule) < 0 || store_bind_text(s, st, 2, si->area) < 0 ||
-        store_bind_int(s, st, 3, si->until) < 0 ||
-        store_bind_text(s, st, 4, si->by) < 0 || store_bind_text(s, st, 5, si->note) < 0 ||
-        store_bind_int(s, st, 6, si->created) < 0)
+    sqlite3_stmt *st = s->st[ST_SILENCE_ADD];
+    if (store_bind_text(s, st, 1, si->rule) < 0 || store_bind_text(s, st, 2, si->indicator) < 0 ||
+        store_bind_text(s, st, 3, si->area) < 0 ||
+        store_bind_text(s, st, 4, si->organisation) < 0 ||
+        store_bind_text(s, st, 5, si->severity) < 0 ||
+        store_bind_text(s, st, 6, si->created_by) < 0 || store_bind_text(s, st, 7, si->note) < 0 ||
+        store_bind_int(s, st, 8, si->starts) < 0 || store_bind_int(s, st, 9, si->ends) < 0 ||
+        store_bind_int(s, st, 10, si->created) < 0)
         return store_fail(st);
-    return step_done(s, st);
-}
-
-int store_silence_remove(store *s, const char *rule, const char *area)
-{
-    sqlite3_stmt *st = s->st[ST_SILENCE_REMOVE];
-    if (store_bind_text(s, st, 1, rule) < 0 || store_bind_text(s, st, 2, area) < 0)
-        return store_fail(st);
-    return step_done(s, st);
+    if (step_done(s, st) < 0)
+        return -1;
+    si->id = sqlite3_last_insert_rowid(s->db);
+    si->expired_by[0] = '\0';
+    return 0;
 }
 
 static void read_silence(sqlite3_stmt *st, void *row)
 {
     stored_silence *si = row;
     memset(si, 0, sizeof *si);
-    store_copy_text(si->rule, sizeof si->rule, st, 0);
-    store_copy_text(si->area, sizeof si->area, st, 1);
-    si->until = sqlite3_column_int64(st, 2);
-    store_copy_text(si->by, sizeof si->by, st, 3);
-    store_copy_text(si->note, sizeof si->note, st, 4);
-    si->created = sqlite3_column_int64(st, 5);
+    si->id = sqlite3_column_int64(st, 0);
+    store_copy_text(si->rule, sizeof si->rule, st, 1);
+    store_copy_text(si->indicator, sizeof si->indicator, st, 2);
+    store_copy_text(si->area, sizeof si->area, st, 3);
+    store_copy_text(si->organisation, sizeof si->organisation, st, 4);
+    store_copy_text(si->severity, sizeof si->severity, st, 5);
+    store_copy_text(si->created_by, sizeof si->created_by, st, 6);
+    store_copy_text(si->note, sizeof si->note, st, 7);
+    si->starts = sqlite3_column_int64(st, 8);
+    si->ends = sqlite3_column_int64(st, 9);
+    store_copy_text(si->expired_by, sizeof si->expired_by, st, 10);
+    si->created = sqlite3_column_int64(st, 11);
 }
 
-int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
-                      stored_silence *out)
+int store_silence_get(store *s, int64_t id, stored_silence *out)
 {
     sqlite3_stmt *st = s->st[ST_SILENCE_GET];
-    if (store_bind_text(s, st, 1, rule) < 0 || store_bind_text(s, st, 2, area) < 0 ||
-        store_bind_int(s, st, 3, now) < 0)
+    if (store_bind_int(s, st, 1, id) < 0)
         return store_fail(st);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
@@ -255,12 +258,48 @@ int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
     return found;
 }
 
-int store_silences(store *s, int64_t now, stored_silence **rows, size_t *n)
+int store_silence_expire(store *s, int64_t id, int64_t now, const char *by)
+{
+    sqlite3_stmt *st = s->st[ST_SILENCE_EXPIRE];
+    if (store_bind_int(s, st, 1, id) < 0 || store_bind_int(s, st, 2, now) < 0 ||
+        store_bind_text(s, st, 3, by) < 0)
+        return store_fail(st);
+    if (step_done(s, st) < 0)
+        return -1;
+    return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int store_silences_open(store *s, int64_t now, stored_silence **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    sqlite3_stmt *st = s->st[ST_SILENCES];
+    sqlite3_stmt *st = s->st[ST_SILENCES_OPEN];
     if (store_bind_int(s, st, 1, now) < 0)
         return store_fail(st);
     return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_silence);
+}
+
+int store_silences_exact(store *s, const stored_silence *si, int64_t now,
+                         stored_silence **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *st = s->st[ST_SILENCES_EXACT];
+    if (store_bind_int(s, st, 1, now) < 0 || store_bind_text(s, st, 2, si->rule) < 0 ||
+        store_bind_text(s, st, 3, si->indicator) < 0 || store_bind_text(s, st, 4, si->area) < 0 ||
+        store_bind_text(s, st, 5, si->organisation) < 0 ||
+        store_bind_text(s, st, 6, si->severity) < 0)
+        return store_fail(st);
+    return collect(s, st, (void **)rows, sizeof **rows, n, SIZE_MAX, NULL, read_silence);
+}
+
+int store_silences_list(store *s, int64_t now, int64_t since, size_t max,
+                        stored_silence **rows, size_t *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *st = s->st[ST_SILENCES_LIST];
+    if (store_bind_int(s, st, 1, now) < 0 || store_bind_int(s, st, 2, since) < 0)
+        return store_fail(st);
+    return collect(s, st, (void **)rows, sizeof **rows, n, max, more, read_silence);
 }

@@ -39,12 +39,20 @@ typedef struct {
     double value;
 } stored_alert_change;
 
+/* A silence (migration 7): matchers ("" = any), who made it and why, when it holds.
+ * Rows are never replaced or deleted: an early end sets ends and expired_by. */
 typedef struct {
+    int64_t id;
     char rule[PROTO_MAX_CODE + 1];
+    char indicator[PROTO_MAX_CODE + 1];
     char area[PROTO_MAX_AREA + 1];
-    int64_t until, created;
-    char by[PROTO_MAX_CODE + 1];
+    char organisation[PROTO_MAX_CODE + 1];
+    char severity[16];
+    char created_by[PROTO_MAX_CODE + 1];
     char note[PROTO_MAX_NOTE + 1];
+    int64_t starts, ends;               /* it holds from starts until before ends */
+    char expired_by[PROTO_MAX_CODE + 1]; /* "" unless ended early (unsilence) */
+    int64_t created;                    /* when it was made */
 } stored_silence;
 
 /* Every episode of (rule, area, subject), oldest onset first; *rows is malloc'd (free it
@@ -66,12 +74,21 @@ int store_alert_list(store *s, const char *const *states, int64_t since, const c
 int store_alert_history(store *s, int64_t id, stored_alert_change **rows, size_t *n);
 int store_alert_ack(store *s, int64_t id, const char *by, int64_t at, const char *note);
 
-/* Silences: set (replacing), remove, the one in force for (rule, area) at now (1, 0, -1),
- * and every one in force. */
-int store_silence_put(store *s, const stored_silence *si);
-int store_silence_remove(store *s, const char *rule, const char *area);
-int store_silence_get(store *s, const char *rule, const char *area, int64_t now,
-                      stored_silence *out);
-int store_silences(store *s, int64_t now, stored_silence **rows, size_t *n);
+/* Silences. Add one (its id is set): 0 or -1. */
+int store_silence_add(store *s, stored_silence *si);
+/* One by id: 1, 0 (none), -1. */
+int store_silence_get(store *s, int64_t id, stored_silence *out);
+/* End it at now, by whom: 1, 0 when it had already ended, -1. */
+int store_silence_expire(store *s, int64_t id, int64_t now, const char *by);
+/* Those not yet ended at now (in force or still to start), oldest first. */
+int store_silences_open(store *s, int64_t now, stored_silence **rows, size_t *n);
+/* Those not yet ended at now with exactly si's matchers, oldest first. */
+int store_silences_exact(store *s, const stored_silence *si, int64_t now,
+                         stored_silence **rows, size_t *n);
+/* Those that end after since (INT64_MIN: every one): in force first, then those still to
+ * start, each newest first, then the ended ones, the latest end first; at most max (more:
+ * *more). */
+int store_silences_list(store *s, int64_t now, int64_t since, size_t max,
+                        stored_silence **rows, size_t *n, bool *more);
 
 #endif

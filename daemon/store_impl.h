@@ -19,8 +19,8 @@ enum {
     ST_OBS_REPORTER, ST_COUNT_OBS, ST_COUNT_OBS_OF, ST_COUNT_SUBS, ST_COUNT_SUBS_OF,
     ST_LAST_SUB, ST_LAST_SUB_OF, ST_DIRTY_ALL, ST_META_GET, ST_META_SET,
     ST_ALERTS_OF, ST_ALERT_INSERT, ST_ALERT_UPDATE, ST_ALERT_CHANGE, ST_ALERT_GET,
-    ST_ALERT_LIST, ST_ALERT_HISTORY, ST_ALERT_ACK, ST_SILENCE_PUT, ST_SILENCE_REMOVE,
-    ST_SILENCE_GET, ST_SILENCES, ST_CLOSED_COUNT, ST_CLOSURE_ADD,
+    ST_ALERT_LIST, ST_ALERT_HISTORY, ST_ALERT_ACK, ST_SILENCE_ADD, ST_SILENCE_GET,
+    ST_SILENCE_EXPIRE, ST_SILENCES_OPEN, ST_SILENCES_EXACT, ST_SILENCES_LIST, ST_CLOSED_COUNT, ST_CLOSURE_ADD,
     ST_OBS_GET, ST_OBS_DELETE, ST_RETRACTION_ADD, ST_RETRACTION_FIND, ST_COVERAGE_DROP,
     ST_REPORTERS_GET, ST_REPORTERS_PUT, ST_REPORTERS_CLEAR,
     ST_METRICS_ALERTS, ST_METRICS_LAST_SUB,
@@ -32,6 +32,11 @@ enum {
     "id, rule, area, subject, period, last_period, state, severity, value, threshold,"   \
     " reference, expected, reported, message, first_fired, changed_at, acked_by,"        \
     " acked_at, ack_note"
+
+/* The columns of a silence, in the order store_alert.c reads them. */
+#define SILENCE_COLUMNS                                                                  \
+    "id, rule, indicator, area, organisation, severity, created_by, note, starts, ends,"  \
+    " expired_by, created"
 
 
 /* What the connections to one database share (store_open_shared): the lock that orders

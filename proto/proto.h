@@ -26,6 +26,7 @@
 #define PROTO_MAX_SERIES   120           /* periods in one series */
 #define PROTO_MAX_NOTE     500           /* ack and silence notes, bytes of UTF-8 */
 #define PROTO_MAX_ALERTS   1000          /* alerts listed in one reply */
+#define PROTO_MAX_SILENCES 1000          /* silences listed in one reply */
 
 /* Reply status codes (HTTP-like). */
 enum {
@@ -56,6 +57,8 @@ typedef enum {
     PROTO_OP_RETRACT,
     PROTO_OP_CLOSE,
     PROTO_OP_REOPEN,
+    PROTO_OP_SILENCES,
+    PROTO_OP_UNSILENCE,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -63,6 +66,7 @@ typedef enum {
 typedef enum {
     PROTO_FIELD_REPORTER,
     PROTO_FIELD_DRY_RUN,
+    PROTO_FIELD_ALL,
     PROTO_FIELD_INDICATOR,
     PROTO_FIELD_METRIC,
     PROTO_FIELD_PERIOD,
@@ -73,10 +77,13 @@ typedef enum {
     PROTO_FIELD_STATE,
     PROTO_FIELD_RULE,
     PROTO_FIELD_ORGANISATION,
+    PROTO_FIELD_SEVERITY,
     PROTO_FIELD_AS_OF,
     PROTO_FIELD_SINCE,
     PROTO_FIELD_UNTIL,
+    PROTO_FIELD_STARTS,
     PROTO_FIELD_ALERT,
+    PROTO_FIELD_SILENCE_ID,
     PROTO_FIELD_OFFSET,
     PROTO_FIELD_BACKUP,
     PROTO_FIELD_NOTE,
@@ -136,6 +143,7 @@ typedef struct {
     char id[PROTO_MAX_ID + 1];
     char reporter[PROTO_MAX_CODE + 1]; /* insecure mode only: who claims to send */
     bool dry_run;
+    bool all;                          /* silences: the expired ones of any age too */
     proto_record *records;             /* submit: n_records of them, owned */
     size_t n_records;
     /* Queries; "" when absent. */
@@ -150,12 +158,15 @@ typedef struct {
     int64_t as_of;                      /* snapshot: unix seconds */
     char state[16];                     /* alerts: open, pending, firing, resolved, all */
     char rule[PROTO_MAX_CODE + 1];      /* alerts, silence */
-    char organisation[PROTO_MAX_CODE + 1]; /* retract: whose figure (an admin's request) */
+    char organisation[PROTO_MAX_CODE + 1]; /* retract: whose figure; silence: a matcher */
+    char severity[16];                  /* silence: a matcher (warning, critical) */
     char note[PROTO_MAX_NOTE + 1];      /* ack, silence: UTF-8 text, no control characters */
-    bool has_since, has_until, has_alert, has_offset, has_backup;
+    bool has_since, has_until, has_starts, has_alert, has_silence_id, has_offset, has_backup;
     int64_t since;                      /* alerts: changed at or after, unix seconds */
-    int64_t until;                      /* silence: unix seconds; in the past lifts it */
+    int64_t until;                      /* silence: its end, unix seconds */
+    int64_t starts;                     /* silence: its start (default now) */
     int64_t alert;                      /* ack: the alert's id */
+    int64_t silence_id;                 /* unsilence: the silence's id */
     int64_t offset;                     /* backup: bytes of the copy already received */
     int64_t backup;                     /* backup: which copy (from the first reply) */
 } proto_request;

@@ -31,6 +31,8 @@ static void alert_fields_write(mpw *w, const proto_alert *a)
     mpw_kv_opt_int(w, "acked_at", a->has_acked_at, a->acked_at);
     mpw_kv_opt_str(w, "ack_note", a->ack_note);
     mpw_kv_opt_int(w, "silenced_until", a->has_silenced_until, a->silenced_until);
+    mpw_kv_opt_int(w, "silence_id", a->has_silence_id, a->silence_id);
+    mpw_kv_opt_int(w, "inhibited_by", a->has_inhibited_by, a->inhibited_by);
     if (!a->with_history)
         return;
     mpw_key(w, "history");
@@ -74,6 +76,8 @@ static void alert_read(mpr *r, const msgpack_object *m, proto_alert *a)
     mpr_opt_int(r, m, "acked_at", &a->has_acked_at, &a->acked_at);
     mpr_opt_str(r, m, "ack_note", a->ack_note, sizeof a->ack_note);
     mpr_opt_int(r, m, "silenced_until", &a->has_silenced_until, &a->silenced_until);
+    mpr_opt_int(r, m, "silence_id", &a->has_silence_id, &a->silence_id);
+    mpr_opt_int(r, m, "inhibited_by", &a->has_inhibited_by, &a->inhibited_by);
     const msgpack_object *hist = mpr_opt_array(r, m, "history");
     a->with_history = hist != NULL;
     a->history = mpr_alloc(r, hist, sizeof *a->history, &a->n_history);
@@ -103,6 +107,13 @@ static void silence_fields_write(mpw *w, const proto_silence *s)
     mpw_kv_str(w, "by", s->by);
     mpw_kv_str(w, "note", s->note);
     mpw_kv_int(w, "created", s->created);
+    mpw_kv_int(w, "id", s->id);
+    mpw_kv_str(w, "indicator", s->indicator);
+    mpw_kv_str(w, "organisation", s->organisation);
+    mpw_kv_str(w, "severity", s->severity);
+    mpw_kv_int(w, "starts", s->starts);
+    mpw_kv_opt_str(w, "expired_by", s->expired_by);
+    mpw_kv_str(w, "state", s->state);
 }
 
 static void silence_read(mpr *r, const msgpack_object *m, proto_silence *s)
@@ -113,20 +124,42 @@ static void silence_read(mpr *r, const msgpack_object *m, proto_silence *s)
     mpr_str(r, m, "by", s->by, sizeof s->by);
     mpr_str(r, m, "note", s->note, sizeof s->note);
     mpr_int(r, m, "created", &s->created);
+    mpr_int(r, m, "id", &s->id);
+    mpr_str(r, m, "indicator", s->indicator, sizeof s->indicator);
+    mpr_str(r, m, "organisation", s->organisation, sizeof s->organisation);
+    mpr_str(r, m, "severity", s->severity, sizeof s->severity);
+    mpr_int(r, m, "starts", &s->starts);
+    mpr_opt_str(r, m, "expired_by", s->expired_by, sizeof s->expired_by);
+    mpr_str(r, m, "state", s->state, sizeof s->state);
+}
+
+/* The silences as an array under key, inside an open map. */
+static void silences_write(mpw *w, const proto_silence *silences, size_t n)
+{
+    mpw_key(w, "silences");
+    mpw_array(w);
+    for (size_t i = 0; i < n; i++) {
+        mpw_map(w);
+        silence_fields_write(w, &silences[i]);
+        mpw_end(w);
+    }
+    mpw_end(w);
+}
+
+static proto_silence *silences_read(mpr *r, const msgpack_object *root, size_t *n)
+{
+    const msgpack_object *sil = mpr_array(r, root, "silences");
+    proto_silence *out = mpr_alloc(r, sil, sizeof *out, n);
+    for (size_t i = 0; i < *n && !r->failed; i++)
+        silence_read(r, mpr_elem_map(r, sil, (uint32_t)i), &out[i]);
+    return out;
 }
 
 void proto_alerts_reply_write(mpw *w, const char *id, const proto_alerts_reply *r)
 {
     proto_reply_open(w, id, PROTO_OK, NULL);
     mpw_kv_bool(w, "truncated", r->truncated);
-    mpw_key(w, "silences");
-    mpw_array(w);
-    for (size_t i = 0; i < r->n_silences; i++) {
-        mpw_map(w);
-        silence_fields_write(w, &r->silences[i]);
-        mpw_end(w);
-    }
-    mpw_end(w);
+    silences_write(w, r->silences, r->n_silences);
     mpw_key(w, "alerts");
     mpw_array(w);
     for (size_t i = 0; i < r->n_alerts; i++) {
@@ -144,10 +177,7 @@ int proto_alerts_reply_read(const msgpack_object *root, proto_alerts_reply *out,
     mpr_init(&r);
     memset(out, 0, sizeof *out);
     mpr_bool(&r, root, "truncated", &out->truncated);
-    const msgpack_object *sil = mpr_array(&r, root, "silences");
-    out->silences = mpr_alloc(&r, sil, sizeof *out->silences, &out->n_silences);
-    for (size_t i = 0; i < out->n_silences; i++)
-        silence_read(&r, mpr_elem_map(&r, sil, (uint32_t)i), &out->silences[i]);
+    out->silences = silences_read(&r, root, &out->n_silences);
     const msgpack_object *al = mpr_array(&r, root, "alerts");
     out->alerts = mpr_alloc(&r, al, sizeof *out->alerts, &out->n_alerts);
     for (size_t i = 0; i < out->n_alerts && !r.failed; i++)
@@ -199,6 +229,7 @@ void proto_silence_reply_write(mpw *w, const char *id, const proto_silence_reply
     silence_fields_write(w, &s->silence);
     mpw_kv_bool(w, "lifted", s->lifted);
     mpw_end(w);
+    mpw_kv_int(w, "expired", s->expired);
     mpw_end(w);
 }
 
@@ -210,7 +241,37 @@ int proto_silence_reply_read(const msgpack_object *root, proto_silence_reply *s,
     const msgpack_object *m = mpr_map(&r, root, "silence");
     silence_read(&r, m, &s->silence);
     mpr_bool(&r, m, "lifted", &s->lifted);
+    mpr_int(&r, root, "expired", &s->expired);
     return mpr_done(&r, e);
+}
+
+void proto_silences_reply_write(mpw *w, const char *id, const proto_silences_reply *r)
+{
+    proto_reply_open(w, id, PROTO_OK, NULL);
+    mpw_kv_bool(w, "truncated", r->truncated);
+    silences_write(w, r->silences, r->n_silences);
+    mpw_end(w);
+}
+
+int proto_silences_reply_read(const msgpack_object *root, proto_silences_reply *out,
+                              lm_error *e)
+{
+    mpr r;
+    mpr_init(&r);
+    memset(out, 0, sizeof *out);
+    mpr_bool(&r, root, "truncated", &out->truncated);
+    out->silences = silences_read(&r, root, &out->n_silences);
+    if (mpr_done(&r, e) == 0)
+        return 0;
+    proto_silences_reply_free(out);
+    return -1;
+}
+
+void proto_silences_reply_free(proto_silences_reply *r)
+{
+    free(r->silences);
+    r->silences = NULL;
+    r->n_silences = 0;
 }
 
 void proto_alert_event_write(mpw *w, const proto_alert_event *ev)

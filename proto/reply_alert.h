@@ -1,6 +1,6 @@
-/* reply_alert.h: alerts as the outside world sees them (PROTOCOL.md §5.8-§5.11): the
- * alerts, ack and silence replies and the events on the PUB socket, one writer and one
- * reader each. */
+/* reply_alert.h: alerts as the outside world sees them (PROTOCOL.md §5.8-§5.11, §5.15):
+ * the alerts, ack, silence (and unsilence) and silences replies and the events on the PUB
+ * socket, one writer and one reader each. */
 #ifndef LEAMON_REPLY_ALERT_H
 #define LEAMON_REPLY_ALERT_H
 
@@ -41,11 +41,17 @@ typedef struct {
     char ack_note[PROTO_MAX_NOTE + 1];
     bool has_silenced_until;
     int64_t silenced_until;
+    bool has_silence_id;           /* the silence holding it (with silenced_until) */
+    int64_t silence_id;
+    bool has_inhibited_by;         /* a firing alert that explains it: not sent to receivers */
+    int64_t inhibited_by;
     bool with_history;             /* listed and acked alerts carry it; events do not */
     proto_alert_change *history;   /* owned */
     size_t n_history;
 } proto_alert;
 
+/* A silence. The matchers are "" for any; until, by and created are its end, its maker
+ * and when it was made, under the names they had before silences had matchers. */
 typedef struct {
     char rule[PROTO_MAX_CODE + 1];
     char area[PROTO_MAX_AREA + 1];
@@ -53,6 +59,13 @@ typedef struct {
     char by[PROTO_MAX_CODE + 1];
     char note[PROTO_MAX_NOTE + 1];
     int64_t created;
+    int64_t id;
+    char indicator[PROTO_MAX_CODE + 1];
+    char organisation[PROTO_MAX_CODE + 1];
+    char severity[PROTO_TEXT_WORD];
+    int64_t starts;
+    char expired_by[PROTO_MAX_CODE + 1]; /* "" (nil) unless ended early by unsilence */
+    char state[PROTO_TEXT_WORD];         /* active, pending or expired */
 } proto_silence;
 
 typedef struct {
@@ -63,10 +76,20 @@ typedef struct {
     size_t n_alerts;
 } proto_alerts_reply;
 
+/* silence and unsilence: the silence made, or the one ended; lifted: it no longer holds
+ * anything (the silences ended, or this one had ended before); expired: how many
+ * silences this request ended. */
 typedef struct {
     proto_silence silence;
     bool lifted;
+    int64_t expired;
 } proto_silence_reply;
+
+typedef struct {
+    bool truncated;
+    proto_silence *silences;  /* owned */
+    size_t n_silences;
+} proto_silences_reply;
 
 /* A PUB event: the alert (without history) and the state before ("" for a new alert). */
 typedef struct {
@@ -84,6 +107,10 @@ int proto_ack_reply_read(const msgpack_object *root, proto_alert *a, lm_error *e
 
 void proto_silence_reply_write(mpw *w, const char *id, const proto_silence_reply *r);
 int proto_silence_reply_read(const msgpack_object *root, proto_silence_reply *r, lm_error *e);
+
+void proto_silences_reply_write(mpw *w, const char *id, const proto_silences_reply *r);
+int proto_silences_reply_read(const msgpack_object *root, proto_silences_reply *r, lm_error *e);
+void proto_silences_reply_free(proto_silences_reply *r);
 
 /* The event map (the topic frame is the sender's). */
 void proto_alert_event_write(mpw *w, const proto_alert_event *ev);

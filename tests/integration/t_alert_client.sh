@@ -35,13 +35,18 @@ test_alert_client_usage_errors_send_nothing() {
     usage_error "put a note of several words in quotes" ack 3 --note Gebeld met de locatie
     usage_error "--note: give 1 to 500 bytes of text" ack 3 --note "$(printf 'twee\tregels')"
     usage_error "--note: give 1 to 500 bytes of text" ack 3 --note "$(head -c 501 /dev/zero | tr '\0' x)"
-    usage_error "silence needs RULE" silence --area GM0164 --until 7d
-    usage_error "silence needs --area AREA" silence vve_bereik_wijk_laag --until 7d
+    usage_error "silence needs a matcher: --rule RULE" silence --until 7d
+    usage_error "silence takes" silence vve_bereik_wijk_laag --rule vve_bereik_wijk_laag --until 7d
+    usage_error "--severity 'a b'" silence --severity "a b" --until 7d
     usage_error "silence needs --until WHEN" silence vve_bereik_wijk_laag --area GM0164
     usage_error "--until 'morgen'" silence vve_bereik_wijk_laag --area GM0164 --until morgen
+    usage_error "--starts 'morgen'" silence --area GM0164 --until 7d --starts morgen
+    usage_error "unsilence needs ID" unsilence
+    usage_error "silence ID 'vier'" unsilence vier
+    usage_error "silences takes no arguments" silences actief
     usage_error "--topic alert: alert topics start with alert." watch --topic alert
     usage_error "--count '0': give a whole number of events, 1 or more" watch --count 0
-    usage_error "--format csv is for snapshot, series, completeness and alerts" watch --format csv
+    usage_error "--format csv is for snapshot, series, completeness, alerts and silences" watch --format csv
     usage_error "--format csv is for" ack 3 --note x --format csv
     # --help needs no daemon either.
     assert_status 0 "alerts --help" lm alerts --help
@@ -61,6 +66,10 @@ test_alert_client_accepts_every_form_of_when() {
         assert_status 3 "silence --until '$when'" lm silence vve_bereik_wijk_laag --area GM0164 \
             --until "$when" --note "verbouwing"
     done
+    assert_status 3 "silence with matchers" lm silence --rule vve_bereik_wijk_laag --org ko-a \
+        --indicator vve_bereik --severity warning --until 7d --starts 1d
+    assert_status 3 "silences" lm silences --all --format csv
+    assert_status 3 "unsilence" lm unsilence 4
     assert_status 3 "ack" lm ack 0 --note "Gebeld met de locatie"
 }
 

@@ -215,7 +215,8 @@ bi_table() {
     bi_row 400 "series needs to" '{"v":1,"op":"series","id":"@","indicator":"vve_bereik","from":"2026-01"}'
     bi_row 400 "completeness needs period" '{"v":1,"op":"completeness","id":"@"}'
     bi_row 400 "ack needs note" '{"v":1,"op":"ack","id":"@","reporter":"admin","alert":1}'
-    bi_row 400 "silence needs area" '{"v":1,"op":"silence","id":"@","reporter":"admin","rule":"vve_bereik_wijk_laag"}'
+    bi_row 400 "silence needs until" '{"v":1,"op":"silence","id":"@","reporter":"admin","rule":"vve_bereik_wijk_laag"}'
+    bi_row 400 "unsilence needs silence_id" '{"v":1,"op":"unsilence","id":"@","reporter":"admin"}'
     bi_row 400 "period '2026-13' is not a period (2026-10, 2026-Q4, 2026 or 2025/26)" \
         '{"v":1,"op":"snapshot","id":"@","indicator":"vve_bereik","period":"2026-13"}'
     bi_row 400 "a series holds at most 120 periods" \

@@ -156,6 +156,16 @@ routes = ( { receiver = \"chat\"; group_by = [\"alert\"]; group_wait = 1; group_
     assert_contains "$sent" '"organisation":"ko-c"' "ko-c's late alert is sent"
     assert_not_contains "$sent" '"rule":"vve_bereik_wijk_laag"' "Noord's alert is held back by it"
     wait_log "(vve_bereik_wijk_laag, WK016402) held back: inhibited by alert"
+    # The listing says which alert holds it back.
+    local late_id
+    late_id=$(as admin alerts --state firing --rule opvang_niet_gemeld --format json |
+        grep -o '"id":[0-9]*,"rule":"opvang_niet_gemeld"[^}]*"organisation":"ko-c"' | head -n1 |
+        grep -o '^"id":[0-9]*' | cut -d: -f2)
+    [ -n "$late_id" ] || fail "ko-c's late alert not listed"
+    assert_contains "$(as admin alerts --state firing --rule vve_bereik_wijk_laag --format json)" \
+        "\"inhibited_by\":$late_id" "Noord's alert names what inhibits it"
+    assert_contains "$(as admin alerts --rule vve_bereik_wijk_laag)" "inhibited by alert $late_id" \
+        "and the table says so"
     # ko-c sends its month: its alert resolves, and Noord's, complete now, resolves too.
     as ko-c submit --period "$m2" --area WK016402 vve.doelgroep.geplaatst=0 >/dev/null ||
         fail "ko-c figures for $m2"

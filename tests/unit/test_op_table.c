@@ -150,6 +150,7 @@ static void test_every_op_has_its_row(void **state)
         [PROTO_OP_ACK] = op_ack,         [PROTO_OP_SILENCE] = op_silence,
         [PROTO_OP_BACKUP] = op_backup,   [PROTO_OP_RETRACT] = op_retract,
         [PROTO_OP_CLOSE] = op_close,     [PROTO_OP_REOPEN] = op_reopen,
+        [PROTO_OP_SILENCES] = op_silences, [PROTO_OP_UNSILENCE] = op_unsilence,
     };
     for (int i = PROTO_OP_PING; i < PROTO_OP_COUNT; i++) {
         proto_op op = (proto_op)i;
@@ -200,6 +201,8 @@ static const char FOR_STAFF[] =
 static const char ALERTS_STAFF[] = "alerts are for municipal staff";
 static const char ACK_ADMIN[] = "acknowledging alerts needs the admin role";
 static const char SILENCE_ADMIN[] = "silencing alerts needs the admin role";
+static const char SILENCES_STAFF[] = "silences are for municipal staff";
+static const char UNSILENCE_ADMIN[] = "ending a silence needs the admin role";
 static const char BACKUP_ADMIN[] = "a backup needs the admin role";
 static const char RETRACT_ANON[] =
     "a retraction must name its reporter in insecure mode (leamon --reporter ID)";
@@ -231,6 +234,9 @@ static const verdict matrix[PROTO_OP_COUNT][SENDERS] = {
     [PROTO_OP_CLOSE] = {NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), NO(CLOSE_ADMIN), YES},
     [PROTO_OP_REOPEN] = {NO(REOPEN_ADMIN), NO(REOPEN_ADMIN), NO(REOPEN_ADMIN), NO(REOPEN_ADMIN),
                          YES},
+    [PROTO_OP_SILENCES] = {YES, NO(SILENCES_STAFF), NO(SILENCES_STAFF), YES, YES},
+    [PROTO_OP_UNSILENCE] = {NO(UNSILENCE_ADMIN), NO(UNSILENCE_ADMIN), NO(UNSILENCE_ADMIN),
+                            NO(UNSILENCE_ADMIN), YES},
 };
 
 static void test_rights_matrix(void **state)
@@ -635,7 +641,7 @@ static void test_reply_error_status(void **state)
     req.version = 0;
     static const char pong[] = "unknown op 'pong': this server knows ping, submit, status, "
                                "catalog, snapshot, series, completeness, alerts, ack, silence, "
-                               "backup, retract, close, reopen";
+                               "backup, retract, close, reopen, silences, unsilence";
     answer(&req, &anon, PROTO_NOT_FOUND, pong, &r);
     assert_error_reply(&r, PROTO_NOT_FOUND, pong);
     reply_free(&r);

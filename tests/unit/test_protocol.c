@@ -100,6 +100,8 @@ static int rewrite_reply(const msgpack_object *root, mpw *w, lm_error *e)
          proto_completeness_reply_write, proto_completeness_reply_free(&r))
     CASE("alerts", proto_alerts_reply, proto_alerts_reply_read, proto_alerts_reply_write,
          proto_alerts_reply_free(&r))
+    CASE("silences", proto_silences_reply, proto_silences_reply_read,
+         proto_silences_reply_write, proto_silences_reply_free(&r))
     CASE("alert", proto_alert, proto_ack_reply_read, proto_ack_reply_write, proto_alert_free(&r))
     CASE("silence", proto_silence_reply, proto_silence_reply_read, proto_silence_reply_write,
          (void)0)

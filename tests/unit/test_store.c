@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_alert.h"
 #include "testutil.h"
 
 #define TP 256
@@ -196,6 +197,10 @@ static void test_open_migrates_schema_5(void **state)
              "   old.submission, new.submission, new.updated_at);"
              " END;"
              "ALTER TABLE dirty DROP COLUMN gen;"
+             "DROP TABLE silence;"
+             "CREATE TABLE silence (rule TEXT NOT NULL, area TEXT NOT NULL, until INTEGER NOT NULL,"
+             " by TEXT NOT NULL, note TEXT NOT NULL, created INTEGER NOT NULL,"
+             " PRIMARY KEY (rule, area)) WITHOUT ROWID;"
              "INSERT INTO submission(id, reporter, request_id, received_at, records, digest)"
              " VALUES (1, 'ko', 'r1', 100, 2, 7), (2, 'ko', 'r2', 200, 1, 8);"
              "INSERT INTO observation VALUES ('ko', 'vve.plaatsen', '2026-09', 'WK1', 10, 1, 100,"
@@ -218,6 +223,130 @@ static void test_open_migrates_schema_5(void **state)
     put(f->st, "ko", "vve.plaatsen", "2026-10", "WK1", 13, sub, 300);
     assert_int_equal(query_int(f->raw, "SELECT count(*) FROM observation_audit"), 2);
     assert_int_equal(query_int(f->raw, "SELECT count(*) FROM dirty WHERE gen = 1"), 1);
+}
+
+/* A database of schema 6 (one silence per rule and area, replaced by the next, deleted
+ * when lifted) is brought to silences with matchers and a history: each row becomes a
+ * silence of its rule and area, from its creation to its until, by its maker. */
+static void test_open_migrates_schema_6(void **state)
+{
+    fixture *f = *state;
+    lm_error err;
+    char buf[256];
+    store_close(&f->st);
+    raw_exec(f->raw,
+             "DROP INDEX silence_by_end;"
+             "DROP TABLE silence;"
+             "CREATE TABLE silence (rule TEXT NOT NULL, area TEXT NOT NULL, until INTEGER NOT NULL,"
+             " by TEXT NOT NULL, note TEXT NOT NULL, created INTEGER NOT NULL,"
+             " PRIMARY KEY (rule, area)) WITHOUT ROWID;"
+             "INSERT INTO silence VALUES ('vve_bereik_wijk_laag', 'GM0164', 2000, 'admin',"
+             " 'verbouwing', 1000), ('opvang_niet_gemeld', 'WK016402', 500, 'beleid', '', 400);"
+             "PRAGMA user_version = 6;");
+    if (store_open(&f->st, f->path, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM silence"), 2);
+    assert_string_equal(query_text(f->raw,
+                                   "SELECT group_concat(id || ':' || rule || '/' || indicator || '/'"
+                                   " || area || '/' || organisation || '/' || severity || '/' ||"
+                                   " created_by || '/' || note || '/' || starts || '-' || ends ||"
+                                   " '/' || expired_by || '/' || created, ' ') FROM"
+                                   " (SELECT * FROM silence ORDER BY id)",
+                                   buf, sizeof buf),
+                        "1:opvang_niet_gemeld//WK016402///beleid//400-500//400 "
+                        "2:vve_bereik_wijk_laag//GM0164///admin/verbouwing/1000-2000//1000");
+    /* Read through the store: the one not yet ended at 1500, and both by id. */
+    stored_silence *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(store_silences_open(f->st, 1500, &rows, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].rule, "vve_bereik_wijk_laag");
+    assert_int_equal(rows[0].ends, 2000);
+    free(rows);
+    stored_silence si;
+    assert_int_equal(store_silence_get(f->st, 1, &si), 1);
+    assert_string_equal(si.created_by, "beleid");
+    assert_int_equal(store_silence_get(f->st, 3, &si), 0);
+}
+
+static stored_silence silence_of(const char *rule, const char *area, int64_t starts,
+                                 int64_t ends)
+{
+    stored_silence si;
+    memset(&si, 0, sizeof si);
+    snprintf(si.rule, sizeof si.rule, "%s", rule);
+    snprintf(si.area, sizeof si.area, "%s", area);
+    snprintf(si.created_by, sizeof si.created_by, "admin");
+    si.starts = starts;
+    si.ends = ends;
+    si.created = starts;
+    return si;
+}
+
+/* Silences are never replaced: the same matchers again make a second row; ending one
+ * early keeps it, with who ended it; ending it again changes nothing. The list puts those
+ * in force first, then those to start, then the ended ones, the latest end first. */
+static void test_silence_history(void **state)
+{
+    fixture *f = *state;
+    stored_silence a = silence_of("r", "GM0164", 100, 1000);
+    stored_silence b = silence_of("r", "GM0164", 200, 2000);
+    stored_silence c = silence_of("", "WK1", 5000, 6000);  /* starts later */
+    stored_silence d = silence_of("q", "", 50, 90);        /* ended before */
+    snprintf(c.severity, sizeof c.severity, "critical");
+    assert_int_equal(store_silence_add(f->st, &a), 0);
+    assert_int_equal(store_silence_add(f->st, &b), 0);
+    assert_int_equal(store_silence_add(f->st, &c), 0);
+    assert_int_equal(store_silence_add(f->st, &d), 0);
+    assert_true(a.id > 0 && b.id > a.id && c.id > b.id && d.id > c.id);
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM silence"), 4);
+
+    /* The same matchers, both in force at 300. */
+    stored_silence *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(store_silences_exact(f->st, &b, 300, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].id, a.id);
+    free(rows);
+
+    /* Ended early at 300 by beleid, once. */
+    assert_int_equal(store_silence_expire(f->st, a.id, 300, "beleid"), 1);
+    assert_int_equal(store_silence_expire(f->st, a.id, 400, "admin"), 0);
+    assert_int_equal(store_silence_expire(f->st, d.id, 400, "admin"), 0);
+    stored_silence got;
+    assert_int_equal(store_silence_get(f->st, a.id, &got), 1);
+    assert_int_equal(got.ends, 300);
+    assert_string_equal(got.expired_by, "beleid");
+    assert_int_equal(got.starts, 100);
+    assert_int_equal(store_silence_get(f->st, d.id, &got), 1);
+    assert_string_equal(got.expired_by, "");
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM silence"), 4);
+
+    /* At 400: b in force, c to start, then a (ended at 300), then d (ended at 90). */
+    bool more = true;
+    assert_int_equal(store_silences_list(f->st, 400, INT64_MIN, 10, &rows, &n, &more), 0);
+    assert_false(more);
+    assert_int_equal(n, 4);
+    assert_int_equal(rows[0].id, b.id);
+    assert_int_equal(rows[1].id, c.id);
+    assert_string_equal(rows[1].severity, "critical");
+    assert_int_equal(rows[2].id, a.id);
+    assert_int_equal(rows[3].id, d.id);
+    free(rows);
+    /* Those that ended after 100 only, at most two. */
+    assert_int_equal(store_silences_list(f->st, 400, 100, 2, &rows, &n, &more), 0);
+    assert_true(more);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].id, b.id);
+    free(rows);
+    assert_int_equal(store_silences_list(f->st, 400, 100, 10, &rows, &n, &more), 0);
+    assert_int_equal(n, 3);
+    free(rows);
+    /* Not yet ended at 400: b and c. */
+    assert_int_equal(store_silences_open(f->st, 400, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    free(rows);
 }
 
 /* A database written by a newer leamond is refused, and left as it was. */
@@ -716,6 +845,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup_db, teardown_db),
         cmocka_unit_test_setup_teardown(test_open_migrates_schema_5, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_open_migrates_schema_6, setup_db, teardown_db),
+        cmocka_unit_test_setup_teardown(test_silence_history, setup_db, teardown_db),
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_open_failed_migration),
         cmocka_unit_test(test_open_errors),
