@@ -61,12 +61,14 @@ partners = "partners.conf";
 server_secret_key_file = "keys/server.key";
 grace_days = 10;
 log_level = "info";
-# The policy officer's mail, one per rule, a weekly reminder of what still fires. The demo's
-# sendmail keeps each mail in demo/mail/ instead of sending it.
+# The policy officer's mail, one per rule, a minute after an alert fires (by then the
+# history the partners send first is in), and a weekly reminder of what still fires. The
+# demo's sendmail keeps each mail in demo/mail/ instead of sending it; leamond sends what
+# waits when it stops.
 sendmail = "$DEMO/sendmail.sh";
 mail_from = "leamon@hengelo.example";
 receivers = ( { name = "beleid"; mail = "lea@hengelo.example"; } );
-routes = ( { receiver = "beleid"; group_by = ["rule"]; group_wait = "10s"; group_interval = "10s";
+routes = ( { receiver = "beleid"; group_by = ["rule"]; group_wait = "1m"; group_interval = "5m";
              repeat_interval = "1w"; } );
 CONF
 mkdir -p "$DEMO/mail"
