@@ -61,12 +61,32 @@ static void schedule_news(alert_group *g, long long now)
         g->next_ms = at;
 }
 
+/* A firing alert went back to pending (its figures changed): forgotten if nobody heard of
+ * it; else it waits, neither listed nor reminded, until it fires again or resolves. */
+static int back_to_pending(alert_groups *gs, size_t route, const char *key,
+                           const group_timing *t, const stored_alert *a)
+{
+    alert_group *g = find_group(gs, route, key, t, false);
+    grouped_alert *m = g ? find_member(g, a->id) : NULL;
+    if (!m)
+        return 0;
+    if (m->told) {
+        m->a = *a;
+        m->news = false;
+        return 0;
+    }
+    drop_member(g, m);
+    if (!g->n)
+        drop_group(gs, g);
+    return 0;
+}
+
 int groups_add(alert_groups *gs, size_t route, const char *key, const group_timing *t,
                const stored_alert *a, const char *previous, long long now_ms)
 {
     bool firing = strcmp(a->state, "firing") == 0, resolved = strcmp(a->state, "resolved") == 0;
     if (!firing && !resolved)
-        return 0;
+        return back_to_pending(gs, route, key, t, a);
     alert_group *g = find_group(gs, route, key, t, firing);
     if (!g)
         return firing ? -1 : 0; /* a resolved alert nobody was told of */
@@ -153,7 +173,7 @@ static void flush_group(alert_groups *gs, alert_group *g, long long now, const g
         }
         news |= m->news;
         firing |= f;
-        if (f || m->news)
+        if (f || m->news) /* firing, or resolved since the last notice */
             list[n++] = m;
     }
     bool repeat = firing && g->timing.repeat && g->last_sent_ms &&
@@ -168,7 +188,7 @@ static void flush_group(alert_groups *gs, alert_group *g, long long now, const g
     for (size_t i = g->n; i-- > 0;) {
         grouped_alert *m = &g->members[i];
         bool f = strcmp(m->a.state, "firing") == 0;
-        if (!f) { /* told now, or held: either way it has nothing more to say */
+        if (strcmp(m->a.state, "resolved") == 0) { /* told now, or held: nothing more to say */
             drop_member(g, m);
             continue;
         }

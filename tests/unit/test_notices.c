@@ -211,6 +211,35 @@ static void test_seeded_alerts_are_reminded_not_resent(void **state)
     groups_free(&gs);
 }
 
+static void test_back_to_pending_is_neither_listed_nor_lost(void **state)
+{
+    alert_groups gs = {0};
+    sink_log l = {0};
+    group_sink sink = {log_held, log_send, &l};
+    (void)state;
+    /* Not told yet, back to pending (a backfill moved its start): forgotten. */
+    add(&gs, 1, "firing", 0);
+    add(&gs, 1, "pending", 1000);
+    assert_int_equal(gs.n, 0);
+    /* Told, back to pending: the reminder does not list it, its recovery is still told. */
+    add(&gs, 2, "firing", 0);
+    add(&gs, 3, "firing", 0);
+    groups_flush(&gs, 30000, &sink);
+    assert_int_equal(l.n_last, 2);
+    add(&gs, 2, "pending", 40000);
+    groups_flush(&gs, 30000 + 7 * 86400000LL, &sink);
+    assert_int_equal(l.notices, 2);
+    assert_int_equal(l.n_last, 1);
+    assert_int_equal(l.ids[0], 3);
+    add(&gs, 2, "resolved", 31000 + 7 * 86400000LL);
+    groups_flush(&gs, 31000 + 7 * 86400000LL + 300000, &sink);
+    assert_int_equal(l.notices, 3);
+    assert_int_equal(l.n_last, 2);
+    assert_int_equal(l.ids[1], 2);
+    assert_string_equal(l.states[1], "resolved");
+    groups_free(&gs);
+}
+
 /* ---- routes -------------------------------------------------------------- */
 
 static const char partners_text[] =
@@ -604,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_new_figures_of_a_told_alert_are_quiet),
         cmocka_unit_test(test_held_alert_waits_and_goes_when_released),
         cmocka_unit_test(test_seeded_alerts_are_reminded_not_resent),
+        cmocka_unit_test(test_back_to_pending_is_neither_listed_nor_lost),
         tmpdir_test(test_routes_match_in_order),
         tmpdir_test(test_matchers_on_indicator_organisation_and_state),
         tmpdir_test(test_routing_errors_are_located),
