@@ -97,6 +97,25 @@ static int check_closed(pending *p, const batch_env *env, time_t now)
     return 0;
 }
 
+/* Past its organisation's limit: 429, with when it may come back. */
+static bool over_quota(pending *p, const batch_env *env, time_t now)
+{
+    const char *which;
+    int64_t wait = env->q ? quota_take(env->q, (size_t)(p->who.org - env->reg->parts.orgs),
+                                       (int64_t)p->req.n_records, now, &which)
+                          : 0;
+    if (!wait)
+        return false;
+    p->status = PROTO_TOO_MANY;
+    p->res.retry_after_ms = wait;
+    snprintf(p->why, sizeof p->why, "%s has sent more than its limit of %s (%lld); nothing was "
+             "stored, retry in %lld s", p->who.org->id, which,
+             (long long)(strcmp(which, "records a day") == 0 ? env->q->per_day : env->q->per_minute),
+             (long long)(wait + 999) / 1000);
+    log_msg(env->log, LOG_WARNING, "submit %s from %s: %s", p->req.id, p->who.org->id, p->why);
+    return true;
+}
+
 static void check_one(pending *p, const batch_env *env, time_t now)
 {
     lm_error e;
@@ -120,6 +139,8 @@ static void check_one(pending *p, const batch_env *env, time_t now)
     }
     log_msg(env->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
             p->who.org->id, p->req.n_records);
+    if (over_quota(p, env, now))
+        return;
     validate_submission(&p->req, p->who.org, env->reg, now, &p->errs);
     if (check_closed(p, env, now) < 0) {
         log_msg(env->log, LOG_ERR, "closed months: %s", store_errmsg(env->db));

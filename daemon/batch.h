@@ -14,6 +14,7 @@
 #include "log.h"
 #include "op.h"
 #include "proto.h"
+#include "quota.h"
 #include "store.h"
 
 /* Decoded records held by one batch: five full submissions, or fifty of 1,000 records
@@ -48,6 +49,7 @@ typedef struct {
     const settings *set;
     const log_ctx *log;
     bool secure;
+    quotas *q;             /* per-organisation limits (NULL: none) */
 } batch_env;
 
 typedef struct {

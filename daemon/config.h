@@ -22,6 +22,8 @@ typedef struct {
     long long grace_days;
     long long batch_max;
     long long handshake_timeout;
+    long long limit_submissions_per_minute;
+    long long limit_records_per_day;
     char publish[256];
     char alert_hook[CONFIG_PATH_MAX];
     long long alert_hook_timeout;

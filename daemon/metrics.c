@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const int statuses[METRICS_STATUSES] = {200, 400, 401, 403, 404, 409, 413, 422, 500,
-                                               503, 0};
+static const int statuses[METRICS_STATUSES] = {200, 400, 401, 403, 404, 409, 413, 422, 429,
+                                               500, 503, 0};
 /* Latency and commit buckets, seconds; batch sizes use the same numbers times 1000. */
 static const double bounds[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                0.05, 0.1, 0.5, 2.5};

@@ -21,7 +21,7 @@ typedef struct {
 } metrics_hist;
 
 /* The reply statuses counted (PROTOCOL.md §4), in this order; other: the last. */
-#define METRICS_STATUSES 11
+#define METRICS_STATUSES 12
 
 typedef struct {
     atomic_uint_fast64_t requests[PROTO_OP_COUNT + 1][METRICS_STATUSES]; /* + unknown op */

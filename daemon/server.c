@@ -105,6 +105,12 @@ static int open_router(server *srv, const char *secret, lm_error *err)
     return 0;
 }
 
+static int start_quotas(server *srv)
+{
+    return quotas_init(&srv->q, srv->reg.parts.n_orgs, srv->set.limit_submissions_per_minute,
+                       srv->set.limit_records_per_day);
+}
+
 /* The month leamond first ran on this database: figures are owed from then on, unless the
  * catalogue says otherwise (owed_from). */
 static int remember_first_start(server *srv, lm_error *err)
@@ -182,7 +188,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
             "rule%s", srv->nt.rt.n_receivers, srv->nt.rt.n_receivers == 1 ? "" : "s",
             srv->nt.rt.n_routes, srv->nt.rt.n_routes == 1 ? "" : "s", srv->nt.rt.n_inhibits,
             srv->nt.rt.n_inhibits == 1 ? "" : "s");
-    if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 ||
+    if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 || start_quotas(srv) < 0 ||
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");
     derive_thread_env denv = {&srv->set, &srv->reg, &srv->log, srv->db, srv->zmq, &srv->nt,
@@ -200,6 +206,7 @@ void server_free(server *srv)
     else
         notify_close(&srv->nt);
     batch_free(&srv->b);
+    quotas_free(&srv->q);
     free(srv->peers);
     srv->peers = NULL;
     if (srv->router)
@@ -247,6 +254,10 @@ static void reload(server *srv)
     registry_free(&srv->reg);
     srv->reg = fresh;
     derive_thread_resume(srv->dt);
+    /* The organisations may have changed: the counts start afresh. */
+    quotas_free(&srv->q);
+    if (start_quotas(srv) < 0)
+        log_msg(&srv->log, LOG_ERR, "out of memory: no limits per organisation until a reload");
     log_msg(&srv->log, LOG_INFO, "reloaded: %zu metrics, %zu areas, %zu organisations, "
             "%zu staff, %zu keys", srv->reg.cat.n_metrics, srv->reg.parts.n_areas,
             srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
@@ -433,7 +444,7 @@ static void serve_batch(server *srv)
     if (b->n == 0)
         return;
     time_t now = time(NULL);
-    batch_env env = {srv->db, &srv->reg, &srv->set, &srv->log, srv->secure};
+    batch_env env = {srv->db, &srv->reg, &srv->set, &srv->log, srv->secure, &srv->q};
     batch_check(b, &env, now);
     /* The derive thread's requests go at once: they see every figure acknowledged before
      * them, and this batch's figures are not acknowledged yet. */

@@ -49,7 +49,7 @@ void proto_submit_reply_write(mpw *w, const char *id, int status, const char *er
     }
     if (status == PROTO_OK && r->warnings.count)
         list_write(w, "warnings", &r->warnings);
-    if (status == PROTO_UNAVAILABLE)
+    if (status == PROTO_UNAVAILABLE || status == PROTO_TOO_MANY)
         mpw_kv_int(w, "retry_after_ms", r->retry_after_ms ? r->retry_after_ms : 5000);
     mpw_end(w);
 }

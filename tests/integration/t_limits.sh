@@ -56,3 +56,33 @@ test_files_are_private_under_a_lax_umask() {
         assert_eq 600 "$(stat -c %a "$T/$f")" "mode of $f"
     done
 }
+
+test_a_partner_past_its_limit_gets_429_and_others_go_on() {
+    setup_insecure
+    write_conf "limit_submissions_per_minute = 3; metrics_file = \"metrics.prom\"; metrics_interval = 1;"
+    LM_ARGS[1]=$EP
+    start_daemon
+    local month i
+    month=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
+    # (a minute that ends within the test would reset the count: start on a fresh one)
+    [ "$(date +%S)" -lt 50 ] || sleep $((61 - 10#$(date +%S)))
+    for i in 1 2 3; do
+        as ko-a submit --period "$month" --area WK016402 vve.doelgroep.geplaatst=$i >/dev/null ||
+            fail "submission $i within the limit"
+    done
+    assert_status 1 "the fourth in a minute" as ko-a submit --period "$month" --area WK016402 \
+        vve.doelgroep.geplaatst=4
+    assert_contains "$OUT" "429" "status"
+    assert_contains "$OUT" "ko-a has sent more than its limit of submissions a minute (3)" "which limit"
+    assert_contains "$OUT" "nothing was stored, retry in" "when to come back"
+    assert_eq 3 "$(sql "select cast(value as integer) from observation where reporter = 'ko-a' and metric = 'vve.doelgroep.geplaatst'")" \
+        "the last figure stored is the third"
+    as ko-c submit --period "$month" --area WK016402 vve.doelgroep.geplaatst=1 >/dev/null ||
+        fail "another partner is not held up"
+    wait_log "ko-a has sent more than its limit"
+    for _ in $(seq 1 60); do
+        grep -q 'leamond_requests_total{op="submit",status="429"} 1' "$T/metrics.prom" 2>/dev/null && break
+        sleep 0.05
+    done
+    assert_contains "$(cat "$T/metrics.prom")" 'leamond_requests_total{op="submit",status="429"} 1' "counted"
+}

@@ -117,7 +117,7 @@ static int setup(void **state)
     sqlite3_busy_timeout(f->raw, 5000);
     /* Quiet: the failures these tests make on purpose are logged as errors. */
     f->log.level = (log_level)0;
-    f->env = (batch_env){f->db, &f->reg, &f->set, &f->log, false};
+    f->env = (batch_env){f->db, &f->reg, &f->set, &f->log, false, NULL};
     *state = f;
     return 0;
 }
@@ -719,6 +719,51 @@ static void test_senders_who_may_not_submit(void **state)
 
 /* ---- beyond one commit ---------------------------------------------------- */
 
+/* Limits per organisation: past them 429 with when to come back, nothing stored, others
+ * not held up. */
+static void test_organisation_past_its_limit_gets_429(void **state)
+{
+    fixture *f = *state;
+    quotas q;
+    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 5), 0);
+    f->env.q = &q;
+    pending *one = submit(f, "ko-a-1", "ko-a", KO_A, N(KO_A));
+    pending *two = submit(f, "ko-a-2", "ko-a", KO_A, N(KO_A));
+    pending *three = submit(f, "ko-a-3", "ko-a", KO_A, N(KO_A));
+    pending *other = submit(f, "ko-b-1", "ko-b", KO_B, N(KO_B));
+    assert_true(run_batch(f, now));
+    assert_int_equal(one->status, PROTO_OK);
+    /* 3 + 3 records pass the 5 a day: the second is refused for the day, */
+    assert_int_equal(two->status, PROTO_TOO_MANY);
+    assert_non_null(strstr(two->why, "ko-a has sent more than its limit of records a day (5)"));
+    assert_true(two->res.retry_after_ms > 0 && two->res.retry_after_ms <= 86400000);
+    /* and so is the third (the minute still has room for it). */
+    assert_int_equal(three->status, PROTO_TOO_MANY);
+    assert_int_equal(other->status, PROTO_OK);
+    assert_int_equal(stored_as(f, "ko-a", "ko-a-2"), 0);
+    assert_int_equal(stored_as(f, "ko-b", "ko-b-1"), 1);
+    answer a;
+    reply_to(f, two, &a);
+    assert_int_equal(a.head.status, PROTO_TOO_MANY);
+    assert_true(a.r.has_retry);
+    assert_int_equal(a.r.retry_after_ms, two->res.retry_after_ms);
+    proto_submit_reply_free(&a.r);
+    batch_clear(&f->b);
+    /* Submissions a minute: the third in a minute waits for the next minute. */
+    quotas_free(&q);
+    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 0), 0);
+    submit(f, "ko-b-2", "ko-b", KO_B, N(KO_B));
+    submit(f, "ko-b-3", "ko-b", KO_B, N(KO_B));
+    pending *late = submit(f, "ko-b-4", "ko-b", KO_B, N(KO_B));
+    assert_true(run_batch(f, now));
+    assert_int_equal(late->status, PROTO_TOO_MANY);
+    assert_non_null(strstr(late->why, "submissions a minute (2)"));
+    assert_true(late->res.retry_after_ms > 0 && late->res.retry_after_ms <= 60000);
+    batch_clear(&f->b);
+    quotas_free(&q);
+    f->env.q = NULL;
+}
+
 static void test_overflow_submission_gets_503_and_its_records_go(void **state)
 {
     fixture *f = *state;
@@ -1108,6 +1153,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_type_error_from_decoding_is_a_422, setup, teardown),
         cmocka_unit_test_setup_teardown(test_more_errors_than_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_senders_who_may_not_submit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_organisation_past_its_limit_gets_429, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow_submission_gets_503_and_its_records_go,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_submissions_of_a_batch_share_one_transaction, setup,

@@ -1,0 +1,52 @@
+/* quota.c: per-organisation limits in fixed windows (quota.h). */
+#include "quota.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day)
+{
+    memset(q, 0, sizeof *q);
+    if (!(q->use = calloc(n ? n : 1, sizeof *q->use)))
+        return -1;
+    q->n = n;
+    q->per_minute = per_minute;
+    q->per_day = per_day;
+    return 0;
+}
+
+void quotas_free(quotas *q)
+{
+    free(q->use);
+    memset(q, 0, sizeof *q);
+}
+
+int64_t quota_take(quotas *q, size_t org, int64_t records, time_t now, const char **which)
+{
+    *which = "";
+    if (org >= q->n)
+        return 0;
+    quota_use *u = &q->use[org];
+    time_t minute = now - now % 60, day = now - now % 86400;
+    if (u->minute != minute) {
+        u->minute = minute;
+        u->submissions = 0;
+    }
+    if (u->day != day) {
+        u->day = day;
+        u->records = 0;
+    }
+    if (q->per_minute && u->submissions + 1 > q->per_minute) {
+        *which = "submissions a minute";
+        return (int64_t)(minute + 60 - now) * 1000;
+    }
+    /* One submission bigger than the day's whole quota still goes in on a fresh day: it
+     * would never fit otherwise (its size is bounded by the protocol). */
+    if (q->per_day && u->records && u->records + records > q->per_day) {
+        *which = "records a day";
+        return (int64_t)(day + 86400 - now) * 1000;
+    }
+    u->submissions++;
+    u->records += records;
+    return 0;
+}

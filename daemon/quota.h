@@ -1,0 +1,34 @@
+/* quota.h: how much one organisation may make leamond store, so that no partner, by
+ * mistake or on purpose, fills the disk or the commits for the others: submissions a
+ * minute and records a day, settings limit_submissions_per_minute and
+ * limit_records_per_day (0: no limit). Past a limit a submission is refused with 429 and
+ * told when to come back. Counted in memory, in fixed windows (the clock's minute, the UTC
+ * day): a restart starts them afresh. */
+#ifndef LEAMON_QUOTA_H
+#define LEAMON_QUOTA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef struct {
+    time_t minute, day;        /* the windows the counts are of */
+    int64_t submissions, records;
+} quota_use;
+
+typedef struct {
+    quota_use *use;            /* one per organisation of the registry, owned */
+    size_t n;
+    int64_t per_minute, per_day;
+} quotas;
+
+/* For n organisations. 0, or -1 when out of memory. */
+int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day);
+void quotas_free(quotas *q);
+
+/* May organisation org (an index) store a submission of records at now? 0 and counted,
+ * or the milliseconds until it may (and nothing counted), with which limit in *which
+ * ("submissions a minute", "records a day"). */
+int64_t quota_take(quotas *q, size_t org, int64_t records, time_t now, const char **which);
+
+#endif
