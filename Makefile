@@ -20,7 +20,7 @@ SAN     ?=
 
 PKGS    := libzmq msgpack sqlite3 libconfig libsystemd
 DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev libsystemd-dev \
-           pkg-config sqlite3 systemd valgrind
+           pkg-config sqlite3 systemd valgrind man-db groff-base
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -60,8 +60,15 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench
 # Keep objects: test binaries are built from them through pattern rules.
 .SECONDARY:
 
-.PHONY: all deps check unit unit-bins tools integration demo clean install bench fuzz fuzz-bins
+.PHONY: all man deps check unit unit-bins tools integration demo clean install bench fuzz fuzz-bins
 all: $(BUILD)/leamond $(BUILD)/leamon
+
+# The man pages, made from the programs' own --help and the example files' notes.
+MAN_PAGES := leamon.1 leamond.8 leamond.conf.5 leamon-catalog.5 leamon-partners.5
+man: $(BUILD)/man/leamon.1
+$(BUILD)/man/leamon.1: $(BUILD)/leamond $(BUILD)/leamon config/mkman.sh config/catalog.conf \
+                       config/partners-hengelo.conf
+	config/mkman.sh $(BUILD) $(BUILD)/man
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -158,7 +165,13 @@ demo: deps
 	@BUILD=$(BUILD) config/demo.sh
 
 # Binaries, the unit, and example configuration; /etc/leamon is filled only where empty.
-install: all
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(BUILD)/man/leamon.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(BUILD)/man/leamond.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(BUILD)/man/leamond.conf.5 $(BUILD)/man/leamon-catalog.5 \
+	  $(BUILD)/man/leamon-partners.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	  $(DESTDIR)$(PREFIX)/share/leamon/examples $(DESTDIR)$(PREFIX)/share/doc/leamon \
 	  $(DESTDIR)/etc/leamon
@@ -171,7 +184,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/doc/leamon/
 	[ -e $(DESTDIR)/etc/leamon/leamond.conf ] || install -m 0644 config/leamond.system.conf $(DESTDIR)/etc/leamon/leamond.conf
 	[ -e $(DESTDIR)/etc/leamon/catalog.conf ] || install -m 0644 config/catalog.conf $(DESTDIR)/etc/leamon/catalog.conf
-	[ -e $(DESTDIR)/etc/leamon/partners.conf ] || install -m 0644 config/partners-hengelo.conf $(DESTDIR)/etc/leamon/partners.conf
+	[ -e $(DESTDIR)/etc/leamon/partners.conf ] || install -m 0644 config/partners.conf $(DESTDIR)/etc/leamon/partners.conf
 
 # Fuzzing (clang's libFuzzer, tests/fuzz/): each target runs FUZZ_SECONDS on a working corpus
 # in $(BUILD)/fuzz/corpus-*, seeded from tests/fuzz/corpus/*. A crash, leak or sanitizer

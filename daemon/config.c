@@ -170,7 +170,7 @@ void settings_help(FILE *out)
         const setting_desc *d = &table[i];
         char def[80];
         snprintf(def, sizeof def, d->type == SET_INT ? "%s" : "\"%s\"", d->def);
-        fprintf(out, "  %-24s %s (default %s)\n", d->name, d->help, def);
+        fprintf(out, "  %-29s %s (default %s)\n", d->name, d->help, def);
     }
 }
 

@@ -86,12 +86,16 @@ test_make_install_into_a_staging_root() {
         usr/share/doc/leamon/catalogue.md usr/share/doc/leamon/indicators.md \
         usr/share/doc/leamon/alert-rules.md usr/share/doc/leamon/example-client.md \
         usr/share/doc/leamon/example-client.py \
-        usr/share/leamon/examples/catalog.conf; do
+        usr/share/leamon/examples/catalog.conf usr/share/man/man1/leamon.1 \
+        usr/share/man/man8/leamond.8 usr/share/man/man5/leamond.conf.5 \
+        usr/share/man/man5/leamon-catalog.5 usr/share/man/man5/leamon-partners.5; do
         [ -e "$T/root/$f" ] || fail "make install did not install /$f"
     done
     assert_contains "$(grep '^ExecStart=' "$T/root/usr/lib/systemd/system/leamond.service")" \
         "ExecStart=/usr/bin/leamond" "the unit names the installed binary"
     "$T/root/usr/bin/leamond" --help | grep -q "alert_hook" || fail "installed leamond --help"
+    # The partners file to fill in is the municipality's own, not the demo's.
+    assert_eq 0 "$(grep -c '^  { id = ' "$T/root/etc/leamon/partners.conf")" "no demo partners installed"
     "$T/root/usr/bin/leamon" --help | grep -q "watch" || fail "installed leamon --help"
     # A second install keeps the operator's configuration.
     echo "# mine" >> "$T/root/etc/leamon/leamond.conf"
