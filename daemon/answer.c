@@ -6,21 +6,22 @@ static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
     const char *who = identity_id(&p->who);
     const char *op = p->req.op == PROTO_OP_COUNT ? "request" : proto_op_name(p->req.op);
     const char *id = p->req.id[0] ? p->req.id : "(no id)";
+    log_about about = {who, p->req.id, 0};
     if (p->req.op != PROTO_OP_SUBMIT) {
         bool ok = c->replied == PROTO_OK;
-        log_msg(log, ok ? LOG_DEBUG : LOG_INFO, "%s %s from %s: %d%s%s", op, id,
+        log_event(log, ok ? LOG_DEBUG : LOG_INFO, &about, "%s %s from %s: %d%s%s", op, id,
                 who[0] ? who : "-", c->replied, ok ? "" : " ", ok ? "" : c->reason);
         return;
     }
     /* Stored submissions are counted per commit at info (batch_commit); a line each is for
      * debugging: under load it costs more than it tells. */
     if (p->status == PROTO_OK)
-        log_msg(log, LOG_DEBUG, "submit %s from %s: %lld record%s %s", id, who,
+        log_event(log, LOG_DEBUG, &about, "submit %s from %s: %lld record%s %s", id, who,
                 (long long)p->res.accepted, p->res.accepted == 1 ? "" : "s",
                 p->req.dry_run ? "valid (dry run)" : p->res.duplicate ? "already stored (retry)"
                                                                       : "stored");
     else
-        log_msg(log, LOG_INFO, "submit %s from %s refused: %d %s", id, who[0] ? who : "-",
+        log_event(log, LOG_INFO, &about, "submit %s from %s refused: %d %s", id, who[0] ? who : "-",
                 p->status, p->why);
 }
 

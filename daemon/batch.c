@@ -112,7 +112,8 @@ static bool over_quota(pending *p, const batch_env *env, time_t now)
              "stored, retry in %lld s", p->who.org->id, which,
              (long long)(strcmp(which, "records a day") == 0 ? env->q->per_day : env->q->per_minute),
              (long long)(wait + 999) / 1000);
-    log_msg(env->log, LOG_WARNING, "submit %s from %s: %s", p->req.id, p->who.org->id, p->why);
+    log_event(env->log, LOG_WARNING, &(log_about){p->who.org->id, p->req.id, 0},
+              "submit %s from %s: %s", p->req.id, p->who.org->id, p->why);
     return true;
 }
 

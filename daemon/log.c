@@ -5,12 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
 #include <time.h>
+
+static int send_to_journal(const log_ctx *lg, const char *const *fields, int n)
+{
+    (void)lg;
+    struct iovec iov[8];
+    for (int i = 0; i < n && i < 8; i++)
+        iov[i] = (struct iovec){(void *)fields[i], strlen(fields[i])};
+    return sd_journal_sendv(iov, n < 8 ? n : 8);
+}
 
 void log_init(log_ctx *lg, log_level level)
 {
+    memset(lg, 0, sizeof *lg);
     lg->level = level;
     lg->journal = getenv("JOURNAL_STREAM") != NULL;
+    lg->journal_send = send_to_journal;
 }
 
 static const struct { log_level level; const char *name; } names[] = {
@@ -34,17 +47,38 @@ const char *log_level_name(log_level level)
     return "?";
 }
 
-void log_msg(const log_ctx *lg, log_level level, const char *fmt, ...)
+static void emit(const log_ctx *lg, log_level level, const log_about *about, const char *fmt,
+                 va_list ap)
 {
     if (level > lg->level)
         return;
-    /* One fprintf of a fully formatted line keeps lines whole. */
+    /* One write of a fully formatted line keeps lines whole. */
     char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (lg->journal) { /* journald stamps the time itself */
+    if (lg->journal && lg->journal_send) { /* journald stamps the time itself */
+        char message[1100], priority[16], reporter[120], request[120], alert[48];
+        const char *fields[6];
+        int n = 0;
+        snprintf(message, sizeof message, "MESSAGE=%s", line);
+        snprintf(priority, sizeof priority, "PRIORITY=%d", (int)level);
+        fields[n++] = message;
+        fields[n++] = priority;
+        fields[n++] = "SYSLOG_IDENTIFIER=leamond";
+        if (about && about->reporter && about->reporter[0]) {
+            snprintf(reporter, sizeof reporter, "LEAMON_REPORTER=%s", about->reporter);
+            fields[n++] = reporter;
+        }
+        if (about && about->request_id && about->request_id[0]) {
+            snprintf(request, sizeof request, "LEAMON_REQUEST_ID=%s", about->request_id);
+            fields[n++] = request;
+        }
+        if (about && about->alert_id) {
+            snprintf(alert, sizeof alert, "LEAMON_ALERT_ID=%lld", about->alert_id);
+            fields[n++] = alert;
+        }
+        if (lg->journal_send(lg, fields, n) >= 0)
+            return;
+        /* journald not there after all: the line goes to stderr as before */
         fprintf(stderr, "<%d>%s\n", (int)level, line);
         return;
     }
@@ -57,4 +91,20 @@ void log_msg(const log_ctx *lg, log_level level, const char *fmt, ...)
         snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ ",
                  ts.tv_nsec / 1000000);
     fprintf(stderr, "%sleamond: %s: %s\n", when, log_level_name(level), line);
+}
+
+void log_msg(const log_ctx *lg, log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(lg, level, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void log_event(const log_ctx *lg, log_level level, const log_about *about, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(lg, level, about, fmt, ap);
+    va_end(ap);
 }
