@@ -60,7 +60,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench
 # Keep objects: test binaries are built from them through pattern rules.
 .SECONDARY:
 
-.PHONY: all man deps check unit unit-bins tools integration demo clean install bench fuzz fuzz-bins
+.PHONY: all man deb deps check unit unit-bins tools integration demo clean install bench fuzz fuzz-bins
 all: $(BUILD)/leamond $(BUILD)/leamon
 
 # The man pages, made from the programs' own --help and the example files' notes.
@@ -159,6 +159,16 @@ bench: deps
 
 integration: all tools
 	BUILD=$(BUILD) tests/integration/run.sh
+
+# The Debian packages leamond and leamon, built from a copy of the tree in build/deb/ (the
+# packages land there too), and checked with lintian.
+DEB_DEBS := debhelper lintian
+deb:
+	$(call install_debs,$(DEBS) $(DEB_DEBS))
+	rm -rf build/deb && mkdir -p build/deb/leamon
+	tar -c --exclude=./build --exclude=./demo --exclude=./.git . | tar -x -C build/deb/leamon
+	cd build/deb/leamon && dpkg-buildpackage -us -uc -b
+	lintian --fail-on warning,error build/deb/leamon_*.changes
 
 demo: deps
 	$(MAKE) all
