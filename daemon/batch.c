@@ -98,19 +98,22 @@ static int check_closed(pending *p, const batch_env *env, time_t now)
 }
 
 /* Past its organisation's limit: 429, with when it may come back. */
-static bool over_quota(pending *p, const batch_env *env, time_t now)
+static bool over_quota(pending *p, const batch_env *env, time_t now, bool records)
 {
-    const char *which;
-    int64_t wait = env->q ? quota_take(env->q, (size_t)(p->who.org - env->reg->parts.orgs),
-                                       (int64_t)p->req.n_records, now, &which)
-                          : 0;
+    if (!env->q)
+        return false;
+    size_t org = (size_t)(p->who.org - env->reg->parts.orgs);
+    int64_t wait = records ? quota_records(env->q, org, (int64_t)p->req.n_records, now)
+                           : quota_submission(env->q, org, now);
     if (!wait)
         return false;
+    p->write = false;
     p->status = PROTO_TOO_MANY;
     p->res.retry_after_ms = wait;
     snprintf(p->why, sizeof p->why, "%s has sent more than its limit of %s (%lld); nothing was "
-             "stored, retry in %lld s", p->who.org->id, which,
-             (long long)(strcmp(which, "records a day") == 0 ? env->q->per_day : env->q->per_minute),
+             "stored, retry in %lld s", p->who.org->id,
+             records ? "records a day" : "submissions a minute",
+             (long long)(records ? env->q->per_day : env->q->per_minute),
              (long long)(wait + 999) / 1000);
     log_event(env->log, LOG_WARNING, &(log_about){p->who.org->id, p->req.id, 0},
               "submit %s from %s: %s", p->req.id, p->who.org->id, p->why);
@@ -140,7 +143,7 @@ static void check_one(pending *p, const batch_env *env, time_t now)
     }
     log_msg(env->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
             p->who.org->id, p->req.n_records);
-    if (over_quota(p, env, now))
+    if (over_quota(p, env, now, false))
         return;
     validate_submission(&p->req, p->who.org, env->reg, now, &p->errs);
     if (check_closed(p, env, now) < 0) {
@@ -154,6 +157,8 @@ static void check_one(pending *p, const batch_env *env, time_t now)
         return;
     }
     p->write = true;
+    if (!p->req.dry_run && over_quota(p, env, now, true))
+        return;
     if (outliers_check(env->db, &env->reg->cat, p->who.org->id, &p->req, &p->warns) < 0)
         log_msg(env->log, LOG_WARNING, "outlier check of %s: %s (stored without it)", p->req.id,
                 store_errmsg(env->db));

@@ -21,11 +21,11 @@ void quotas_free(quotas *q)
     memset(q, 0, sizeof *q);
 }
 
-int64_t quota_take(quotas *q, size_t org, int64_t records, time_t now, const char **which)
+/* u's windows moved on to now's minute and day. */
+static quota_use *current(quotas *q, size_t org, time_t now)
 {
-    *which = "";
     if (org >= q->n)
-        return 0;
+        return NULL;
     quota_use *u = &q->use[org];
     time_t minute = now - now % 60, day = now - now % 86400;
     if (u->minute != minute) {
@@ -36,17 +36,29 @@ int64_t quota_take(quotas *q, size_t org, int64_t records, time_t now, const cha
         u->day = day;
         u->records = 0;
     }
-    if (q->per_minute && u->submissions + 1 > q->per_minute) {
-        *which = "submissions a minute";
-        return (int64_t)(minute + 60 - now) * 1000;
-    }
+    return u;
+}
+
+int64_t quota_submission(quotas *q, size_t org, time_t now)
+{
+    quota_use *u = current(q, org, now);
+    if (!u)
+        return 0;
+    if (q->per_minute && u->submissions + 1 > q->per_minute)
+        return (int64_t)(u->minute + 60 - now) * 1000;
+    u->submissions++;
+    return 0;
+}
+
+int64_t quota_records(quotas *q, size_t org, int64_t records, time_t now)
+{
+    quota_use *u = current(q, org, now);
+    if (!u)
+        return 0;
     /* One submission bigger than the day's whole quota still goes in on a fresh day: it
      * would never fit otherwise (its size is bounded by the protocol). */
-    if (q->per_day && u->records && u->records + records > q->per_day) {
-        *which = "records a day";
-        return (int64_t)(day + 86400 - now) * 1000;
-    }
-    u->submissions++;
+    if (q->per_day && u->records && u->records + records > q->per_day)
+        return (int64_t)(u->day + 86400 - now) * 1000;
     u->records += records;
     return 0;
 }

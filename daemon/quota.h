@@ -26,9 +26,11 @@ typedef struct {
 int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day);
 void quotas_free(quotas *q);
 
-/* May organisation org (an index) store a submission of records at now? 0 and counted,
- * or the milliseconds until it may (and nothing counted), with which limit in *which
- * ("submissions a minute", "records a day"). */
-int64_t quota_take(quotas *q, size_t org, int64_t records, time_t now, const char **which);
+/* May organisation org (an index) send a submission at now? 0 and counted, or the
+ * milliseconds until it may (nothing counted). Every submission counts, valid or not. */
+int64_t quota_submission(quotas *q, size_t org, time_t now);
+/* May it store records more today? 0 and counted, or the milliseconds until tomorrow
+ * (UTC). Only what would be stored counts. */
+int64_t quota_records(quotas *q, size_t org, int64_t records, time_t now);
 
 #endif

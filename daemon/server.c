@@ -23,8 +23,10 @@
  * ZeroMQ itself (ZMQ_MAXMSGSIZE) before they cost memory. */
 #define HARD_MESSAGE_LIMIT (2 * PROTO_MAX_MESSAGE)
 
-/* Requests queued per connection before ZeroMQ stops reading from it (back pressure). */
-#define RECEIVE_HWM 256
+/* Requests queued per connection before ZeroMQ stops reading from it (back pressure):
+ * few, so that a client pipelining big submissions holds at most 8 of them (16 MiB) in
+ * memory on its connection, while one that waits for each reply never notices. */
+#define RECEIVE_HWM 8
 
 struct peer {
     zmq_msg_t route;       /* ROUTER routing id of the sender */

@@ -3,6 +3,7 @@
  *   lmraw [--server-key Z85 --key SECRETFILE] [--timeout MS] ENDPOINT JSON
  *   lmraw ... ENDPOINT --hex HEXBYTES       raw bytes, for malformed-input tests
  *   lmraw ... ENDPOINT --req JSON           REQ envelope instead of DEALER
+ *   lmraw ... ENDPOINT --file PATH          the JSON from a file (too long for an argument)
  *   lmraw --repeat N ... ENDPOINT JSON      N requests on one socket, all sent before the
  *                                           first reply is read; each '@' in JSON becomes
  *                                           the request's number (0..N-1); one reply a line
@@ -213,6 +214,18 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *ep = argv[i++];
+    char *from_file = NULL;
+    if (!strcmp(argv[i], "--file") && i + 1 < argc) {
+        FILE *f = fopen(argv[i + 1], "rb");
+        long n = -1;
+        if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+            !(from_file = calloc((size_t)n + 1, 1)) || fread(from_file, 1, (size_t)n, f) != (size_t)n) {
+            fprintf(stderr, "lmraw: %s: %s\n", argv[i + 1], strerror(errno));
+            return 2;
+        }
+        fclose(f);
+        argv[++i] = from_file; /* from here on as if it had been the argument */
+    }
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
     msgpack_packer pk;
@@ -336,5 +349,6 @@ int main(int argc, char **argv)
     zmq_close(s);
     zmq_ctx_term(ctx);
     msgpack_sbuffer_destroy(&buf);
+    free(from_file);
     return rc;
 }
