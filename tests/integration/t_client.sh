@@ -116,7 +116,7 @@ CSV
     assert_contains "$OUT" "typo.csv:4: record: expected 3 fields (metric,area,value), got 2" "column error"
     assert_contains "$OUT" "nothing sent" "says nothing was sent"
     assert_status 2 "bad period" as ko-a submit --period 2026-13 "$T/typo.csv"
-    assert_contains "$OUT" "--period '2026-13': not a period" "period error"
+    assert_contains "$OUT" "--period '2026-13': not a month (YYYY-MM, like 2026-10)" "period error"
     assert_status 2 "missing file" as ko-a submit --period "$LAST_MONTH" "$T/none.csv"
     assert_contains "$OUT" "none.csv: cannot open" "open error"
     assert_status 2 "unknown option" as ko-a submit --perod "$LAST_MONTH" "$T/typo.csv"
