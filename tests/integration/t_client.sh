@@ -370,7 +370,10 @@ test_client_help_and_usage() {
     assert_contains "$OUT" "LEAMON_SERVER_KEY" "environment"
     assert_contains "$OUT" "leamon.conf" "files"
     assert_status 0 "submit --help" "$LEAMON" submit --help
-    assert_contains "$OUT" "metric,area,period,value" "csv format"
+    assert_contains "$OUT" "period (periode, maand)" "csv format"
+    assert_contains "$OUT" "--period YYYY-MM" "months"
+    assert_not_contains "$OUT" "2026-Q4" "no quarters: the daemon takes months only"
+    assert_not_contains "$OUT" "2025/26" "no school years"
     assert_status 0 "help flush" "$LEAMON" help flush
     assert_contains "$OUT" "rejected/" "flush page"
     assert_status 2 "no command" "$LEAMON"
