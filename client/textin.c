@@ -134,15 +134,15 @@ int textin_read(FILE *in, char **text, size_t *len, lm_error *err)
         memmove(buf, buf + 3, n - 3 + 1); /* Excel's "CSV UTF-8" starts with a BOM */
         n -= 3;
     }
-    const unsigned char *nul = memchr(buf, '\0', n);
-    if (nul) {
+    size_t at = strlen((char *)buf); /* the first NUL: the end, or one inside the text */
+    if (at < n) {
         /* ASCII text in UTF-16 has every other byte NUL */
         bool utf16 = n >= 4 && (!buf[0] || !buf[1]) && (!buf[2] || !buf[3]);
-        size_t at = (size_t)(nul - buf) + 1;
         free(buf);
         if (utf16)
             return lm_fail(err, 0, "UTF-16 text without a byte order mark: %s", save_as_csv);
-        return lm_fail(err, 0, "a NUL byte at byte %zu: not a text file; %s", at, save_as_csv);
+        return lm_fail(err, 0, "a NUL byte at byte %zu: not a text file; %s", at + 1,
+                       save_as_csv);
     }
     *text = (char *)buf;
     *len = n;
