@@ -218,6 +218,20 @@ static col_t find_alias(const char *name)
     return COL_N;
 }
 
+/* Does name hold one of column c's names ("Wijk code", "Maandnummer")? */
+static bool names_part_of(const char *name, col_t c)
+{
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (aliases[i].col != c)
+            continue;
+        size_t k = strlen(aliases[i].name);
+        for (const char *p = name; strlen(p) >= k; p++)
+            if (!strncasecmp(p, aliases[i].name, k))
+                return true;
+    }
+    return false;
+}
+
 /* Is the first content line (n fields in f) a header? It is if it names a known column. */
 static bool is_header(char **f, long n)
 {
@@ -255,6 +269,18 @@ static int parse_header(csv_state *st, size_t lineno, char **f, long n)
         }
         st->col[c] = i;
     }
+    /* "Wijk code" is not read, and without an area column every figure would go to the
+     * home area: a column that looks like one we lack must be named. */
+    for (long i = 0; i < n; i++)
+        for (int c = COL_AREA; c <= COL_PERIOD; c++)
+            if (st->col[c] < 0 && find_alias(f[i]) == COL_N && names_part_of(f[i], (col_t)c)) {
+                char q[48];
+                proto_quote(q, sizeof q, f[i], strlen(f[i]));
+                proto_errors_add(st->errs, (long)lineno, "header", "bad_header",
+                                 "column %ld, '%s', is not read: if it holds the %s, name it "
+                                 "%s; if not, give it another name", i + 1, q, col_names[c],
+                                 col_aliases[c]);
+            }
     static const col_t needed[] = {COL_METRIC, COL_VALUE};
     for (size_t k = 0; k < 2; k++)
         if (st->col[needed[k]] < 0)

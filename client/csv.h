@@ -15,8 +15,11 @@
  * - Header: a first line naming any known column makes the columns go by
  *   name, in any order, case-insensitive: metric (metriek, indicator, code),
  *   area (wijk, gebied, buurt), period (periode, maand), value (waarde,
- *   aantal). metric and value are needed; other columns are ignored. Without
- *   a header the columns are metric, area, value.
+ *   aantal). metric and value are needed; other columns are ignored, except
+ *   one whose name holds an area or period name ("Wijk code") while the file
+ *   has no such column: it must be named, or every figure would go to the home
+ *   area or --period unseen. Without a header the columns are metric, area,
+ *   value.
  * - Empty columns after the last one are ignored.
  * - Numbers: with ';' as separator (and with tabs when the file has decimal
  *   commas), the Dutch way: ',' is the decimal mark and '.' groups thousands

@@ -144,6 +144,27 @@ static void test_reordered_english_header(void **state)
     done(&p);
 }
 
+/* A column that looks like the area or the period but is not read would send every figure
+ * to the home area or --period's month: it must be named. */
+static void test_near_names_not_ignored(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_text(&p, "Metriek;Wijk code;Waarde\nvve.plaatsen;WK016401;40\n", "2026-10");
+    assert_int_equal(p.rc, -1);
+    assert_int_equal(p.errs.total, 1);
+    assert_error_is(&p, 0, 1, "header",
+                    "column 2, 'Wijk code', is not read: if it holds the area, name it area, "
+                    "wijk, gebied or buurt; if not, give it another name");
+    done(&p);
+    /* beside the column itself, a name of that kind is one of the export's own */
+    parse_text(&p, "Metriek;Wijk;Wijknaam;Maand;Waarde\nvve.plaatsen;WK016401;Es;2026-09;40\n",
+               NULL);
+    assert_int_equal(p.rc, 0);
+    assert_record(&p, 0, "vve.plaatsen", "WK016401", "2026-09", 40, 2);
+    done(&p);
+}
+
 static void test_sep_line(void **state)
 {
     (void)state;
@@ -318,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_indicator_gebied_periode),
         cmocka_unit_test(test_workbooks),
         cmocka_unit_test(test_reordered_english_header),
+        cmocka_unit_test(test_near_names_not_ignored),
         cmocka_unit_test(test_sep_line),
         cmocka_unit_test(test_tsv_without_decimal_commas),
         cmocka_unit_test(test_ambiguous_thousands),
