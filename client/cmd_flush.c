@@ -59,12 +59,14 @@ static spool_outcome delivered(leamon_ctx *ctx, const flush_job *job, const char
                                const proto_submit_reply *sr, lm_error *why)
 {
     if (head->status == PROTO_OK) {
+        long long n = (long long)sr->accepted;
+        const char *records = n == 1 ? "record" : "records";
         if (!ctx->json && sr->duplicate)
-            fprintf(ctx->out, "delivered %s: already stored (request %s): %lld records\n", name,
-                    req->id, (long long)sr->accepted);
+            fprintf(ctx->out, "delivered %s: already stored (request %s): %lld %s\n", name,
+                    req->id, n, records);
         else if (!ctx->json)
-            fprintf(ctx->out, "delivered %s: stored %lld records (request %s)\n", name,
-                    (long long)sr->accepted, req->id);
+            fprintf(ctx->out, "delivered %s: stored %lld %s (request %s)\n", name, n, records,
+                    req->id);
         return SPOOL_DELIVERED;
     }
     if (head->status >= 500) {

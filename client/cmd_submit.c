@@ -6,15 +6,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd_flush.h"
 #include "csv.h"
 #include "kvargs.h"
 #include "leamon.h"
 #include "opts.h"
-#include "period.h"
 #include "proto.h"
 #include "records.h"
 #include "rpc.h"
@@ -53,6 +55,53 @@ static int local_errors(leamon_ctx *ctx, const input_t *in, const proto_errors *
     return LEAMON_EXIT_USAGE;
 }
 
+/* Arguments that are neither one file nor all metric=value: say which and how to write it.
+ * Returns LEAMON_EXIT_USAGE, or 0 when the arguments are metric=value pairs. */
+static int check_arguments(leamon_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->npos; i++) {
+        const char *a = ctx->pos[i];
+        if (strchr(a, '='))
+            continue;
+        if (access(a, F_OK) == 0) {
+            leamon_error(ctx, "'%s': give one FILE.csv, or metric=value arguments (not both)", a);
+            return LEAMON_EXIT_USAGE;
+        }
+        leamon_error(ctx, "argument %zu, '%s': expected metric=value, as one argument without "
+                          "spaces (vve.plaatsen=40)", i + 1, a);
+        return LEAMON_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* vve.plaatsen rather than a file name: a code, no directory, no file extension. */
+static bool looks_like_metric(const char *s)
+{
+    static const char *const exts[] = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"};
+    const char *why, *dot = strrchr(s, '.');
+    if (strchr(s, '/') || records_check_code(s, PROTO_MAX_CODE, &why) != 0)
+        return false;
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcasecmp(dot, exts[i]))
+            return false;
+    return true;
+}
+
+static FILE *open_input(leamon_ctx *ctx, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f)
+        return f;
+    int saved = errno;
+    if (saved == ENOENT && looks_like_metric(path))
+        /* a figure without its value, not a file */
+        leamon_error(ctx, "%s: no such file; a figure is given as metric=value (%s=40)", path,
+                     path);
+    else
+        leamon_error(ctx, "%s: cannot open: %s", path, strerror(saved));
+    return NULL;
+}
+
 static int read_input(leamon_ctx *ctx, input_t *in, const char *period_text)
 {
     const char *area = ctx_opt(ctx, "area");
@@ -64,26 +113,20 @@ static int read_input(leamon_ctx *ctx, input_t *in, const char *period_text)
         const char *path = ctx->pos[0];
         if (area) {
             leamon_error(ctx, "--area is for metric=value arguments; in a CSV file the area is "
-                              "the second column");
+                              "a column (area or wijk)");
             return LEAMON_EXIT_USAGE;
         }
         bool use_stdin = !strcmp(path, "-");
         in->source = use_stdin ? "stdin" : path;
-        FILE *f = use_stdin ? stdin : fopen(path, "r");
-        if (!f) {
-            leamon_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+        FILE *f = use_stdin ? stdin : open_input(ctx, path);
+        if (!f)
             return LEAMON_EXIT_USAGE;
-        }
         rc = csv_parse(f, period_text, &in->recs, &errs);
         if (!use_stdin)
             fclose(f);
     } else {
-        for (size_t i = 0; i < ctx->npos; i++)
-            if (!strchr(ctx->pos[i], '=')) {
-                leamon_error(ctx, "'%s': give one FILE.csv, or metric=value arguments (not both)",
-                             ctx->pos[i]);
-                return LEAMON_EXIT_USAGE;
-            }
+        if ((rc = check_arguments(ctx)) != 0)
+            return rc;
         rc = kvargs_parse(ctx->pos, ctx->npos, period_text, area, &in->recs, &errs);
     }
     if (rc != 0)
@@ -108,6 +151,25 @@ static void describe_periods(const records_t *recs, char *buf, size_t n)
         snprintf(buf, n, "%s to %s", lo, hi);
 }
 
+/* A daemon error's message. The daemon names another record by its index in the request,
+ * from 0 ("same metric, area and period as record 0"); the user knows it by its line. */
+static void print_message(FILE *f, const input_t *in, const proto_error *e)
+{
+    const char *m = e->message, *r = NULL;
+    if (!strcmp(e->code, "duplicate_record") || !strcmp(e->code, "implausible"))
+        r = strstr(m, "record ");
+    if (r && r[7] >= '0' && r[7] <= '9') {
+        char *end;
+        unsigned long index = strtoul(r + 7, &end, 10);
+        if (index < in->recs.count) {
+            fprintf(f, "%.*s%s %zu%s", (int)(r - m), m, in->source ? "line" : "argument",
+                    in->recs.origin[index], end);
+            return;
+        }
+    }
+    fputs(m, f);
+}
+
 static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req,
                     const proto_head *head, const proto_submit_reply *sr)
 {
@@ -117,7 +179,9 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
         long origin = e->index >= 0 && (size_t)e->index < in->recs.count
                           ? (long)in->recs.origin[e->index] : 0;
         print_place(ctx->err, in, origin);
-        fprintf(ctx->err, "%s: %s (%s)\n", e->field, e->message, e->code);
+        fprintf(ctx->err, "%s: ", e->field);
+        print_message(ctx->err, in, e);
+        fprintf(ctx->err, " (%s)\n", e->code);
     }
     if (head->status == PROTO_INVALID) {
         /* The daemon's summary says how many records are affected ("3 errors in 2 of 4"). */
@@ -127,7 +191,8 @@ static int rejected(leamon_ctx *ctx, const input_t *in, const proto_request *req
             leamon_error(ctx, "rejected: %zu error%s; nothing stored (request %s)", errs->total,
                          errs->total == 1 ? "" : "s", req->id);
         if (errs->total > errs->count)
-            leamon_error(ctx, "only the first %zu errors are listed", errs->count);
+            leamon_error(ctx, "%zu of the %zu errors are listed; fix them and send again to see "
+                              "the rest", errs->count, errs->total);
         return LEAMON_EXIT_REJECTED;
     }
     leamon_error(ctx, "rejected by the daemon: %d %s; nothing stored (request %s)", head->status,
@@ -245,10 +310,9 @@ int cmd_submit(leamon_ctx *ctx)
     const char *period_text = ctx_opt(ctx, "period");
     bool dry = ctx_opt(ctx, "dry-run") != NULL;
     const char *spool_dir = dry ? NULL : opts_str(&ctx->opts, OPT_SPOOL);
-    period p;
-    if (period_text && (strlen(period_text) > PROTO_MAX_PERIOD || period_parse(period_text, &p) != 0)) {
-        leamon_error(ctx, "--period '%.20s': not a period (2026-10, 2026-Q4, 2026 or 2025/26)",
-                     period_text);
+    const char *why = NULL;
+    if (period_text && records_check_month(period_text, &why) != 0) {
+        leamon_error(ctx, "--period '%.20s': %s", period_text, why);
         return LEAMON_EXIT_USAGE;
     }
     if (ctx->npos == 0) {

@@ -3,21 +3,18 @@
 
 #include <string.h>
 
-#include "period.h"
 
 int kvargs_parse(char *const *args, size_t n, const char *period_text, const char *area,
                  records_t *out, proto_errors *errs)
 {
     size_t before = errs->total;
     const char *why = NULL;
-    period p;
     /* Period and area are the same for every argument: check them once. */
     if (!period_text)
-        proto_errors_add(errs, 0, "period", "missing", "--period is required");
-    else if (strlen(period_text) > PROTO_MAX_PERIOD || period_parse(period_text, &p) != 0)
-        proto_errors_add(errs, 0, "period", "bad_value",
-                         "not a period (2026-10, 2026-Q4, 2026 or 2025/26): '%.20s'",
-                         period_text);
+        proto_errors_add(errs, 0, "period", "missing", "--period YYYY-MM is required");
+    else if (records_check_month(period_text, &why) != 0)
+        proto_errors_add(errs, 0, "period", "bad_value", "--period '%.20s': %s", period_text,
+                         why);
     if (area && area[0] && records_check_code(area, PROTO_MAX_AREA, &why) != 0)
         proto_errors_add(errs, 0, "area", "bad_value", "--area: %s", why);
     if (n > PROTO_MAX_RECORDS)
@@ -32,8 +29,8 @@ int kvargs_parse(char *const *args, size_t n, const char *period_text, const cha
         const char *eq = strchr(args[i], '=');
         if (!eq) {
             proto_quote(q, sizeof q, args[i], strlen(args[i]));
-            proto_errors_add(errs, argno, "record", "syntax", "expected metric=value, got '%s'",
-                             q);
+            proto_errors_add(errs, argno, "record", "syntax",
+                             "expected metric=value, got '%s' (no spaces around '=')", q);
             continue;
         }
         proto_record rec;
@@ -54,7 +51,7 @@ int kvargs_parse(char *const *args, size_t n, const char *period_text, const cha
         } else {
             memcpy(rec.metric, metric, mlen + 1);
         }
-        if (records_parse_number(eq + 1, 1, &rec.value, &why) != 0) {
+        if (records_parse_number(eq + 1, NUM_EITHER, &rec.value, &why) != 0) {
             proto_quote(q, sizeof q, eq + 1, strlen(eq + 1));
             proto_errors_add(errs, argno, "value", "bad_value", "%s: '%s'", why, q);
             continue;
@@ -64,6 +61,13 @@ int kvargs_parse(char *const *args, size_t n, const char *period_text, const cha
         memcpy(rec.period, period_text, strlen(period_text) + 1);
         if (area && area[0])
             memcpy(rec.area, area, strlen(area) + 1);
+        long earlier = records_find(out, &rec);
+        if (earlier >= 0) {
+            proto_errors_add(errs, argno, "record", "duplicate_record",
+                             "%s again (argument %zu): give each metric once", rec.metric,
+                             out->origin[earlier]);
+            continue;
+        }
         if (records_add(out, &rec, (size_t)argno) != 0) {
             proto_errors_add(errs, argno, "record", "no_memory", "out of memory");
             return -1;

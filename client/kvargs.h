@@ -7,10 +7,11 @@
 #include "proto.h"
 #include "records.h"
 
-/* Parse n arguments "metric=value" (value with '.' or ',' as decimal mark),
- * all for period and area ("" or NULL: the reporter's home area). Records go
- * to out with the argument number (1-based) as origin; problems to errs with
- * that number as index. Returns 0 if there were none, else -1. */
+/* Parse n arguments "metric=value" (value with '.' or ',' as decimal mark,
+ * NUM_EITHER), all for period (a month) and area ("" or NULL: the reporter's
+ * home area). Records go to out with the argument number (1-based) as origin;
+ * problems to errs with that number as index; a metric given twice is an
+ * error at its second argument. Returns 0 if there were none, else -1. */
 int kvargs_parse(char *const *args, size_t n, const char *period, const char *area,
                  records_t *out, proto_errors *errs);
 

@@ -42,6 +42,20 @@ static int find_command(int argc, char **argv)
     return 0;
 }
 
+/* "submit, flush, ... or reopen": every command of the table, so that none is left out. */
+static void command_list(char *buf, size_t n)
+{
+    size_t w = 0;
+    buf[0] = '\0';
+    for (const command_t *c = leamon_commands; c->name && w < n; c++) {
+        const char *before = c == leamon_commands ? "" : c[1].name ? ", " : " or ";
+        int k = snprintf(buf + w, n - w, "%s%s", before, c->name);
+        if (k < 0)
+            break;
+        w += (size_t)k;
+    }
+}
+
 static int usage(leamon_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage(leamon_ctx *ctx, const char *fmt, ...)
 {
@@ -150,10 +164,11 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
         if (rc != 0)
             return rc;
     }
-    if (*action == RUN && !ctx->cmd)
-        return usage(ctx, "%s", "no command given: submit, flush, keygen, ping, status, catalog, "
-                                "snapshot, series, completeness, alerts, ack, silence, silences, "
-                                "unsilence, watch, backup, report, retract, close or reopen");
+    if (*action == RUN && !ctx->cmd) {
+        char list[512];
+        command_list(list, sizeof list);
+        return usage(ctx, "no command given: %s", list);
+    }
     if (*action == RUN && ctx->csv && !ctx->cmd->csv)
         return usage(ctx, "--format csv is for snapshot, series, completeness, alerts and "
                           "silences; %s "

@@ -12,6 +12,22 @@
 #include "opts.h"
 #include "reqid.h"
 
+/* A public key given where the secret one belongs: a NAME.pub, or a file that says it
+ * holds a public key (keygen's first line). Made 0600, the daemon would refuse it. */
+static bool public_key_file(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && !strcmp(path + n - 4, ".pub"))
+        return true;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false; /* keyfile_read_secret says why */
+    char line[64];
+    bool pub = fgets(line, sizeof line, f) && !strncmp(line, "# leamon CURVE public key", 25);
+    fclose(f);
+    return pub;
+}
+
 int ctx_connect(leamon_ctx *ctx)
 {
     if (ctx->rpc_ready)
@@ -43,6 +59,18 @@ int ctx_connect(leamon_ctx *ctx)
             leamon_error(ctx, "a server key is set (%s) but no client key: make one with "
                               "`leamon keygen NAME` and give --key NAME.key",
                          ctx->opts.source[OPT_SERVER_KEY]);
+            return LEAMON_EXIT_USAGE;
+        }
+        if (public_key_file(key)) {
+            char secret[4096];
+            size_t len = strlen(key);
+            if (len > 4 && len < sizeof secret && !strcmp(key + len - 4, ".pub"))
+                snprintf(secret, sizeof secret, "%.*s.key", (int)(len - 4), key);
+            else
+                snprintf(secret, sizeof secret, "NAME.key");
+            leamon_error(ctx, "client key (%s): %s is a public key; --key needs the secret key "
+                              "file (%s, made with it by leamon keygen)",
+                         ctx->opts.source[OPT_KEY], key, secret);
             return LEAMON_EXIT_USAGE;
         }
         if (keyfile_read_secret(key, ctx->rpc.secret_key, &err) != 0) {

@@ -116,7 +116,7 @@ CSV
     assert_contains "$OUT" "typo.csv:4: record: expected 3 fields (metric,area,value), got 2" "column error"
     assert_contains "$OUT" "nothing sent" "says nothing was sent"
     assert_status 2 "bad period" as ko-a submit --period 2026-13 "$T/typo.csv"
-    assert_contains "$OUT" "--period '2026-13': not a period" "period error"
+    assert_contains "$OUT" "--period '2026-13': not a month (YYYY-MM, like 2026-10)" "period error"
     assert_status 2 "missing file" as ko-a submit --period "$LAST_MONTH" "$T/none.csv"
     assert_contains "$OUT" "none.csv: cannot open" "open error"
     assert_status 2 "unknown option" as ko-a submit --perod "$LAST_MONTH" "$T/typo.csv"
@@ -370,7 +370,10 @@ test_client_help_and_usage() {
     assert_contains "$OUT" "LEAMON_SERVER_KEY" "environment"
     assert_contains "$OUT" "leamon.conf" "files"
     assert_status 0 "submit --help" "$LEAMON" submit --help
-    assert_contains "$OUT" "metric,area,period,value" "csv format"
+    assert_contains "$OUT" "period (periode, maand)" "csv format"
+    assert_contains "$OUT" "--period YYYY-MM" "months"
+    assert_not_contains "$OUT" "2026-Q4" "no quarters: the daemon takes months only"
+    assert_not_contains "$OUT" "2025/26" "no school years"
     assert_status 0 "help flush" "$LEAMON" help flush
     assert_contains "$OUT" "rejected/" "flush page"
     assert_status 2 "no command" "$LEAMON"

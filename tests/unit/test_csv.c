@@ -10,51 +10,9 @@
 #include <string.h>
 
 #include "csv.h"
+#include "csv_check.h"
 #include "kvargs.h"
 #include "records.h"
-
-typedef struct {
-    records_t recs;
-    proto_errors errs;
-    int rc;
-} parsed;
-
-static void parse(parsed *p, const char *text, const char *period)
-{
-    records_init(&p->recs);
-    proto_errors_init(&p->errs);
-    FILE *f = fmemopen((void *)text, strlen(text), "r");
-    assert_non_null(f);
-    p->rc = csv_parse(f, period, &p->recs, &p->errs);
-    fclose(f);
-}
-
-static void done(parsed *p)
-{
-    records_free(&p->recs);
-    proto_errors_free(&p->errs);
-}
-
-static void assert_record(const parsed *p, size_t i, const char *metric, const char *area,
-                          const char *period, double value, size_t line)
-{
-    assert_true(i < p->recs.count);
-    assert_string_equal(p->recs.items[i].metric, metric);
-    assert_string_equal(p->recs.items[i].area, area);
-    assert_string_equal(p->recs.items[i].period, period);
-    assert_true(p->recs.items[i].value == value);
-    assert_int_equal(p->recs.origin[i], line);
-}
-
-/* Error i is at line, about field, and its message contains part. */
-static void assert_error(const parsed *p, size_t i, long line, const char *field, const char *part)
-{
-    assert_true(i < p->errs.count);
-    assert_int_equal(p->errs.items[i].index, line);
-    assert_string_equal(p->errs.items[i].field, field);
-    if (!strstr(p->errs.items[i].message, part))
-        fail_msg("error %zu: '%s' does not contain '%s'", i, p->errs.items[i].message, part);
-}
 
 static void test_header_comments_blank_lines(void **state)
 {
@@ -122,7 +80,7 @@ static void test_period_column(void **state)
     assert_int_equal(p.rc, -1);
     assert_int_equal(p.errs.total, 2);
     assert_error(&p, 0, 2, "period", "no period");
-    assert_error(&p, 1, 3, "period", "not a period");
+    assert_error(&p, 1, 3, "period", "not a month (YYYY-MM, like 2026-10): '2026-13' (column 3)");
     assert_int_equal(p.recs.count, 0);
     done(&p);
 }
@@ -157,7 +115,7 @@ static void test_semicolon_decimal_comma(void **state)
     parse(&p,
           "metric;area;value\r\n"
           "vve.uren.per_week;;16,5\r\n"
-          "vve.uren.per_week;WK016401;12.25\r\n"
+          "vve.uren.per_week;WK016401;12,25\r\n"
           "vve.plaatsen;WK016402;40\r\n",
           "2026-10");
     assert_int_equal(p.rc, 0);
@@ -173,10 +131,37 @@ static void test_semicolon_decimal_comma(void **state)
     assert_record(&p, 0, "vve.uren.per_week", "WK016401", "2026-10", 7.75, 2);
     done(&p);
 
-    /* Thousands separators are refused rather than guessed. */
-    parse(&p, "vve.plaatsen;WK016402;1.234,5\n", "2026-10");
+    /* '.' groups thousands: one thousand places is 1000, never 1. */
+    parse(&p, "vve.plaatsen;WK016402;1.000\nvve.uren.per_week;WK016402;1.234,5\n"
+              "vve.plaatsen;WK016401;-12.345.678\n",
+          "2026-10");
+    assert_int_equal(p.rc, 0);
+    assert_record(&p, 0, "vve.plaatsen", "WK016402", "2026-10", 1000, 1);
+    assert_record(&p, 1, "vve.uren.per_week", "WK016402", "2026-10", 1234.5, 2);
+    assert_record(&p, 2, "vve.plaatsen", "WK016401", "2026-10", -12345678, 3);
+    done(&p);
+
+    /* What breaks the Dutch rules is an error at its line and column, never guessed. */
+    parse(&p,
+          "metric;area;value\n"
+          "vve.plaatsen;WK016402;1.00\n"
+          "vve.plaatsen;WK016401;1,000.5\n"
+          "vve.uren.per_week;WK016401;12.25\n"
+          "vve.uren.per_week;WK016402;0.500\n"
+          "vve.wachtlijst;WK016402;1.0000\n"
+          "vve.wachtlijst;WK016401;1,5,0\n",
+          "2026-10");
     assert_int_equal(p.rc, -1);
-    assert_error(&p, 0, 1, "value", "thousands");
+    assert_int_equal(p.errs.total, 6);
+    assert_error(&p, 0, 2, "value", "'.' only groups thousands by three (1.000 = 1000)");
+    assert_error(&p, 0, 2, "value", "'1.00' (column 3)");
+    assert_error(&p, 1, 3, "value", "',' is the decimal mark (1.234,5 or 1234,5), not '.': "
+                                    "'1,000.5' (column 3)");
+    assert_error(&p, 2, 4, "value", "'12.25' (column 3)");
+    assert_error(&p, 3, 5, "value", "'0.500'");
+    assert_error(&p, 4, 6, "value", "'1.0000'");
+    assert_error(&p, 5, 7, "value", "not a number: '1,5,0'");
+    assert_int_equal(p.recs.count, 0);
     done(&p);
 }
 
@@ -208,16 +193,18 @@ static void test_bad_numbers_have_their_lines(void **state)
           "vve.plaatsen,WK016402,12\n",
           "2026-10");
     assert_int_equal(p.rc, -1);
-    assert_int_equal(p.errs.total, 6);
-    assert_error(&p, 0, 3, "value", "not a number: 'veertig'");
+    assert_int_equal(p.errs.total, 7);
+    assert_error(&p, 0, 3, "value", "not a number: 'veertig' (column 3)");
     assert_error(&p, 1, 5, "value", "not a number: '1e3'");
     assert_error(&p, 2, 6, "value", "missing");
     assert_error(&p, 3, 7, "value", "0x10");
     assert_error(&p, 4, 8, "value", "nan");
     assert_error(&p, 5, 9, "value", "5.");
+    /* The same figure twice: an error at the second line, naming the first, in line order. */
+    assert_error(&p, 6, 10, "record", "same metric, area and period as line 2");
     /* Good rows are still parsed (they are not sent while errors remain). */
-    assert_int_equal(p.recs.count, 2);
-    assert_int_equal(p.recs.origin[1], 10);
+    assert_int_equal(p.recs.count, 1);
+    assert_int_equal(p.recs.origin[0], 2);
     done(&p);
 }
 
@@ -250,9 +237,21 @@ static void test_bad_header(void **state)
 {
     (void)state;
     parsed p;
-    parse(&p, "metric,gebied,waarde\nvve.plaatsen,WK016402,40\n", "2026-10");
+    parse(&p, "metric,gebied,waarden\nvve.plaatsen,WK016402,40\n", "2026-10");
     assert_int_equal(p.rc, -1);
-    assert_error(&p, 0, 1, "header", "metric,area,value");
+    assert_int_equal(p.errs.total, 1); /* the rows are not read against a broken header */
+    assert_error(&p, 0, 1, "header", "no value column: name one value, waarde or aantal");
+    done(&p);
+    parse(&p, "Metriek;Waarde;Aantal\nvve.plaatsen;1;2\n", "2026-10");
+    assert_int_equal(p.rc, -1);
+    assert_error(&p, 0, 1, "header",
+                 "two value columns, 'Waarde' (column 2) and 'Aantal' (column 3): keep one");
+    done(&p);
+    /* A header of the export's own names, none known: said once, at line 1. */
+    parse(&p, "Locatie;Doelgroep;Getal\nvve.plaatsen;WK016402;40\n", "2026-10");
+    assert_int_equal(p.rc, -1);
+    assert_int_equal(p.errs.total, 1);
+    assert_error(&p, 0, 1, "header", "looks like a header, but names no known column");
     done(&p);
 }
 
@@ -314,25 +313,74 @@ static void test_too_many_records(void **state)
     free(text);
 }
 
+/* records_parse_number: n reads as want, or is refused with a reason containing want_why. */
+static void assert_number(const char *n, num_style style, double want)
+{
+    double v = -99;
+    const char *why = "";
+    if (records_parse_number(n, style, &v, &why) != 0)
+        fail_msg("'%s' (style %d) refused: %s", n, (int)style, why);
+    if (v != want)
+        fail_msg("'%s' (style %d) read as %.17g, expected %.17g", n, (int)style, v, want);
+}
+
+static void assert_not_number(const char *n, num_style style, const char *want_why)
+{
+    double v = -99;
+    const char *why = "";
+    if (records_parse_number(n, style, &v, &why) == 0)
+        fail_msg("'%s' (style %d) read as %.17g, expected an error", n, (int)style, v);
+    if (!strstr(why, want_why))
+        fail_msg("'%s': '%s' does not contain '%s'", n, why, want_why);
+    assert_true(v == -99);
+}
+
 static void test_numbers(void **state)
 {
     (void)state;
-    double v = 0;
-    const char *why = NULL;
-    assert_int_equal(records_parse_number("42", 0, &v, &why), 0);
-    assert_true(v == 42);
-    assert_int_equal(records_parse_number("-3.25", 0, &v, &why), 0);
-    assert_true(v == -3.25);
-    assert_int_equal(records_parse_number("+7", 0, &v, &why), 0);
-    assert_true(v == 7);
-    assert_int_equal(records_parse_number("3,5", 1, &v, &why), 0);
-    assert_true(v == 3.5);
-    assert_int_equal(records_parse_number("3,5", 0, &v, &why), -1);
-    assert_int_equal(records_parse_number(".5", 0, &v, &why), -1);
-    assert_int_equal(records_parse_number("1 000", 0, &v, &why), -1);
-    assert_int_equal(records_parse_number("inf", 0, &v, &why), -1);
-    assert_int_equal(records_parse_number("-", 0, &v, &why), -1);
-    assert_int_equal(records_parse_number("1.2.3", 0, &v, &why), -1);
+    assert_number("42", NUM_POINT, 42);
+    assert_number("-3.25", NUM_POINT, -3.25);
+    assert_number("+7", NUM_POINT, 7);
+    assert_number("1000.000", NUM_POINT, 1000);
+    assert_number("0.125", NUM_POINT, 0.125);
+    assert_number("12.5", NUM_POINT, 12.5);
+    assert_not_number("3,5", NUM_POINT, "decimal mark is '.'");
+    assert_not_number("1.000", NUM_POINT, "ambiguous");
+    assert_not_number("-10.500", NUM_POINT, "ambiguous");
+    assert_not_number(".5", NUM_POINT, "not a number");
+    assert_not_number("5.", NUM_POINT, "not a number");
+    assert_not_number("1 000", NUM_POINT, "not a number");
+    assert_not_number("inf", NUM_POINT, "not a number");
+    assert_not_number("1e3", NUM_POINT, "not a number");
+    assert_not_number("-", NUM_POINT, "not a number");
+    assert_not_number("1.2.3", NUM_POINT, "not a number");
+    assert_not_number("", NUM_POINT, "missing");
+
+    /* Dutch: ',' decimal, '.' thousands in groups of three */
+    assert_number("3,5", NUM_DUTCH, 3.5);
+    assert_number("1.000", NUM_DUTCH, 1000);
+    assert_number("1.234,5", NUM_DUTCH, 1234.5);
+    assert_number("-12.345.678,25", NUM_DUTCH, -12345678.25);
+    assert_number("0,125", NUM_DUTCH, 0.125);
+    assert_number("1000", NUM_DUTCH, 1000);
+    assert_not_number("1.00", NUM_DUTCH, "groups thousands by three");
+    assert_not_number("12.25", NUM_DUTCH, "groups thousands by three");
+    assert_not_number("1000.000", NUM_DUTCH, "groups thousands by three");
+    assert_not_number("0.500", NUM_DUTCH, "groups thousands by three");
+    assert_not_number(".500", NUM_DUTCH, "groups thousands by three");
+    assert_not_number("1.000.", NUM_DUTCH, "groups thousands by three");
+    assert_not_number("1,000.5", NUM_DUTCH, "',' is the decimal mark");
+    assert_not_number("1,5,0", NUM_DUTCH, "not a number");
+    assert_not_number("1,", NUM_DUTCH, "not a number");
+    assert_not_number(",5", NUM_DUTCH, "not a number");
+
+    /* arguments: one mark of either kind */
+    assert_number("16,5", NUM_EITHER, 16.5);
+    assert_number("16.5", NUM_EITHER, 16.5);
+    assert_number("0,125", NUM_EITHER, 0.125);
+    assert_not_number("1.000", NUM_EITHER, "ambiguous");
+    assert_not_number("1,000", NUM_EITHER, "ambiguous");
+    assert_not_number("1.234,5", NUM_EITHER, "no thousands separator");
 }
 
 static void test_kvargs(void **state)
@@ -342,7 +390,8 @@ static void test_kvargs(void **state)
     proto_errors errs;
     records_init(&recs);
     proto_errors_init(&errs);
-    char *args[] = {"vve.plaatsen=40", "vve.uren.per_week=16,5", "x=", "=4", "novalue"};
+    char *args[] = {"vve.plaatsen=40", "vve.uren.per_week=16,5", "x=", "=4", "novalue",
+                    "vve.plaatsen=1.000", "vve.plaatsen=41"};
     assert_int_equal(kvargs_parse(args, 2, "2026-10", "WK016402", &recs, &errs), 0);
     assert_int_equal(recs.count, 2);
     assert_string_equal(recs.items[1].metric, "vve.uren.per_week");
@@ -357,9 +406,31 @@ static void test_kvargs(void **state)
     assert_int_equal(errs.items[1].index, 4);
     assert_string_equal(errs.items[1].field, "metric");
     assert_int_equal(errs.items[2].index, 5);
+    assert_string_equal(errs.items[2].message,
+                        "expected metric=value, got 'novalue' (no spaces around '=')");
     proto_errors_free(&errs);
+    records_free(&recs);
+    /* a figure that reads two ways, and a metric given twice */
+    assert_int_equal(kvargs_parse(args + 5, 2, "2026-10", NULL, &recs, &errs), -1);
+    assert_int_equal(errs.total, 1);
+    assert_int_equal(errs.items[0].index, 1);
+    assert_true(strstr(errs.items[0].message, "ambiguous") != NULL);
+    proto_errors_free(&errs);
+    records_free(&recs);
+    char *twice[] = {"vve.plaatsen=40", "vve.wachtlijst=2", "vve.plaatsen=41"};
+    assert_int_equal(kvargs_parse(twice, 3, "2026-10", NULL, &recs, &errs), -1);
+    assert_int_equal(errs.items[0].index, 3);
+    assert_string_equal(errs.items[0].message,
+                        "vve.plaatsen again (argument 1): give each metric once");
+    proto_errors_free(&errs);
+    records_free(&recs);
     assert_int_equal(kvargs_parse(args, 1, "oktober", NULL, &recs, &errs), -1);
     assert_string_equal(errs.items[0].field, "period");
+    proto_errors_free(&errs);
+    assert_int_equal(kvargs_parse(args, 1, "2026-Q4", NULL, &recs, &errs), -1);
+    assert_string_equal(errs.items[0].message, "--period '2026-Q4': not a month: figures are "
+                                               "sent per month (YYYY-MM, like 2026-10), also "
+                                               "for a quarter or a school year");
     proto_errors_free(&errs);
     records_free(&recs);
 }
