@@ -1,6 +1,8 @@
 /* answer.c: one request's reply and its log line (answer.h). */
 #include "answer.h"
 
+#include <string.h>
+
 static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
 {
     const char *who = identity_id(&p->who);
@@ -25,16 +27,31 @@ static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
                 p->status, p->why);
 }
 
+static refused_cause cause_of(const pending *p, int status)
+{
+    if (status == PROTO_TOO_MANY)
+        return strstr(p->why, "a minute") ? REFUSED_MINUTE : REFUSED_DAY;
+    if (p->overflow)
+        return REFUSED_BUSY;
+    return strstr(p->why, "queries are waiting") ? REFUSED_QUERIES : REFUSED_DATABASE;
+}
+
 static void count(metrics *m, const pending *p, const op_ctx *c)
 {
     metrics_request(m, (int)p->req.op, c->replied,
                     (double)(metrics_now_us() - p->received_us) / 1e6);
     atomic_fetch_sub(&m->queued, 1);
+    if (c->replied == PROTO_TOO_MANY || c->replied == PROTO_UNAVAILABLE)
+        atomic_fetch_add(&m->refused[cause_of(p, c->replied)], 1);
     if (p->req.op != PROTO_OP_SUBMIT)
         return;
     if (c->replied == PROTO_OK && !p->req.dry_run && !p->res.duplicate)
         atomic_fetch_add(&m->records_stored, (uint_fast64_t)p->res.accepted);
     atomic_fetch_add(&m->record_errors, (uint_fast64_t)p->errs.total);
+    for (size_t i = 0; i < p->errs.count; i++)
+        metrics_record_errors(m, p->errs.items[i].code, 1);
+    if (p->errs.total > p->errs.count)
+        metrics_record_errors(m, NULL, p->errs.total - p->errs.count);
 }
 
 void answer(const answer_env *env, const pending *p, mpw *w, time_t now)

@@ -12,6 +12,24 @@ static const int statuses[METRICS_STATUSES] = {200, 400, 401, 403, 404, 409, 413
 static const double bounds[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                0.05, 0.1, 0.5, 2.5};
 
+static const char *const error_codes[METRICS_ERROR_CODES] = {
+    "type", "missing", "bad_chars", "too_long", "unknown_field", "duplicate_field",
+    "unknown_metric", "metric_not_allowed", "unknown_area", "area_not_allowed", "bad_period",
+    "not_a_month", "future_period", "period_too_early", "not_finite", "not_integer",
+    "out_of_range", "duplicate_record", "implausible", "period_closed", "other"};
+static const char *const causes[REFUSED_CAUSES] = {"busy", "database", "queries",
+                                                   "submissions_a_minute", "records_a_day"};
+
+void metrics_record_errors(metrics *m, const char *code, uint64_t n)
+{
+    size_t i = 0;
+    while (code && i < METRICS_ERROR_CODES - 1 && strcmp(error_codes[i], code) != 0)
+        i++;
+    if (!code)
+        i = METRICS_ERROR_CODES - 1;
+    atomic_fetch_add(&m->errors_by_code[i], n);
+}
+
 void metrics_init(metrics *m, time_t started)
 {
     memset(m, 0, sizeof *m);
@@ -112,6 +130,18 @@ static int write_all(FILE *f, const metrics *m, store *db, const registry *reg,
             (unsigned long long)atomic_load(&m->records_stored),
             (unsigned long long)atomic_load(&m->record_errors),
             (unsigned long long)atomic_load(&m->bytes_in), (long long)atomic_load(&m->queued));
+    fprintf(f, "# HELP leamond_record_errors_by_code_total Records refused, by error code "
+               "(PROTOCOL.md §6).\n# TYPE leamond_record_errors_by_code_total counter\n");
+    for (size_t i = 0; i < METRICS_ERROR_CODES; i++) {
+        unsigned long long n = atomic_load(&m->errors_by_code[i]);
+        if (n)
+            fprintf(f, "leamond_record_errors_by_code_total{code=\"%s\"} %llu\n", error_codes[i], n);
+    }
+    fprintf(f, "# HELP leamond_refused_total Requests refused for now (503, 429), by cause.\n"
+               "# TYPE leamond_refused_total counter\n");
+    for (size_t i = 0; i < REFUSED_CAUSES; i++)
+        fprintf(f, "leamond_refused_total{cause=\"%s\"} %llu\n", causes[i],
+                (unsigned long long)atomic_load(&m->refused[i]));
     fprintf(f, "# HELP leamond_request_duration_seconds From reading a request to its reply.\n"
                "# TYPE leamond_request_duration_seconds histogram\n");
     for (int op = 0; op <= PROTO_OP_COUNT; op++) {

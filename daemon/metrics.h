@@ -23,8 +23,23 @@ typedef struct {
 /* The reply statuses counted (PROTOCOL.md §4), in this order; other: the last. */
 #define METRICS_STATUSES 12
 
+/* Record error codes counted one by one (PROTOCOL.md §6); others, and the errors of a
+ * submission beyond those listed, under "other". */
+#define METRICS_ERROR_CODES 21
+/* Why a request was refused for now: the 503s and the 429s. */
+typedef enum {
+    REFUSED_BUSY,        /* read beyond what one commit takes */
+    REFUSED_DATABASE,    /* the database cannot take writes */
+    REFUSED_QUERIES,     /* too many queries wait for the derive thread */
+    REFUSED_MINUTE,      /* the organisation's submissions a minute */
+    REFUSED_DAY,         /* the organisation's figures a day */
+    REFUSED_CAUSES
+} refused_cause;
+
 typedef struct {
     atomic_uint_fast64_t requests[PROTO_OP_COUNT + 1][METRICS_STATUSES]; /* + unknown op */
+    atomic_uint_fast64_t errors_by_code[METRICS_ERROR_CODES];
+    atomic_uint_fast64_t refused[REFUSED_CAUSES];
     atomic_uint_fast64_t records_stored, record_errors, bytes_in, envelopes_dropped;
     metrics_hist latency[PROTO_OP_COUNT + 1];
     metrics_hist commit, batch_requests, refresh;
@@ -37,6 +52,9 @@ void metrics_init(metrics *m, time_t started);
 /* One answered request: its op (PROTO_OP_COUNT: unreadable), status and seconds since it
  * was read. */
 void metrics_request(metrics *m, int op, int status, double seconds);
+/* A record error of code (its count; the errors beyond those listed come as NULL). */
+void metrics_record_errors(metrics *m, const char *code, uint64_t n);
+
 /* A time in seconds (batch_requests: a count / 1000, its buckets being 1000 times the
  * seconds' ones). */
 void metrics_observe(metrics_hist *h, double value);

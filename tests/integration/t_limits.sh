@@ -85,6 +85,7 @@ test_a_partner_past_its_limit_gets_429_and_others_go_on() {
         sleep 0.05
     done
     assert_contains "$(cat "$T/metrics.prom")" 'leamond_requests_total{op="submit",status="429"} 1' "counted"
+    assert_contains "$(cat "$T/metrics.prom")" 'leamond_refused_total{cause="submissions_a_minute"} 1' "and its cause"
 }
 
 test_pipelined_big_requests_stay_within_the_memory_budget() {

@@ -31,6 +31,7 @@ test_metrics_file_moves_with_what_is_answered() {
     wait_metric 'leamond_requests_total{op="ping",status="200"}' 1
     wait_metric 'leamond_records_stored_total' 2
     wait_metric 'leamond_record_errors_total' 1
+    wait_metric 'leamond_record_errors_by_code_total{code="unknown_metric"}' 1
     wait_metric 'leamond_queued_requests' 0
     local m
     m=$(cat "$T/metrics.prom")
