@@ -126,10 +126,14 @@ static int write_all(FILE *f, const metrics *m, store *db, const registry *reg,
                "leamond_received_bytes_total %llu\n"
                "# HELP leamond_queued_requests Requests read and not yet answered.\n"
                "# TYPE leamond_queued_requests gauge\n"
-               "leamond_queued_requests %lld\n",
+               "leamond_queued_requests %lld\n"
+               "# HELP leamond_connections Connections open on the request socket.\n"
+               "# TYPE leamond_connections gauge\n"
+               "leamond_connections %lld\n",
             (unsigned long long)atomic_load(&m->records_stored),
             (unsigned long long)atomic_load(&m->record_errors),
-            (unsigned long long)atomic_load(&m->bytes_in), (long long)atomic_load(&m->queued));
+            (unsigned long long)atomic_load(&m->bytes_in), (long long)atomic_load(&m->queued),
+            (long long)atomic_load(&m->connections));
     fprintf(f, "# HELP leamond_record_errors_by_code_total Records refused, by error code "
                "(PROTOCOL.md §6).\n# TYPE leamond_record_errors_by_code_total counter\n");
     for (size_t i = 0; i < METRICS_ERROR_CODES; i++) {

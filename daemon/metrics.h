@@ -44,6 +44,7 @@ typedef struct {
     metrics_hist latency[PROTO_OP_COUNT + 1];
     metrics_hist commit, batch_requests, refresh;
     atomic_int_fast64_t queued;            /* requests read and not yet answered */
+    atomic_int_fast64_t connections;       /* open on the request socket */
     time_t started;
 } metrics;
 

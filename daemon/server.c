@@ -16,6 +16,7 @@
 
 #include "answer.h"
 #include "auth.h"
+#include "conn_monitor.h"
 #include "derive.h"
 #include "keyfile.h"
 
@@ -164,6 +165,7 @@ int server_start(server *srv, const settings *set, lm_error *err)
         return -1;
     int rc = auth_start(srv->zmq, &srv->zap, err) < 0 ||
              open_router(srv, srv->secure ? secret : NULL, err) < 0 ||
+             conn_monitor_open(&srv->monitor, srv->zmq, srv->router, err) < 0 ||
              notify_open(&srv->nt, srv->zmq, set, &rt, srv->secure ? secret : NULL, &srv->log,
                          err) < 0;
     routing_free(&rt); /* (taken over by notify_open, unless it failed first) */
@@ -211,6 +213,7 @@ void server_free(server *srv)
     quotas_free(&srv->q);
     free(srv->peers);
     srv->peers = NULL;
+    conn_monitor_close(&srv->monitor, srv->router);
     if (srv->router)
         zmq_close(srv->router);
     if (srv->zap)
@@ -508,11 +511,12 @@ int server_run(server *srv)
         srv->watchdog_ms = (long long)(usec / 2000);
         srv->next_watchdog = derive_now_ms();
     }
-    zmq_pollitem_t items[4] = {
+    zmq_pollitem_t items[5] = {
         {srv->router, 0, ZMQ_POLLIN, 0},
         {srv->zap, 0, ZMQ_POLLIN, 0},
         {NULL, srv->signal_fd, ZMQ_POLLIN, 0},
         {derive_thread_socket(srv->dt), 0, ZMQ_POLLIN, 0},
+        {srv->monitor, 0, ZMQ_POLLIN, 0},
     };
     while (!srv->stopping) {
         keep_alive(srv);
@@ -521,7 +525,7 @@ int server_run(server *srv)
         long long wait = srv->watchdog_ms ? srv->next_watchdog - derive_now_ms() : -1;
         if (srv->watchdog_ms && wait < 0)
             wait = 0;
-        int ready = zmq_poll(items, 4, wait);
+        int ready = zmq_poll(items, 5, wait);
         if (ready < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -537,6 +541,8 @@ int server_run(server *srv)
             reload(srv);
         if (items[1].revents & ZMQ_POLLIN)
             auth_handle(srv->zap, &srv->reg, &srv->log);
+        if (items[4].revents & ZMQ_POLLIN)
+            conn_monitor_read(srv->monitor, &srv->m.connections);
         if (items[0].revents & ZMQ_POLLIN)
             serve_batch(srv);
     }

@@ -36,6 +36,7 @@ typedef struct {
     notifier nt;         /* alert events: PUB socket and hook; the derive thread's once it runs */
     metrics m;           /* counted by both threads */
     quotas q;            /* per-organisation limits; the loop's alone */
+    void *monitor;       /* the request socket's connection events */
     derive_thread *dt;   /* snapshots, rules, and the requests that read them */
     batch b;             /* the requests of one round */
     peer *peers;         /* their envelopes, index by index */

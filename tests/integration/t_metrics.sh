@@ -44,3 +44,20 @@ test_metrics_file_moves_with_what_is_answered() {
     assert_eq 644 "$(stat -c %a "$T/metrics.prom")" "readable by node_exporter"
     [ ! -e "$T/metrics.prom.tmp" ] || fail "the temporary file was left"
 }
+
+test_metrics_count_the_connections() {
+    setup_insecure
+    write_conf 'metrics_file = "metrics.prom"; metrics_interval = 1; handshake_timeout = 1;'
+    LM_ARGS[1]=$EP
+    start_daemon
+    wait_metric 'leamond_connections' 0
+    local fds=() fd
+    for _ in 1 2 3; do
+        exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" || fail "connect"
+        fds+=("$fd")
+    done
+    wait_metric 'leamond_connections' 3
+    # Silent, they are dropped at the handshake timeout.
+    wait_metric 'leamond_connections' 0
+    for fd in "${fds[@]}"; do exec {fd}>&-; done
+}
