@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "compl_grid.h"
 #include "format.h"
 #include "grow.h"
 #include "leamon.h"
@@ -759,6 +760,9 @@ int query_print_completeness(FILE *out, const proto_completeness_reply *r, bool 
         return rc;
     }
 
+    /* A partner's own (or the one organisation staff asked about): one table. */
+    if (r->organisation[0] && !only_missing)
+        return compl_print_grid(out, r);
     if (fprintf(out, "Completeness of %s; a month's figures are due %lld day%s after it ends\n\n",
                 r->period, (long long)r->grace_days, r->grace_days == 1 ? "" : "s") < 0)
         return -1;
@@ -956,7 +960,8 @@ int cmd_series(leamon_ctx *ctx)
 
 int cmd_completeness(leamon_ctx *ctx)
 {
-    const char *period_text = ctx_opt(ctx, "period"), *metric = ctx_opt(ctx, "metric");
+    const char *period_text = ctx_opt(ctx, "period"), *metric = ctx_opt(ctx, "metric"),
+               *org = ctx_opt(ctx, "org");
     bool only_missing = ctx_opt(ctx, "missing") != NULL;
     period p;
     int rc = arg_count(ctx, 0, "");
@@ -964,6 +969,8 @@ int cmd_completeness(leamon_ctx *ctx)
         rc = arg_period(ctx, "period", period_text, &p);
     if (rc == 0 && metric)
         rc = arg_code(ctx, "--metric", metric, PROTO_MAX_CODE);
+    if (rc == 0 && org)
+        rc = arg_code(ctx, "--org", org, PROTO_MAX_CODE);
     if (rc != 0)
         return rc;
     proto_request req;
@@ -972,6 +979,8 @@ int cmd_completeness(leamon_ctx *ctx)
     COPY(req.period, period_text);
     if (metric)
         COPY(req.metric, metric);
+    if (org)
+        COPY(req.organisation, org);
     query_reply q = {.op = PROTO_OP_COMPLETENESS, .only_missing = only_missing};
     return query_run(ctx, &req, &q);
 }

@@ -13,7 +13,10 @@ static const cmd_opt snapshot_opts[] = {
     {"as-of", true},  {NULL, false}};
 static const cmd_opt series_opts[] = {{"from", true}, {"to", true}, {"area", true}, {NULL, false}};
 static const cmd_opt completeness_opts[] = {
-    {"period", true}, {"metric", true}, {"missing", false}, {NULL, false}};
+    {"period", true}, {"metric", true}, {"missing", false}, {"org", true}, {NULL, false}};
+static const cmd_opt figures_opts[] = {
+    {"period", true}, {"from", true}, {"to", true},  {"metric", true},
+    {"area", true},   {"org", true},  {NULL, false}};
 static const cmd_opt alerts_opts[] = {
     {"state", true}, {"since", true}, {"rule", true}, {"area", true}, {NULL, false}};
 static const cmd_opt ack_opts[] = {{"note", true}, {NULL, false}};
@@ -50,6 +53,8 @@ const command_t leamon_commands[] = {
      help_series, true},
     {"completeness", "who has reported a period's figures, who is late or missing",
      completeness_opts, cmd_completeness, help_completeness, true},
+    {"figures", "your figures as the daemon holds them, with their corrections and retractions",
+     figures_opts, cmd_figures, help_figures, true},
     {"alerts", "the alerts the daemon's rules have raised, and the silences", alerts_opts,
      cmd_alerts, help_alerts, true},
     {"ack", "acknowledge an alert: someone is on it (admin)", ack_opts, cmd_ack, help_ack, false},

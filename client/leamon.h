@@ -76,6 +76,7 @@ int cmd_catalog(leamon_ctx *ctx);
 int cmd_snapshot(leamon_ctx *ctx);
 int cmd_series(leamon_ctx *ctx);
 int cmd_completeness(leamon_ctx *ctx);
+int cmd_figures(leamon_ctx *ctx);
 int cmd_alerts(leamon_ctx *ctx);
 int cmd_ack(leamon_ctx *ctx);
 int cmd_silence(leamon_ctx *ctx);

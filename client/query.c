@@ -30,7 +30,8 @@ int query_refused(leamon_ctx *ctx, const rpc_reply *reply)
     else if (reply->head.status == PROTO_FORBIDDEN && ctx->cmd &&
              (!strcmp(ctx->cmd->name, "snapshot") || !strcmp(ctx->cmd->name, "series")))
         leamon_error(ctx, "a partner sees its own reporting with `leamon completeness "
-                          "--period PERIOD`");
+                          "--period PERIOD`, and its figures with `leamon figures --period "
+                          "PERIOD`");
     return LEAMON_EXIT_REJECTED;
 }
 

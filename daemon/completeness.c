@@ -56,33 +56,37 @@ int completeness_compute(store *db, const registry *reg, const metric *m, const 
         r->org = (int)i;
         r->status = COMPL_ON_TIME;
         bool any_open = false;
-        for (int month = first; month <= last; month++) {
-            if (!metric_due(m, month))
-                continue; /* nobody owes this metric for this month */
+        for (int month = first; month <= last && r->n_months < 12; month++) {
             period mp = period_month_from_number(month);
             char mtext[PERIOD_TEXT_MAX];
             int64_t deadline = (int64_t)period_end(&mp) + grace_days * 86400;
-            bool has = false;
-            int64_t at = 0;
+            compl_month *cm = &r->months[r->n_months++];
+            *cm = (compl_month){.month = month, .due = metric_due(m, month),
+                                .deadline = deadline};
+            if (!cm->due)
+                continue; /* nobody owes this metric for this month */
             if (period_format(&mp, mtext, sizeof mtext) != 0)
                 continue;
-            for (size_t k = 0; k < n_rows && !has; k++)
+            for (size_t k = 0; k < n_rows && !cm->has_at; k++)
                 if (strcmp(rows[k].reporter, o->id) == 0 && strcmp(rows[k].period, mtext) == 0) {
-                    has = true;
-                    at = rows[k].reported_at;
+                    cm->has_at = true;
+                    cm->at = rows[k].reported_at;
                 }
             r->months_due++;
             r->deadline = deadline;
-            if (has) {
+            if (cm->has_at) {
                 r->months_reported++;
-                if (!r->has_first || at < r->first_reported)
-                    r->first_reported = at;
+                if (!r->has_first || cm->at < r->first_reported)
+                    r->first_reported = cm->at;
                 r->has_first = true;
-                if (at >= deadline)
+                cm->status = cm->at >= deadline ? COMPL_LATE : COMPL_ON_TIME;
+                if (cm->at >= deadline)
                     r->late[r->n_late++] = month;
             } else if ((int64_t)now >= deadline) {
+                cm->status = COMPL_MISSING;
                 r->missing[r->n_missing++] = month;
             } else {
+                cm->status = COMPL_OPEN;
                 any_open = true;
             }
         }

@@ -14,6 +14,16 @@
 typedef enum { COMPL_ON_TIME, COMPL_LATE, COMPL_MISSING, COMPL_OPEN } compl_status;
 const char *compl_status_name(compl_status s);
 
+/* One month of the period that has begun, for one organisation. */
+typedef struct {
+    int month;               /* a month number */
+    bool due;                /* the metric is owed this month (its due_months) */
+    compl_status status;     /* when due */
+    bool has_at;
+    int64_t at;              /* its first report */
+    int64_t deadline;
+} compl_month;
+
 /* One organisation that must report the metric. Months are month numbers. */
 typedef struct {
     int org;                 /* index into reg->parts.orgs */
@@ -25,6 +35,8 @@ typedef struct {
     bool has_first;
     int64_t first_reported;  /* the earliest first report of any of its months */
     int64_t deadline;        /* of the last month that has begun */
+    compl_month months[12];  /* every month of the period begun, due or not, in order */
+    int n_months;
 } compl_row;
 
 typedef struct {

@@ -131,6 +131,7 @@ void op_backup(op_ctx *c);
 void op_retract(op_ctx *c);
 void op_close(op_ctx *c);
 void op_reopen(op_ctx *c);
+void op_figures(op_ctx *c);
 
 /* Remove a backup copy still lying about (a new backup, the last chunk, or the stop). */
 void op_backup_discard(backup_copy *b, const log_ctx *log);

@@ -1,5 +1,6 @@
 /* op_completeness.c: the completeness op (PROTOCOL.md §5.7): who reported each metric for
- * the months of a period. A partner sees only its own rows, for its own kind's metrics. */
+ * the months of a period. A partner sees only its own rows, for its own kind's metrics, and
+ * so do staff who name an organisation. */
 #include "op.h"
 
 #include <stdio.h>
@@ -17,6 +18,25 @@ static void fill_months(char (*out)[PROTO_MAX_PERIOD + 1], size_t *n, const int 
         period m = period_month_from_number(months[i]);
         if (period_format(&m, out[*n], PROTO_MAX_PERIOD + 1) == 0)
             (*n)++;
+    }
+}
+
+/* Month by month: what was owed, and what became of it. */
+static void fill_month_list(proto_compl_org *po, const compl_row *r)
+{
+    po->n_months = 0;
+    for (int i = 0; i < r->n_months && i < PROTO_COMPL_MONTHS; i++) {
+        const compl_month *m = &r->months[i];
+        proto_compl_month *pm = &po->months[po->n_months];
+        period mp = period_month_from_number(m->month);
+        if (period_format(&mp, pm->month, sizeof pm->month) != 0)
+            continue;
+        snprintf(pm->status, sizeof pm->status, "%s",
+                 m->due ? compl_status_name(m->status) : "not_due");
+        pm->has_reported = m->has_at;
+        pm->reported = m->at;
+        pm->deadline = m->deadline;
+        po->n_months++;
     }
 }
 
@@ -47,6 +67,7 @@ static int fill_metric(proto_compl_metric *out, const partners *parts, const com
         po->has_first = r->has_first;
         po->first_reported = r->first_reported;
         po->deadline = r->deadline;
+        fill_month_list(po, r);
     }
     return 0;
 }
@@ -55,10 +76,11 @@ void op_completeness(op_ctx *c)
 {
     const proto_request *req = c->req;
     const catalog *cat = &c->reg->cat;
-    const organisation *only = c->who->type == IDENT_ORG ? c->who->org : NULL;
+    const organisation *only;
     lm_error e;
     period p, current_month;
-    if (query_period(req->period, "period", &p, &e) < 0) {
+    if (query_whose(c->who, &c->reg->parts, req->organisation, "reads", &only, &e) < 0 ||
+        query_period(req->period, "period", &p, &e) < 0) {
         op_fail(c, &e);
         return;
     }
@@ -77,6 +99,7 @@ void op_completeness(op_ctx *c)
     proto_completeness_reply r = {0};
     period_format(&p, r.period, sizeof r.period);
     r.grace_days = c->set->grace_days;
+    snprintf(r.organisation, sizeof r.organisation, "%s", only ? only->id : "");
     if (!(r.metrics = calloc(cat->n_metrics ? cat->n_metrics : 1, sizeof *r.metrics))) {
         op_refuse(c, PROTO_INTERNAL, "out of memory");
         return;

@@ -12,24 +12,15 @@
 /* Whose figure: the sender's own, or for an admin the organisation it names. */
 static const organisation *owner(op_ctx *c)
 {
-    const char *named = c->req->organisation;
-    if (c->who->type == IDENT_ORG) {
-        if (named[0] && strcmp(named, c->who->org->id) != 0) {
-            op_refuse(c, PROTO_FORBIDDEN, "a partner retracts its own figures, not those of %s",
-                      named);
-            return NULL;
-        }
-        return c->who->org;
-    }
-    if (!named[0]) {
-        op_refuse(c, PROTO_BAD_REQUEST, "an admin's retraction names the organisation whose "
-                                        "figure it is (organisation)");
+    const organisation *o;
+    lm_error e;
+    if (query_whose(c->who, &c->reg->parts, c->req->organisation, "retracts", &o, &e) < 0) {
+        op_fail(c, &e);
         return NULL;
     }
-    const organisation *o = partners_org(&c->reg->parts, named);
     if (!o)
-        op_refuse(c, PROTO_NOT_FOUND, "unknown organisation '%s' (the partners file lists them)",
-                  named);
+        op_refuse(c, PROTO_BAD_REQUEST, "an admin's retraction names the organisation whose "
+                                        "figure it is (organisation)");
     return o;
 }
 

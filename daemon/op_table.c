@@ -48,6 +48,8 @@ static const op_def ops[PROTO_OP_COUNT] = {
                            "silences are for municipal staff", NULL, op_silences},
     [PROTO_OP_UNSILENCE] = {PROTO_OP_UNSILENCE, WHO_ADMIN, OP_DERIVED,
                             "ending a silence needs the admin role", NULL, op_unsilence},
+    /* Anyone: the handler keeps an organisation to its own figures. */
+    [PROTO_OP_FIGURES] = {PROTO_OP_FIGURES, WHO_ANYONE, 0, NULL, NULL, op_figures},
 };
 
 const op_def *op_find(proto_op op)

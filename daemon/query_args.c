@@ -44,6 +44,25 @@ const indicator *query_indicator(const catalog *cat, const char *code, lm_error 
     return ind;
 }
 
+int query_whose(const identity *who, const partners *parts, const char *named,
+                const char *verb, const organisation **out, lm_error *e)
+{
+    char q[PROTO_MAX_CODE + 1];
+    proto_quote(q, sizeof q, named, strlen(named));
+    *out = NULL;
+    if (who->type == IDENT_ORG) {
+        if (named[0] && strcmp(named, who->org->id) != 0)
+            return lm_fail(e, PROTO_FORBIDDEN, "a partner %s its own figures, not those of %s",
+                           verb, q);
+        *out = who->org;
+        return 0;
+    }
+    if (named[0] && !(*out = partners_org(parts, named)))
+        return lm_fail(e, PROTO_NOT_FOUND,
+                       "unknown organisation '%s' (the partners file lists them)", q);
+    return 0;
+}
+
 const alert_rule *query_rule(const catalog *cat, const char *name, lm_error *e)
 {
     const alert_rule *r = catalog_rule(cat, name);

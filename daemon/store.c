@@ -147,6 +147,30 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_COVERAGE_DROP] = "DELETE FROM coverage WHERE metric = ?1 AND area = ?2 AND reporter = ?3"
                          " AND NOT EXISTS (SELECT 1 FROM observation WHERE reporter = ?3"
                          " AND metric = ?1 AND area = ?2)",
+    /* One organisation's figures (store_own.c): those stored now and those retracted, by
+     * the reporter's index, in key order, at most ?6. ?4, ?5: one metric, one area, or ''. */
+    [ST_OWN_FIGURES] = "SELECT k.metric, k.area, k.period, o.value, o.reported_at, o.updated_at,"
+                       " s.request_id FROM (SELECT metric, area, period FROM observation"
+                       " WHERE reporter = ?1 AND period BETWEEN ?2 AND ?3"
+                       " AND (?4 = '' OR metric = ?4) AND (?5 = '' OR area = ?5)"
+                       " UNION SELECT metric, area, period FROM retraction"
+                       " WHERE reporter = ?1 AND period BETWEEN ?2 AND ?3"
+                       " AND (?4 = '' OR metric = ?4) AND (?5 = '' OR area = ?5)) k"
+                       " LEFT JOIN observation o ON o.metric = k.metric AND o.area = k.area"
+                       " AND o.period = k.period AND o.reporter = ?1"
+                       " LEFT JOIN submission s ON s.id = o.submission"
+                       " ORDER BY k.metric, k.area, k.period LIMIT ?6",
+    /* A figure's corrections (the sender is the submission's reporter) and retractions,
+     * the newest ?5 first. */
+    [ST_OWN_CHANGES] = "SELECT a.changed_at, 0, a.old_value, a.new_value, s.reporter,"
+                       " s.request_id, a.id FROM observation_audit a"
+                       " LEFT JOIN submission s ON s.id = a.new_submission"
+                       " WHERE a.reporter = ?1 AND a.metric = ?2 AND a.area = ?3"
+                       " AND a.period = ?4"
+                       " UNION ALL SELECT r.at, 1, r.old_value, NULL, r.by, r.request_id, r.id"
+                       " FROM retraction r WHERE r.reporter = ?1 AND r.metric = ?2"
+                       " AND r.area = ?3 AND r.period = ?4"
+                       " ORDER BY 1 DESC, 2 DESC, 7 DESC LIMIT ?5",
 };
 
 /* Migration N brings user_version from N-1 to N. Never edit a shipped one: add the next. */
@@ -329,6 +353,11 @@ static const char *const migrations[] = {
     "DROP TABLE silence;"
     "ALTER TABLE silence_history RENAME TO silence;"
     "CREATE INDEX silence_by_end ON silence(ends);",
+    /* 8: an organisation's corrections and retractions by its own key, for the figures op
+     * (a partner lists what it sent, with what became of it) */
+    "CREATE INDEX observation_audit_by_reporter ON observation_audit(reporter, metric, area,"
+    " period);"
+    "CREATE INDEX retraction_by_reporter ON retraction(reporter, metric, area, period);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

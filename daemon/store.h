@@ -15,7 +15,7 @@
 typedef struct store store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 int store_open(store **out, const char *path, lm_error *err);
 /* A second connection to primary's database, for another thread: their write
@@ -197,6 +197,39 @@ int store_retract(store *s, store_figure *f, const char *by, const char *request
                   int64_t at);
 /* The retraction request_id of by already made: 1 (in out), 0 none, -1 error. */
 int store_find_retraction(store *s, const char *by, const char *request_id, store_figure *out);
+
+/* ---- an organisation's own figures (store_own.c) ---- */
+
+/* One figure of an organisation: stored now, or retracted (stored false). */
+typedef struct {
+    char metric[65];
+    char area[33];
+    char period[17];
+    bool stored;
+    double value;
+    int64_t reported_at, updated_at;
+    char submission[65];     /* the request id of the submission of its value */
+} store_own_figure;
+
+/* A change of one: a correction (retracted false) or a retraction. */
+typedef struct {
+    int64_t at;
+    bool retracted;
+    double old_value, new_value;
+    char by[65];
+    char request[65];
+} store_own_change;
+
+/* reporter's figures of months first..last (canonical text), of one metric and one area
+ * when not "", stored or retracted, in (metric, area, period) order: up to max into rows
+ * (room for max), their count in *n. 0 or -1. */
+int store_own_figures(store *s, const char *reporter, const char *first, const char *last,
+                      const char *metric, const char *area, size_t max, store_own_figure *rows,
+                      size_t *n);
+/* The newest max changes of f (reporter's), oldest first, into rows; their count in *n.
+ * 0 or -1. */
+int store_own_changes(store *s, const char *reporter, const store_own_figure *f, size_t max,
+                      store_own_change *rows, size_t *n);
 
 /* A consistent copy of the whole database into path (created or replaced), with SQLite's
  * backup API, while the database stays in use. 0 or -1 (store_errmsg). */

@@ -1,4 +1,5 @@
-/* store_impl.h: what store.c and store_read.c share; not for other modules. */
+/* store_impl.h: what store.c and its parts (store_read.c, store_own.c, ...) share; not for
+ * other modules. */
 #ifndef LEAMON_STORE_IMPL_H
 #define LEAMON_STORE_IMPL_H
 
@@ -23,7 +24,7 @@ enum {
     ST_SILENCE_EXPIRE, ST_SILENCES_OPEN, ST_SILENCES_EXACT, ST_SILENCES_LIST, ST_CLOSED_COUNT, ST_CLOSURE_ADD,
     ST_OBS_GET, ST_OBS_DELETE, ST_RETRACTION_ADD, ST_RETRACTION_FIND, ST_COVERAGE_DROP,
     ST_REPORTERS_GET, ST_REPORTERS_PUT, ST_REPORTERS_CLEAR,
-    ST_METRICS_ALERTS, ST_METRICS_LAST_SUB,
+    ST_METRICS_ALERTS, ST_METRICS_LAST_SUB, ST_OWN_FIGURES, ST_OWN_CHANGES,
     ST_COUNT
 };
 

@@ -27,6 +27,8 @@
 #define PROTO_MAX_NOTE     500           /* ack and silence notes, bytes of UTF-8 */
 #define PROTO_MAX_ALERTS   1000          /* alerts listed in one reply */
 #define PROTO_MAX_SILENCES 1000          /* silences listed in one reply */
+#define PROTO_MAX_FIGURES  2000          /* stored figures listed in one reply */
+#define PROTO_MAX_FIGURE_CHANGES 20      /* changes listed under one figure, the newest */
 
 /* Reply status codes (HTTP-like). */
 enum {
@@ -60,6 +62,7 @@ typedef enum {
     PROTO_OP_REOPEN,
     PROTO_OP_SILENCES,
     PROTO_OP_UNSILENCE,
+    PROTO_OP_FIGURES,
     PROTO_OP_COUNT
 } proto_op;
 
@@ -149,17 +152,18 @@ typedef struct {
     size_t n_records;
     /* Queries; "" when absent. */
     char indicator[PROTO_MAX_CODE + 1]; /* snapshot, series */
-    char metric[PROTO_MAX_CODE + 1];    /* completeness: one metric (default all) */
-    char period[PROTO_MAX_PERIOD + 1];  /* snapshot, completeness */
-    char from[PROTO_MAX_PERIOD + 1];    /* series */
-    char to[PROTO_MAX_PERIOD + 1];      /* series */
+    char metric[PROTO_MAX_CODE + 1];    /* completeness, figures: one metric (default all) */
+    char period[PROTO_MAX_PERIOD + 1];  /* snapshot, completeness, figures */
+    char from[PROTO_MAX_PERIOD + 1];    /* series, figures */
+    char to[PROTO_MAX_PERIOD + 1];      /* series, figures */
     char area[PROTO_MAX_AREA + 1];      /* snapshot, series: default the first top area */
     char by[16];                        /* snapshot: "area" (child areas) or "reporter" */
     bool has_as_of;
     int64_t as_of;                      /* snapshot: unix seconds */
     char state[16];                     /* alerts: open, pending, firing, resolved, all */
     char rule[PROTO_MAX_CODE + 1];      /* alerts, silence */
-    char organisation[PROTO_MAX_CODE + 1]; /* retract: whose figure; silence: a matcher */
+    char organisation[PROTO_MAX_CODE + 1]; /* retract, figures, completeness: whose figures;
+                                          * silence: a matcher */
     char severity[16];                  /* silence: a matcher (warning, critical) */
     char note[PROTO_MAX_NOTE + 1];      /* ack, silence: UTF-8 text, no control characters */
     bool has_since, has_until, has_starts, has_alert, has_silence_id, has_offset, has_backup;

@@ -30,6 +30,44 @@ static void months_read(mpr *r, const msgpack_object *m, const char *key,
     *n = a->via.array.size;
 }
 
+static void month_list_write(mpw *w, const proto_compl_org *o)
+{
+    mpw_key(w, "months");
+    mpw_array(w);
+    for (size_t i = 0; i < o->n_months; i++) {
+        const proto_compl_month *m = &o->months[i];
+        mpw_map(w);
+        mpw_kv_str(w, "month", m->month);
+        mpw_kv_str(w, "status", m->status);
+        mpw_kv_opt_int(w, "reported", m->has_reported, m->reported);
+        mpw_kv_int(w, "deadline", m->deadline);
+        mpw_end(w);
+    }
+    mpw_end(w);
+}
+
+/* Optional: a reply of a daemon that did not send months yet reads as none. */
+static void month_list_read(mpr *r, const msgpack_object *map, proto_compl_org *o)
+{
+    const msgpack_object *a = mpr_opt_array(r, map, "months");
+    o->n_months = 0;
+    if (!a)
+        return;
+    if (a->via.array.size > PROTO_COMPL_MONTHS) {
+        mpr_fail(r, "'months' lists more than %d months", PROTO_COMPL_MONTHS);
+        return;
+    }
+    for (uint32_t i = 0; i < a->via.array.size; i++) {
+        const msgpack_object *e = mpr_elem_map(r, a, i);
+        proto_compl_month *m = &o->months[i];
+        mpr_str(r, e, "month", m->month, sizeof m->month);
+        mpr_str(r, e, "status", m->status, sizeof m->status);
+        mpr_opt_int(r, e, "reported", &m->has_reported, &m->reported);
+        mpr_int(r, e, "deadline", &m->deadline);
+    }
+    o->n_months = a->via.array.size;
+}
+
 static void org_write(mpw *w, const proto_compl_org *o)
 {
     mpw_map(w);
@@ -43,6 +81,7 @@ static void org_write(mpw *w, const proto_compl_org *o)
     months_write(w, "missing_months", o->missing_months, o->n_missing);
     mpw_kv_opt_int(w, "first_reported", o->has_first, o->first_reported);
     mpw_kv_int(w, "deadline", o->deadline);
+    month_list_write(w, o);
     mpw_end(w);
 }
 
@@ -58,6 +97,7 @@ static void org_read(mpr *r, const msgpack_object *m, proto_compl_org *o)
     months_read(r, m, "missing_months", o->missing_months, &o->n_missing);
     mpr_opt_int(r, m, "first_reported", &o->has_first, &o->first_reported);
     mpr_int(r, m, "deadline", &o->deadline);
+    month_list_read(r, m, o);
 }
 
 void proto_completeness_reply_write(mpw *w, const char *id, const proto_completeness_reply *r)
@@ -65,6 +105,7 @@ void proto_completeness_reply_write(mpw *w, const char *id, const proto_complete
     proto_reply_open(w, id, PROTO_OK, NULL);
     mpw_kv_str(w, "period", r->period);
     mpw_kv_int(w, "grace_days", r->grace_days);
+    mpw_kv_opt_str(w, "organisation", r->organisation);
     mpw_key(w, "metrics");
     mpw_array(w);
     for (size_t i = 0; i < r->n_metrics; i++) {
@@ -96,6 +137,7 @@ int proto_completeness_reply_read(const msgpack_object *root, proto_completeness
     memset(out, 0, sizeof *out);
     mpr_str(&r, root, "period", out->period, sizeof out->period);
     mpr_int(&r, root, "grace_days", &out->grace_days);
+    mpr_opt_str(&r, root, "organisation", out->organisation, sizeof out->organisation);
     const msgpack_object *ms = mpr_array(&r, root, "metrics");
     out->metrics = mpr_alloc(&r, ms, sizeof *out->metrics, &out->n_metrics);
     for (size_t i = 0; i < out->n_metrics && !r.failed; i++) {

@@ -8,6 +8,15 @@
 /* Months listed per organisation: at most the months of one period (a school year). */
 #define PROTO_COMPL_MONTHS 12
 
+/* One month of the period that has begun (months). */
+typedef struct {
+    char month[PROTO_MAX_PERIOD + 1];
+    char status[PROTO_TEXT_WORD];  /* on_time, late, missing, open, not_due */
+    bool has_reported;
+    int64_t reported;              /* its first report */
+    int64_t deadline;
+} proto_compl_month;
+
 typedef struct {
     char id[PROTO_MAX_CODE + 1];
     char name[PROTO_TEXT_NAME];
@@ -21,6 +30,8 @@ typedef struct {
     bool has_first;
     int64_t first_reported;
     int64_t deadline;
+    proto_compl_month months[PROTO_COMPL_MONTHS]; /* absent from an older daemon: none */
+    size_t n_months;
 } proto_compl_org;
 
 typedef struct {
@@ -34,6 +45,7 @@ typedef struct {
 typedef struct {
     char period[PROTO_MAX_PERIOD + 1];
     int64_t grace_days;
+    char organisation[PROTO_MAX_CODE + 1]; /* the one organisation of the rows; "": all */
     proto_compl_metric *metrics;  /* owned, each with its orgs */
     size_t n_metrics;
 } proto_completeness_reply;

@@ -29,6 +29,8 @@ const proto_op_def proto_ops[PROTO_OP_COUNT] = {
     [PROTO_OP_REOPEN] = {"reopen", {PROTO_FIELD_PERIOD, PROTO_FIELD_NOTE}, 2, false},
     [PROTO_OP_SILENCES] = {"silences", {0}, 0, false},
     [PROTO_OP_UNSILENCE] = {"unsilence", {PROTO_FIELD_SILENCE_ID}, 1, false},
+    /* period, or from and to: the handler checks which (one field or the other pair). */
+    [PROTO_OP_FIGURES] = {"figures", {0}, 0, false},
 };
 
 const char *proto_op_name(proto_op op)

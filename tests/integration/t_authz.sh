@@ -20,6 +20,9 @@
 #   q1 t_query:  test_partner_reads_only_its_own_completeness q2 test_snapshot_ratio_is_sum_over_sum and
 #                the other t_query tests (they ask without a reporter)
 #   d1 t_daemon: test_insecure_mode_says_so_and_serves        b  t_badinput: a row of the table
+#   p1 t_partner_view: test_partner_lists_its_figures_with_a_correction_and_a_retraction
+#   p2 t_partner_view: test_partner_cannot_read_another_organisations_figures
+#   p3 t_partner_view: test_staff_read_a_partners_figures_with_org
 #
 # action                     | partner            | viewer            | admin             | unknown, revoked      | anonymous
 # ---------------------------+--------------------+-------------------+-------------------+-----------------------+-------------
@@ -42,6 +45,9 @@
 # snapshot, series           | 403 P q1           | 200 S             | 200 S             | refused               | 200 q2
 # completeness               | own rows, own      | every org S q1    | (as viewer)       | refused               | every org q2
 #                            | kind's metrics P q1|                   |                   |                       |
+# figures (own, another's)   | own 200, another's | 200 naming the    | (as viewer); 400  | refused               | as staff
+#                            | 403, inactive: own | organisation S p3 | without one S     |                       | (unit test)
+#                            | P p1 p2            |                   |                   |                       |
 # alerts                     | 403 P a1           | 200 S R           | 200 S R           | refused R             | allowed b
 # ack                        | 403 P              | 403 admin role S  | 200 S a1          | refused               | 403 b
 #                            |                    | a1                |                   |                       |
@@ -159,11 +165,24 @@ test_authz_partner_matrix() {
     assert_eq 7 "$(grep -o '"metric":"vve\.[^"]*"' <<< "$r" | wc -l)" "all of them vve.*"
     assert_eq 7 "$(grep -o '"expected":1,' <<< "$r" | wc -l)" "each expects one organisation: ko-a"
     r=$(az_raw ko-a "{\"v\":1,\"op\":\"completeness\",\"id\":\"q4\",\"period\":\"$LAST_MONTH\",\"metric\":\"school.leerlingen\"}")
-    assert_eq "{\"v\":1,\"id\":\"q4\",\"status\":200,\"period\":\"$LAST_MONTH\",\"grace_days\":10,\"metrics\":[]}" "$r" \
+    assert_eq "{\"v\":1,\"id\":\"q4\",\"status\":200,\"period\":\"$LAST_MONTH\",\"grace_days\":10,\"organisation\":\"ko-a\",\"metrics\":[]}" "$r" \
         "another kind's metric: nothing"
     r=$(az_raw ko-c "{\"v\":1,\"op\":\"completeness\",\"id\":\"q5\",\"period\":\"$LAST_MONTH\",\"metric\":\"vve.plaatsen\"}")
     assert_contains "$r" '"expected":0,' "an inactive organisation: nobody"
     assert_contains "$r" '"organisations":[]' "an inactive organisation: no rows"
+    # Figures: its own only; another's, by name, refused (and an inactive one reads its own).
+    r=$(az_raw ko-a "{\"v\":1,\"op\":\"figures\",\"id\":\"f1\",\"period\":\"$LAST_MONTH\"}")
+    assert_contains "$r" '"status":200,"organisation":"ko-a"' "ko-a: its figures"
+    assert_eq 2 "$(grep -o '"metric":"vve.plaatsen"' <<< "$r" | wc -l)" "ko-a's two figures"
+    r=$(az_raw ko-a "{\"v\":1,\"op\":\"figures\",\"id\":\"f2\",\"period\":\"$LAST_MONTH\",\"organisation\":\"ko-c\"}")
+    assert_eq '{"v":1,"id":"f2","status":403,"error":"a partner reads its own figures, not those of ko-c"}' "$r" "ko-a: ko-c's figures"
+    r=$(az_raw ko-a "{\"v\":1,\"op\":\"figures\",\"id\":\"f3\",\"reporter\":\"ko-c\",\"period\":\"$LAST_MONTH\"}")
+    assert_eq '{"v":1,"id":"f3","status":403,"error":"this key belongs to ko-a, not to reporter ko-c"}' "$r" "ko-a claiming to be ko-c"
+    r=$(az_raw ko-c "{\"v\":1,\"op\":\"figures\",\"id\":\"f4\",\"period\":\"$LAST_MONTH\",\"area\":\"WK016401\"}")
+    assert_contains "$r" '"status":200,"organisation":"ko-c"' "inactive ko-c: its own figures"
+    assert_contains "$r" '"figures":[]' "none of ko-a's figures in ko-c's wijk"
+    r=$(az_raw ko-a "{\"v\":1,\"op\":\"completeness\",\"id\":\"f5\",\"period\":\"$LAST_MONTH\",\"organisation\":\"ko-c\"}")
+    assert_eq '{"v":1,"id":"f5","status":403,"error":"a partner reads its own figures, not those of ko-c"}' "$r" "ko-a: ko-c's completeness"
     # Alerts: not for partners, neither reading nor acknowledging nor silencing.
     r=$(az_raw ko-a '{"v":1,"op":"alerts","id":"a1","state":"all"}')
     assert_eq '{"v":1,"id":"a1","status":403,"error":"alerts are for municipal staff"}' "$r" "ko-a: alerts"
@@ -224,6 +243,12 @@ test_authz_staff_matrix() {
     r=$(az_raw viewer "{\"v\":1,\"op\":\"completeness\",\"id\":\"q3\",\"period\":\"$LAST_MONTH\",\"metric\":\"vve.doelgroep.geplaatst\"}")
     assert_eq "ko-a ko-b ko-c" "$(grep -o '{"id":"[^"]*","name"' <<< "$r" | cut -d'"' -f4 | tr '\n' ' ' | sed 's/ $//')" \
         "viewer: every organisation that reports the metric"
+    # Figures: both staff roles, naming the organisation.
+    r=$(az_raw viewer "{\"v\":1,\"op\":\"figures\",\"id\":\"f1\",\"period\":\"$LAST_MONTH\",\"organisation\":\"ko-a\"}")
+    assert_contains "$r" '"status":200,"organisation":"ko-a"' "viewer: ko-a's figures"
+    assert_contains "$r" '"metric":"vve.doelgroep.geplaatst","area":"WK016402","period":"'"$LAST_MONTH"'","value":5,' "viewer: the figure"
+    r=$(az_raw admin "{\"v\":1,\"op\":\"figures\",\"id\":\"f2\",\"period\":\"$LAST_MONTH\"}")
+    assert_eq '{"v":1,"id":"f2","status":400,"error":"staff name the organisation whose figures to list (organisation)"}' "$r" "admin: no organisation"
     # Alerts: both read them; only the admin acknowledges and silences.
     r=$(az_raw viewer '{"v":1,"op":"alerts","id":"a1","rule":"vve_bereik_wijk_laag","area":"WK016402"}')
     assert_contains "$r" '"status":200' "viewer: alerts"

@@ -71,7 +71,7 @@ test_submit_stores_and_supersedes_with_audit() {
     assert_contains "$r" '"status":200' "correction"
     assert_eq "44.0" "$(sql "select value from observation where metric='vve.plaatsen'")" "superseded"
     assert_eq "40.0|44.0|1|2" "$(sql "select old_value, new_value, old_submission, new_submission from observation_audit")" "audit row"
-    assert_eq "7" "$(sql 'pragma user_version')" "schema version"
+    assert_eq "8" "$(sql 'pragma user_version')" "schema version"
     assert_eq "wal" "$(sql 'pragma journal_mode')" "WAL mode"
 }
 

@@ -151,6 +151,7 @@ static void test_every_op_has_its_row(void **state)
         [PROTO_OP_BACKUP] = op_backup,   [PROTO_OP_RETRACT] = op_retract,
         [PROTO_OP_CLOSE] = op_close,     [PROTO_OP_REOPEN] = op_reopen,
         [PROTO_OP_SILENCES] = op_silences, [PROTO_OP_UNSILENCE] = op_unsilence,
+        [PROTO_OP_FIGURES] = op_figures,
     };
     for (int i = PROTO_OP_PING; i < PROTO_OP_COUNT; i++) {
         proto_op op = (proto_op)i;
@@ -237,6 +238,8 @@ static const verdict matrix[PROTO_OP_COUNT][SENDERS] = {
     [PROTO_OP_SILENCES] = {YES, NO(SILENCES_STAFF), NO(SILENCES_STAFF), YES, YES},
     [PROTO_OP_UNSILENCE] = {NO(UNSILENCE_ADMIN), NO(UNSILENCE_ADMIN), NO(UNSILENCE_ADMIN),
                             NO(UNSILENCE_ADMIN), YES},
+    /* Everyone; whose figures is the handler's (test_own_figures.c): a partner its own. */
+    [PROTO_OP_FIGURES] = {YES, YES, YES, YES, YES},
 };
 
 static void test_rights_matrix(void **state)
@@ -591,8 +594,58 @@ static void test_reply_completeness(void **state)
         assert_int_equal(c.metrics[i].orgs[0].months_due, 2);
         /* October's deadline (11 November) has passed without a figure. */
         assert_string_equal(c.metrics[i].orgs[0].status, "missing");
+        /* Month by month: October missing, November still open until 11 December. */
+        const proto_compl_org *o = &c.metrics[i].orgs[0];
+        assert_int_equal(o->n_months, 2);
+        assert_string_equal(o->months[0].month, "2026-10");
+        assert_string_equal(o->months[0].status, "missing");
+        assert_false(o->months[0].has_reported);
+        assert_string_equal(o->months[1].month, "2026-11");
+        assert_string_equal(o->months[1].status, "open");
+        assert_int_equal(o->months[1].deadline, o->deadline);
+        assert_int_equal(o->months[1].deadline, (int64_t)local_time(2026, 12, 11, 0));
     }
+    assert_string_equal(c.organisation, "ko-klimop");
     proto_completeness_reply_free(&c);
+    reply_free(&r);
+
+    /* ko-zonnebloem reported October on 23 November, late; staff may ask about it by name. */
+    req = query(PROTO_OP_COMPLETENESS, "compl-3");
+    snprintf(req.period, sizeof req.period, "2026-10");
+    snprintf(req.metric, sizeof req.metric, "vve.wachtlijst");
+    snprintf(req.organisation, sizeof req.organisation, "ko-zonnebloem");
+    answer(&req, &admin, PROTO_OK, NULL, &r);
+    assert_int_equal(r.head.status, PROTO_OK);
+    if (proto_completeness_reply_read(r.root, &c, &e) != 0)
+        fail_msg("completeness reply: %s", e.msg);
+    assert_string_equal(c.organisation, "ko-zonnebloem");
+    assert_int_equal(c.n_metrics, 1);
+    assert_int_equal(c.metrics[0].n_orgs, 1);
+    assert_int_equal(c.metrics[0].orgs[0].n_months, 1);
+    assert_string_equal(c.metrics[0].orgs[0].months[0].status, "late");
+    assert_true(c.metrics[0].orgs[0].months[0].has_reported);
+    assert_int_equal(c.metrics[0].orgs[0].months[0].reported, (int64_t)now - 3 * 3600);
+    proto_completeness_reply_free(&c);
+    reply_free(&r);
+
+    /* Without a name, staff see everyone; a partner may not name another. */
+    snprintf(req.organisation, sizeof req.organisation, "%s", "");
+    answer(&req, &admin, PROTO_OK, NULL, &r);
+    if (proto_completeness_reply_read(r.root, &c, &e) != 0)
+        fail_msg("completeness reply: %s", e.msg);
+    assert_string_equal(c.organisation, "");
+    assert_true(c.metrics[0].n_orgs > 1);
+    proto_completeness_reply_free(&c);
+    reply_free(&r);
+    snprintf(req.organisation, sizeof req.organisation, "ko-zonnebloem");
+    answer(&req, &klimop, PROTO_OK, NULL, &r);
+    assert_error_reply(&r, PROTO_FORBIDDEN,
+                       "a partner reads its own figures, not those of ko-zonnebloem");
+    reply_free(&r);
+    snprintf(req.organisation, sizeof req.organisation, "ko-klimopp");
+    answer(&req, &admin, PROTO_OK, NULL, &r);
+    assert_error_reply(&r, PROTO_NOT_FOUND,
+                       "unknown organisation 'ko-klimopp' (the partners file lists them)");
     reply_free(&r);
 }
 
@@ -641,7 +694,8 @@ static void test_reply_error_status(void **state)
     req.version = 0;
     static const char pong[] = "unknown op 'pong': this server knows ping, submit, status, "
                                "catalog, snapshot, series, completeness, alerts, ack, silence, "
-                               "backup, retract, close, reopen, silences, unsilence";
+                               "backup, retract, close, reopen, silences, unsilence, "
+                               "figures";
     answer(&req, &anon, PROTO_NOT_FOUND, pong, &r);
     assert_error_reply(&r, PROTO_NOT_FOUND, pong);
     reply_free(&r);

@@ -21,6 +21,7 @@
 #include "reply_figure_ops.h"
 #include "reply_figures.h"
 #include "reply_info.h"
+#include "reply_stored.h"
 #include "reply_submit.h"
 
 #ifndef PROTOCOL_MD
@@ -107,6 +108,8 @@ static int rewrite_reply(const msgpack_object *root, mpw *w, lm_error *e)
          (void)0)
     CASE("backup", proto_backup_reply, proto_backup_reply_read, proto_backup_reply_write,
          (void)0)
+    CASE("figures", proto_figures_reply, proto_figures_reply_read, proto_figures_reply_write,
+         proto_figures_reply_free(&r))
     CASE("organisation", proto_retract_reply, proto_retract_reply_read,
          proto_retract_reply_write, (void)0)
     CASE("closed", proto_close_reply, proto_close_reply_read, proto_close_reply_write, (void)0)

@@ -208,6 +208,8 @@ static void test_open_migrates_schema_5(void **state)
              "INSERT INTO observation_audit(reporter, metric, period, area, old_value, new_value,"
              " old_submission, new_submission, changed_at) VALUES ('ko', 'vve.plaatsen',"
              " '2026-10', 'WK1', 11, 12, 1, 2, 200);"
+             "DROP INDEX observation_audit_by_reporter;"
+             "DROP INDEX retraction_by_reporter;"
              "PRAGMA user_version = 5;");
     if (store_open(&f->st, f->path, &err) != 0)
         fail_msg("%s", err.msg);
@@ -235,6 +237,8 @@ static void test_open_migrates_schema_6(void **state)
     char buf[256];
     store_close(&f->st);
     raw_exec(f->raw,
+             "DROP INDEX observation_audit_by_reporter;"
+             "DROP INDEX retraction_by_reporter;"
              "DROP INDEX silence_by_end;"
              "DROP TABLE silence;"
              "CREATE TABLE silence (rule TEXT NOT NULL, area TEXT NOT NULL, until INTEGER NOT NULL,"
@@ -247,6 +251,10 @@ static void test_open_migrates_schema_6(void **state)
         fail_msg("%s", err.msg);
     assert_int_equal(query_int(f->raw, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(query_int(f->raw, "SELECT count(*) FROM silence"), 2);
+    /* 8: corrections and retractions by the organisation they belong to. */
+    assert_int_equal(query_int(f->raw, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                       " AND name IN ('observation_audit_by_reporter',"
+                                       " 'retraction_by_reporter')"), 2);
     assert_string_equal(query_text(f->raw,
                                    "SELECT group_concat(id || ':' || rule || '/' || indicator || '/'"
                                    " || area || '/' || organisation || '/' || severity || '/' ||"
