@@ -658,10 +658,14 @@ static int watch_loop(leamon_ctx *ctx, const watch_t *w, rpc_conn *c, int sigfd)
             return LEAMON_EXIT_OK; /* SIGINT or SIGTERM: a normal end */
         int ev = items[1].revents & ZMQ_POLLIN ? rpc_conn_event(&ctx->rpc, c, &connected, &err)
                                                : 0;
-        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL && !noted) {
+        /* Nothing listening yet: ZeroMQ keeps trying, and watch keeps waiting, quietly. */
+        if (ev == ZMQ_EVENT_CONNECT_RETRIED)
+            ev = 0;
+        bool transient = ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+        if (transient && !noted) {
             leamon_error(ctx, "%s (still trying)", err.msg); /* may pass: the daemon restarting */
             noted = true;
-        } else if (ev && ev != ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+        } else if (ev && !transient) {
             leamon_error(ctx, "%s", err.msg);
             if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
                 leamon_error(ctx, "only staff keys (role viewer or admin) may watch alerts");

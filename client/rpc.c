@@ -20,7 +20,10 @@
     (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                \
      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
-typedef enum { WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED, WAIT_MALFORMED } wait_result;
+typedef enum {
+    WAIT_REPLY, WAIT_TIMEOUT, WAIT_REFUSED, WAIT_FAILED, WAIT_MALFORMED,
+    WAIT_NOBODY /* the connection was refused: nothing listens there */
+} wait_result;
 
 static long long now_ms(void)
 {
@@ -109,7 +112,8 @@ int rpc_conn_open(rpc_t *self, rpc_conn *c, int type, const char *endpoint, lm_e
     /* The monitor must be listening before we connect, or early events are lost. */
     snprintf(mon_ep, sizeof mon_ep, "inproc://leamon-rpc-%p-%u", (void *)self, self->sockets++);
     if (zmq_socket_monitor(c->sock, mon_ep,
-                           FAILED_EVENTS | ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0)
+                           FAILED_EVENTS | ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                               ZMQ_EVENT_CONNECT_RETRIED) != 0)
         goto fail;
     c->mon = zmq_socket(self->zctx, ZMQ_PAIR);
     if (!c->mon || zmq_setsockopt(c->mon, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
@@ -199,6 +203,15 @@ int rpc_conn_event(const rpc_t *self, const rpc_conn *c, bool *connected, lm_err
         refused_message(self, c->endpoint, event, value, err);
         return event;
     }
+    /* ZeroMQ will try again: the connection was refused (or lost). Before any connection,
+     * nothing listens there, and retrying for the whole timeout tells the user nothing. */
+    if (event == ZMQ_EVENT_CONNECT_RETRIED) {
+        if (*connected)
+            return 0;
+        lm_fail(err, 0, "nothing listens at %s (the connection was refused): is leamond "
+                        "running there, and is the endpoint right?", c->endpoint);
+        return event;
+    }
     *connected = true;
     return 0;
 }
@@ -260,7 +273,10 @@ static wait_result wait_reply(rpc_t *self, rpc_conn *c, const char *id, rpc_repl
             lm_fail(err, 0, "poll failed: %s", zmq_strerror(zmq_errno()));
             return WAIT_FAILED;
         }
-        if ((items[1].revents & ZMQ_POLLIN) && rpc_conn_event(self, c, connected, err) != 0)
+        int ev = items[1].revents & ZMQ_POLLIN ? rpc_conn_event(self, c, connected, err) : 0;
+        if (ev == ZMQ_EVENT_CONNECT_RETRIED)
+            return WAIT_NOBODY;
+        if (ev)
             return WAIT_REFUSED;
         if (items[0].revents & ZMQ_POLLIN) {
             zmq_msg_t msg;
@@ -326,6 +342,26 @@ rpc_result rpc_call(rpc_t *self, const void *request, size_t len, const char *id
         }
         if (sent)
             wr = wait_reply(self, &c, id, reply, &connected, err);
+        if (wr == WAIT_NOBODY) {
+            /* Refused at once: no use waiting out the timeout, but the daemon may be
+             * restarting, so the retries go on, after their backoff only. */
+            rpc_conn_close(&c);
+            if (last) {
+                lm_fail(err, 0, "nothing listens at %s (the connection was refused, %d "
+                                "attempt%s): is leamond running there, and is the endpoint "
+                                "right?", self->endpoint, attempt + 1, attempt ? "s" : "");
+                return RPC_UNREACHABLE;
+            }
+            if (self->log)
+                fprintf(self->log, "leamon: nothing listens at %s; retrying (%d of %d) in %ld ms\n",
+                        self->endpoint, attempt + 1, self->retries, backoff);
+            sleep_ms(backoff);
+            backoff = next_backoff(backoff);
+            if (rpc_conn_open(self, &c, ZMQ_DEALER, self->endpoint, err) != 0)
+                return RPC_FAILED;
+            sent = false;
+            continue;
+        }
         if (wr == WAIT_REFUSED || wr == WAIT_FAILED || wr == WAIT_MALFORMED) {
             rpc_conn_close(&c);
             return wr == WAIT_REFUSED ? RPC_REFUSED : wr == WAIT_FAILED ? RPC_FAILED : RPC_MALFORMED;
