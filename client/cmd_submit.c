@@ -121,10 +121,26 @@ static int read_input(leamon_ctx *ctx, input_t *in, const char *period_text)
         FILE *f = use_stdin ? stdin : open_input(ctx, path);
         if (!f)
             return LEAMON_EXIT_USAGE;
-        rc = csv_parse(f, period_text, &in->recs, &errs);
+        const char *map_path = ctx_opt(ctx, "map");
+        csv_map map;
+        lm_error merr;
+        if (map_path && csv_map_load(&map, map_path, &merr) != 0) {
+            leamon_error(ctx, "--map: %s", merr.msg);
+            if (!use_stdin)
+                fclose(f);
+            return LEAMON_EXIT_USAGE;
+        }
+        rc = csv_parse(f, period_text, map_path ? &map : NULL, &in->recs, &errs);
+        if (map_path)
+            csv_map_free(&map);
         if (!use_stdin)
             fclose(f);
     } else {
+        if (ctx_opt(ctx, "map")) {
+            leamon_error(ctx, "--map is for a file an administration system exported; "
+                              "metric=value arguments name the catalogue's codes");
+            return LEAMON_EXIT_USAGE;
+        }
         if ((rc = check_arguments(ctx)) != 0)
             return rc;
         rc = kvargs_parse(ctx->pos, ctx->npos, period_text, area, &in->recs, &errs);

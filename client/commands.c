@@ -6,7 +6,8 @@
 #include "leamon.h"
 
 static const cmd_opt submit_opts[] = {
-    {"period", true}, {"area", true}, {"dry-run", false}, {"id", true}, {NULL, false}};
+    {"period", true}, {"area", true}, {"dry-run", false}, {"id", true}, {"map", true},
+    {NULL, false}};
 static const cmd_opt keygen_opts[] = {{"dir", true}, {NULL, false}};
 static const cmd_opt snapshot_opts[] = {
     {"period", true}, {"area", true}, {"by-area", false}, {"by-reporter", false},

@@ -43,6 +43,7 @@ typedef struct {
     size_t content_lines; /* header and data lines seen */
     records_t *out;
     proto_errors *errs;
+    const csv_map *map;   /* --map: the export's own names; NULL: none */
 } csv_state;
 
 static bool is_space(char c, char sep)
@@ -210,8 +211,11 @@ static void describe_layout(csv_state *st, char **names)
     }
 }
 
-static col_t find_alias(const char *name)
+static col_t find_alias(const csv_map *map, const char *name)
 {
+    for (int c = 0; map && c < COL_N; c++)
+        if (map->columns[c][0] && !strcasecmp(name, map->columns[c]))
+            return (col_t)c;
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
         if (!strcasecmp(name, aliases[i].name))
             return aliases[i].col;
@@ -233,10 +237,10 @@ static bool names_part_of(const char *name, col_t c)
 }
 
 /* Is the first content line (n fields in f) a header? It is if it names a known column. */
-static bool is_header(char **f, long n)
+static bool is_header(const csv_map *map, char **f, long n)
 {
     for (long i = 0; i < n && i < CSV_MAX_FIELDS; i++)
-        if (find_alias(f[i]) != COL_N)
+        if (find_alias(map, f[i]) != COL_N)
             return true;
     return false;
 }
@@ -255,7 +259,7 @@ static int parse_header(csv_state *st, size_t lineno, char **f, long n)
         return -1;
     }
     for (long i = 0; i < n; i++) {
-        col_t c = find_alias(f[i]);
+        col_t c = find_alias(st->map, f[i]);
         if (c == COL_N)
             continue; /* a column of the export's own: not ours to read */
         if (st->col[c] >= 0) {
@@ -273,7 +277,7 @@ static int parse_header(csv_state *st, size_t lineno, char **f, long n)
      * home area: a column that looks like one we lack must be named. */
     for (long i = 0; i < n; i++)
         for (int c = COL_AREA; c <= COL_PERIOD; c++)
-            if (st->col[c] < 0 && find_alias(f[i]) == COL_N && names_part_of(f[i], (col_t)c)) {
+            if (st->col[c] < 0 && find_alias(st->map, f[i]) == COL_N && names_part_of(f[i], (col_t)c)) {
                 char q[48];
                 proto_quote(q, sizeof q, f[i], strlen(f[i]));
                 proto_errors_add(st->errs, (long)lineno, "header", "bad_header",
@@ -286,7 +290,8 @@ static int parse_header(csv_state *st, size_t lineno, char **f, long n)
         if (st->col[needed[k]] < 0)
             proto_errors_add(st->errs, (long)lineno, "header", "bad_header",
                              "no %s column: name one %s (the header names the columns in any "
-                             "order)", col_names[needed[k]], col_aliases[needed[k]]);
+                             "order), or name yours in a --map file",
+                             col_names[needed[k]], col_aliases[needed[k]]);
     st->header = true;
     st->width = n;
     describe_layout(st, f);
@@ -357,6 +362,12 @@ static int parse_row(csv_state *st, size_t lineno, char **f, long n)
     for (int c = 0; c < COL_N; c++)
         cell[c] = st->col[c] >= 0 ? f[st->col[c]] : "";
     const char *per = cell[COL_PERIOD][0] ? cell[COL_PERIOD] : st->period;
+    /* The export's own names, through the map; a name it does not list stands as a code. */
+    const char *mapped;
+    if (st->map && (mapped = csv_map_find(st->map->metrics, st->map->n_metrics, cell[COL_METRIC])))
+        cell[COL_METRIC] = mapped;
+    if (st->map && (mapped = csv_map_find(st->map->areas, st->map->n_areas, cell[COL_AREA])))
+        cell[COL_AREA] = mapped;
 
     if (records_check_code(cell[COL_METRIC], PROTO_MAX_CODE, &why) != 0)
         field_error(st, lineno, COL_METRIC, why, cell[COL_METRIC]);
@@ -409,10 +420,10 @@ static bool blank(const char *s, char sep)
     return true;
 }
 
-int csv_parse_text(char *text, size_t len, const char *default_period, records_t *out,
-                   proto_errors *errs)
+int csv_parse_text(char *text, size_t len, const char *default_period, const csv_map *map,
+                   records_t *out, proto_errors *errs)
 {
-    csv_state st = {.period = default_period, .width = 3, .out = out, .errs = errs};
+    csv_state st = {.period = default_period, .width = 3, .out = out, .errs = errs, .map = map};
     for (int c = 0; c < COL_N; c++)
         st.col[c] = -1;
     st.col[COL_METRIC] = 0, st.col[COL_AREA] = 1, st.col[COL_VALUE] = 2;
@@ -442,7 +453,7 @@ int csv_parse_text(char *text, size_t len, const char *default_period, records_t
                              "unterminated or misplaced double quote");
             continue;
         }
-        if (st.content_lines == 1 && is_header(fields, n)) {
+        if (st.content_lines == 1 && is_header(map, fields, n)) {
             if (parse_header(&st, lineno, fields, n) != 0)
                 break;
             continue;
@@ -455,7 +466,8 @@ int csv_parse_text(char *text, size_t len, const char *default_period, records_t
     return errs->total == errs_before ? 0 : -1;
 }
 
-int csv_parse(FILE *in, const char *default_period, records_t *out, proto_errors *errs)
+int csv_parse(FILE *in, const char *default_period, const csv_map *map, records_t *out,
+              proto_errors *errs)
 {
     char *text;
     size_t len;
@@ -464,7 +476,7 @@ int csv_parse(FILE *in, const char *default_period, records_t *out, proto_errors
         proto_errors_add(errs, 0, "file", "not_csv", "%s", err.msg);
         return -1;
     }
-    int rc = csv_parse_text(text, len, default_period, out, errs);
+    int rc = csv_parse_text(text, len, default_period, map, out, errs);
     free(text);
     return rc;
 }

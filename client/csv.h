@@ -35,10 +35,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csv_map.h"
 #include "proto.h"
 #include "records.h"
 
-/* Parse all of in. period is the --period value (NULL if none): the period
+/* Parse all of in. map (NULL: none) adds the export's column names and translates its metric
+ * and area names (csv_map.h). period is the --period value (NULL if none): the period
  * of every row, unless the file has a period column with a value in that row.
  * Records are appended to out with their line number as origin. Problems go
  * to errs in line order, with the line number as index (0 for the file as a
@@ -48,11 +50,12 @@
  * after a bad row so that every bad row is reported, but stops at a bad
  * header, a read error or past PROTO_MAX_RECORDS records.
  * Returns 0 if there were no problems, else -1. */
-int csv_parse(FILE *in, const char *default_period, records_t *out, proto_errors *errs);
+int csv_parse(FILE *in, const char *default_period, const csv_map *map, records_t *out,
+              proto_errors *errs);
 
 /* The same for text already in memory (UTF-8, NUL-terminated, len bytes);
  * text is changed in place. */
-int csv_parse_text(char *text, size_t len, const char *default_period, records_t *out,
-                   proto_errors *errs);
+int csv_parse_text(char *text, size_t len, const char *default_period, const csv_map *map,
+                   records_t *out, proto_errors *errs);
 
 #endif

@@ -113,3 +113,31 @@ test_partner_flush_one_record_and_command_list() {
         assert_contains "$list" " $cmd" "no-command list names $cmd"
     done < "$T/commands"
 }
+
+test_partner_export_with_its_own_names_through_a_map() {
+    setup_insecure
+    start_daemon
+    # The planning system's export as it comes: its own column names and words, wijken by
+    # name, a column of its own (Locatie), Dutch numbers.
+    printf 'sep=;\r\nLocatie;Wijknaam;Maand;Omschrijving;Aantal\r\n' > "$T/export.csv"
+    printf 'De Zonnebloem;Noord;%s;Doelgroepkinderen geplaatst;12\r\n' "$LAST_MONTH" >> "$T/export.csv"
+    printf 'De Zonnebloem;Noord;%s;kinderen geplaatst;40\r\n' "$LAST_MONTH" >> "$T/export.csv"
+    printf 'De Zonnebloem;Noord;%s;Kindplaatsen;1.000\r\n' "$LAST_MONTH" >> "$T/export.csv"
+    printf 'Het Anker;Hengelose Es;%s;Doelgroepkinderen geplaatst;3\r\n' "$LAST_MONTH" >> "$T/export.csv"
+    # Without the map its names are no codes: refused at their lines, nothing sent.
+    assert_status 2 "without the map" as ko-a submit "$T/export.csv"
+    assert_contains "$OUT" "export.csv:2: header: no metric column" "its columns are not ours"
+    assert_contains "$OUT" "or name yours in a --map file" "the way out"
+    assert_status 0 "with the map" as ko-a submit --map "$PF_DATA/kindplanner.conf" "$T/export.csv"
+    assert_contains "$OUT" "stored 4 records for $LAST_MONTH" "stored"
+    assert_eq "12.0" "$(pf_value vve.doelgroep.geplaatst WK016402)" "a name mapped to its code"
+    assert_eq "40.0" "$(pf_value vve.peuters.geplaatst WK016402)" "whatever its case"
+    assert_eq "1000.0" "$(pf_value vve.plaatsen WK016402)" "Dutch thousands"
+    assert_eq "3.0" "$(pf_value vve.doelgroep.geplaatst WK016401)" "a wijk by name"
+    # A map with a mistake is named by its file and line.
+    printf 'metrics = ( { export = "x"; } );\n' > "$T/bad.conf"
+    assert_status 2 "a bad map" as ko-a submit --map "$T/bad.conf" "$T/export.csv"
+    assert_contains "$OUT" "--map: $T/bad.conf:1: metrics: each entry is { export = \"NAME\"; metric = \"CODE\"; }" "located"
+    assert_status 2 "a map with arguments" as ko-a submit --period "$LAST_MONTH" --map "$PF_DATA/kindplanner.conf" vve.plaatsen=3
+    assert_contains "$OUT" "--map is for a file" "said"
+}

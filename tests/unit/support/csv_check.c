@@ -15,7 +15,7 @@ void parse_stream(parsed *p, FILE *f, const char *period)
 {
     records_init(&p->recs);
     proto_errors_init(&p->errs);
-    p->rc = csv_parse(f, period, &p->recs, &p->errs);
+    p->rc = csv_parse(f, period, NULL, &p->recs, &p->errs);
 }
 
 void parse_bytes(parsed *p, const char *bytes, size_t len, const char *period)
