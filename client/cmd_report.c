@@ -141,6 +141,7 @@ static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, s
         if ((rc = fetch_indicator(f, r, &r->inds[i], &fg)) != 0)
             return rc;
         r->running |= !strcmp(fg.snap.snapshot.fig.state, "open");
+        r->provisional += !strcmp(fg.snap.snapshot.fig.state, "provisional");
         if (section_write(&pg->summary, &pg->body, r, &fg, i + 1) != 0 || pg->body.failed ||
             pg->summary.failed) {
             leamon_error(f->ctx, "out of memory");

@@ -54,6 +54,7 @@ typedef struct {
     int first_month, last_month; /* the series' months, as month numbers */
     time_t now;
     bool running; /* the daemon says the period has not ended (its figures are open) */
+    size_t provisional; /* indicators whose figure the daemon calls provisional */
     /* the catalogue's areas and indicators, and the report's area among them */
     proto_area_info *areas;
     size_t nareas;

@@ -31,7 +31,7 @@ static const char css[] =
     ".meta{color:#444;font-size:8.5pt;margin:0 0 3mm}\n"
     ".banner{border:1.2pt solid #a11;color:#7a1111;padding:2mm 3mm;margin:3mm 0;font-weight:bold}\n"
     ".banner.pub{border-color:#1f4e99;color:#1f3f73;font-weight:normal}\n"
-    ".banner.run{border-color:#b8860b;color:#6b4e00}\n"
+    ".banner.run,.banner.prov{border-color:#b8860b;color:#6b4e00}\n"
     "table{border-collapse:collapse;width:100%;font-size:8.5pt}\n"
     "th,td{border-bottom:.5pt solid #bbb;padding:.8mm 1.4mm;text-align:left;vertical-align:top}\n"
     "th{background:#eef2f8}\n"
@@ -45,7 +45,8 @@ static const char css[] =
     "section.ind h2{margin-top:1.5mm}\n"
     "h2 .no{color:#555}h2 .code{font-size:7.5pt;color:#666;font-weight:normal}\n"
     ".kern{margin:1mm 0 2mm}.kern b{font-size:11pt}\n"
-    ".verdict{font-weight:bold;margin-left:1mm}.verdict.ok{color:#1d6b2a}.verdict.bad{color:#a11}\n"
+    ".verdict{font-weight:bold;margin-left:1mm}.verdict.ok{color:#1d6b2a}.verdict.bad{color:#a11}"
+    ".verdict.nj{font-weight:normal;color:#555}.prev.ok{color:#1d6b2a}.prev.bad{color:#a11}\n"
     ".charts{display:flex;gap:4mm;align-items:flex-start}\n"
     ".charts figure{flex:1 1 0;margin:0;min-width:0}\n"
     "figcaption{font-size:7.5pt;color:#444}\n"
@@ -58,6 +59,7 @@ static const char css[] =
     "svg .val{fill:none;stroke:#1f4e99;stroke-width:1.8}\n"
     "svg .path{fill:none;stroke:#333;stroke-width:1.2;stroke-dasharray:5 3}\n"
     "svg .pt{fill:#1f4e99;stroke:#1f4e99;stroke-width:1.2}svg .pt.open{fill:#fff}\n"
+    "svg .pt.bad{fill:#fff;stroke:#b22222;stroke-width:1.6}svg .bar.bad{fill:#d98c8c}\n"
     "svg .band{fill:#f2c4c4;fill-opacity:.55;stroke:none}\n"
     "svg .level{stroke:#b22222;stroke-width:1;stroke-dasharray:1.5 2}\n"
     "svg .lvl{font-size:8px;fill:#8b1a1a}\n"
@@ -92,6 +94,20 @@ static void write_running(rbuf *b, const report_t *r, const char *ptext)
     rb_esc(b, ptext);
     rb_add(b, " is nog niet voorbij: de cijfers in dit overzicht zijn niet definitief en kunnen "
               "nog veranderen, en leamond beoordeelt ze nog niet tegen de doelen.</p>\n");
+}
+
+/* The banner of a report whose period has ended but whose figures are not all in: the
+ * partners' time to deliver has not passed. */
+static void write_provisional(rbuf *b, const report_t *r, const char *ptext)
+{
+    rb_add(b, "<p class=\"banner prov\">Voorlopige cijfers: ");
+    rb_addf(b, "%zu van de %zu indicatoren over ", r->provisional, r->ninds);
+    rb_esc(b, ptext);
+    rb_add(b, " zijn nog voorlopig, omdat de partners nog mogen aanleveren en nog niet "
+              "iedereen dat gedaan heeft. Zulke waarden staan er met \xe2\x80\x9cvoorlopig\xe2\x80\x9d en een "
+              "open rondje bij, kunnen nog veranderen en krijgen nog geen oordeel; bij die "
+              "indicatoren staat het oordeel over de laatste maand die w\xc3\xa9l definitief "
+              "is.</p>\n");
 }
 
 static void write_head(rbuf *b, const report_t *r)
@@ -169,6 +185,8 @@ static void write_head(rbuf *b, const report_t *r)
                   "--public).</p>\n");
     if (r->running)
         write_running(b, r, ptext);
+    else if (r->provisional)
+        write_provisional(b, r, ptext);
     rb_add(b, "<p class=\"intro\">Dit overzicht toont hoe de indicatoren van de Lokale "
               "Educatieve Agenda ervoor staan in ");
     rb_add(b, gm ? "de gemeente " : "");

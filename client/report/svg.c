@@ -307,6 +307,9 @@ static void lc_legend(rbuf *b, double *x, double y, const legend_entry *e)
     case 2:
         rb_addf(b, "<circle class=\"pt open\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", *x + 8, y);
         break;
+    case 5:
+        rb_addf(b, "<circle class=\"pt bad\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", *x + 8, y);
+        break;
     case 3:
         rb_addf(b,
                 "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"7\"/>"
@@ -325,21 +328,24 @@ static void lc_legend(rbuf *b, double *x, double y, const legend_entry *e)
 void svg_line_chart(rbuf *b, const line_chart *c)
 {
     /* the legend first: one row, or two when it does not fit */
-    bool any_path = false, any_open = false, any_suppressed = false;
+    bool any_path = false, any_open = false, any_suppressed = false, any_bad = false;
     for (size_t i = 0; i < c->n; i++) {
         any_path |= c->pts[i].has_path;
         any_open |= c->pts[i].has_value && c->pts[i].not_final;
         any_suppressed |= !c->pts[i].has_value && c->pts[i].suppressed;
+        any_bad |= c->pts[i].has_value && c->pts[i].implausible;
     }
-    legend_entry lg[5];
+    legend_entry lg[6];
     size_t nlg = 0;
     lg[nlg++] = (legend_entry){0, "waarde"};
     if (any_path)
-        lg[nlg++] = (legend_entry){1, "pad naar het doel"};
+        lg[nlg++] = (legend_entry){1, c->path_label ? c->path_label : "pad naar het doel"};
     if (any_open)
         lg[nlg++] = (legend_entry){2, "voorlopig"};
     if (c->nbands)
         lg[nlg++] = (legend_entry){3, "signaalzone"};
+    if (any_bad)
+        lg[nlg++] = (legend_entry){5, "kan niet kloppen"};
     if (any_suppressed)
         lg[nlg++] = (legend_entry){4, "<n: klein aantal, niet gepubliceerd"};
     double width = LG_X;
@@ -407,11 +413,13 @@ void svg_line_chart(rbuf *b, const line_chart *c)
         data_ref ref = {c->indicator, c->area, p->period, "value"};
         char tip[200];
         bool mark = p->not_final && p->mark && p->mark[0];
-        snprintf(tip, sizeof tip, "%s %d: %s%s%s%s", nl_month_short(p->month), p->year,
-                 p->text ? p->text : "", mark ? " (" : "", mark ? p->mark : "", mark ? ")" : "");
+        snprintf(tip, sizeof tip, "%s %d: %s%s%s%s%s", nl_month_short(p->month), p->year,
+                 p->text ? p->text : "", mark ? " (" : "", mark ? p->mark : "", mark ? ")" : "",
+                 p->implausible ? " (kan niet kloppen)" : "");
         if (p->has_value) {
-            rb_addf(b, "<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"",
-                    p->not_final ? " open" : "", lc_x(c, i), lc_y(&a, p->value));
+            rb_addf(b, "<circle class=\"pt%s%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"",
+                    p->not_final ? " open" : "", p->implausible ? " bad" : "", lc_x(c, i),
+                    lc_y(&a, p->value));
             rb_data_attrs(b, &ref, p->raw ? p->raw : "", NULL, NULL);
             rb_add(b, "><title>");
             rb_esc(b, tip);
@@ -468,8 +476,9 @@ static void bc_row(rbuf *b, const bar_chart *c, const bar_item *it, double y, do
         double w = max > 0 ? (BC_X1 - BC_X0) * v / max : 0;
         if (w > BC_X1 - BC_X0)
             w = BC_X1 - BC_X0;
-        rb_addf(b, "<rect class=\"bar%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-                it->not_final ? " inc" : "", total ? " tot" : "", BC_X0, y + 3, w, BC_ROW - 6);
+        rb_addf(b, "<rect class=\"bar%s%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                it->not_final ? " inc" : "", total ? " tot" : "", it->implausible ? " bad" : "",
+                BC_X0, y + 3, w, BC_ROW - 6);
         lx = BC_X0 + w + 3;
     }
     rb_addf(b, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"",

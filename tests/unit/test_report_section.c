@@ -1,0 +1,400 @@
+/* Unit tests of `leamon report`'s page as a whole, fed by hand with the replies a
+ * daemon would send (client/report/section.c, alerts.c, grid.c, page.c), and read
+ * back: the daemon's verdicts and states shown as they are and never one of the
+ * report's own, the signal bands on the side where the alert fires, honest axes,
+ * council language without codes, and a public version from which no suppressed
+ * figure can be read or derived. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leamon.h"
+#include "period.h"
+#include "proto.h"
+#include "report/alerts.h"
+#include "report/grid.h"
+#include "report/html.h"
+#include "report/model.h"
+#include "report/page.h"
+#include "report/section.h"
+#include "report/text.h"
+
+#define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+#define NKIDS 4
+#define NPTS 4
+#define NALERTS 3
+
+static int month_no(const char *text)
+{
+    period p;
+    assert_int_equal(period_parse(text, &p), 0);
+    return period_first_month(&p);
+}
+
+static proto_figure figure(double value, double num, double den, const char *state)
+{
+    proto_figure f;
+    memset(&f, 0, sizeof f);
+    f.has_value = !isnan(value);
+    f.value = value;
+    f.has_num = !isnan(num);
+    f.numerator = num;
+    f.has_den = !isnan(den);
+    f.denominator = den;
+    SET(f.state, state);
+    f.plausible = true;
+    f.expected = 17;
+    f.reported = !strcmp(state, "provisional") ? 2 : 17;
+    return f;
+}
+
+/* A gemeente with four wijken, VVE-bereik over August to November 2026, the November
+ * figure provisional; rules on the gemeente (off the path by 2) and on its wijken (under
+ * 70 %). Everything a test may change lives here. */
+typedef struct {
+    proto_area_info areas[NKIDS + 1];
+    proto_indicator ind;
+    proto_series_point pts[NPTS];
+    proto_area_figure kids[NKIDS];
+    proto_alert alerts[NALERTS];
+    proto_alert_change hist[NALERTS][2];
+    report_t r;
+    ind_figures fg;
+} fixture;
+
+static proto_area_info area(const char *code, const char *name, const char *level,
+                            const char *parent)
+{
+    proto_area_info a;
+    memset(&a, 0, sizeof a);
+    SET(a.code, code);
+    SET(a.name, name);
+    SET(a.level, level);
+    SET(a.parent, parent);
+    return a;
+}
+
+static proto_area_figure kid(const char *code, const char *name, double num, double den)
+{
+    proto_area_figure a;
+    memset(&a, 0, sizeof a);
+    SET(a.area, code);
+    SET(a.name, name);
+    a.fig = figure(100 * num / den, num, den, "final");
+    return a;
+}
+
+static void make_alert(fixture *x, size_t i, const char *rule, const char *kind,
+                       const char *area_code, const char *state, double value, double th)
+{
+    proto_alert *a = &x->alerts[i];
+    memset(a, 0, sizeof *a);
+    a->id = (int64_t)i + 1;
+    SET(a->rule, rule);
+    SET(a->kind, kind);
+    SET(a->severity, "warning");
+    SET(a->indicator, "vve_bereik");
+    SET(a->area, area_code);
+    const proto_area_info *ai = report_find_area(&x->r, area_code);
+    SET(a->area_name, ai ? ai->name : area_code);
+    SET(a->period, "2026-09");
+    SET(a->last_period, "2026-10");
+    SET(a->state, state);
+    a->has_value = true;
+    a->value = value;
+    a->threshold = th;
+    a->expected = 3;
+    a->reported = 3;
+    SET(a->acked_by, "j.jansen");
+    a->has_acked_at = true;
+    a->acked_at = 1793883720;
+    SET(a->ack_note, "Gebeld met de locatie");
+    memset(x->hist[i], 0, sizeof x->hist[i]);
+    SET(x->hist[i][0].to, "firing");
+    SET(x->hist[i][0].period, "2026-09");
+    x->hist[i][0].at = 1791000000;
+    a->n_history = 1;
+    a->has_first_fired = true;
+    a->first_fired = 1791000000;
+    if (!strcmp(state, "resolved")) {
+        SET(x->hist[i][1].from, "firing");
+        SET(x->hist[i][1].to, "resolved");
+        SET(x->hist[i][1].period, "2026-10");
+        x->hist[i][1].at = 1793000000;
+        a->n_history = 2;
+    }
+    a->history = x->hist[i];
+}
+
+static void setup(fixture *x, bool pub)
+{
+    memset(x, 0, sizeof *x);
+    x->areas[0] = area("GM0164", "Hengelo", "gemeente", "");
+    x->areas[1] = area("WK016401", "Hengelose Es", "wijk", "GM0164");
+    x->areas[2] = area("WK016402", "Noord", "wijk", "GM0164");
+    x->areas[3] = area("WK016403", "Hasseler Es", "wijk", "GM0164");
+    x->areas[4] = area("WK016404", "Groot Driene", "wijk", "GM0164");
+    report_t *r = &x->r;
+    r->ed = (edition_t){pub, 10};
+    assert_int_equal(period_parse("2026-11", &r->p), 0);
+    SET(r->period_text, "2026-11");
+    r->first_month = month_no("2026-08");
+    r->last_month = month_no("2026-11");
+    r->now = 1796403366; /* 4 December 2026 */
+    r->areas = x->areas;
+    r->nareas = NKIDS + 1;
+    r->top = &x->areas[0];
+    memset(&x->ind, 0, sizeof x->ind);
+    SET(x->ind.code, "vve_bereik");
+    SET(x->ind.label, "VVE-bereik");
+    SET(x->ind.unit, "percent");
+    SET(x->ind.type, "ratio");
+    SET(x->ind.better, "higher");
+    r->inds = &x->ind;
+    r->ninds = 1;
+
+    /* the series: 77.9, 76.5, 74.4 final and off the path, November provisional */
+    static const double num[NPTS] = {120, 117, 116, 120}, den[NPTS] = {154, 153, 156, 153};
+    for (int i = 0; i < NPTS; i++) {
+        proto_series_point *p = &x->pts[i];
+        snprintf(p->period, sizeof p->period, "2026-%02d", 8 + i);
+        p->fig = figure(100 * num[i] / den[i], num[i], den[i], i == 3 ? "provisional" : "final");
+        p->has_path = true;
+        p->path = 82.9 + 0.13 * i;
+        SET(p->verdict, i == 3 ? "not_judged" : "off_path");
+    }
+    ind_figures *f = &x->fg;
+    f->ind = x->ind;
+    f->series.ind = x->ind;
+    SET(f->series.area, "GM0164");
+    f->series.points = x->pts;
+    f->series.n_points = NPTS;
+    f->series.has_target = true;
+
+    /* the wijken in November: Groot Driene under 70 % on a base of 12; Noord a small cell */
+    x->kids[0] = kid("WK016401", "Hengelose Es", 40, 50);
+    x->kids[1] = kid("WK016402", "Noord", 6, 8);
+    x->kids[2] = kid("WK016403", "Hasseler Es", 66, 79);
+    x->kids[3] = kid("WK016404", "Groot Driene", 8, 16);
+    proto_snapshot_reply *s = &f->snap;
+    s->ind = x->ind;
+    SET(s->period, "2026-11");
+    SET(s->snapshot.area, "GM0164");
+    SET(s->snapshot.name, "Hengelo");
+    s->snapshot.fig = x->pts[3].fig;
+    s->has_target = true;
+    SET(s->target.area, "GM0164");
+    SET(s->target.goal_period, "2027");
+    s->target.goal = 85;
+    SET(s->target.baseline_period, "2022");
+    s->target.has_baseline = true;
+    s->target.baseline = 77;
+    SET(s->target.source, "LEA 2024-2027");
+    s->target.with_path = s->target.has_path = true;
+    s->target.path = 83.3;
+    SET(s->verdict.verdict, "not_judged");
+    SET(s->verdict.reason, "provisional: 2 of 17 reporters in for 2026-11, before the deadline");
+    SET(s->verdict.period, "2026-11");
+    s->by = PROTO_BY_AREA;
+    s->areas = x->kids;
+    s->n_areas = NKIDS;
+
+    make_alert(x, 0, "vve_bereik_pad", "off_track", "GM0164", "firing", 74.4, 2);
+    make_alert(x, 1, "vve_bereik_wijk_laag", "below", "WK016404", "firing", 50, 70);
+    make_alert(x, 2, "vve_bereik_wijk_laag", "below", "WK016402", "resolved", 75, 70);
+    r->alerts.alerts = x->alerts;
+    r->alerts.n_alerts = NALERTS;
+    f->nbands = report_find_bands(r, &f->ind, f->bands, MODEL_MAX_BANDS);
+}
+
+/* The whole page of the fixture, as leamon report writes it; the caller frees it. */
+static char *render(fixture *x)
+{
+    page_t pg;
+    page_init(&pg);
+    x->r.provisional = 1;
+    assert_int_equal(section_write(&pg.summary, &pg.body, &x->r, &x->fg, 1), 0);
+    page_head(&pg, &x->r);
+    grid_write(&pg.body, &x->r);
+    alerts_write(&pg.body, &x->r);
+    page_finish(&pg, &x->r);
+    assert_false(page_failed(&pg));
+    size_t n = pg.head.len + pg.summary.len + pg.body.len;
+    char *all = malloc(n + 1);
+    assert_non_null(all);
+    memcpy(all, pg.head.buf, pg.head.len);
+    memcpy(all + pg.head.len, pg.summary.buf, pg.summary.len);
+    memcpy(all + pg.head.len + pg.summary.len, pg.body.buf, pg.body.len);
+    all[n] = '\0';
+    page_free(&pg);
+    return all;
+}
+
+/* What a reader sees: the text outside tags, the style sheet left out, entities kept. */
+static char *visible(const char *html)
+{
+    size_t n = strlen(html);
+    char *t = malloc(n + 1), *o = t;
+    assert_non_null(t);
+    bool in_tag = false, in_style = false;
+    for (const char *p = html; *p; p++) {
+        if (*p == '<') {
+            in_tag = true;
+            if (!strncmp(p, "<style", 6))
+                in_style = true;
+            if (!strncmp(p, "</style", 7))
+                in_style = false;
+            *o++ = ' ';
+            continue;
+        }
+        if (*p == '>') {
+            in_tag = false;
+            continue;
+        }
+        if (!in_tag && !in_style)
+            *o++ = *p;
+    }
+    *o = '\0';
+    return t;
+}
+
+/* How often needle is in hay. */
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* ---- verdicts and states -------------------------------------------------- */
+
+/* A provisional month gets no verdict of its own: the state is said, and the newest month
+ * the daemon did judge is named as such. */
+static void test_provisional_month_not_judged(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    char *html = render(&x);
+    char *text = visible(html);
+    assert_non_null(strstr(text, "voorlopig: 2 van 17 partners"));
+    assert_non_null(strstr(text, "laatste beoordeelde maand (okt 2026): "));
+    /* every "onder het pad" is October's, said as such */
+    assert_int_equal(count(html, "\">onder het pad"), count(text, "laatste beoordeelde maand"));
+    assert_null(strstr(html, "\">op het pad"));
+    assert_non_null(strstr(text, "Voorlopige cijfers"));
+    /* November is drawn open */
+    assert_non_null(strstr(html, "<circle class=\"pt open\" "));
+    assert_non_null(strstr(text, "Open rondje, nog niet definitief: nov 2026 (voorlopig: 2 van 17 partners)"));
+    free(text);
+    free(html);
+}
+
+/* A month against a school-year goal is not judged, and the report says why; no other
+ * verdict of any month is made up. */
+static void test_month_against_school_year_goal(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    proto_snapshot_reply *s = &x.fg.snap;
+    s->snapshot.fig = figure(75, 120, 160, "final");
+    SET(s->target.goal_period, "2026/27");
+    s->target.has_path = s->target.has_baseline = false;
+    for (int i = 0; i < NPTS; i++) {
+        x.pts[i].has_path = false;
+        SET(x.pts[i].verdict, "not_judged");
+    }
+    SET(s->verdict.reason, "the target is set per school year; 2026-11 is a month");
+    char *html = render(&x);
+    char *text = visible(html);
+    assert_non_null(strstr(text, "niet beoordeeld: het doel geldt per schooljaar; dit is een "
+                                 "maandcijfer"));
+    assert_null(strstr(html, "class=\"verdict ok"));
+    assert_null(strstr(html, "class=\"verdict bad"));
+    free(text);
+    free(html);
+}
+
+/* A goal whose year has passed: not reached in 2025, with 2025's figure, and no path. */
+static void test_goal_year_passed(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    proto_snapshot_reply *s = &x.fg.snap;
+    s->snapshot.fig = figure(76, 120, 158, "final");
+    SET(s->target.goal_period, "2025");
+    s->target.path = 85;
+    SET(s->verdict.verdict, "not_reached");
+    SET(s->verdict.reason, "not reached the goal for 2025");
+    SET(s->verdict.period, "2025");
+    s->verdict.has_value = s->verdict.has_mark = true;
+    s->verdict.value = 80.26;
+    s->verdict.mark = 85;
+    for (int i = 0; i < NPTS; i++)
+        x.pts[i].path = 85;
+    char *html = render(&x);
+    char *text = visible(html);
+    assert_non_null(strstr(text, "doel niet gehaald in 2025 (2025: 80,3%; doel 85,0%)"));
+    assert_null(strstr(text, "Pad november"));
+    assert_null(strstr(html, "\">onder het pad"));
+    assert_null(strstr(html, "class=\"path\""));
+    /* reached */
+    SET(s->verdict.verdict, "reached");
+    SET(s->verdict.reason, "reached the goal for 2025");
+    s->verdict.value = 86;
+    free(text);
+    free(html);
+    html = render(&x);
+    text = visible(html);
+    assert_non_null(strstr(text, "doel gehaald in 2025 (2025: 86,0%; doel 85,0%)"));
+    free(text);
+    free(html);
+}
+
+/* An impossible value (108 %) is shown as such and never judged or drawn as on the path. */
+static void test_impossible_value(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    proto_snapshot_reply *s = &x.fg.snap;
+    s->snapshot.fig = figure(108, 162, 150, "final");
+    s->snapshot.fig.plausible = false;
+    x.pts[3].fig = s->snapshot.fig;
+    SET(x.pts[3].verdict, "not_judged");
+    SET(s->verdict.reason, "the value for 2026-11 cannot be true: a check of the catalogue failed");
+    x.kids[0].fig = figure(108, 54, 50, "final");
+    x.kids[0].fig.plausible = false;
+    char *html = render(&x);
+    char *text = visible(html);
+    assert_null(strstr(html, "\">op het pad"));
+    assert_null(strstr(html, "\">doel gehaald"));
+    assert_non_null(strstr(text, "kan niet kloppen"));
+    assert_non_null(strstr(html, "<circle class=\"pt bad\" "));
+    assert_non_null(strstr(html, "<rect class=\"bar bad\" "));
+    assert_non_null(strstr(text, "108,0% kan niet kloppen"));
+    free(text);
+    free(html);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_provisional_month_not_judged),
+        cmocka_unit_test(test_month_against_school_year_goal),
+        cmocka_unit_test(test_goal_year_passed),
+        cmocka_unit_test(test_impossible_value),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
