@@ -61,10 +61,12 @@ static const char css[] =
     "svg .pt{fill:#1f4e99;stroke:#1f4e99;stroke-width:1.2}svg .pt.open{fill:#fff}\n"
     "svg .pt.bad{fill:#fff;stroke:#b22222;stroke-width:1.6}svg .bar.bad{fill:#d98c8c}\n"
     "svg .band{fill:#f2c4c4;fill-opacity:.55;stroke:none}\n"
-    "svg .level{stroke:#b22222;stroke-width:1;stroke-dasharray:1.5 2}\n"
+    "svg .level{fill:none;stroke:#b22222;stroke-width:1;stroke-dasharray:1.5 2}\n"
     "svg .lvl{font-size:8px;fill:#8b1a1a}\n"
     "svg .bar{fill:#1f4e99}svg .bar.inc{fill:#9db3d8}svg .bar.tot{fill:#0e2a57}\n"
-    "svg .tot{font-weight:bold}\n"
+    "svg .tot{font-weight:bold}svg .pm{fill:#111}svg .pm.lv{fill:#b22222}\n"
+    "svg .bv,svg .lvl,svg .lg,svg .none{paint-order:stroke;stroke:#fff;stroke-width:2.5px;"
+    "stroke-linejoin:round}\n"
     "svg .none{fill:#777;font-style:italic;font-size:8px}svg .sup{fill:#555;font-size:7.5px}\n"
     "svg .empty{fill:#777;font-style:italic}\n"
     ".fn{font-size:7.5pt;color:#333;margin:1.5mm 0 0}.fn p{margin:0 0 .6mm}\n"
@@ -231,9 +233,12 @@ static void write_method(rbuf *b, const report_t *r)
               "het pad. leamond beoordeelt een waarde pas als haar periode voorbij is en de "
               "cijfers definitief zijn, en na het doeljaar op de waarde van het doeljaar zelf; "
               "een voorlopige of lopende waarde krijgt geen oordeel.</dd>"
-              "<dt>Signaleringen</dt><dd>De signaalzone in een grafiek is de grens van een "
-              "signaleringsregel voor deze indicator; ook een regel per wijk is in de grafiek van "
-              "het hele gebied getekend, ter vergelijking.</dd>");
+              "<dt>Signaleringen</dt><dd>De gekleurde signaalzone in een grafiek is het gebied "
+              "waar een signaleringsregel afgaat: onder (of boven) de signaalgrens, of verder "
+              "van het pad dan de marge die de regel toestaat. Binnen die marge, tussen het pad "
+              "en de zone, gaat het signaal niet af. Een grens voor de wijken staat alleen in de "
+              "grafiek per wijk, over de balken van de wijken; het pad van het hele gebied staat "
+              "alleen bij de balk van het gebied zelf (&#9650;).</dd>");
     if (r->ed.pub)
         rb_addf(b,
                 "<dt>Publicatie</dt><dd>Deze publieksversie volgt de werkwijze van het CBS: "

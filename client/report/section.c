@@ -249,6 +249,12 @@ static void write_reasons(rbuf *b, const proto_series_point *pts, size_t n)
     free(done);
 }
 
+/* Whether a rule's level applies to the report's area itself (else: to the areas below). */
+static bool band_on_top(const report_t *r, const band_src *bs)
+{
+    return !bs->where[0] || !strcmp(bs->where, r->top->level);
+}
+
 /* Show what was read; -1 when out of memory. */
 static int ind_show(ind_view *v)
 {
@@ -417,6 +423,8 @@ static void ind_line_chart(ind_view *v)
     lc.n = series->n_points;
     for (size_t k = 0; k < v->fg->nbands; k++) {
         const band_src *bs = &v->fg->bands[k];
+        if (!band_on_top(r, bs))
+            continue; /* a rule of the wijken: on their chart, not the area's */
         band_kind kind = !strcmp(bs->kind, "below")      ? BAND_BELOW
                          : !strcmp(bs->kind, "above")    ? BAND_ABOVE
                          : !strcmp(ind->better, "lower") ? BAND_OVER_PATH
@@ -491,14 +499,14 @@ static void ind_bar_chart(ind_view *v)
         return;
     }
     bar_item *bi = calloc(snap->n_areas + 1, sizeof *bi);
-    char(*text)[NL_TEXT_MAX + 24] = calloc(snap->n_areas + 1, sizeof *text);
+    char(*text)[NL_TEXT_MAX * 2 + 32] = calloc(snap->n_areas + 1, sizeof *text);
     if (!bi || !text) {
         free(bi);
         free(text);
         b->failed = true;
         return;
     }
-    char title[600], mark[CHART_MAX_MARKS][NL_TEXT_MAX + 8];
+    char title[600], mark[CHART_MAX_MARKS][NL_TEXT_MAX + 16];
     bar_chart bc;
     memset(&bc, 0, sizeof bc);
     bc.indicator = ind->code;
@@ -530,18 +538,18 @@ static void ind_bar_chart(ind_view *v)
     bc.items = bi;
     bc.n = snap->n_areas;
     bc.total = &bi[snap->n_areas];
-    if (v->path.has) {
-        snprintf(mark[0], sizeof mark[0], "pad %s", v->path.text);
-        bc.marks[bc.nmarks++] = (bar_mark){v->path.v, mark[0], false};
-    }
+    if (v->path.has)
+        bc.marks[bc.nmarks++] = (bar_mark){v->path.v, "", false, true};
+    /* a level of a rule on the wijken across the wijken; one on the area across its bar */
     for (size_t k = 0; k < v->fg->nbands && bc.nmarks < CHART_MAX_MARKS; k++) {
         const band_src *bs = &v->fg->bands[k];
         if (strcmp(bs->kind, "below") && strcmp(bs->kind, "above"))
             continue;
         char lv[NL_TEXT_MAX];
         nl_value(lv, sizeof lv, bs->threshold, ind->unit, 1);
-        snprintf(mark[bc.nmarks], sizeof mark[bc.nmarks], "grens %s", lv);
-        bc.marks[bc.nmarks] = (bar_mark){bs->threshold, mark[bc.nmarks], true};
+        snprintf(mark[bc.nmarks], sizeof mark[bc.nmarks], "signaalgrens %s", lv);
+        bc.marks[bc.nmarks] =
+            (bar_mark){bs->threshold, mark[bc.nmarks], true, band_on_top(r, bs)};
         bc.nmarks++;
     }
     rb_add(b, "<figure class=\"c2\">");
@@ -550,7 +558,14 @@ static void ind_bar_chart(ind_view *v)
     rb_esc(b, v->ptext);
     rb_add(b, "; onderaan ");
     rb_esc(b, r->top->name);
-    rb_add(b, " als geheel.</figcaption></figure>");
+    rb_add(b, " als geheel");
+    if (v->path.has) {
+        /* the area's path is marked under its own bar only: it is no level of a wijk */
+        rb_add(b, v->norm ? ", met \xe2\x96\xb2 de norm (" : ", met \xe2\x96\xb2 het pad (");
+        rb_esc(b, v->path.text);
+        rb_add(b, ")");
+    }
+    rb_add(b, ".</figcaption></figure>");
     free(bi);
     free(text);
 }

@@ -77,6 +77,8 @@ typedef struct {
     double value;
     const char *label; /* "pad 83,1%" */
     bool dotted;       /* an alert level (dotted) rather than the path (dashed) */
+    bool total_only;   /* the area's own (its path): across its row only, unlabelled (its
+                        * row's text names it) */
 } bar_mark;
 
 #define CHART_MAX_MARKS 3

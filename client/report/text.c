@@ -268,7 +268,8 @@ void nl_band_label(char *buf, size_t n, const char *kind, const char *where, dou
     char v[NL_TEXT_MAX];
     if (!strcmp(kind, "off_track")) {
         nl_number(v, sizeof v, threshold, -1);
-        snprintf(buf, n, "signaalzone%s%s: meer dan %s %s het pad", where[0] ? " " : "", where, v,
+        snprintf(buf, n, "signaalzone%s%s: meer dan %s%s %s het pad", where[0] ? " " : "", where, v,
+                 unit && !strcmp(unit, "percent") ? " procentpunt" : "",
                  !strcmp(better, "lower") ? "boven" : "onder");
     } else {
         nl_value(v, sizeof v, threshold, unit, 1);

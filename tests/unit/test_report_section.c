@@ -25,6 +25,7 @@
 #include "report/model.h"
 #include "report/page.h"
 #include "report/section.h"
+#include "report/svg.h"
 #include "report/text.h"
 
 #define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -388,6 +389,164 @@ static void test_impossible_value(void **state)
     free(html);
 }
 
+
+/* ---- bands, axes and levels -------------------------------------------------- */
+
+/* The numbers of an attribute's list ("x,y x,y ..."), into xy (at most max pairs). */
+static size_t points(const char *attr, double (*xy)[2], size_t max)
+{
+    size_t n = 0;
+    const char *p = attr;
+    while (n < max && *p && *p != '"') {
+        char *end;
+        xy[n][0] = strtod(p, &end);
+        assert_true(*end == ',');
+        xy[n][1] = strtod(end + 1, &end);
+        n++;
+        p = end;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* y of the polyline xy (n points) at x, by straight lines; beyond its ends, its ends. */
+static double at_x(double (*xy)[2], size_t n, double x)
+{
+    if (x <= xy[0][0])
+        return xy[0][1];
+    for (size_t i = 1; i < n; i++)
+        if (x <= xy[i][0])
+            return xy[i - 1][1] +
+                   (xy[i][1] - xy[i - 1][1]) * (x - xy[i - 1][0]) / (xy[i][0] - xy[i - 1][0]);
+    return xy[n - 1][1];
+}
+
+/* The y of value v on the chart's axis, read from its labelled gridlines. */
+static double axis_y(const char *svg, double v)
+{
+    double lo_v = NAN, lo_y = 0, hi_v = NAN, hi_y = 0;
+    static const char tick[] = "<text class=\"ax\" x=\"40.0\" y=\"";
+    for (const char *p = svg; (p = strstr(p, tick)); p++) {
+        double y = strtod(p + sizeof tick - 1, NULL) - 3;
+        const char *gt = strchr(p, '>');
+        double val = strtod(gt + 1, NULL);
+        if (isnan(lo_v)) {
+            lo_v = val;
+            lo_y = y;
+        }
+        hi_v = val;
+        hi_y = y;
+    }
+    assert_false(isnan(lo_v));
+    return lo_y + (hi_y - lo_y) * (v - lo_v) / (hi_v - lo_v);
+}
+
+/* The off-track band is the zone where that rule fires: at every x below the path by more
+ * than the tolerance (higher is better), and above it when lower is better; the tolerance
+ * itself is not shaded. */
+static void test_band_on_the_alerting_side(void **state)
+{
+    (void)state;
+    for (int lower = 0; lower <= 1; lower++) {
+        chart_point pts[NPTS];
+        static const double val[NPTS] = {77.9, 76.5, 74.4, 78.4};
+        for (int i = 0; i < NPTS; i++)
+            pts[i] = (chart_point){.period = "2026-08", .year = 2026, .month = 8 + i,
+                                   .has_value = true, .value = val[i], .raw = "1", .text = "x",
+                                   .has_path = true, .path = 82.9 + 0.13 * i};
+        line_chart lc = {.indicator = "vve_bereik", .area = "GM0164", .unit = "percent",
+                         .pct_decimals = 1, .title = "t", .pts = pts, .n = NPTS};
+        lc.bands[lc.nbands++] = (chart_band){lower ? BAND_OVER_PATH : BAND_UNDER_PATH, 2, "z"};
+        rbuf b;
+        rb_init(&b);
+        svg_line_chart(&b, &lc);
+        assert_false(b.failed);
+        double path[NPTS + 2][2], band[2 * NPTS + 8][2];
+        const char *pl = strstr(b.buf, "<polyline class=\"path\" points=\"");
+        const char *pg = strstr(b.buf, "<polygon class=\"band\" points=\"");
+        assert_non_null(pl);
+        assert_non_null(pg);
+        size_t np = points(strstr(pl, "points=\"") + 8, path, NPTS + 2),
+               nb = points(strstr(pg, "points=\"") + 8, band, 2 * NPTS + 8);
+        assert_int_equal(np, NPTS);
+        assert_true(nb >= 4);
+        /* the tolerance in chart units: 2 points of the axis */
+        double tol = fabs(axis_y(b.buf, 2) - axis_y(b.buf, 0));
+        assert_true(tol > 0.5);
+        for (size_t i = 0; i < nb; i++) {
+            double py = at_x(path, np, band[i][0]);
+            if (lower)
+                assert_true(band[i][1] <= py - tol + 0.15); /* SVG's y grows downwards */
+            else
+                assert_true(band[i][1] >= py + tol - 0.15);
+        }
+        rb_free(&b);
+    }
+}
+
+/* A percentage axis starts at 0; a count has whole steps and does not zoom into a point. */
+static void test_honest_axes(void **state)
+{
+    (void)state;
+    chart_point pts[3];
+    static const double pct[3] = {32.5, 34.5, 33.1}, cnt[3] = {10, 11, 10};
+    for (int unit = 0; unit <= 1; unit++) {
+        for (int i = 0; i < 3; i++)
+            pts[i] = (chart_point){.period = "2026-08", .year = 2026, .month = 8 + i,
+                                   .has_value = true, .value = unit ? cnt[i] : pct[i],
+                                   .raw = "1", .text = "x"};
+        line_chart lc = {.indicator = "i", .area = "GM0164", .unit = unit ? "count" : "percent",
+                         .pct_decimals = 1, .title = "t", .pts = pts, .n = 3};
+        rbuf b;
+        rb_init(&b);
+        svg_line_chart(&b, &lc);
+        assert_false(b.failed);
+        const char *first = strstr(b.buf, "<text class=\"ax\" x=\"40.0\"");
+        assert_non_null(first);
+        assert_true(!strncmp(strchr(first, '>') + 1, unit ? "0<" : "0%<", unit ? 2 : 3));
+        /* every tick a whole number, for counts; no decimal comma in any */
+        for (const char *p = first; (p = strstr(p, "<text class=\"ax\" x=\"40.0\"")); p++) {
+            const char *t = strchr(p, '>') + 1;
+            assert_true(strcspn(t, ",<") == strcspn(t, "<"));
+        }
+        rb_free(&b);
+    }
+}
+
+/* A rule on the wijken is drawn on the wijken's chart only, across the wijken's bars; the
+ * gemeente's path not across any wijk's bar; the gemeente's rule on its own chart. */
+static void test_levels_on_their_own_chart(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    char *html = render(&x);
+    const char *line = strstr(html, "<svg class=\"chart line\"");
+    const char *bars = strstr(html, "<svg class=\"chart bars\"");
+    assert_non_null(line);
+    assert_non_null(bars);
+    const char *line_end = strstr(line, "</svg>"), *bars_end = strstr(bars, "</svg>");
+    size_t nl = (size_t)(line_end - line), nb = (size_t)(bars_end - bars);
+    char *l = strndup(line, nl), *bb = strndup(bars, nb);
+    assert_non_null(l);
+    assert_non_null(bb);
+    assert_null(strstr(l, "signaalgrens"));           /* the wijk rule: not on the gemeente */
+    assert_non_null(strstr(l, "<polygon class=\"band\"")); /* the gemeente's own rule */
+    assert_non_null(strstr(bb, ">signaalgrens 70,0%<"));
+    /* no dashed path line across the bars; the dotted level ends above the gemeente's row */
+    assert_null(strstr(bb, "<line class=\"path\""));
+    const char *lv = strstr(bb, "<line class=\"level\"");
+    const char *tot = strstr(bb, "<rect class=\"bar inc tot\"");
+    assert_non_null(lv);
+    assert_non_null(tot);
+    double y2 = strtod(strstr(lv, "y2=\"") + 4, NULL), ty = strtod(strstr(tot, "y=\"") + 3, NULL);
+    assert_true(y2 < ty);
+    free(l);
+    free(bb);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +554,9 @@ int main(void)
         cmocka_unit_test(test_month_against_school_year_goal),
         cmocka_unit_test(test_goal_year_passed),
         cmocka_unit_test(test_impossible_value),
+        cmocka_unit_test(test_band_on_the_alerting_side),
+        cmocka_unit_test(test_honest_axes),
+        cmocka_unit_test(test_levels_on_their_own_chart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
