@@ -61,6 +61,8 @@ typedef struct {
     const proto_area_info *top;
     proto_indicator *inds;
     size_t ninds;
+    proto_metric_info *metrics; /* for their labels and the months they are due */
+    size_t nmetrics;
     /* every alert, in any state */
     proto_alerts_reply alerts;
     /* the completeness grid */
@@ -82,8 +84,13 @@ int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char 
 /* Lookups in the catalogue (NULL when not there), and whether an area is
  * the report's area or below it. */
 const proto_indicator *report_find_ind(const report_t *r, const char *code);
+const proto_metric_info *report_find_metric(const report_t *r, const char *code);
 const proto_area_info *report_find_area(const report_t *r, const char *code);
 bool report_in_area(const report_t *r, const char *code);
+
+/* The daemon's reason for a missing value in Dutch (nl_reason), with the catalogue's
+ * label for every metric it names: no codes in the council's text. */
+void report_reason(const report_t *r, char *buf, size_t n, const char *reason);
 
 /* The grid's months: those of the series that have begun by r->now, at most
  * the last GRID_MONTHS of them. */

@@ -70,7 +70,7 @@ static const char css[] =
     "svg .none{fill:#777;font-style:italic;font-size:8px}svg .sup{fill:#555;font-size:7.5px}\n"
     "svg .empty{fill:#777;font-style:italic}\n"
     ".fn{font-size:7.5pt;color:#333;margin:1.5mm 0 0}.fn p{margin:0 0 .6mm}\n"
-    "section.compl,section.alerts,section.method{break-before:page;page-break-before:always}\n"
+    "section.compl,section.alerts{break-before:page;page-break-before:always}\n"
     "table.grid td,table.grid th{padding:.5mm 1mm}\n"
     "table.grid .c{text-align:center;width:9mm}\n"
     "table.grid td.c{font-weight:bold}\n"
@@ -95,7 +95,7 @@ static void write_running(rbuf *b, const report_t *r, const char *ptext)
                                                                           : "De periode ");
     rb_esc(b, ptext);
     rb_add(b, " is nog niet voorbij: de cijfers in dit overzicht zijn niet definitief en kunnen "
-              "nog veranderen, en leamond beoordeelt ze nog niet tegen de doelen.</p>\n");
+              "nog veranderen, en de monitor beoordeelt ze nog niet tegen de doelen.</p>\n");
 }
 
 /* The banner of a report whose period has ended but whose figures are not all in: the
@@ -183,8 +183,7 @@ static void write_head(rbuf *b, const report_t *r)
                 r->ed.min_cell, r->ed.min_cell);
     else
         rb_add(b, "<p class=\"banner\">Interne versie: bevat kleine, onafgeronde aantallen. Niet "
-                  "publiceren; maak voor publicatie de publieksversie (leamon report "
-                  "--public).</p>\n");
+                  "publiceren; maak voor publicatie de publieksversie.</p>\n");
     if (r->running)
         write_running(b, r, ptext);
     else if (r->provisional)
@@ -196,13 +195,16 @@ static void write_head(rbuf *b, const report_t *r)
     rb_add(b, " over ");
     rb_esc(b, ptext);
     rb_add(b, ". De cijfers komen van de partners (kinderopvang, scholen, GGD en leerplicht), "
-              "die elke maand hun aantallen aanleveren; leamond rekent daaruit de indicatoren "
+              "die elke maand hun aantallen aanleveren; de monitor rekent daaruit de indicatoren "
               "uit. Per indicator staan hieronder het verloop per maand van ");
     rb_esc(b, from_t);
     rb_add(b, " tot en met ");
     rb_esc(b, to_t);
     rb_add(b, " tegen het pad naar het doel, de stand per wijk en hoe volledig de cijfers "
-              "zijn. Daarna volgen de levering per organisatie en de signaleringen die open "
+              "zijn. Het <b>pad</b> is de rechte lijn van de uitgangswaarde naar het doel: waar "
+              "de indicator nu zou staan als hij elk jaar even veel dichter bij het doel komt. "
+              "Een waarde &#8216;op het pad&#8217; ligt op die lijn of aan de goede kant ervan. "
+              "Daarna volgen de levering per organisatie en de signaleringen die open "
               "staan.</p>\n");
     rb_addf(b,
             "<h2>Overzicht</h2>\n<table class=\"summary\"><thead><tr><th></th>"
@@ -230,7 +232,7 @@ static void write_method(rbuf *b, const report_t *r)
               "<dt>Doelen en pad</dt><dd>De doelen komen uit de beleidsstukken die bij elke "
               "indicator als bron genoemd zijn. Het pad is de rechte lijn van de uitgangswaarde "
               "naar het doel; een waarde &#8216;op het pad&#8217; ligt op of aan de goede kant van "
-              "het pad. leamond beoordeelt een waarde pas als haar periode voorbij is en de "
+              "het pad. De monitor beoordeelt een waarde pas als haar periode voorbij is en de "
               "cijfers definitief zijn, en na het doeljaar op de waarde van het doeljaar zelf; "
               "een voorlopige of lopende waarde krijgt geen oordeel.</dd>"
               "<dt>Signaleringen</dt><dd>De gekleurde signaalzone in een grafiek is het gebied "
@@ -253,7 +255,7 @@ static void write_method(rbuf *b, const report_t *r)
                 "(data-value) in dit bestand zijn de gepubliceerde.</dd>",
                 r->ed.min_cell, r->ed.min_cell, r->ed.min_cell);
     else
-        rb_add(b, "<dt>Controle</dt><dd>Elk getal uit leamond staat ook onafgerond in het "
+        rb_add(b, "<dt>Controle</dt><dd>Elk getal uit de monitor staat ook onafgerond in het "
                   "bestand (data-value), met de indicator, het gebied en de periode, zodat het "
                   "na te rekenen is.</dd>");
     rb_add(b, "</dl></section>\n");
@@ -286,7 +288,7 @@ void page_head(page_t *pg, const report_t *r)
 void page_finish(page_t *pg, const report_t *r)
 {
     if (r->ninds == 0)
-        rb_add(&pg->summary, "<tr><td></td><td colspan=\"6\">De catalogus van leamond noemt "
+        rb_add(&pg->summary, "<tr><td></td><td colspan=\"6\">De monitor kent "
                              "geen indicatoren.</td></tr>\n");
     rb_add(&pg->summary, "</tbody></table>\n");
     write_method(&pg->body, r);

@@ -220,7 +220,7 @@ static void write_summary_row(rbuf *b, const ind_view *v)
 }
 
 /* Months of the series without a value, grouped by reason, as footnotes. */
-static void write_reasons(rbuf *b, const proto_series_point *pts, size_t n)
+static void write_reasons(rbuf *b, const report_t *r, const proto_series_point *pts, size_t n)
 {
     bool *done = calloc(n ? n : 1, sizeof *done);
     if (!done) {
@@ -231,7 +231,7 @@ static void write_reasons(rbuf *b, const proto_series_point *pts, size_t n)
         if (done[i] || pts[i].fig.has_value)
             continue;
         char why[400], ps[NL_TEXT_MAX];
-        nl_reason(why, sizeof why, pts[i].fig.reason);
+        report_reason(r, why, sizeof why, pts[i].fig.reason);
         rb_add(b, "<p>Geen waarde in ");
         for (size_t k = i, first = 1; k < n; k++) {
             if (done[k] || pts[k].fig.has_value || strcmp(pts[k].fig.reason, pts[i].fig.reason))
@@ -305,16 +305,14 @@ static void ind_key_figures(ind_view *v)
     rb_esc(b, ind->code);
     rb_addf(b, "\"><h2><span class=\"no\">%zu.</span> ", v->no);
     rb_esc(b, ind->label[0] ? ind->label : ind->code);
-    rb_add(b, " <span class=\"code\">");
-    rb_esc(b, ind->code);
-    rb_add(b, "</span></h2>\n<p class=\"kern\">Stand ");
+    rb_add(b, "</h2>\n<p class=\"kern\">Stand ");
     rb_esc(b, v->ptext);
     rb_add(b, ": <b>");
     shown_emit(b, "span", "num", &ref, &v->val, top->reason);
     rb_add(b, "</b>");
     write_state(b, top, r->p.kind, true);
     if (!v->val.has && !v->val.suppressed && top->reason[0]) {
-        nl_reason(t, sizeof t, top->reason);
+        report_reason(r, t, sizeof t, top->reason);
         rb_add(b, " <span class=\"small\">(");
         rb_esc(b, t);
         rb_add(b, ")</span>");
@@ -612,7 +610,7 @@ static void ind_footnotes(ind_view *v)
         rb_addf(b, "Per wijk: %zu wijk%s voorlopig (*). ", v->kids_not_final,
                 v->kids_not_final == 1 ? "" : "en");
     rb_add(b, "</p>");
-    write_reasons(b, v->fg->series.points, v->fg->series.n_points);
+    write_reasons(b, r, v->fg->series.points, v->fg->series.n_points);
 
     rb_add(b, "<p><b>Doel.</b> ");
     if (tg && tg->source[0]) {
@@ -636,14 +634,13 @@ static void ind_footnotes(ind_view *v)
 
     for (size_t k = 0; k < v->fg->nbands; k++) {
         const band_src *bs = &v->fg->bands[k];
-        rb_add(b, "<p><b>Signalering.</b> Regel ");
-        rb_esc(b, bs->rule);
+        rb_add(b, "<p><b>Signalering");
         if (bs->severity[0]) {
             rb_add(b, " (");
             rb_esc(b, nl_severity(bs->severity));
             rb_add(b, ")");
         }
-        rb_add(b, ": ");
+        rb_add(b, ".</b> ");
         rb_esc(b, bs->label);
         if (!strcmp(bs->kind, "off_track") && bs->threshold <= 0)
             rb_add(b, " (elke afwijking van het pad; niet getekend)");

@@ -208,7 +208,8 @@ const char *nl_rule_kind(const char *kind)
            : !strcmp(kind, "above")     ? "boven de grens"
            : !strcmp(kind, "slip")      ? "daling"
            : !strcmp(kind, "off_track") ? "naast het pad"
-           : !strcmp(kind, "late")      ? "niet geleverd"
+           : !strcmp(kind, "late")        ? "niet geleverd"
+           : !strcmp(kind, "implausible") ? "kan niet kloppen"
                                         : kind;
 }
 

@@ -150,7 +150,15 @@ test_report_numbers_match_the_daemon() {
     # the delivery grid and the alerts
     grep -q "data-org=\"ko-a\" data-month=\"$RP_M3\" data-status=\"[a-z_]*\"" "$T/r.html" || fail "grid cell"
     grep -q '<h2>Signaleringen</h2>' "$T/r.html" || fail "alerts section"
-    grep -q 'vve_bereik_wijk_laag' "$T/r.html" || fail "the open alert on Hengelose Es (50 %, under 70 %)"
+    grep -q '<td>VVE-bereik: doelgroeppeuters op een VE-plaats<br><span class="small">onder de grens</span></td><td>Hengelose Es' "$T/r.html" ||
+        fail "the open alert on Hengelose Es (50 %, under 70 %), by the indicator's label"
+    # council language: no rule, indicator or metric codes and no command lines in what
+    # people read (tags, attributes and the style sheet left out)
+    local text
+    text=$(sed -e '/<style>/,/<\/style>/d' -e 's/<[^>]*>/ /g' "$T/r.html")
+    assert_not_contains "$(grep -Eo '[a-z]+_[a-z_]+' <<< "$text" | sort -u | tr '\n' ' ')" "_" "no codes in the text"
+    assert_not_contains "$(grep -Eo '[a-z]+\.[a-z]+(\.[a-z_]+)?' <<< "$text" | grep -Ev '^(nl|example)$' | sort -u | tr '\n' ' ')" "." "no metric codes in the text"
+    assert_not_contains "$text" "leamon alerts" "no command lines"
     # escaping: an organisation's and an area's name with & < > " '
     grep -q 'Opvang &lt;A&gt; &amp; &quot;Zon&quot; &#39;t' "$T/r.html" || fail "organisation name escaped"
     grep -q 'Groot &lt;Driene&gt; &amp; &#39;Co&#39;' "$T/r.html" || fail "area name escaped"

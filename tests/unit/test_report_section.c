@@ -67,6 +67,7 @@ typedef struct {
     proto_area_figure kids[NKIDS];
     proto_alert alerts[NALERTS];
     proto_alert_change hist[NALERTS][2];
+    proto_metric_info metrics[2];
     report_t r;
     ind_figures fg;
 } fixture;
@@ -161,6 +162,15 @@ static void setup(fixture *x, bool pub)
     SET(x->ind.better, "higher");
     r->inds = &x->ind;
     r->ninds = 1;
+    memset(x->metrics, 0, sizeof x->metrics);
+    SET(x->metrics[0].code, "vve.doelgroep.geplaatst");
+    SET(x->metrics[0].label, "Doelgroeppeuters geplaatst");
+    x->metrics[0].due = 0xfff;
+    SET(x->metrics[1].code, "school.zomerschool");
+    SET(x->metrics[1].label, "Deelnemers zomerschool");
+    x->metrics[1].due = 1u << 6 | 1u << 7;
+    r->metrics = x->metrics;
+    r->nmetrics = 2;
 
     /* the series: 77.9, 76.5, 74.4 final and off the path, November provisional */
     static const double num[NPTS] = {120, 117, 116, 120}, den[NPTS] = {154, 153, 156, 153};
@@ -185,6 +195,8 @@ static void setup(fixture *x, bool pub)
     x->kids[1] = kid("WK016402", "Noord", 6, 8);
     x->kids[2] = kid("WK016403", "Hasseler Es", 66, 79);
     x->kids[3] = kid("WK016404", "Groot Driene", 8, 16);
+    x->pts[1].fig = figure(NAN, NAN, 153, "final");
+    SET(x->pts[1].fig.reason, "no figures for the numerator (vve.doelgroep.geplaatst)");
     proto_snapshot_reply *s = &f->snap;
     s->ind = x->ind;
     SET(s->period, "2026-11");
@@ -547,6 +559,92 @@ static void test_levels_on_their_own_chart(void **state)
     free(html);
 }
 
+/* ---- council language ---------------------------------------------------------- */
+
+/* Whether the visible text has a match of the extended regular expression re; the match
+ * is printed when it has. */
+static bool has_match(const char *text, const char *re)
+{
+    regex_t rx;
+    regmatch_t m;
+    assert_int_equal(regcomp(&rx, re, REG_EXTENDED), 0);
+    bool found = regexec(&rx, text, 1, &m, 0) == 0;
+    if (found)
+        print_message("found '%.*s' in the visible text\n", (int)(m.rm_eo - m.rm_so),
+                      text + m.rm_so);
+    regfree(&rx);
+    return found;
+}
+
+/* No rule or metric codes, no command lines in what a council member reads; the resolved
+ * alerts listed fired, each with how long. */
+static void test_council_language(void **state)
+{
+    (void)state;
+    for (int pub = 0; pub <= 1; pub++) {
+        fixture x;
+        setup(&x, pub);
+        char *html = render(&x);
+        char *text = visible(html);
+        assert_false(has_match(text, "[a-z]+_[a-z_]+"));
+        assert_false(has_match(text, "[a-z]+\\.[a-z]+\\.[a-z]")); /* dotted codes */
+        for (size_t i = 0; i < x.r.nmetrics; i++)
+            assert_null(strstr(text, x.r.metrics[i].code));
+        assert_null(strstr(text, "vve_bereik"));
+        assert_false(has_match(text, "--[a-z]|leamond"));
+        assert_non_null(strstr(text, "geen cijfers voor de teller (Doelgroeppeuters geplaatst)"));
+        /* "pad" is explained before the first chart */
+        assert_true(strstr(text, "Het pad is") || strstr(text, "pad  is de rechte lijn"));
+        assert_non_null(strstr(text, "Opgelost"));
+        assert_non_null(strstr(text, "1 maand actief"));
+        free(text);
+        free(html);
+    }
+    /* a resolved alert that never fired is not listed */
+    fixture x;
+    setup(&x, false);
+    x.alerts[2].has_first_fired = false;
+    SET(x.hist[2][0].to, "pending");
+    SET(x.hist[2][1].from, "pending");
+    char *html = render(&x);
+    assert_null(strstr(html, "Opgelost"));
+    free(html);
+}
+
+/* The delivery grid expects a figure only in the months the catalogue says it is due. */
+static void test_grid_by_due_months(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, false);
+    x.r.now = 1796403366;
+    report_grid_months(&x.r);
+    proto_compl_org o;
+    memset(&o, 0, sizeof o);
+    SET(o.id, "po-a");
+    SET(o.name, "Basisschool A");
+    SET(o.kind, "school_po");
+    SET(o.status, "missing");
+    proto_compl_metric m;
+    memset(&m, 0, sizeof m);
+    SET(m.metric, "school.zomerschool");
+    m.orgs = &o;
+    m.n_orgs = 1;
+    proto_completeness_reply c = {.metrics = &m, .n_metrics = 1};
+    for (int mo = x.r.grid_first; mo <= x.r.grid_last; mo++)
+        assert_int_equal(report_grid_add(&x.r, mo, &c), 0);
+    /* August owes it; September to November do not */
+    const org_row *row = report_find_org(&x.r, "po-a");
+    assert_non_null(row);
+    assert_int_equal(row->n[0][ST_MISSING], 1);
+    for (int k = 1; k <= x.r.grid_last - x.r.grid_first; k++)
+        for (int st = 0; st < 4; st++)
+            assert_int_equal(row->n[k][st], 0);
+    for (size_t i = 0; i < x.r.norgs; i++)
+        free(x.r.orgs[i].n);
+    free(x.r.orgs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +655,8 @@ int main(void)
         cmocka_unit_test(test_band_on_the_alerting_side),
         cmocka_unit_test(test_honest_axes),
         cmocka_unit_test(test_levels_on_their_own_chart),
+        cmocka_unit_test(test_council_language),
+        cmocka_unit_test(test_grid_by_due_months),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
