@@ -243,8 +243,9 @@ size_t alerts_write(rbuf *b, const report_t *r)
     rb_esc(b, r->top->name);
     rb_add(b, " en de gebieden daaronder, met hun verloop.");
     if (r->ed.pub)
-        rb_add(b, " In de publieksversie staan geen waarden en geen notities bij de "
-                  "signaleringen.");
+        rb_add(b, " In de publieksversie staan geen waarden, namen en notities bij de "
+                  "signaleringen, en geen signaleringen over cijfers die niet gepubliceerd "
+                  "worden.");
     rb_add(b, "</p>\n");
     size_t open = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -253,6 +254,10 @@ size_t alerts_write(rbuf *b, const report_t *r)
         for (size_t i = 0; i < n; i++) {
             const proto_alert *m = &r->alerts.alerts[i];
             if (!report_in_area(r, m->area))
+                continue;
+            /* the public version holds a figure back: then also which side of a
+             * threshold it is on */
+            if (r->ed.pub && strcmp(m->kind, "late") && report_hidden(r, m->indicator, m->area))
                 continue;
             bool is_open = !strcmp(m->state, "pending") || !strcmp(m->state, "firing");
             if (pass == 0 && !is_open)

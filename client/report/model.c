@@ -24,6 +24,27 @@ void report_free(report_t *r)
     free(r->areas);
     free(r->inds);
     free(r->metrics);
+    free(r->hidden);
+}
+
+int report_hide(report_t *r, const char *ind, const char *area)
+{
+    if (report_hidden(r, ind, area))
+        return 0;
+    if (GROW(r->hidden, r->hidden_cap, r->nhidden + 1) != 0)
+        return -1;
+    COPY(r->hidden[r->nhidden].ind, ind);
+    COPY(r->hidden[r->nhidden].area, area);
+    r->nhidden++;
+    return 0;
+}
+
+bool report_hidden(const report_t *r, const char *ind, const char *area)
+{
+    for (size_t i = 0; i < r->nhidden; i++)
+        if (!strcmp(r->hidden[i].ind, ind) && !strcmp(r->hidden[i].area, area))
+            return true;
+    return false;
 }
 
 /* ---- the catalogue ------------------------------------------------------ */

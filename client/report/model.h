@@ -63,6 +63,11 @@ typedef struct {
     size_t ninds;
     proto_metric_info *metrics; /* for their labels and the months they are due */
     size_t nmetrics;
+    /* the (indicator, area) figures of the report's period the public version holds back */
+    struct hidden_fig {
+        char ind[PROTO_MAX_CODE + 1], area[PROTO_MAX_AREA + 1];
+    } *hidden;
+    size_t nhidden, hidden_cap;
     /* every alert, in any state */
     proto_alerts_reply alerts;
     /* the completeness grid */
@@ -87,6 +92,11 @@ const proto_indicator *report_find_ind(const report_t *r, const char *code);
 const proto_metric_info *report_find_metric(const report_t *r, const char *code);
 const proto_area_info *report_find_area(const report_t *r, const char *code);
 bool report_in_area(const report_t *r, const char *code);
+
+/* Note that the figure of ind in area is held back in the public version, so that nothing
+ * else (an alert's side of its threshold) gives it away. 0, or -1 when out of memory. */
+int report_hide(report_t *r, const char *ind, const char *area);
+bool report_hidden(const report_t *r, const char *ind, const char *area);
 
 /* The daemon's reason for a missing value in Dutch (nl_reason), with the catalogue's
  * label for every metric it names: no codes in the council's text. */

@@ -34,6 +34,7 @@ typedef struct {
     bool any_kid, any_suppressed;
     bool goal_over; /* the goal's period has passed: the verdict is that period's */
     bool norm;      /* the target is a standing norm, not a goal for one period */
+    size_t complements; /* wijken held back so that none can be derived from the total */
     rbuf *body;
 } ind_view;
 
@@ -286,6 +287,7 @@ static int ind_show(ind_view *v)
         v->kids_not_final += v->skids[i].has && state_not_final(f->state);
         v->any_suppressed |= v->skids[i].suppressed;
     }
+    v->complements = show_complement(&r->ed, v->skids, fg->snap.n_areas, &v->val);
     return 0;
 }
 
@@ -651,6 +653,9 @@ static void ind_footnotes(ind_view *v)
                 "<p><b>Publicatie.</b> Aantallen zijn afgerond op vijftallen; &lt;%d: minder "
                 "dan %d, niet gepubliceerd",
                 r->ed.min_cell, r->ed.min_cell);
+        if (v->complements)
+            rb_add(b, "; x: niet gepubliceerd, omdat het anders uit het totaal en de andere "
+                      "wijken af te leiden zou zijn");
         if (ind_is_ratio(ind))
             rb_addf(b,
                     "; \xe2\x80\x93: berust op een aantal kleiner dan %d en is daarom niet "
@@ -662,8 +667,19 @@ static void ind_footnotes(ind_view *v)
     rb_add(b, "</div>");
 }
 
-int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figures *fg,
-                  size_t no)
+/* Note what the public version held back, for the alerts' section. */
+static int note_hidden(report_t *r, const ind_view *v)
+{
+    const proto_snapshot_reply *snap = &v->fg->snap;
+    if (v->val.suppressed && report_hide(r, v->ind->code, r->top->code) != 0)
+        return -1;
+    for (size_t i = 0; i < snap->n_areas; i++)
+        if (v->skids[i].suppressed && report_hide(r, v->ind->code, snap->areas[i].area) != 0)
+            return -1;
+    return 0;
+}
+
+int section_write(rbuf *summary, rbuf *body, report_t *r, const ind_figures *fg, size_t no)
 {
     ind_view v;
     memset(&v, 0, sizeof v);
@@ -676,6 +692,8 @@ int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figure
     v.tg = fg->snap.has_target ? &fg->snap.target : NULL;
     v.verdict = fg->snap.has_target ? &fg->snap.verdict : NULL;
     int rc = ind_show(&v);
+    if (rc == 0)
+        rc = note_hidden(r, &v);
     if (rc == 0) {
         write_summary_row(summary, &v);
         ind_key_figures(&v);

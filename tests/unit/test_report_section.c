@@ -248,6 +248,9 @@ static char *render(fixture *x)
     memcpy(all + pg.head.len + pg.summary.len, pg.body.buf, pg.body.len);
     all[n] = '\0';
     page_free(&pg);
+    free(x->r.hidden);
+    x->r.hidden = NULL;
+    x->r.nhidden = x->r.hidden_cap = 0;
     return all;
 }
 
@@ -595,8 +598,10 @@ static void test_council_language(void **state)
         assert_non_null(strstr(text, "geen cijfers voor de teller (Doelgroeppeuters geplaatst)"));
         /* "pad" is explained before the first chart */
         assert_true(strstr(text, "Het pad is") || strstr(text, "pad  is de rechte lijn"));
-        assert_non_null(strstr(text, "Opgelost"));
-        assert_non_null(strstr(text, "1 maand actief"));
+        if (!pub) { /* (in the public version Noord's alert goes with its figure) */
+            assert_non_null(strstr(text, "Opgelost"));
+            assert_non_null(strstr(text, "1 maand actief"));
+        }
         free(text);
         free(html);
     }
@@ -645,6 +650,103 @@ static void test_grid_by_due_months(void **state)
     free(x.r.orgs);
 }
 
+/* ---- the public version ----------------------------------------------------------- */
+
+/* The part of html from the first from up to the next to (a copy; "" when not there). */
+static char *part(const char *html, const char *from, const char *to)
+{
+    const char *a = strstr(html, from);
+    const char *b = a ? strstr(a, to) : NULL;
+    char *c = a && b ? strndup(a, (size_t)(b - a)) : strdup("");
+    assert_non_null(c);
+    return c;
+}
+
+/* A wijk held back in the public version is nowhere in the file: not its value in any
+ * attribute, tooltip or text, not the side of a threshold it is on (its alert), not who
+ * acknowledged an alert or why. */
+static void test_public_holds_back_everywhere(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, true);
+    char *html = render(&x);
+    /* Noord (6 / 8) and Groot Driene (8 / 16) are held back */
+    static const char *const held[] = {"WK016402", "WK016404"};
+    for (size_t i = 0; i < 2; i++) {
+        char attr[96];
+        snprintf(attr, sizeof attr, "data-area=\"%s\" data-period=\"2026-11\" "
+                                    "data-field=\"value\" data-value=", held[i]);
+        assert_null(strstr(html, attr));
+    }
+    assert_null(strstr(html, "75,0%"));
+    assert_null(strstr(html, "50,0%"));
+    assert_null(strstr(html, "data-value=\"75\""));
+    assert_null(strstr(html, "data-value=\"50\""));
+    char *alerts = part(html, "<section class=\"alerts\">", "</section>");
+    assert_null(strstr(alerts, "Groot Driene"));
+    assert_null(strstr(alerts, "Noord"));
+    assert_null(strstr(alerts, "&lt; 70"));
+    assert_null(strstr(alerts, "j.jansen"));
+    assert_null(strstr(alerts, "Gebeld"));
+    assert_non_null(strstr(alerts, "In behandeling genomen"));
+    assert_non_null(strstr(alerts, "Hengelo")); /* the gemeente's own alert stays */
+    free(alerts);
+    free(html);
+}
+
+/* How many of the wijken's bars are held back (data-suppressed) in the bar chart. */
+static size_t held_bars(const char *html)
+{
+    char *bars = part(html, "<svg class=\"chart bars\"", "</svg>");
+    size_t n = 0;
+    for (const char *p = bars; (p = strstr(p, "data-suppressed=")); p++)
+        n++;
+    free(bars);
+    return n;
+}
+
+/* One small wijk of a published total would be the total minus the others: a second wijk
+ * is held back with it. */
+static void test_public_no_derivation_by_subtraction(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, true);
+    SET(x.ind.code, "vve_wachtlijst");
+    SET(x.ind.label, "Wachtlijst");
+    SET(x.ind.unit, "count");
+    SET(x.ind.type, "sum");
+    SET(x.ind.better, "lower");
+    x.fg.ind = x.fg.series.ind = x.fg.snap.ind = x.ind;
+    static const double v[NKIDS] = {40, 3, 25, 30};
+    for (int i = 0; i < NKIDS; i++)
+        x.kids[i].fig = figure(v[i], NAN, NAN, "final");
+    x.fg.snap.snapshot.fig = figure(98, NAN, NAN, "final");
+    x.fg.snap.has_target = false;
+    x.fg.nbands = 0;
+    x.r.alerts.n_alerts = 0;
+    char *html = render(&x);
+    assert_int_equal(held_bars(html), 2);
+    /* 25, the smallest published wijk, goes with the 3: the total 100 less 40 leaves two */
+    assert_non_null(strstr(html, "data-area=\"WK016403\" data-period=\"2026-11\" "
+                                 "data-field=\"value\" data-suppressed=\"x\""));
+    assert_null(strstr(html, "data-value=\"25\""));
+    assert_non_null(strstr(html, "af te leiden"));
+    free(html);
+    /* two small wijken hold each other back: nothing more */
+    x.kids[2].fig = figure(4, NAN, NAN, "final");
+    html = render(&x);
+    assert_int_equal(held_bars(html), 2);
+    assert_non_null(strstr(html, "data-value=\"30\""));
+    free(html);
+    /* the internal version holds nothing back */
+    x.r.ed.pub = false;
+    html = render(&x);
+    assert_int_equal(held_bars(html), 0);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +759,8 @@ int main(void)
         cmocka_unit_test(test_levels_on_their_own_chart),
         cmocka_unit_test(test_council_language),
         cmocka_unit_test(test_grid_by_due_months),
+        cmocka_unit_test(test_public_holds_back_everywhere),
+        cmocka_unit_test(test_public_no_derivation_by_subtraction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
