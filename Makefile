@@ -18,9 +18,9 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 SAN     ?=
 
-PKGS    := libzmq msgpack sqlite3 libconfig libsystemd
+PKGS    := libzmq msgpack sqlite3 libconfig libsystemd xlsxwriter
 DEBS    := libzmq3-dev libmsgpack-dev libsqlite3-dev libconfig-dev libcmocka-dev libsystemd-dev \
-           pkg-config sqlite3 systemd valgrind man-db groff-base
+           libxlsxwriter-dev pkg-config sqlite3 systemd valgrind man-db groff-base python3-openpyxl
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -38,6 +38,7 @@
 #include "report/html.h"
 #include "report/model.h"
 #include "report/page.h"
+#include "report/pdf.h"
 #include "report/section.h"
 #include "report/text.h"
 
@@ -88,12 +89,14 @@ static int report_months(leamon_ctx *ctx, report_t *r, const char *period_opt, c
     return 0;
 }
 
-/* The command line into r; out and area as given. 0 or exit 2. */
-static int read_args(leamon_ctx *ctx, report_t *r, const char **out, const char **area)
+/* The command line into r; out, pdf and area as given. 0 or exit 2. */
+static int read_args(leamon_ctx *ctx, report_t *r, const char **out, const char **pdf,
+                     const char **area)
 {
     const char *period_opt = ctx_opt(ctx, "period"), *from = ctx_opt(ctx, "from"),
                *min_cell = ctx_opt(ctx, "min-cell");
     *out = ctx_opt(ctx, "out");
+    *pdf = ctx_opt(ctx, "pdf");
     *area = ctx_opt(ctx, "area");
     r->ed.pub = ctx_opt(ctx, "public") != NULL;
     r->ed.min_cell = 10;
@@ -104,8 +107,8 @@ static int read_args(leamon_ctx *ctx, report_t *r, const char **out, const char 
     }
     if (rc == 0)
         rc = arg_period(ctx, "period", period_opt, &r->p);
-    if (rc == 0 && (!*out || !(*out)[0])) {
-        leamon_error(ctx, "report needs --out FILE.html");
+    if (rc == 0 && (!*out || !(*out)[0]) && (!*pdf || !(*pdf)[0])) {
+        leamon_error(ctx, "report needs --out FILE.html, --pdf FILE.pdf or both");
         rc = LEAMON_EXIT_USAGE;
     }
     period pf;
@@ -141,6 +144,7 @@ static int write_report(fetcher *f, report_t *r, page_t *pg, const char *area, s
         if ((rc = fetch_indicator(f, r, &r->inds[i], &fg)) != 0)
             return rc;
         r->running |= !strcmp(fg.snap.snapshot.fig.state, "open");
+        r->provisional += !strcmp(fg.snap.snapshot.fig.state, "provisional");
         if (section_write(&pg->summary, &pg->body, r, &fg, i + 1) != 0 || pg->body.failed ||
             pg->summary.failed) {
             leamon_error(f->ctx, "out of memory");
@@ -166,25 +170,39 @@ int cmd_report(leamon_ctx *ctx)
     report_t r;
     memset(&r, 0, sizeof r);
     r.now = time(NULL);
-    const char *out, *area;
-    int rc = read_args(ctx, &r, &out, &area);
+    const char *out, *pdf, *area;
+    int rc = read_args(ctx, &r, &out, &pdf, &area);
+    if (rc == 0 && pdf && pdf[0])
+        rc = pdf_check(ctx);
     fetcher f;
     if (rc != 0 || (rc = fetch_start(&f, ctx)) != 0)
         return rc;
     page_t pg;
     page_init(&pg);
     size_t open = 0;
+    char tmp[4096] = "", html[4200];
     rc = write_report(&f, &r, &pg, area, &open);
+    if (rc == 0 && pdf && pdf[0])
+        rc = pdf_tmpdir(ctx, tmp, sizeof tmp);
+    if (rc == 0 && !(out && out[0])) {
+        /* only the PDF: the HTML it is printed from lives in the temporary directory */
+        snprintf(html, sizeof html, "%s/report.html", tmp);
+        out = html;
+    }
     if (rc == 0)
         rc = page_save(&pg, ctx, out);
+    if (rc == 0 && pdf && pdf[0])
+        rc = pdf_print(ctx, out, pdf, tmp);
+    pdf_tmpdir_remove(tmp);
     if (rc == 0) {
         char a[PERIOD_TEXT_MAX], c[PERIOD_TEXT_MAX];
         month_code(a, sizeof a, r.first_month);
         month_code(c, sizeof c, r.last_month);
         if (fprintf(ctx->out,
-                    "report written to %s: %s %s, %zu indicators from %s to %s, %zu "
+                    "report written to %s%s%s: %s %s, %zu indicators from %s to %s, %zu "
                     "organisations, %zu open alerts (%s)\n",
-                    out, r.top->code, r.period_text, r.ninds, a, c, r.norgs, open,
+                    out == html ? pdf : out, pdf && pdf[0] && out != html ? " and " : "",
+                    pdf && pdf[0] && out != html ? pdf : "", r.top->code, r.period_text, r.ninds, a, c, r.norgs, open,
                     r.ed.pub ? "public version: counts rounded to 5, small cells suppressed"
                              : "internal version: not for publication") < 0)
             rc = query_printed(ctx, -1);

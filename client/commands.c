@@ -31,7 +31,7 @@ static const cmd_opt watch_opts[] = {
 /* --publish is taken: the global option for the PUB endpoint (opts.c). */
 static const cmd_opt report_opts[] = {
     {"period", true}, {"out", true},      {"public", false}, {"from", true},
-    {"area", true},   {"min-cell", true}, {NULL, false}};
+    {"area", true},   {"min-cell", true}, {"pdf", true},     {NULL, false}};
 static const cmd_opt retract_opts[] = {{"period", true}, {"for", true}, {NULL, false}};
 static const cmd_opt note_opts[] = {{"note", true}, {NULL, false}};
 static const cmd_opt no_opts[] = {{NULL, false}};

@@ -48,6 +48,7 @@ struct leamon_ctx {
     size_t npos;
     bool json;                 /* --format json */
     bool csv;                  /* --format csv (commands with command_t.csv) */
+    const char *export_fmt;    /* --format csv-nl or xlsx: made from the CSV (export.h) */
     FILE *out, *err;
     void *zctx;                /* libzmq context, made on first use */
     rpc_t rpc;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "export.h"
 #include "help.h"
 #include "leamon.h"
 #include "opts.h"
@@ -111,10 +112,13 @@ static int take_option(leamon_ctx *ctx, int argc, char **argv, int *i, action_t 
     if (!strcmp(name, "config"))
         return opts_set_config_flag(&ctx->opts, value) == 0 ? 0 : usage(ctx, "%s", "out of memory");
     if (!strcmp(name, "format")) {
-        if (strcmp(value, "json") && strcmp(value, "text") && strcmp(value, "csv"))
-            return usage(ctx, "--format must be text, json or csv, not '%.20s'", value);
+        if (strcmp(value, "json") && strcmp(value, "text") && strcmp(value, "csv") &&
+            !export_known(value))
+            return usage(ctx, "--format must be text, json, csv, csv-nl or xlsx, not '%.20s'",
+                         value);
         ctx->json = !strcmp(value, "json");
-        ctx->csv = !strcmp(value, "csv");
+        ctx->csv = !strcmp(value, "csv") || export_known(value);
+        ctx->export_fmt = export_known(value) ? value : NULL;
         return 0;
     }
     *action = !strcmp(name, "help") ? SHOW_HELP : SHOW_VERSION;
@@ -170,9 +174,10 @@ static int parse_args(leamon_ctx *ctx, int argc, char **argv, action_t *action)
         return usage(ctx, "no command given: %s", list);
     }
     if (*action == RUN && ctx->csv && !ctx->cmd->csv)
-        return usage(ctx, "--format csv is for snapshot, series, completeness, alerts and "
+        return usage(ctx, "--format %s is for snapshot, series, completeness, alerts and "
                           "silences; %s "
-                          "prints text or json", ctx->cmd->name);
+                          "prints text or json",
+                     ctx->export_fmt ? ctx->export_fmt : "csv", ctx->cmd->name);
     if (ctx->npos > CMD_MAX_POS)
         return usage(ctx, "%s", "too many arguments");
     return 0;
@@ -208,8 +213,10 @@ int main(int argc, char **argv)
         if (opts_resolve(&ctx.opts, &err) != 0) {
             fprintf(ctx.err, "leamon: %s\n", err.msg);
             rc = LEAMON_EXIT_USAGE;
-        } else {
+        } else if (!ctx.export_fmt) {
             rc = ctx.cmd->run(&ctx);
+        } else if ((rc = export_begin(&ctx)) == 0) {
+            rc = export_end(&ctx, ctx.cmd->run(&ctx));
         }
     }
     /* A full disk or closed pipe on stdout must not pass for success. */

@@ -49,9 +49,53 @@ static void alert_threshold(char *buf, size_t n, const report_t *r, const proto_
     } else if (!strcmp(kind, "late")) {
         nl_number(v, sizeof v, th, 0);
         snprintf(buf, n, "%s dagen na de maand", v);
+    } else if (!strcmp(kind, "implausible")) {
+        snprintf(buf, n, "%s", "controle van de catalogus");
     } else {
         nl_number(buf, n, th, -1);
     }
+}
+
+/* How long a resolved alert fired, in words: "1 maand actief (okt 2026)" by the months of
+ * its history, or by the clock when it fired and resolved in one month ("3 dagen
+ * actief"); "" when it never fired. */
+static void alert_lasted(char *buf, size_t n, const proto_alert *a)
+{
+    const proto_alert_change *on = NULL, *off = NULL;
+    for (size_t i = 0; i < a->n_history; i++) {
+        const proto_alert_change *h = &a->history[i];
+        if (!on && !strcmp(h->to, "firing"))
+            on = h;
+        if (on && !strcmp(h->to, "resolved"))
+            off = h;
+    }
+    snprintf(buf, n, "%s", "");
+    if (!on || !off)
+        return;
+    period p1, p2;
+    int months = period_parse(on->period, &p1) == 0 && period_parse(off->period, &p2) == 0
+                     ? period_first_month(&p2) - period_first_month(&p1)
+                     : -1;
+    if (months >= 1) {
+        snprintf(buf, n, "%d %s actief", months, months == 1 ? "maand" : "maanden");
+        return;
+    }
+    int64_t days = (off->at - on->at) / 86400;
+    if (days < 1)
+        snprintf(buf, n, "%s", "korter dan een dag actief");
+    else
+        snprintf(buf, n, "%lld %s actief", (long long)days, days == 1 ? "dag" : "dagen");
+}
+
+/* Whether an alert ever fired: a resolved alert that was only pending told nobody. */
+static bool alert_fired(const proto_alert *a)
+{
+    if (a->has_first_fired)
+        return true;
+    for (size_t i = 0; i < a->n_history; i++)
+        if (!strcmp(a->history[i].to, "firing"))
+            return true;
+    return false;
 }
 
 /* One alert as a group of rows: the alert, and with_history its history
@@ -69,13 +113,12 @@ static void write_alert_row(const report_t *r, rbuf *b, const proto_alert *a, bo
     rb_add(b, "</td><td>");
     rb_esc(b, nl_severity(sev));
     rb_add(b, "</td><td>");
-    rb_esc(b, a->rule);
+    /* what it is about, by the catalogue's labels: no rule or metric codes */
+    const proto_indicator *pi = ind[0] ? report_find_ind(r, ind) : NULL;
+    const proto_metric_info *pm = a->metric[0] ? report_find_metric(r, a->metric) : NULL;
+    rb_esc(b, pi && pi->label[0] ? pi->label : pm && pm->label[0] ? pm->label : "cijfers");
     rb_add(b, "<br><span class=\"small\">");
     rb_esc(b, nl_rule_kind(a->kind));
-    if (ind[0] || a->metric[0]) {
-        rb_add(b, ": ");
-        rb_esc(b, ind[0] ? ind : a->metric);
-    }
     rb_add(b, "</span></td><td>");
     rb_esc(b, a->area_name[0] ? a->area_name : a->area);
     if (org[0]) {
@@ -87,6 +130,14 @@ static void write_alert_row(const report_t *r, rbuf *b, const proto_alert *a, bo
     nl_period_span(text, sizeof text, a->period, a->last_period);
     rb_add(b, "</td><td>");
     rb_esc(b, text);
+    if (!strcmp(a->state, "resolved")) {
+        alert_lasted(text, sizeof text, a);
+        if (text[0]) {
+            rb_add(b, "<br><span class=\"small\">");
+            rb_esc(b, text);
+            rb_add(b, "</span>");
+        }
+    }
     rb_add(b, "</td>");
     if (!r->ed.pub) {
         rb_add(b, "<td class=\"n\"");
@@ -137,7 +188,15 @@ static void write_alert_row(const report_t *r, rbuf *b, const proto_alert *a, bo
             }
         }
         char when[NL_TEXT_MAX];
-        if (a->acked_by[0]) {
+        if (a->acked_by[0] && r->ed.pub) {
+            /* outside the municipality: that it is seen, not by whom or why */
+            rb_add(b, "<br><b>In behandeling genomen</b>");
+            if (a->has_acked_at) {
+                nl_time(when, sizeof when, a->acked_at, false);
+                rb_add(b, " op ");
+                rb_esc(b, when);
+            }
+        } else if (a->acked_by[0]) {
             rb_add(b, "<br><b>Bevestigd</b> door ");
             rb_esc(b, a->acked_by);
             if (a->has_acked_at) {
@@ -177,15 +236,16 @@ size_t alerts_write(rbuf *b, const report_t *r)
 {
     size_t n = r->alerts.n_alerts;
     char a[NL_TEXT_MAX];
-    rb_add(b, "<section class=\"alerts\"><h2>Signaleringen</h2>\n<p>leamond toetst de cijfers "
+    rb_add(b, "<section class=\"alerts\"><h2>Signaleringen</h2>\n<p>De monitor toetst de cijfers "
               "aan de signaleringsregels van de catalogus: een waarde onder of boven een grens, "
               "een daling, een waarde naast het pad naar het doel, een organisatie die niet "
               "levert. Hieronder de signaleringen die nog open staan (in aanloop of actief) in ");
     rb_esc(b, r->top->name);
     rb_add(b, " en de gebieden daaronder, met hun verloop.");
     if (r->ed.pub)
-        rb_add(b, " In de publieksversie staan geen waarden en geen notities bij de "
-                  "signaleringen.");
+        rb_add(b, " In de publieksversie staan geen waarden, namen en notities bij de "
+                  "signaleringen, en geen signaleringen over cijfers die niet gepubliceerd "
+                  "worden.");
     rb_add(b, "</p>\n");
     size_t open = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -195,13 +255,18 @@ size_t alerts_write(rbuf *b, const report_t *r)
             const proto_alert *m = &r->alerts.alerts[i];
             if (!report_in_area(r, m->area))
                 continue;
+            /* the public version holds a figure back: then also which side of a
+             * threshold it is on */
+            if (r->ed.pub && strcmp(m->kind, "late") && report_hidden(r, m->indicator, m->area))
+                continue;
             bool is_open = !strcmp(m->state, "pending") || !strcmp(m->state, "firing");
             if (pass == 0 && !is_open)
                 continue;
             if (pass == 1) {
                 /* resolved alerts whose episode reaches into the report's months */
                 int lm = last_month_of(m->last_period[0] ? m->last_period : m->period);
-                if (strcmp(m->state, "resolved") || lm < r->first_month || lm > r->last_month)
+                if (strcmp(m->state, "resolved") || lm < r->first_month || lm > r->last_month ||
+                    !alert_fired(m))
                     continue;
             }
             if (shown++ == 0) {
@@ -209,7 +274,8 @@ size_t alerts_write(rbuf *b, const report_t *r)
                     nl_month_year(a, sizeof a, r->first_month);
                     rb_add(b, "<h3>Opgelost, met cijfers vanaf ");
                     rb_esc(b, a);
-                    rb_add(b, "</h3>\n");
+                    rb_add(b, "</h3>\n<p>Signaleringen die actief zijn geweest en weer "
+                              "opgelost zijn, met hoe lang ze actief waren.</p>\n");
                 }
                 alert_head(r, b);
             }
@@ -220,8 +286,8 @@ size_t alerts_write(rbuf *b, const report_t *r)
             rb_add(b, "</table>\n");
         if (pass == 1 && shown > RESOLVED_MAX)
             rb_addf(b,
-                    "<p class=\"fn\">En %zu eerder opgeloste signaleringen (leamon alerts "
-                    "--state resolved noemt ze alle).</p>\n",
+                    "<p class=\"fn\">En %zu eerder opgeloste signaleringen; de "
+                    "beleidsmedewerker kan de volledige lijst leveren.</p>\n",
                     shown - RESOLVED_MAX);
         if (pass == 0)
             open = shown;
@@ -230,7 +296,7 @@ size_t alerts_write(rbuf *b, const report_t *r)
     }
     if (r->alerts.truncated)
         rb_addf(b,
-                "<p class=\"fn\">leamond gaf niet alle signaleringen: alleen de %d meest "
+                "<p class=\"fn\">De monitor gaf niet alle signaleringen: alleen de %d meest "
                 "recent gewijzigde.</p>\n",
                 PROTO_MAX_ALERTS);
     rb_add(b, "<p class=\"fn\">* onvolledig: niet alle verwachte organisaties hadden hun cijfers "

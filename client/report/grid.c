@@ -115,7 +115,7 @@ void grid_write(rbuf *b, const report_t *r)
     if (partials)
         rb_addf(b,
                 "<p class=\"fn\">* In %u cel%s ontbreken na de termijn nog cijfers van "
-                "de organisatie (leamon completeness --period MAAND --missing noemt ze).</p>\n",
+                "de organisatie.</p>\n",
                 partials, partials == 1 ? "" : "len");
     if (r->first_month < r->grid_first) {
         nl_month_year(a, sizeof a, r->first_month);

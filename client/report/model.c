@@ -23,6 +23,28 @@ void report_free(report_t *r)
     free(r->orgs);
     free(r->areas);
     free(r->inds);
+    free(r->metrics);
+    free(r->hidden);
+}
+
+int report_hide(report_t *r, const char *ind, const char *area)
+{
+    if (report_hidden(r, ind, area))
+        return 0;
+    if (GROW(r->hidden, r->hidden_cap, r->nhidden + 1) != 0)
+        return -1;
+    COPY(r->hidden[r->nhidden].ind, ind);
+    COPY(r->hidden[r->nhidden].area, area);
+    r->nhidden++;
+    return 0;
+}
+
+bool report_hidden(const report_t *r, const char *ind, const char *area)
+{
+    for (size_t i = 0; i < r->nhidden; i++)
+        if (!strcmp(r->hidden[i].ind, ind) && !strcmp(r->hidden[i].area, area))
+            return true;
+    return false;
 }
 
 /* ---- the catalogue ------------------------------------------------------ */
@@ -39,6 +61,13 @@ int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char 
         lm_fail(err, 0, "out of memory");
         return LEAMON_EXIT_USAGE;
     }
+    if (cat->n_metrics && !(r->metrics = calloc(cat->n_metrics, sizeof *r->metrics))) {
+        lm_fail(err, 0, "out of memory");
+        return LEAMON_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < cat->n_metrics; i++)
+        if (cat->metrics[i].code[0])
+            r->metrics[r->nmetrics++] = cat->metrics[i];
     for (size_t i = 0; i < cat->n_areas; i++)
         if (cat->areas[i].code[0])
             r->areas[r->nareas++] = cat->areas[i];
@@ -73,6 +102,50 @@ const proto_indicator *report_find_ind(const report_t *r, const char *code)
         if (!strcmp(r->inds[i].code, code))
             return &r->inds[i];
     return NULL;
+}
+
+const proto_metric_info *report_find_metric(const report_t *r, const char *code)
+{
+    for (size_t i = 0; i < r->nmetrics; i++)
+        if (!strcmp(r->metrics[i].code, code))
+            return &r->metrics[i];
+    return NULL;
+}
+
+/* A character of a metric's code. */
+static bool code_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+void report_reason(const report_t *r, char *buf, size_t n, const char *reason)
+{
+    char nl[400];
+    nl_reason(nl, sizeof nl, reason);
+    size_t o = 0;
+    for (const char *p = nl; *p && o + 1 < n;) {
+        /* a word that may be a code: at its start, the longest run of code characters */
+        size_t len = code_char(*p) && (p == nl || !code_char(p[-1]))
+                         ? strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789._-")
+                         : 0;
+        char code[PROTO_MAX_CODE + 1];
+        const proto_metric_info *m = NULL;
+        if (len && len <= PROTO_MAX_CODE) {
+            memcpy(code, p, len);
+            code[len] = '\0';
+            m = report_find_metric(r, code);
+        }
+        if (m && m->label[0]) {
+            int w = snprintf(buf + o, n - o, "%s", m->label);
+            o += w < 0 ? 0 : (size_t)w < n - o ? (size_t)w : n - o - 1;
+            p += len;
+        } else {
+            size_t k = len ? len : 1;
+            for (size_t i = 0; i < k && o + 1 < n; i++)
+                buf[o++] = *p++;
+        }
+    }
+    buf[o < n ? o : n - 1] = '\0';
 }
 
 const proto_area_info *report_find_area(const report_t *r, const char *code)
@@ -126,10 +199,21 @@ static org_row *grid_org(report_t *r, const proto_compl_org *o)
     return row;
 }
 
+/* Whether the catalogue owes a figure of metric in month (a month number): a summer-school
+ * figure is not expected in October. A metric it does not list counts as monthly. */
+static bool metric_due(const report_t *r, const char *metric, int month)
+{
+    const proto_metric_info *mi = report_find_metric(r, metric);
+    period p = period_month_from_number(month);
+    return !mi || p.index < 1 || p.index > 12 || (mi->due >> (p.index - 1)) & 1u;
+}
+
 int report_grid_add(report_t *r, int month, const proto_completeness_reply *c)
 {
     for (size_t i = 0; i < c->n_metrics; i++) {
         const proto_compl_metric *m = &c->metrics[i];
+        if (!metric_due(r, m->metric, month))
+            continue;
         for (size_t k = 0; k < m->n_orgs; k++) {
             const proto_compl_org *o = &m->orgs[k];
             if (!o->id[0])

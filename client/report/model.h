@@ -54,12 +54,20 @@ typedef struct {
     int first_month, last_month; /* the series' months, as month numbers */
     time_t now;
     bool running; /* the daemon says the period has not ended (its figures are open) */
+    size_t provisional; /* indicators whose figure the daemon calls provisional */
     /* the catalogue's areas and indicators, and the report's area among them */
     proto_area_info *areas;
     size_t nareas;
     const proto_area_info *top;
     proto_indicator *inds;
     size_t ninds;
+    proto_metric_info *metrics; /* for their labels and the months they are due */
+    size_t nmetrics;
+    /* the (indicator, area) figures of the report's period the public version holds back */
+    struct hidden_fig {
+        char ind[PROTO_MAX_CODE + 1], area[PROTO_MAX_AREA + 1];
+    } *hidden;
+    size_t nhidden, hidden_cap;
     /* every alert, in any state */
     proto_alerts_reply alerts;
     /* the completeness grid */
@@ -81,8 +89,18 @@ int report_read_catalog(report_t *r, const proto_catalog_reply *cat, const char 
 /* Lookups in the catalogue (NULL when not there), and whether an area is
  * the report's area or below it. */
 const proto_indicator *report_find_ind(const report_t *r, const char *code);
+const proto_metric_info *report_find_metric(const report_t *r, const char *code);
 const proto_area_info *report_find_area(const report_t *r, const char *code);
 bool report_in_area(const report_t *r, const char *code);
+
+/* Note that the figure of ind in area is held back in the public version, so that nothing
+ * else (an alert's side of its threshold) gives it away. 0, or -1 when out of memory. */
+int report_hide(report_t *r, const char *ind, const char *area);
+bool report_hidden(const report_t *r, const char *ind, const char *area);
+
+/* The daemon's reason for a missing value in Dutch (nl_reason), with the catalogue's
+ * label for every metric it names: no codes in the council's text. */
+void report_reason(const report_t *r, char *buf, size_t n, const char *reason);
 
 /* The grid's months: those of the series that have begun by r->now, at most
  * the last GRID_MONTHS of them. */

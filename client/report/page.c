@@ -31,7 +31,7 @@ static const char css[] =
     ".meta{color:#444;font-size:8.5pt;margin:0 0 3mm}\n"
     ".banner{border:1.2pt solid #a11;color:#7a1111;padding:2mm 3mm;margin:3mm 0;font-weight:bold}\n"
     ".banner.pub{border-color:#1f4e99;color:#1f3f73;font-weight:normal}\n"
-    ".banner.run{border-color:#b8860b;color:#6b4e00}\n"
+    ".banner.run,.banner.prov{border-color:#b8860b;color:#6b4e00}\n"
     "table{border-collapse:collapse;width:100%;font-size:8.5pt}\n"
     "th,td{border-bottom:.5pt solid #bbb;padding:.8mm 1.4mm;text-align:left;vertical-align:top}\n"
     "th{background:#eef2f8}\n"
@@ -45,7 +45,8 @@ static const char css[] =
     "section.ind h2{margin-top:1.5mm}\n"
     "h2 .no{color:#555}h2 .code{font-size:7.5pt;color:#666;font-weight:normal}\n"
     ".kern{margin:1mm 0 2mm}.kern b{font-size:11pt}\n"
-    ".verdict{font-weight:bold;margin-left:1mm}.verdict.ok{color:#1d6b2a}.verdict.bad{color:#a11}\n"
+    ".verdict{font-weight:bold;margin-left:1mm}.verdict.ok{color:#1d6b2a}.verdict.bad{color:#a11}"
+    ".verdict.nj{font-weight:normal;color:#555}.prev.ok{color:#1d6b2a}.prev.bad{color:#a11}\n"
     ".charts{display:flex;gap:4mm;align-items:flex-start}\n"
     ".charts figure{flex:1 1 0;margin:0;min-width:0}\n"
     "figcaption{font-size:7.5pt;color:#444}\n"
@@ -58,15 +59,18 @@ static const char css[] =
     "svg .val{fill:none;stroke:#1f4e99;stroke-width:1.8}\n"
     "svg .path{fill:none;stroke:#333;stroke-width:1.2;stroke-dasharray:5 3}\n"
     "svg .pt{fill:#1f4e99;stroke:#1f4e99;stroke-width:1.2}svg .pt.open{fill:#fff}\n"
+    "svg .pt.bad{fill:#fff;stroke:#b22222;stroke-width:1.6}svg .bar.bad{fill:#d98c8c}\n"
     "svg .band{fill:#f2c4c4;fill-opacity:.55;stroke:none}\n"
-    "svg .level{stroke:#b22222;stroke-width:1;stroke-dasharray:1.5 2}\n"
+    "svg .level{fill:none;stroke:#b22222;stroke-width:1;stroke-dasharray:1.5 2}\n"
     "svg .lvl{font-size:8px;fill:#8b1a1a}\n"
     "svg .bar{fill:#1f4e99}svg .bar.inc{fill:#9db3d8}svg .bar.tot{fill:#0e2a57}\n"
-    "svg .tot{font-weight:bold}\n"
+    "svg .tot{font-weight:bold}svg .pm{fill:#111}svg .pm.lv{fill:#b22222}\n"
+    "svg .bv,svg .lvl,svg .lg,svg .none{paint-order:stroke;stroke:#fff;stroke-width:2.5px;"
+    "stroke-linejoin:round}\n"
     "svg .none{fill:#777;font-style:italic;font-size:8px}svg .sup{fill:#555;font-size:7.5px}\n"
     "svg .empty{fill:#777;font-style:italic}\n"
     ".fn{font-size:7.5pt;color:#333;margin:1.5mm 0 0}.fn p{margin:0 0 .6mm}\n"
-    "section.compl,section.alerts,section.method{break-before:page;page-break-before:always}\n"
+    "section.compl,section.alerts{break-before:page;page-break-before:always}\n"
     "table.grid td,table.grid th{padding:.5mm 1mm}\n"
     "table.grid .c{text-align:center;width:9mm}\n"
     "table.grid td.c{font-weight:bold}\n"
@@ -91,7 +95,21 @@ static void write_running(rbuf *b, const report_t *r, const char *ptext)
                                                                           : "De periode ");
     rb_esc(b, ptext);
     rb_add(b, " is nog niet voorbij: de cijfers in dit overzicht zijn niet definitief en kunnen "
-              "nog veranderen, en leamond beoordeelt ze nog niet tegen de doelen.</p>\n");
+              "nog veranderen, en de monitor beoordeelt ze nog niet tegen de doelen.</p>\n");
+}
+
+/* The banner of a report whose period has ended but whose figures are not all in: the
+ * partners' time to deliver has not passed. */
+static void write_provisional(rbuf *b, const report_t *r, const char *ptext)
+{
+    rb_add(b, "<p class=\"banner prov\">Voorlopige cijfers: ");
+    rb_addf(b, "%zu van de %zu indicatoren over ", r->provisional, r->ninds);
+    rb_esc(b, ptext);
+    rb_add(b, " zijn nog voorlopig, omdat de partners nog mogen aanleveren en nog niet "
+              "iedereen dat gedaan heeft. Zulke waarden staan er met \xe2\x80\x9cvoorlopig\xe2\x80\x9d en een "
+              "open rondje bij, kunnen nog veranderen en krijgen nog geen oordeel; bij die "
+              "indicatoren staat het oordeel over de laatste maand die w\xc3\xa9l definitief "
+              "is.</p>\n");
 }
 
 static void write_head(rbuf *b, const report_t *r)
@@ -165,10 +183,11 @@ static void write_head(rbuf *b, const report_t *r)
                 r->ed.min_cell, r->ed.min_cell);
     else
         rb_add(b, "<p class=\"banner\">Interne versie: bevat kleine, onafgeronde aantallen. Niet "
-                  "publiceren; maak voor publicatie de publieksversie (leamon report "
-                  "--public).</p>\n");
+                  "publiceren; maak voor publicatie de publieksversie.</p>\n");
     if (r->running)
         write_running(b, r, ptext);
+    else if (r->provisional)
+        write_provisional(b, r, ptext);
     rb_add(b, "<p class=\"intro\">Dit overzicht toont hoe de indicatoren van de Lokale "
               "Educatieve Agenda ervoor staan in ");
     rb_add(b, gm ? "de gemeente " : "");
@@ -176,13 +195,16 @@ static void write_head(rbuf *b, const report_t *r)
     rb_add(b, " over ");
     rb_esc(b, ptext);
     rb_add(b, ". De cijfers komen van de partners (kinderopvang, scholen, GGD en leerplicht), "
-              "die elke maand hun aantallen aanleveren; leamond rekent daaruit de indicatoren "
+              "die elke maand hun aantallen aanleveren; de monitor rekent daaruit de indicatoren "
               "uit. Per indicator staan hieronder het verloop per maand van ");
     rb_esc(b, from_t);
     rb_add(b, " tot en met ");
     rb_esc(b, to_t);
     rb_add(b, " tegen het pad naar het doel, de stand per wijk en hoe volledig de cijfers "
-              "zijn. Daarna volgen de levering per organisatie en de signaleringen die open "
+              "zijn. Het <b>pad</b> is de rechte lijn van de uitgangswaarde naar het doel: waar "
+              "de indicator nu zou staan als hij elk jaar even veel dichter bij het doel komt. "
+              "Een waarde &#8216;op het pad&#8217; ligt op die lijn of aan de goede kant ervan. "
+              "Daarna volgen de levering per organisatie en de signaleringen die open "
               "staan.</p>\n");
     rb_addf(b,
             "<h2>Overzicht</h2>\n<table class=\"summary\"><thead><tr><th></th>"
@@ -210,12 +232,15 @@ static void write_method(rbuf *b, const report_t *r)
               "<dt>Doelen en pad</dt><dd>De doelen komen uit de beleidsstukken die bij elke "
               "indicator als bron genoemd zijn. Het pad is de rechte lijn van de uitgangswaarde "
               "naar het doel; een waarde &#8216;op het pad&#8217; ligt op of aan de goede kant van "
-              "het pad. leamond beoordeelt een waarde pas als haar periode voorbij is en de "
+              "het pad. De monitor beoordeelt een waarde pas als haar periode voorbij is en de "
               "cijfers definitief zijn, en na het doeljaar op de waarde van het doeljaar zelf; "
               "een voorlopige of lopende waarde krijgt geen oordeel.</dd>"
-              "<dt>Signaleringen</dt><dd>De signaalzone in een grafiek is de grens van een "
-              "signaleringsregel voor deze indicator; ook een regel per wijk is in de grafiek van "
-              "het hele gebied getekend, ter vergelijking.</dd>");
+              "<dt>Signaleringen</dt><dd>De gekleurde signaalzone in een grafiek is het gebied "
+              "waar een signaleringsregel afgaat: onder (of boven) de signaalgrens, of verder "
+              "van het pad dan de marge die de regel toestaat. Binnen die marge, tussen het pad "
+              "en de zone, gaat het signaal niet af. Een grens voor de wijken staat alleen in de "
+              "grafiek per wijk, over de balken van de wijken; het pad van het hele gebied staat "
+              "alleen bij de balk van het gebied zelf (&#9650;).</dd>");
     if (r->ed.pub)
         rb_addf(b,
                 "<dt>Publicatie</dt><dd>Deze publieksversie volgt de werkwijze van het CBS: "
@@ -230,7 +255,7 @@ static void write_method(rbuf *b, const report_t *r)
                 "(data-value) in dit bestand zijn de gepubliceerde.</dd>",
                 r->ed.min_cell, r->ed.min_cell, r->ed.min_cell);
     else
-        rb_add(b, "<dt>Controle</dt><dd>Elk getal uit leamond staat ook onafgerond in het "
+        rb_add(b, "<dt>Controle</dt><dd>Elk getal uit de monitor staat ook onafgerond in het "
                   "bestand (data-value), met de indicator, het gebied en de periode, zodat het "
                   "na te rekenen is.</dd>");
     rb_add(b, "</dl></section>\n");
@@ -263,7 +288,7 @@ void page_head(page_t *pg, const report_t *r)
 void page_finish(page_t *pg, const report_t *r)
 {
     if (r->ninds == 0)
-        rb_add(&pg->summary, "<tr><td></td><td colspan=\"6\">De catalogus van leamond noemt "
+        rb_add(&pg->summary, "<tr><td></td><td colspan=\"6\">De monitor kent "
                              "geen indicatoren.</td></tr>\n");
     rb_add(&pg->summary, "</tbody></table>\n");
     write_method(&pg->body, r);

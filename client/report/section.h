@@ -11,9 +11,9 @@
 #include "report/model.h"
 
 /* The indicator of fg, number no, from its series and its snapshot by area
- * (fetch_indicator): the row onto summary, the section onto body. 0, or -1
- * when out of memory (nothing written then). */
-int section_write(rbuf *summary, rbuf *body, const report_t *r, const ind_figures *fg,
-                  size_t no);
+ * (fetch_indicator): the row onto summary, the section onto body; what the
+ * public version held back is noted in r (report_hide). 0, or -1 when out
+ * of memory. */
+int section_write(rbuf *summary, rbuf *body, report_t *r, const ind_figures *fg, size_t no);
 
 #endif

@@ -116,3 +116,20 @@ void shown_emit(rbuf *b, const char *tag, const char *cls, const data_ref *ref, 
     rb_add(b, tag);
     rb_add(b, ">");
 }
+
+size_t show_complement(const edition_t *ed, shown_t *parts, size_t n, const shown_t *top)
+{
+    if (!ed->pub || !top->has)
+        return 0;
+    size_t held = 0, smallest = n;
+    for (size_t i = 0; i < n; i++) {
+        held += parts[i].suppressed;
+        if (parts[i].has && (smallest == n || parts[i].v < parts[smallest].v))
+            smallest = i;
+    }
+    if (held != 1 || smallest == n)
+        return 0;
+    shown_none(&parts[smallest], "x");
+    parts[smallest].suppressed = true;
+    return 1;
+}

@@ -41,6 +41,12 @@ void show_value(const edition_t *ed, const proto_indicator *ind, const proto_fig
 void show_target(const edition_t *ed, const proto_indicator *ind, double v, bool from_data,
                  shown_t *s);
 
+/* Complementary suppression, as CBS does it: when exactly one of the n parts of a published
+ * total is held back, the total minus the others would give it away; then the smallest
+ * other published part is held back too (its text "x"). Only in the public version (ed),
+ * and only when the total itself (top) is published. Returns how many were added. */
+size_t show_complement(const edition_t *ed, shown_t *parts, size_t n, const shown_t *top);
+
 /* <tag class="cls" data-...>text</tag>: s with the data-* attributes of
  * ref; missing is data-missing when s has no number and is not held back. */
 void shown_emit(rbuf *b, const char *tag, const char *cls, const data_ref *ref, const shown_t *s,

@@ -99,28 +99,32 @@ typedef struct {
     int decimals;
 } axis_t;
 
-/* An axis over [lo, hi] (of the data) with nice ends. */
-static void make_axis(axis_t *a, double lo, double hi, const char *unit, bool from_zero)
+/* The smallest span an axis shows, so that noise of a point or two does not look like a
+ * trend: 20 points of a percentage, 5 of a count, 2 of anything else. */
+static double min_span(const char *unit)
 {
-    if (lo >= 0 && (from_zero || lo < hi * 0.4))
+    return !unit ? 2 : !strcmp(unit, "percent") ? 20 : !strcmp(unit, "count") ? 5 : 2;
+}
+
+/* An axis over [lo, hi] (of the data) with nice ends. It starts at 0 whenever the data are
+ * not negative: a chart of 32.5 to 34.5 % makes a point look like a fall. Counts have whole
+ * steps; a percentage ends at 100 when the data do. */
+static void make_axis(axis_t *a, double lo, double hi, const char *unit)
+{
+    bool pct = unit && !strcmp(unit, "percent"), count = unit && !strcmp(unit, "count");
+    if (lo >= 0)
         lo = 0;
-    if (hi - lo < 1e-9) {
-        double d = fabs(hi) > 1 ? fabs(hi) * 0.1 : 1;
-        hi += d;
-        lo = lo - d < 0 && lo >= 0 ? 0 : lo - d;
-    }
-    double pad = (hi - lo) * 0.06;
-    hi += pad;
-    if (lo != 0)
-        lo -= pad;
+    if (hi < lo + min_span(unit))
+        hi = lo + min_span(unit);
+    double top = hi;
+    hi += (hi - lo) * 0.06;
     a->step = nice_step(hi - lo, 4);
+    if (count && a->step < 1)
+        a->step = 1;
     a->lo = floor(lo / a->step + 1e-9) * a->step;
     a->hi = ceil(hi / a->step - 1e-9) * a->step;
-    bool pct = unit && !strcmp(unit, "percent");
-    if (pct && a->hi > 100 && hi - pad <= 100)
+    if (pct && a->hi > 100 && top <= 100)
         a->hi = 100;
-    if (pct && a->lo < 0 && lo + pad >= 0)
-        a->lo = 0;
     a->decimals = step_decimals(a->step);
 }
 
@@ -205,8 +209,12 @@ static void lc_bands(rbuf *b, const line_chart *c, const axis_t *a)
             rb_add(b, "</text>");
             continue;
         }
-        /* along the path, one polygon per run of months with a path */
-        double sign = bd->kind == BAND_OVER_PATH ? 1 : -1;
+        /* The zone where the rule fires: beyond the path by more than the tolerance, on
+         * the wrong side (under it when higher is better), to the edge of the chart. The
+         * tolerance between the path and that line is not shaded: there it does not fire.
+         * One polygon per run of months with a path, half a month beyond both ends. */
+        double sign = bd->kind == BAND_OVER_PATH ? 1 : -1, edge = sign > 0 ? LC_T : LC_B;
+        double half = (LC_R - LC_L) / (double)c->n / 2;
         size_t i = 0;
         bool labelled = false;
         while (i < c->n) {
@@ -217,22 +225,21 @@ static void lc_bands(rbuf *b, const line_chart *c, const axis_t *a)
             size_t j = i;
             while (j < c->n && c->pts[j].has_path)
                 j++;
-            /* the path forward, then the far edge back; half a month beyond both ends */
-            double half = (LC_R - LC_L) / (double)c->n / 2;
-            double far_first = c->pts[i].path + sign * bd->level,
-                   far_last = c->pts[j - 1].path + sign * bd->level;
-            rb_addf(b, "<polygon class=\"band\" points=\"%.1f,%.1f", lc_x(c, i) - half,
-                    lc_y(a, c->pts[i].path));
+            double x0 = lc_x(c, i) - half, x1 = lc_x(c, j - 1) + half;
+            double y0 = lc_y(a, c->pts[i].path + sign * bd->level),
+                   y1 = lc_y(a, c->pts[j - 1].path + sign * bd->level);
+            rb_addf(b, "<polygon class=\"band\" points=\"%.1f,%.1f", x0, y0);
             for (size_t k2 = i; k2 < j; k2++)
-                rb_addf(b, " %.1f,%.1f", lc_x(c, k2), lc_y(a, c->pts[k2].path));
-            rb_addf(b, " %.1f,%.1f %.1f,%.1f", lc_x(c, j - 1) + half, lc_y(a, c->pts[j - 1].path),
-                    lc_x(c, j - 1) + half, lc_y(a, far_last));
-            for (size_t k2 = j; k2-- > i;)
                 rb_addf(b, " %.1f,%.1f", lc_x(c, k2), lc_y(a, c->pts[k2].path + sign * bd->level));
-            rb_addf(b, " %.1f,%.1f\"/>", lc_x(c, i) - half, lc_y(a, far_first));
+            rb_addf(b, " %.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", x1, y1, x1, edge, x0, edge);
+            rb_addf(b, "<polyline class=\"level\" points=\"%.1f,%.1f", x0, y0);
+            for (size_t k2 = i; k2 < j; k2++)
+                rb_addf(b, " %.1f,%.1f", lc_x(c, k2), lc_y(a, c->pts[k2].path + sign * bd->level));
+            rb_addf(b, " %.1f,%.1f\"/>", x1, y1);
             if (!labelled) {
-                double y = lc_y(a, c->pts[j - 1].path + sign * bd->level);
-                svg_text(b, "lvl", LC_R - 3, sign < 0 ? y + 9 : y - 3, "end");
+                /* inside the zone, at its far edge: clear of the path and the values */
+                double ty = sign < 0 ? LC_B - 4 : LC_T + 9;
+                svg_text(b, "lvl", LC_R - 3, ty, "end");
                 rb_esc(b, bd->label ? bd->label : "");
                 rb_add(b, "</text>");
                 labelled = true;
@@ -307,6 +314,9 @@ static void lc_legend(rbuf *b, double *x, double y, const legend_entry *e)
     case 2:
         rb_addf(b, "<circle class=\"pt open\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", *x + 8, y);
         break;
+    case 5:
+        rb_addf(b, "<circle class=\"pt bad\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", *x + 8, y);
+        break;
     case 3:
         rb_addf(b,
                 "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"7\"/>"
@@ -325,21 +335,24 @@ static void lc_legend(rbuf *b, double *x, double y, const legend_entry *e)
 void svg_line_chart(rbuf *b, const line_chart *c)
 {
     /* the legend first: one row, or two when it does not fit */
-    bool any_path = false, any_open = false, any_suppressed = false;
+    bool any_path = false, any_open = false, any_suppressed = false, any_bad = false;
     for (size_t i = 0; i < c->n; i++) {
         any_path |= c->pts[i].has_path;
         any_open |= c->pts[i].has_value && c->pts[i].not_final;
         any_suppressed |= !c->pts[i].has_value && c->pts[i].suppressed;
+        any_bad |= c->pts[i].has_value && c->pts[i].implausible;
     }
-    legend_entry lg[5];
+    legend_entry lg[6];
     size_t nlg = 0;
     lg[nlg++] = (legend_entry){0, "waarde"};
     if (any_path)
-        lg[nlg++] = (legend_entry){1, "pad naar het doel"};
+        lg[nlg++] = (legend_entry){1, c->path_label ? c->path_label : "pad naar het doel"};
     if (any_open)
         lg[nlg++] = (legend_entry){2, "voorlopig"};
     if (c->nbands)
-        lg[nlg++] = (legend_entry){3, "signaalzone"};
+        lg[nlg++] = (legend_entry){3, "signaalzone: daar gaat het signaal af"};
+    if (any_bad)
+        lg[nlg++] = (legend_entry){5, "kan niet kloppen"};
     if (any_suppressed)
         lg[nlg++] = (legend_entry){4, "<n: klein aantal, niet gepubliceerd"};
     double width = LG_X;
@@ -358,7 +371,7 @@ void svg_line_chart(rbuf *b, const line_chart *c)
         lo = 0;
         hi = c->unit && !strcmp(c->unit, "percent") ? 100 : 10;
     }
-    make_axis(&a, lo, hi, c->unit, false);
+    make_axis(&a, lo, hi, c->unit);
     if (c->n == 0) {
         rb_addf(b,
                 "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">geen "
@@ -407,11 +420,13 @@ void svg_line_chart(rbuf *b, const line_chart *c)
         data_ref ref = {c->indicator, c->area, p->period, "value"};
         char tip[200];
         bool mark = p->not_final && p->mark && p->mark[0];
-        snprintf(tip, sizeof tip, "%s %d: %s%s%s%s", nl_month_short(p->month), p->year,
-                 p->text ? p->text : "", mark ? " (" : "", mark ? p->mark : "", mark ? ")" : "");
+        snprintf(tip, sizeof tip, "%s %d: %s%s%s%s%s", nl_month_short(p->month), p->year,
+                 p->text ? p->text : "", mark ? " (" : "", mark ? p->mark : "", mark ? ")" : "",
+                 p->implausible ? " (kan niet kloppen)" : "");
         if (p->has_value) {
-            rb_addf(b, "<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"",
-                    p->not_final ? " open" : "", lc_x(c, i), lc_y(&a, p->value));
+            rb_addf(b, "<circle class=\"pt%s%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"",
+                    p->not_final ? " open" : "", p->implausible ? " bad" : "", lc_x(c, i),
+                    lc_y(&a, p->value));
             rb_data_attrs(b, &ref, p->raw ? p->raw : "", NULL, NULL);
             rb_add(b, "><title>");
             rb_esc(b, tip);
@@ -468,8 +483,9 @@ static void bc_row(rbuf *b, const bar_chart *c, const bar_item *it, double y, do
         double w = max > 0 ? (BC_X1 - BC_X0) * v / max : 0;
         if (w > BC_X1 - BC_X0)
             w = BC_X1 - BC_X0;
-        rb_addf(b, "<rect class=\"bar%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-                it->not_final ? " inc" : "", total ? " tot" : "", BC_X0, y + 3, w, BC_ROW - 6);
+        rb_addf(b, "<rect class=\"bar%s%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                it->not_final ? " inc" : "", total ? " tot" : "", it->implausible ? " bad" : "",
+                BC_X0, y + 3, w, BC_ROW - 6);
         lx = BC_X0 + w + 3;
     }
     rb_addf(b, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"",
@@ -500,7 +516,7 @@ void svg_bar_chart(rbuf *b, const bar_chart *c)
         if (c->marks[k].value > max)
             max = c->marks[k].value;
     axis_t a;
-    make_axis(&a, 0, max > 0 ? max : 1, c->unit, true);
+    make_axis(&a, 0, max > 0 ? max : 1, c->unit);
     if (c->unit && !strcmp(c->unit, "percent") && max <= 100)
         a.hi = 100, a.step = 25, a.decimals = 0;
     max = a.hi;
@@ -522,20 +538,18 @@ void svg_bar_chart(rbuf *b, const bar_chart *c)
         rb_esc(b, lab);
         rb_add(b, "</text>");
     }
-    for (size_t i = 0; i < c->n; i++)
-        bc_row(b, c, &c->items[i], BC_TOP + (double)i * BC_ROW, max, false);
-    if (c->total) {
-        double y = BC_TOP + (double)c->n * BC_ROW + gap;
-        svg_line(b, "axis", 4.0, y - gap / 2, BC_W - 4, y - gap / 2);
-        bc_row(b, c, c->total, y, max, true);
-    }
-    /* marks across the bars, their labels on two lines at the top */
+    /* marks first, so that the bars and their labels lie over them: a level of the
+     * wijken across the wijken's rows only, with its label at the top; the area's own
+     * (its path) across its own row only */
+    double total_y = BC_TOP + (double)c->n * BC_ROW + gap;
     double last_x[2] = {-1000, -1000};
     for (size_t k = 0; k < c->nmarks; k++) {
         const bar_mark *m = &c->marks[k];
         double x = BC_X0 + (BC_X1 - BC_X0) * (m->value < 0 ? 0 : m->value) / max;
-        rb_addf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                m->dotted ? "level" : "path", x, BC_TOP - 4, x, bottom);
+        if (m->total_only)
+            continue; /* after the area's bar, below */
+        svg_line(b, m->dotted ? "level" : "path", x, BC_TOP - 4,
+                 x, BC_TOP + (double)c->n * BC_ROW);
         double w = text_width(m->label ? m->label : "", 8.5);
         int line = fabs(x - last_x[0]) > w + 6 ? 0 : 1;
         last_x[line] = x;
@@ -545,6 +559,22 @@ void svg_bar_chart(rbuf *b, const bar_chart *c)
         svg_text(b, "lg", tx, line ? 19.0 : 9.0, "middle");
         rb_esc(b, m->label ? m->label : "");
         rb_add(b, "</text>");
+    }
+    for (size_t i = 0; i < c->n; i++)
+        bc_row(b, c, &c->items[i], BC_TOP + (double)i * BC_ROW, max, false);
+    if (c->total) {
+        svg_line(b, "axis", 4.0, total_y - gap / 2, BC_W - 4, total_y - gap / 2);
+        bc_row(b, c, c->total, total_y, max, true);
+        /* the area's own marks: a small triangle under its bar, clear of the label */
+        for (size_t k = 0; k < c->nmarks; k++) {
+            const bar_mark *m = &c->marks[k];
+            if (!m->total_only)
+                continue;
+            double x = BC_X0 + (BC_X1 - BC_X0) * (m->value < 0 ? 0 : m->value) / max,
+                   y = total_y + BC_ROW - 3;
+            rb_addf(b, "<polygon class=\"pm%s\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>",
+                    m->dotted ? " lv" : "", x, y - 1, x - 3, y + 4, x + 3, y + 4);
+        }
     }
     rb_add(b, "</svg>");
 }

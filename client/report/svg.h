@@ -21,6 +21,7 @@ typedef struct {
     bool has_value;     /* a value is drawn */
     bool suppressed;    /* no value drawn because it is not published */
     bool not_final;     /* not final yet: its month has not ended, or is provisional */
+    bool implausible;   /* a check of the catalogue says the value cannot be true */
     const char *mark;   /* why, for its tooltip ("voorlopig: 2 van 17 partners"), or NULL */
     double value;       /* as shown (published: rounded) */
     const char *raw;    /* its data-value text */
@@ -49,6 +50,7 @@ typedef struct {
     const char *unit;             /* the indicator's unit, for the axis */
     int pct_decimals;             /* as nl_value */
     const char *title;            /* for screen readers */
+    const char *path_label;       /* the path's legend: "pad naar het doel", "norm" */
     const chart_point *pts;
     size_t n;
     chart_band bands[CHART_MAX_BANDS];
@@ -56,13 +58,15 @@ typedef struct {
 } line_chart;
 
 /* A line chart: months along the bottom, the values as a line (a gap where
- * there is none, an open circle where it is not final yet), the target path
+ * there is none, an open circle where it is not final yet, a red ring where
+ * it cannot be true), the target path
  * dashed, alert bands shaded with their level dotted, and a legend. */
 void svg_line_chart(rbuf *b, const line_chart *c);
 
 typedef struct {
     const char *area, *name; /* the bar's area */
     bool has_value, suppressed, not_final; /* not_final: drawn lighter */
+    bool implausible;    /* cannot be true: drawn hatched-red, said in the label */
     double value;        /* as shown (published: rounded) */
     const char *raw;     /* data-value */
     const char *text;    /* the label: "79,2%", "<10", "geen cijfers" */
@@ -73,6 +77,8 @@ typedef struct {
     double value;
     const char *label; /* "pad 83,1%" */
     bool dotted;       /* an alert level (dotted) rather than the path (dashed) */
+    bool total_only;   /* the area's own (its path): across its row only, unlabelled (its
+                        * row's text names it) */
 } bar_mark;
 
 #define CHART_MAX_MARKS 3

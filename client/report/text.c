@@ -208,7 +208,8 @@ const char *nl_rule_kind(const char *kind)
            : !strcmp(kind, "above")     ? "boven de grens"
            : !strcmp(kind, "slip")      ? "daling"
            : !strcmp(kind, "off_track") ? "naast het pad"
-           : !strcmp(kind, "late")      ? "niet geleverd"
+           : !strcmp(kind, "late")        ? "niet geleverd"
+           : !strcmp(kind, "implausible") ? "kan niet kloppen"
                                         : kind;
 }
 
@@ -268,11 +269,56 @@ void nl_band_label(char *buf, size_t n, const char *kind, const char *where, dou
     char v[NL_TEXT_MAX];
     if (!strcmp(kind, "off_track")) {
         nl_number(v, sizeof v, threshold, -1);
-        snprintf(buf, n, "signaalzone%s%s: meer dan %s %s het pad", where[0] ? " " : "", where, v,
+        snprintf(buf, n, "signaalzone%s%s: meer dan %s%s %s het pad", where[0] ? " " : "", where, v,
+                 unit && !strcmp(unit, "percent") ? " procentpunt" : "",
                  !strcmp(better, "lower") ? "boven" : "onder");
     } else {
         nl_value(v, sizeof v, threshold, unit, 1);
         snprintf(buf, n, "signaalgrens%s%s: %s %s", where[0] ? " " : "", where,
                  kind[0] == 'b' ? "<" : ">", v);
     }
+}
+
+/* "month" etc. as the daemon's reasons name kinds of period, in Dutch. */
+static const char *nl_kind_word(const char *en, size_t len)
+{
+    static const char *const words[][2] = {
+        {"month", "maand"}, {"quarter", "kwartaal"}, {"year", "jaar"},
+        {"school year", "schooljaar"}, {"schoolyear", "schooljaar"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i][0]) == len && !strncmp(en, words[i][0], len))
+            return words[i][1];
+    return NULL;
+}
+
+void nl_not_judged(char *buf, size_t n, const char *reason)
+{
+    static const char set_per[] = "the target is set per ";
+    snprintf(buf, n, "%s", "");
+    if (strstr(reason, "has not ended yet") || !strncmp(reason, "provisional:", 12))
+        return;
+    if (!strncmp(reason, "no value for ", 13)) {
+        snprintf(buf, n, "%s", "geen waarde");
+    } else if (strstr(reason, "cannot be true")) {
+        snprintf(buf, n, "%s", "de waarde kan niet kloppen");
+    } else if (strstr(reason, "has no path")) {
+        snprintf(buf, n, "%s", "er is geen pad naar het doel (geen uitgangswaarde)");
+    } else if (!strncmp(reason, set_per, sizeof set_per - 1)) {
+        /* "the target is set per school year; 2026-11 is a month" */
+        const char *goal = reason + sizeof set_per - 1, *semi = strchr(goal, ';'),
+                   *is_a = strstr(goal, " is a ");
+        const char *g = semi ? nl_kind_word(goal, (size_t)(semi - goal)) : NULL,
+                   *f = is_a ? nl_kind_word(is_a + 6, strlen(is_a + 6)) : NULL;
+        if (g && f)
+            snprintf(buf, n, "het doel geldt per %s; dit is een %scijfer", g, f);
+        else
+            snprintf(buf, n, "%s", "het doel geldt voor een andere soort periode");
+    } else if (!strncmp(reason, "the target is judged per ", 25)) {
+        snprintf(buf, n, "%s", "het doel geldt voor een andere soort periode");
+    }
+}
+
+bool reason_is_norm(const char *reason)
+{
+    return strstr(reason, "the norm that holds") != NULL;
 }

@@ -90,3 +90,13 @@ void nl_band_label(char *buf, size_t n, const char *kind, const char *where, dou
                    const char *unit, const char *better);
 
 #endif
+
+/* Why the daemon did not judge a figure (a verdict's reason when not_judged), in a few
+ * Dutch words: "het doel geldt per schooljaar; dit is een maandcijfer", "de waarde kan
+ * niet kloppen", "nog geen pad"; "" for a period that is open or provisional (the figure's
+ * state says that already) and for a reason this leamon does not know. */
+void nl_not_judged(char *buf, size_t n, const char *reason);
+
+/* Whether the daemon's reason for a reached or not_reached verdict names a standing
+ * norm ("meets the norm that holds since 2020") rather than a goal for one period. */
+bool reason_is_norm(const char *reason);

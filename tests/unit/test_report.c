@@ -172,9 +172,9 @@ static void test_nl_words(void **state)
     nl_band_label(b, sizeof b, "above", "", 10, "count", "lower");
     assert_string_equal(b, "signaalgrens: > 10");
     nl_band_label(b, sizeof b, "off_track", "", 2, "percent", "higher");
-    assert_string_equal(b, "signaalzone: meer dan 2 onder het pad");
+    assert_string_equal(b, "signaalzone: meer dan 2 procentpunt onder het pad");
     nl_band_label(b, sizeof b, "off_track", "wijk", 2.5, "percent", "lower");
-    assert_string_equal(b, "signaalzone wijk: meer dan 2,5 boven het pad");
+    assert_string_equal(b, "signaalzone wijk: meer dan 2,5 procentpunt boven het pad");
 }
 
 /* How final a figure is, in Dutch. */
@@ -480,7 +480,7 @@ static void test_model_catalog(void **state)
     assert_true(bands[0].threshold == 70);
     assert_string_equal(bands[0].severity, "critical");
     assert_string_equal(bands[0].label, "signaalgrens wijk: < 70,0%");
-    assert_string_equal(bands[1].label, "signaalzone: meer dan 2 onder het pad");
+    assert_string_equal(bands[1].label, "signaalzone: meer dan 2 procentpunt onder het pad");
     r.alerts.alerts = NULL;
     r.alerts.n_alerts = 0;
     report_free(&r);
@@ -766,7 +766,7 @@ static void test_line_chart(void **state)
     assert_non_null(strstr(b.buf, "<polyline class=\"path\""));
     assert_non_null(strstr(b.buf, ">signaalgrens: &lt; 60,0%</text>"));
     assert_non_null(strstr(b.buf, ">pad naar het doel</text>"));
-    assert_non_null(strstr(b.buf, ">signaalzone</text>"));
+    assert_non_null(strstr(b.buf, ">signaalzone: daar gaat het signaal af</text>"));
     assert_string_equal(b.buf + b.len - 6, "</svg>");
     rb_free(&b);
 
@@ -789,7 +789,8 @@ static void test_bar_chart(void **state)
     };
     bar_chart bc = {.indicator = "vve_bereik", .period = "2026-10", .unit = "percent",
                     .title = "per wijk", .items = items, .n = 2, .total = &items[2]};
-    bc.marks[bc.nmarks++] = (bar_mark){85, "pad 85,0%", false};
+    bc.marks[bc.nmarks++] = (bar_mark){85, "", false, true};
+    bc.marks[bc.nmarks++] = (bar_mark){70, "signaalgrens 70,0%", true, false};
     rbuf b;
     rb_init(&b);
     svg_bar_chart(&b, &bc);
@@ -799,7 +800,8 @@ static void test_bar_chart(void **state)
     assert_non_null(strstr(b.buf, "data-area=\"WK2\" data-period=\"2026-10\" data-field=\"value\" "
                                   "data-missing=\"no figures\">geen cijfers</text>"));
     assert_non_null(strstr(b.buf, "<rect class=\"bar inc tot\""));
-    assert_non_null(strstr(b.buf, ">pad 85,0%</text>"));
+    assert_non_null(strstr(b.buf, ">signaalgrens 70,0%</text>"));
+    assert_non_null(strstr(b.buf, "<polygon class=\"pm\" ")); /* the path under the total */
     assert_non_null(strstr(b.buf, ">100%</text>")); /* a percent scale ends at 100 */
     rb_free(&b);
 }
