@@ -106,11 +106,14 @@ test_pipelined_big_requests_stay_within_the_memory_budget() {
                          printf "%s{\"metric\":\"%s\",\"area\":\"%s\",\"period\":\"%04d-%02d\",\"value\":%d}",
                                 n++ ? "," : "", m[i], a[k], y, mo, i == 3 ? 16 : 1 }
                  print "]}" }' > "$T/big.json"
-    local before after pids=() i
+    local before after pids=() i conns=16
+    # ThreadSanitizer's run checks every request is answered, not the budget (below): a
+    # quarter of the load is enough for that, at a tenth of the speed.
+    [[ "$BUILD" != *tsan* ]] || conns=4
     before=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
     # 16 connections, each with 64 of them in flight: 100 MB that a queue of 256 per
     # connection would hold at once while the commits go on.
-    for i in $(seq 1 16); do
+    for i in $(seq 1 "$conns"); do
         "$LMRAW" --timeout 60000 --repeat 64 "$EP" --file "$T/big.json" > "$T/replies.$i" &
         pids+=($!)
     done
@@ -118,7 +121,7 @@ test_pipelined_big_requests_stay_within_the_memory_budget() {
         wait "${pids[$i]}" || fail "client $((i + 1)) got no reply to every request"
     done
     after=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
-    assert_eq 1024 "$(cat "$T"/replies.* | grep -c -E '"status":(200|503)')" "every request answered (200, or 503 when read beyond a batch)"
+    assert_eq $((conns * 64)) "$(cat "$T"/replies.* | grep -c -E '"status":(200|503)')" "every request answered (200, or 503 when read beyond a batch)"
     local grew=$(((after - before) / 1024))
     echo "    peak RSS grew by $grew MiB ($((before / 1024)) -> $((after / 1024)) MiB)"
     if [[ "$BUILD" == *tsan* ]]; then
