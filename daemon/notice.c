@@ -144,13 +144,15 @@ int notice_mail(FILE *out, const routing *rt, const receiver *rc, const registry
     struct tm tm;
     if (!localtime_r(&now, &tm) || !strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm))
         return -1;
-    int used = snprintf(subject, sizeof subject, "leamon: %s%zu %s", why == NOTICE_REPEAT
-                                                                         ? "herinnering, "
-                                                                         : "",
-                        firing, firing == 1 ? "signaal" : "signalen");
+    /* "2 signalen, 1 opgelost"; a notice of recoveries only says just that. */
+    int used = snprintf(subject, sizeof subject, "leamon: %s",
+                        why == NOTICE_REPEAT ? "herinnering, " : "");
+    if (firing && used > 0 && (size_t)used < sizeof subject)
+        used += snprintf(subject + used, sizeof subject - (size_t)used, "%zu %s", firing,
+                         firing == 1 ? "signaal" : "signalen");
     if (resolved && used > 0 && (size_t)used < sizeof subject)
-        used += snprintf(subject + used, sizeof subject - (size_t)used, ", %zu opgelost",
-                         resolved);
+        used += snprintf(subject + used, sizeof subject - (size_t)used, "%s%zu opgelost",
+                         firing ? ", " : "", resolved);
     if (n == 1 && used > 0 && (size_t)used < sizeof subject) {
         const alert_rule *r = catalog_rule(&reg->cat, list[0]->a.rule);
         const char *where = list[0]->a.subject[0] ? list[0]->a.subject

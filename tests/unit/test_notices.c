@@ -591,6 +591,11 @@ static void test_mail_lists_the_group_in_dutch(void **state)
     /* Headers end at the first empty line; none of them may be broken by a value. */
     assert_non_null(strstr(m, "\n\n"));
     free(m);
+    stored_alert back = area_alert("vve_bereik_wijk_laag", "WK016405", "resolved");
+    m = notice_text(&f, true, &back, 1, NOTICE_CHANGED);
+    if (!strstr(m, "Subject: leamon: 1 opgelost: VVE-bereik, Berflo Es\n"))
+        fail_msg("%s", m);
+    free(m);
     stored_alert late = late_alert("ko-b", "WK016405", "2026-09");
     m = notice_text(&f, true, &late, 1, NOTICE_REPEAT);
     if (!strstr(m, "Subject: leamon: herinnering, 1 signaal: Kinderopvang zonder maandcijfers, "
