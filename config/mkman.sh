@@ -44,6 +44,32 @@ head_() { # name section title
     printf '.SH SYNOPSIS\n.B leamond\n[\\fB\\-c\\fR \\fIFILE\\fR] [\\fB\\-\\-check\\fR] [\\fB\\-\\-database\\fR \\fIPATH\\fR] [\\fB\\-\\-listen\\fR \\fIENDPOINT\\fR] [\\fB\\-v\\fR]\n'
     echo ".SH DESCRIPTION"
     "$TOP/$BUILD/leamond" --help | sed 1,2d | pre
+    cat <<'EOF'
+.SH CONFIGURATION
+After the package is installed, leamond waits for its configuration; the unit starts it
+once /etc/leamon/server.key exists.
+.IP 1. 4
+The areas, the reporting organisations and the staff: edit /etc/leamon/partners.conf (see
+.BR leamon-partners (5)).
+.IP 2. 4
+The daemon's key pair: \fBleamon keygen server \-\-dir /etc/leamon\fR writes server.key
+(mode 0600) and server.pub. Give server.pub to every partner; add each partner's and staff
+member's public key (from their own \fBleamon keygen\fR) to its entry as
+\fBkeys = ["..."];\fR.
+.IP 3. 4
+The settings: /etc/leamon/leamond.conf (see
+.BR leamond.conf (5)):
+who is told of alerts (\fBreceivers\fR, \fBroutes\fR), the metrics file for Prometheus
+(\fBmetrics_file\fR), the limits per organisation. The catalogue, /etc/leamon/catalog.conf,
+holds the standard LEA metrics, targets and alert rules; set \fBowed_from\fR there if the
+partners send their history.
+.IP 4. 4
+Check, then start: \fBleamond \-\-check \-c /etc/leamon/leamond.conf\fR (under systemd the
+key is handed over as a credential), then \fBsystemctl start leamond\fR. After a change of
+the partners file or the catalogue: \fBsystemctl reload leamond\fR.
+.PP
+Backups: \fBleamon backup FILE\fR (an admin key) takes a consistent copy while leamond runs.
+EOF
     printf '.SH FILES\n.TP\n.I /etc/leamon/leamond.conf\nthe settings, see\n.BR leamond.conf (5)\n.TP\n.I /etc/leamon/catalog.conf\nthe metric catalogue, see\n.BR leamon-catalog (5)\n.TP\n.I /etc/leamon/partners.conf\nareas, organisations and staff, see\n.BR leamon-partners (5)\n.TP\n.I /var/lib/leamon/leamon.db\nthe database (SQLite, WAL)\n'
     printf '.SH SEE ALSO\n.BR leamon (1),\n.BR leamond.conf (5),\n.BR systemctl (1);\nREADME.md and PROTOCOL.md in /usr/share/doc/leamon\n'
 } > "$OUT/leamond.8"

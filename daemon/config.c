@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "rules.h"
@@ -31,7 +32,8 @@ static const setting_desc table[] = {
     STR(catalog, SET_PATH, "catalog.conf", "metric catalogue"),
     STR(partners, SET_PATH, "partners.conf", "areas, organisations and staff with their keys"),
     STR(server_secret_key_file, SET_PATH, "",
-        "CURVE secret key of the daemon (mode 0600); empty: insecure mode, loopback only"),
+        "CURVE secret key of the daemon (mode 0600); under systemd the credential of that "
+        "file name is read instead; empty: insecure mode, loopback only"),
     INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
     INT(batch_max, 256, 1, 4096, "most requests committed in one transaction"),
     INT(limit_submissions_per_minute, 600, 0, 1000000,
@@ -95,6 +97,21 @@ static int resolve(char *path, size_t size, const char *dir)
     return 0;
 }
 
+/* Under systemd the key comes as a credential (LoadCredential=): a copy the service's own
+ * user may read, in $CREDENTIALS_DIRECTORY under the file's name. Elsewhere (leamond --check
+ * as root, a start by hand) the file itself. */
+static void credential(char *path, size_t size)
+{
+    const char *dir = getenv("CREDENTIALS_DIRECTORY");
+    const char *name = strrchr(path, '/');
+    char cred[CONFIG_PATH_MAX * 2];
+    if (!dir || !dir[0] || !path[0])
+        return;
+    snprintf(cred, sizeof cred, "%s/%s", dir, name ? name + 1 : path);
+    if (access(cred, R_OK) == 0 && strlen(cred) < size)
+        memcpy(path, cred, strlen(cred) + 1);
+}
+
 int settings_load(settings *s, const char *path, lm_error *err)
 {
     config_t cfg;
@@ -140,6 +157,7 @@ int settings_load(settings *s, const char *path, lm_error *err)
             goto out;
         }
     }
+    credential(s->server_secret_key_file, sizeof s->server_secret_key_file);
     log_level lvl;
     if (log_level_parse(s->log_level, &lvl) != 0) {
         conf_error(err, config_setting_get_member(root, "log_level"),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include <limits.h>
 #include <math.h>
@@ -635,6 +636,31 @@ static void test_settings_bad(void **state)
         fail_msg("%s", report);
 }
 
+/* Under systemd the daemon's key is a credential of the same file name. */
+static void test_settings_key_from_credential(void **state)
+{
+    char conf[256], cred_dir[256], cred[300];
+    settings st;
+    lm_error err;
+    (void)state;
+    write_file("keyconf.conf", "server_secret_key_file = \"/etc/leamon/server.key\";\n", conf,
+               sizeof conf);
+    path_join(cred_dir, sizeof cred_dir, tmpdir, "creds");
+    assert_int_equal(mkdir(cred_dir, 0700), 0);
+    /* No credential of that name: the file as configured. */
+    assert_int_equal(setenv("CREDENTIALS_DIRECTORY", cred_dir, 1), 0);
+    assert_int_equal(settings_load(&st, conf, &err), 0);
+    assert_string_equal(st.server_secret_key_file, "/etc/leamon/server.key");
+    snprintf(cred, sizeof cred, "%s/server.key", cred_dir);
+    write_text(cred, "secret\n", 0600);
+    assert_int_equal(settings_load(&st, conf, &err), 0);
+    assert_string_equal(st.server_secret_key_file, cred);
+    /* Outside systemd: the file. */
+    assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+    assert_int_equal(settings_load(&st, conf, &err), 0);
+    assert_string_equal(st.server_secret_key_file, "/etc/leamon/server.key");
+}
+
 static void test_settings_limits(void **state)
 {
     char path[TP];
@@ -1122,6 +1148,7 @@ int main(void)
         cmocka_unit_test(test_settings_paths),
         cmocka_unit_test(test_settings_shipped),
         cmocka_unit_test(test_settings_bad),
+        cmocka_unit_test(test_settings_key_from_credential),
         cmocka_unit_test(test_settings_limits),
         cmocka_unit_test(test_settings_print_roundtrip),
         cmocka_unit_test(test_settings_help),
