@@ -30,7 +30,9 @@ static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
 static refused_cause cause_of(const pending *p, int status)
 {
     if (status == PROTO_TOO_MANY)
-        return strstr(p->why, "a minute") ? REFUSED_MINUTE : REFUSED_DAY;
+        return strstr(p->why, "a minute")        ? REFUSED_MINUTE
+               : strstr(p->why, "corrections a day") ? REFUSED_CORRECTIONS
+                                                     : REFUSED_DAY;
     if (p->overflow)
         return REFUSED_BUSY;
     return strstr(p->why, "queries are waiting") ? REFUSED_QUERIES : REFUSED_DATABASE;

@@ -97,23 +97,29 @@ static int check_closed(pending *p, const batch_env *env, time_t now)
     return 0;
 }
 
+typedef enum { LIMIT_SUBMISSIONS, LIMIT_RECORDS, LIMIT_CORRECTIONS } limit_kind;
+
 /* Past its organisation's limit: 429, with when it may come back. */
-static bool over_quota(pending *p, const batch_env *env, time_t now, bool records)
+static bool over_quota(pending *p, const batch_env *env, time_t now, limit_kind kind)
 {
     if (!env->q)
         return false;
     size_t org = (size_t)(p->who.org - env->reg->parts.orgs);
-    int64_t wait = records ? quota_records(env->q, org, (int64_t)p->req.n_records, now)
-                           : quota_submission(env->q, org, now);
+    int64_t wait = kind == LIMIT_SUBMISSIONS ? quota_submission(env->q, org, now)
+                   : kind == LIMIT_RECORDS   ? quota_records(env->q, org, (int64_t)p->req.n_records, now)
+                                             : quota_corrections(env->q, org, now);
     if (!wait)
         return false;
+    static const char *const what[] = {"submissions a minute", "records a day",
+                                       "corrections a day"};
+    int64_t limit = kind == LIMIT_SUBMISSIONS ? env->q->per_minute
+                    : kind == LIMIT_RECORDS   ? env->q->per_day
+                                              : env->q->corrections_per_day;
     p->write = false;
     p->status = PROTO_TOO_MANY;
     p->res.retry_after_ms = wait;
     snprintf(p->why, sizeof p->why, "%s has sent more than its limit of %s (%lld); nothing was "
-             "stored, retry in %lld s", p->who.org->id,
-             records ? "records a day" : "submissions a minute",
-             (long long)(records ? env->q->per_day : env->q->per_minute),
+             "stored, retry in %lld s", p->who.org->id, what[kind], (long long)limit,
              (long long)(wait + 999) / 1000);
     log_event(env->log, LOG_WARNING, &(log_about){p->who.org->id, p->req.id, 0},
               "submit %s from %s: %s", p->req.id, p->who.org->id, p->why);
@@ -143,7 +149,7 @@ static void check_one(pending *p, const batch_env *env, time_t now)
     }
     log_msg(env->log, LOG_DEBUG, "received submit %s from %s: %zu records", p->req.id,
             p->who.org->id, p->req.n_records);
-    if (over_quota(p, env, now, false))
+    if (over_quota(p, env, now, LIMIT_SUBMISSIONS))
         return;
     validate_submission(&p->req, p->who.org, env->reg, now, &p->errs);
     if (check_closed(p, env, now) < 0) {
@@ -157,7 +163,8 @@ static void check_one(pending *p, const batch_env *env, time_t now)
         return;
     }
     p->write = true;
-    if (!p->req.dry_run && over_quota(p, env, now, true))
+    if (!p->req.dry_run &&
+        (over_quota(p, env, now, LIMIT_CORRECTIONS) || over_quota(p, env, now, LIMIT_RECORDS)))
         return;
     if (outliers_check(env->db, &env->reg->cat, p->who.org->id, &p->req, &p->warns) < 0)
         log_msg(env->log, LOG_WARNING, "outlier check of %s: %s (stored without it)", p->req.id,
@@ -223,7 +230,7 @@ static void store_one(pending *p, const batch_env *env, time_t now, bool alone)
         p->res.accepted = (int64_t)p->req.n_records;
         return;
     }
-    int64_t sub = 0;
+    int64_t sub = 0, superseded = store_superseded(db);
     bool ok = found == 0 && (alone || store_savepoint(db) == 0) &&
               store_add_submission(db, who, p->req.id, now, (int64_t)p->req.n_records, digest,
                                    &sub) == 0;
@@ -233,6 +240,9 @@ static void store_one(pending *p, const batch_env *env, time_t now, bool alone)
     }
     if (ok && (alone || store_release(db) == 0)) {
         p->res.accepted = (int64_t)p->req.n_records;
+        if (env->q)
+            quota_corrected(env->q, (size_t)(p->who.org - env->reg->parts.orgs),
+                            store_superseded(db) - superseded, now);
         return;
     }
     log_msg(env->log, LOG_ERR, "storing submission %s of %s: %s", p->req.id, who,

@@ -40,6 +40,9 @@ static const setting_desc table[] = {
         "submissions one organisation may send a minute (429 beyond it); 0: no limit"),
     INT(limit_records_per_day, 500000, 0, 1000000000,
         "figures one organisation may send a UTC day (429 beyond it); 0: no limit"),
+    INT(limit_corrections_per_day, 50000, 0, 1000000000,
+        "figures one organisation may replace by another value a UTC day (each leaves an "
+        "audit row; 429 beyond it); 0: no limit"),
     INT(handshake_timeout, 5, 1, 60,
         "seconds a new connection has to finish its handshake before it is dropped"),
     STR(publish, SET_STRING, "",

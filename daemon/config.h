@@ -24,6 +24,7 @@ typedef struct {
     long long handshake_timeout;
     long long limit_submissions_per_minute;
     long long limit_records_per_day;
+    long long limit_corrections_per_day;
     char publish[256];
     char alert_hook[CONFIG_PATH_MAX];
     long long alert_hook_timeout;

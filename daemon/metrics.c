@@ -18,7 +18,8 @@ static const char *const error_codes[METRICS_ERROR_CODES] = {
     "not_a_month", "future_period", "period_too_early", "not_finite", "not_integer",
     "out_of_range", "duplicate_record", "implausible", "period_closed", "other"};
 static const char *const causes[REFUSED_CAUSES] = {"busy", "database", "queries",
-                                                   "submissions_a_minute", "records_a_day"};
+                                                   "submissions_a_minute", "records_a_day",
+                                                   "corrections_a_day"};
 
 void metrics_record_errors(metrics *m, const char *code, uint64_t n)
 {

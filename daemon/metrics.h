@@ -33,6 +33,7 @@ typedef enum {
     REFUSED_QUERIES,     /* too many queries wait for the derive thread */
     REFUSED_MINUTE,      /* the organisation's submissions a minute */
     REFUSED_DAY,         /* the organisation's figures a day */
+    REFUSED_CORRECTIONS, /* the organisation's corrections a day */
     REFUSED_CAUSES
 } refused_cause;
 

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day)
+int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day,
+                int64_t corrections_per_day)
 {
     memset(q, 0, sizeof *q);
     if (!(q->use = calloc(n ? n : 1, sizeof *q->use)))
@@ -12,6 +13,7 @@ int quotas_init(quotas *q, size_t n, int64_t per_minute, int64_t per_day)
     q->n = n;
     q->per_minute = per_minute;
     q->per_day = per_day;
+    q->corrections_per_day = corrections_per_day;
     return 0;
 }
 
@@ -35,6 +37,7 @@ static quota_use *current(quotas *q, size_t org, time_t now)
     if (u->day != day) {
         u->day = day;
         u->records = 0;
+        u->corrections = 0;
     }
     return u;
 }
@@ -61,4 +64,19 @@ int64_t quota_records(quotas *q, size_t org, int64_t records, time_t now)
         return (int64_t)(u->day + 86400 - now) * 1000;
     u->records += records;
     return 0;
+}
+
+int64_t quota_corrections(quotas *q, size_t org, time_t now)
+{
+    quota_use *u = current(q, org, now);
+    if (!u || !q->corrections_per_day || u->corrections < q->corrections_per_day)
+        return 0;
+    return (int64_t)(u->day + 86400 - now) * 1000;
+}
+
+void quota_corrected(quotas *q, size_t org, int64_t n, time_t now)
+{
+    quota_use *u = current(q, org, now);
+    if (u)
+        u->corrections += n;
 }

@@ -111,7 +111,7 @@ static int open_router(server *srv, const char *secret, lm_error *err)
 static int start_quotas(server *srv)
 {
     return quotas_init(&srv->q, srv->reg.parts.n_orgs, srv->set.limit_submissions_per_minute,
-                       srv->set.limit_records_per_day);
+                       srv->set.limit_records_per_day, srv->set.limit_corrections_per_day);
 }
 
 /* The month leamond first ran on this database: figures are owed from then on, unless the

@@ -784,6 +784,23 @@ int store_add_submission(store *s, const char *reporter, const char *request_id,
     return 0;
 }
 
+/* Run the upsert of a figure; a figure replaced by another value also writes its audit row
+ * (a trigger), which the connection's change count shows. */
+static int store_run_counting(store *s, int which)
+{
+    sqlite3_int64 before = sqlite3_total_changes64(s->db);
+    if (store_run(s, which) < 0)
+        return -1;
+    if (sqlite3_total_changes64(s->db) - before >= 2)
+        s->superseded++;
+    return 0;
+}
+
+int64_t store_superseded(const store *s)
+{
+    return s->superseded;
+}
+
 int store_put_observation(store *s, const char *reporter, const char *metric,
                           const char *period, const char *area, double value,
                           int64_t submission, int64_t now)
@@ -795,7 +812,7 @@ int store_put_observation(store *s, const char *reporter, const char *metric,
     if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, metric) < 0 ||
         store_bind_text(s, st, 3, period) < 0 || store_bind_text(s, st, 4, area) < 0 ||
         store_bind_int(s, st, 6, submission) < 0 || store_bind_int(s, st, 7, now) < 0 ||
-        store_run(s, ST_PUT_OBS) < 0)
+        store_run_counting(s, ST_PUT_OBS) < 0)
         return -1;
     if (sqlite3_changes(s->db) == 0)
         return 0; /* the same figure again: nothing depends on it anew */

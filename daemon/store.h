@@ -79,6 +79,8 @@ int store_add_submission(store *s, const char *reporter, const char *request_id,
 
 /* Store one value; an existing different value for the same (reporter, metric, period,
  * area) is superseded and the old one kept in observation_audit. Returns 0 or -1. */
+/* Figures this connection has replaced by another value (each with an audit row). */
+int64_t store_superseded(const store *s);
 int store_put_observation(store *s, const char *reporter, const char *metric,
                           const char *period, const char *area, double value,
                           int64_t submission, int64_t now);

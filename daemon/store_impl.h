@@ -58,6 +58,7 @@ struct store {
     store_shared *sh;
     bool writing;            /* this connection holds sh->write */
     bool coverage_changed;   /* the open transaction changed the coverage table */
+    int64_t superseded;      /* figures replaced by another value (an audit row each), so far */
 };
 
 

@@ -1013,6 +1013,7 @@ static int bench_conf(bench *b)
                /* 50 clients of one organisation each send far more than a partner would */
                "limit_submissions_per_minute = 0;\n"
                "limit_records_per_day = 0;\n"
+               "limit_corrections_per_day = 0;\n"
                "log_level = \"%s\";\n", b->opt.log_level);
     if (b->opt.batch_max)
         fprintf(f, "batch_max = %lld;\n", b->opt.batch_max);

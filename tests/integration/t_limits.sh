@@ -92,7 +92,7 @@ test_pipelined_big_requests_stay_within_the_memory_budget() {
     setup_insecure
     # ASan keeps freed memory in quarantine; that is not leamond's: measure without it.
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
-    write_conf "limit_submissions_per_minute = 0; limit_records_per_day = 0;"
+    write_conf "limit_submissions_per_minute = 0; limit_records_per_day = 0; limit_corrections_per_day = 0;"
     LM_ARGS[1]=$EP
     start_daemon
     # A submission of every figure ko-a may send from 2020 on: 7 metrics, 3 wijken, 82

@@ -725,7 +725,7 @@ static void test_organisation_past_its_limit_gets_429(void **state)
 {
     fixture *f = *state;
     quotas q;
-    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 5), 0);
+    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 5, 0), 0);
     f->env.q = &q;
     pending *one = submit(f, "ko-a-1", "ko-a", KO_A, N(KO_A));
     pending *two = submit(f, "ko-a-2", "ko-a", KO_A, N(KO_A));
@@ -751,7 +751,7 @@ static void test_organisation_past_its_limit_gets_429(void **state)
     batch_clear(&f->b);
     /* Submissions a minute: the third in a minute waits for the next minute. */
     quotas_free(&q);
-    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 0), 0);
+    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 2, 0, 0), 0);
     submit(f, "ko-b-2", "ko-b", KO_B, N(KO_B));
     submit(f, "ko-b-3", "ko-b", KO_B, N(KO_B));
     pending *late = submit(f, "ko-b-4", "ko-b", KO_B, N(KO_B));
@@ -759,6 +759,29 @@ static void test_organisation_past_its_limit_gets_429(void **state)
     assert_int_equal(late->status, PROTO_TOO_MANY);
     assert_non_null(strstr(late->why, "submissions a minute (2)"));
     assert_true(late->res.retry_after_ms > 0 && late->res.retry_after_ms <= 60000);
+    batch_clear(&f->b);
+    /* Corrections a day: each figure replaced by another value leaves an audit row. */
+    quotas_free(&q);
+    assert_int_equal(quotas_init(&q, f->reg.parts.n_orgs, 0, 0, 2), 0);
+    static const rec changed[] = {
+        {"vve.peuters.geplaatst", NULL, "2026-10", 43},
+        {"vve.uren.per_week", "WK016402", "2026-10", 17},
+        {"vve.wachtlijst", "GM0164", "2026-10", 3},
+    };
+    static const rec again[] = {{"vve.peuters.geplaatst", NULL, "2026-10", 44}};
+    pending *fresh = submit(f, "ko-a-new", "ko-a", KO_A, N(KO_A));
+    assert_true(run_batch(f, now));
+    assert_int_equal(fresh->status, PROTO_OK);
+    batch_clear(&f->b);
+    pending *fix = submit(f, "ko-a-fix", "ko-a", changed, N(changed));
+    assert_true(run_batch(f, now));
+    assert_int_equal(fix->status, PROTO_OK); /* 0 before it: stored whole, 3 corrections */
+    batch_clear(&f->b);
+    pending *more = submit(f, "ko-a-more", "ko-a", again, N(again));
+    run_batch(f, now); /* nothing to commit */
+    assert_int_equal(more->status, PROTO_TOO_MANY);
+    assert_non_null(strstr(more->why, "its limit of corrections a day (2)"));
+    assert_int_equal(stored_as(f, "ko-a", "ko-a-more"), 0);
     batch_clear(&f->b);
     quotas_free(&q);
     f->env.q = NULL;

@@ -755,7 +755,7 @@ static void test_settings_help(void **state)
     size_t n = 0;
     for (const char *p = out; *p; p++)
         n += *p == '\n';
-    assert_int_equal(n, 19);
+    assert_int_equal(n, 20);
     free(out);
 }
 
