@@ -142,7 +142,8 @@ int groups_seed(alert_groups *gs, size_t route, const char *key, const group_tim
 
 static int by_state(const void *x, const void *y)
 {
-    const grouped_alert *a = *(const grouped_alert *const *)x, *b = *(const grouped_alert *const *)y;
+    const grouped_alert *a = *(const grouped_alert *const *)x;
+    const grouped_alert *b = *(const grouped_alert *const *)y;
     bool fa = strcmp(a->a.state, "firing") == 0, fb = strcmp(b->a.state, "firing") == 0;
     if (fa != fb)
         return fa ? -1 : 1;

@@ -23,7 +23,8 @@ static int inhibited_by(store *db, const registry *reg, const routing *rt, const
         stored_alert *src = NULL;
         size_t n = 0;
         bool more;
-        if (store_alert_list(db, firing, 0, in->source, "", HOLD_SOURCES_MAX, &src, &n, &more) < 0) {
+        if (store_alert_list(db, firing, 0, in->source, "", HOLD_SOURCES_MAX, &src, &n,
+                             &more) < 0) {
             free(src);
             return -1;
         }
@@ -40,7 +41,8 @@ int alert_hold(store *db, const registry *reg, const routing *rt, const stored_a
 {
     memset(out, 0, sizeof *out);
     silence_hold s;
-    if (silences_holding(db, reg, a, now, &s) < 0 || inhibited_by(db, reg, rt, a, &out->inhibited_by) < 0)
+    if (silences_holding(db, reg, a, now, &s) < 0 ||
+        inhibited_by(db, reg, rt, a, &out->inhibited_by) < 0)
         return -1;
     out->silence_id = s.id;
     out->silenced_until = s.ends;

@@ -105,8 +105,9 @@ static bool over_quota(pending *p, const batch_env *env, time_t now, limit_kind 
     if (!env->q)
         return false;
     size_t org = (size_t)(p->who.org - env->reg->parts.orgs);
+    int64_t n = (int64_t)p->req.n_records;
     int64_t wait = kind == LIMIT_SUBMISSIONS ? quota_submission(env->q, org, now)
-                   : kind == LIMIT_RECORDS   ? quota_records(env->q, org, (int64_t)p->req.n_records, now)
+                   : kind == LIMIT_RECORDS   ? quota_records(env->q, org, n, now)
                                              : quota_corrections(env->q, org, now);
     if (!wait)
         return false;

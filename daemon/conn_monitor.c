@@ -10,7 +10,8 @@
 int conn_monitor_open(void **pair, void *zmq_ctx, void *router, lm_error *err)
 {
     *pair = NULL;
-    if (zmq_socket_monitor(router, MONITOR_ENDPOINT, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0)
+    int events = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
+    if (zmq_socket_monitor(router, MONITOR_ENDPOINT, events) != 0)
         return lm_fail(err, 0, "connection monitor: %s", zmq_strerror(zmq_errno()));
     void *s = zmq_socket(zmq_ctx, ZMQ_PAIR);
     if (!s || zmq_connect(s, MONITOR_ENDPOINT) != 0) {

@@ -140,7 +140,8 @@ static int write_all(FILE *f, const metrics *m, store *db, const registry *reg,
     for (size_t i = 0; i < METRICS_ERROR_CODES; i++) {
         unsigned long long n = atomic_load(&m->errors_by_code[i]);
         if (n)
-            fprintf(f, "leamond_record_errors_by_code_total{code=\"%s\"} %llu\n", error_codes[i], n);
+            fprintf(f, "leamond_record_errors_by_code_total{code=\"%s\"} %llu\n",
+                    error_codes[i], n);
     }
     fprintf(f, "# HELP leamond_refused_total Requests refused for now (503, 429), by cause.\n"
                "# TYPE leamond_refused_total counter\n");

@@ -317,13 +317,14 @@ void notify_events(notifier *nt, const registry *reg, const alert_events *ev)
         const alert_event *e = &ev->items[i];
         log_about about = {e->a.subject, "", (long long)e->a.id};
         if (e->silenced_until) {
-            log_event(nt->log, LOG_INFO, &about, "alert %lld %s -> %s (silenced): %s", (long long)e->a.id,
-                    e->previous[0] ? e->previous : "new", e->a.state, e->a.message);
+            log_event(nt->log, LOG_INFO, &about, "alert %lld %s -> %s (silenced): %s",
+                      (long long)e->a.id, e->previous[0] ? e->previous : "new", e->a.state,
+                      e->a.message);
             continue;
         }
         log_event(nt->log, strcmp(e->a.severity, "critical") == 0 ? LOG_WARNING : LOG_INFO,
-                  &about, "alert %lld %s -> %s: %s", (long long)e->a.id, e->previous[0] ? e->previous : "new",
-                e->a.state, e->a.message);
+                  &about, "alert %lld %s -> %s: %s", (long long)e->a.id,
+                  e->previous[0] ? e->previous : "new", e->a.state, e->a.message);
         if (nt->pub)
             publish(nt, reg, e);
         route_alert(nt, reg, &e->a, e->previous, false);

@@ -51,7 +51,8 @@ static int conf_duration(const config_setting_t *g, const char *name, long long 
 static int load_receiver(routing *rt, const config_setting_t *g, lm_error *err)
 {
     static const char *const known[] = {"name", "exec", "mail", NULL};
-    if (conf_known(g, known, err) < 0 || GROW(rt->receivers, rt->cap_receivers, rt->n_receivers + 1) < 0)
+    if (conf_known(g, known, err) < 0 ||
+        GROW(rt->receivers, rt->cap_receivers, rt->n_receivers + 1) < 0)
         return -1;
     receiver *rc = &rt->receivers[rt->n_receivers];
     memset(rc, 0, sizeof *rc);
@@ -171,7 +172,8 @@ static int load_inhibit(routing *rt, const config_setting_t *g, const registry *
                         lm_error *err)
 {
     static const char *const known[] = {"source", "targets", NULL};
-    if (conf_known(g, known, err) < 0 || GROW(rt->inhibits, rt->cap_inhibits, rt->n_inhibits + 1) < 0)
+    if (conf_known(g, known, err) < 0 ||
+        GROW(rt->inhibits, rt->cap_inhibits, rt->n_inhibits + 1) < 0)
         return -1;
     inhibit_rule *in = &rt->inhibits[rt->n_inhibits];
     memset(in, 0, sizeof *in);
