@@ -15,11 +15,8 @@ static int inhibited_by(store *db, const registry *reg, const routing *rt, const
     static const char *const firing[] = {"firing", NULL};
     for (size_t i = 0; i < rt->n_inhibits && !*by; i++) {
         const inhibit_rule *in = &rt->inhibits[i];
-        bool is_target = in->n_targets == 0 ? strcmp(in->source, a->rule) != 0 : false;
-        for (size_t k = 0; k < in->n_targets && !is_target; k++)
-            is_target = strcmp(in->targets[k], a->rule) == 0;
-        if (!is_target)
-            continue;
+        if (!routing_may_inhibit(reg, in, a))
+            continue; /* no source of this rule could explain it: nothing to read */
         stored_alert *src = NULL;
         size_t n = 0;
         bool more;

@@ -1,8 +1,6 @@
 /* answer.c: one request's reply and its log line (answer.h). */
 #include "answer.h"
 
-#include <string.h>
-
 static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
 {
     const char *who = identity_id(&p->who);
@@ -27,24 +25,13 @@ static void log_outcome(const log_ctx *log, const pending *p, const op_ctx *c)
                 p->status, p->why);
 }
 
-static refused_cause cause_of(const pending *p, int status)
-{
-    if (status == PROTO_TOO_MANY)
-        return strstr(p->why, "a minute")        ? REFUSED_MINUTE
-               : strstr(p->why, "corrections a day") ? REFUSED_CORRECTIONS
-                                                     : REFUSED_DAY;
-    if (p->overflow)
-        return REFUSED_BUSY;
-    return strstr(p->why, "queries are waiting") ? REFUSED_QUERIES : REFUSED_DATABASE;
-}
-
 static void count(metrics *m, const pending *p, const op_ctx *c)
 {
     metrics_request(m, (int)p->req.op, c->replied,
                     (double)(metrics_now_us() - p->received_us) / 1e6);
     atomic_fetch_sub(&m->queued, 1);
     if (c->replied == PROTO_TOO_MANY || c->replied == PROTO_UNAVAILABLE)
-        atomic_fetch_add(&m->refused[cause_of(p, c->replied)], 1);
+        atomic_fetch_add(&m->refused[p->cause], 1);
     if (p->req.op != PROTO_OP_SUBMIT)
         return;
     if (c->replied == PROTO_OK && !p->req.dry_run && !p->res.duplicate)

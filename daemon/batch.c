@@ -118,6 +118,9 @@ static bool over_quota(pending *p, const batch_env *env, time_t now, limit_kind 
                                               : env->q->corrections_per_day;
     p->write = false;
     p->status = PROTO_TOO_MANY;
+    p->cause = kind == LIMIT_SUBMISSIONS ? REFUSED_MINUTE
+               : kind == LIMIT_RECORDS   ? REFUSED_DAY
+                                         : REFUSED_CORRECTIONS;
     p->res.retry_after_ms = wait;
     snprintf(p->why, sizeof p->why, "%s has sent more than its limit of %s (%lld); nothing was "
              "stored, retry in %lld s", p->who.org->id, what[kind], (long long)limit,
@@ -142,6 +145,7 @@ static void check_one(pending *p, const batch_env *env, time_t now)
         return;
     if (p->overflow) {
         p->status = PROTO_UNAVAILABLE;
+        p->cause = REFUSED_BUSY;
         p->res.retry_after_ms = BATCH_BUSY_RETRY_MS;
         snprintf(p->why, sizeof p->why, "the daemon is busy: more submissions are waiting than "
                  "one commit takes (batch_max %lld requests, %d records); nothing was stored, "

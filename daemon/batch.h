@@ -13,6 +13,7 @@
 #include "identity.h"
 #include "log.h"
 #include "op.h"
+#include "metrics.h"
 #include "proto.h"
 #include "quota.h"
 #include "store.h"
@@ -40,6 +41,7 @@ typedef struct {
     bool handed;           /* moved out (batch_take): answered elsewhere */
     submit_result res;
     int64_t received_us;   /* metrics_now_us when it was read */
+    refused_cause cause;   /* why a 503 or 429, for the metrics */
 } pending;
 
 /* What the batch works with. */

@@ -17,7 +17,7 @@ static const char *const error_codes[METRICS_ERROR_CODES] = {
     "unknown_metric", "metric_not_allowed", "unknown_area", "area_not_allowed", "bad_period",
     "not_a_month", "future_period", "period_too_early", "not_finite", "not_integer",
     "out_of_range", "duplicate_record", "implausible", "period_closed", "other"};
-static const char *const causes[REFUSED_CAUSES] = {"busy", "database", "queries",
+static const char *const causes[REFUSED_CAUSES] = {"database", "busy", "queries",
                                                    "submissions_a_minute", "records_a_day",
                                                    "corrections_a_day"};
 
@@ -48,9 +48,12 @@ void metrics_observe(metrics_hist *h, double value)
 {
     atomic_fetch_add(&h->count, 1);
     atomic_fetch_add(&h->sum_us, (uint_fast64_t)(value * 1e6));
-    for (size_t i = 0; i < METRICS_BUCKETS; i++)
-        if (value <= bounds[i])
-            atomic_fetch_add(&h->le[i], 1);
+    /* One bucket per observation, on the hot path; the file adds them up. */
+    size_t i = 0;
+    while (i < METRICS_BUCKETS && value > bounds[i])
+        i++;
+    if (i < METRICS_BUCKETS)
+        atomic_fetch_add(&h->le[i], 1);
 }
 
 void metrics_request(metrics *m, int op, int status, double seconds)
@@ -72,9 +75,12 @@ static const char *op_label(int op)
 static void write_hist(FILE *f, const char *name, const char *labels, const metrics_hist *h,
                        double scale)
 {
-    for (size_t i = 0; i < METRICS_BUCKETS; i++)
+    unsigned long long below = 0;
+    for (size_t i = 0; i < METRICS_BUCKETS; i++) {
+        below += atomic_load(&h->le[i]);
         fprintf(f, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, labels[0] ? "," : "",
-                bounds[i] * scale, (unsigned long long)atomic_load(&h->le[i]));
+                bounds[i] * scale, below);
+    }
     fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, labels[0] ? "," : "",
             (unsigned long long)atomic_load(&h->count));
     fprintf(f, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "", labels, labels[0] ? "}" : "",

@@ -17,7 +17,7 @@
 #define METRICS_BUCKETS 10
 
 typedef struct {
-    atomic_uint_fast64_t count, sum_us, le[METRICS_BUCKETS];
+    atomic_uint_fast64_t count, sum_us, le[METRICS_BUCKETS]; /* le: in this bucket only */
 } metrics_hist;
 
 /* The reply statuses counted (PROTOCOL.md §4), in this order; other: the last. */
@@ -28,8 +28,8 @@ typedef struct {
 #define METRICS_ERROR_CODES 21
 /* Why a request was refused for now: the 503s and the 429s. */
 typedef enum {
+    REFUSED_DATABASE,    /* the database cannot take writes (any 503 not marked otherwise) */
     REFUSED_BUSY,        /* read beyond what one commit takes */
-    REFUSED_DATABASE,    /* the database cannot take writes */
     REFUSED_QUERIES,     /* too many queries wait for the derive thread */
     REFUSED_MINUTE,      /* the organisation's submissions a minute */
     REFUSED_DAY,         /* the organisation's figures a day */

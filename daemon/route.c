@@ -360,6 +360,19 @@ static bool explains(const registry *reg, const alert_rule *sr, const stored_ale
     return period_last_month(&last) >= period_first_month(&since);
 }
 
+bool routing_may_inhibit(const registry *reg, const inhibit_rule *in, const stored_alert *a)
+{
+    if (strcmp(in->source, a->rule) == 0)
+        return false;
+    bool is_target = in->n_targets == 0;
+    for (size_t k = 0; k < in->n_targets && !is_target; k++)
+        is_target = strcmp(in->targets[k], a->rule) == 0;
+    const alert_rule *sr = catalog_rule(&reg->cat, in->source);
+    if (!is_target || !sr)
+        return false;
+    return sr->kind != RULE_LATE || (!a->subject[0] && a->reported < a->expected);
+}
+
 bool routing_inhibits(const routing *rt, const registry *reg, const stored_alert *src,
                       const stored_alert *a)
 {
@@ -370,12 +383,8 @@ bool routing_inhibits(const routing *rt, const registry *reg, const stored_alert
         return false;
     for (size_t i = 0; i < rt->n_inhibits; i++) {
         const inhibit_rule *in = &rt->inhibits[i];
-        if (strcmp(in->source, src->rule) != 0 || strcmp(a->rule, src->rule) == 0)
-            continue;
-        bool is_target = in->n_targets == 0;
-        for (size_t k = 0; k < in->n_targets && !is_target; k++)
-            is_target = strcmp(in->targets[k], a->rule) == 0;
-        if (is_target && explains(reg, sr, src, a))
+        if (strcmp(in->source, src->rule) == 0 && routing_may_inhibit(reg, in, a) &&
+            explains(reg, sr, src, a))
             return true;
     }
     return false;

@@ -83,6 +83,10 @@ bool route_matches(const route *ro, const registry *reg, const stored_alert *a);
 void route_group_key(const route *ro, const registry *reg, const stored_alert *a, char *key,
                      size_t n);
 
+/* Could a firing alert of in's source explain a? False saves reading the sources: a is no
+ * target of in, or in's source is late and a's figures are all in. */
+bool routing_may_inhibit(const registry *reg, const inhibit_rule *in, const stored_alert *a);
+
 /* Does the stored alert src, firing, explain alert a under the inhibit rules? */
 bool routing_inhibits(const routing *rt, const registry *reg, const stored_alert *src,
                       const stored_alert *a);

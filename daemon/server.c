@@ -459,6 +459,7 @@ static void serve_batch(server *srv)
             continue;
         if (!hand_over(srv, i, now)) {
             p->status = PROTO_UNAVAILABLE;
+            p->cause = REFUSED_QUERIES;
             snprintf(p->why, sizeof p->why, "busy: %d queries are waiting; retry shortly",
                      DERIVE_THREAD_MAX_JOBS);
         }
