@@ -4,6 +4,7 @@
  * and evaluating twice changes nothing. */
 #include "alerts.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,13 +393,23 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
     return reconcile(db, &c, now, ev);
 }
 
-/* Has org reported the metric for month q (rows from store_first_reports)? */
-static bool has_report(const store_obs *rows, size_t n, const char *org, const char *month)
+/* Which months of the window (texts, oldest first) each organisation reported the metric
+ * in (rows from store_first_reports): a bit per month, an entry per organisation. One pass
+ * over the rows, not one per organisation and month. NULL when out of memory. */
+_Static_assert(ALERTS_LATE_LOOKBACK <= 32, "a bit per month of the window");
+static unsigned *reported_months(const partners *parts, const store_obs *rows, size_t n,
+                                 char texts[][PERIOD_TEXT_MAX], size_t n_texts)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(rows[i].reporter, org) == 0 && strcmp(rows[i].period, month) == 0)
-            return true;
-    return false;
+    unsigned *months = calloc(parts->n_orgs ? parts->n_orgs : 1, sizeof *months);
+    if (!months)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const organisation *o = partners_org(parts, rows[i].reporter);
+        for (size_t k = 0; o && k < n_texts; k++)
+            if (strcmp(rows[i].period, texts[k]) == 0)
+                months[o - parts->orgs] |= 1u << k;
+    }
+    return months;
 }
 
 int alerts_owed_from(store *db, const catalog *cat, period *out)
@@ -431,8 +442,10 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
     period owed_from;
     if (alerts_owed_from(db, &reg->cat, &owed_from) < 0)
         return -1;
+    unsigned *reported_in = NULL;
     if (store_first_reports(db, r->m->code, texts[0], texts[ALERTS_LATE_LOOKBACK - 1], &rows,
-                            &n_rows, &cap) < 0)
+                            &n_rows, &cap) < 0 ||
+        !(reported_in = reported_months(parts, rows, n_rows, texts, ALERTS_LATE_LOOKBACK)))
         goto out;
     for (size_t k = 0; k < parts->n_orgs; k++) {
         const organisation *o = &parts->orgs[k];
@@ -440,7 +453,7 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
             continue;
         alert_point pts[ALERTS_LATE_LOOKBACK];
         for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++) {
-            bool reported = has_report(rows, n_rows, o->id, texts[i]);
+            bool reported = (reported_in[k] >> i) & 1u;
             /* Months before leamon went live are not owed, nor months the metric is not
              * due in (a summer-school figure in March). */
             bool owed = period_compare(&ps[i], &owed_from) >= 0 &&
@@ -456,6 +469,7 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
     rc = 0;
 out:
     free(rows);
+    free(reported_in);
     return rc;
 }
 
@@ -480,22 +494,31 @@ time_t alerts_next_deadline(const registry *reg, time_t now, long long grace_day
     return next;
 }
 
-int alerts_evaluate_all(store *db, const registry *reg, time_t now, long long grace_days,
-                        alert_events *ev)
+int alerts_evaluate_from(store *db, const registry *reg, alerts_cursor *c, size_t max,
+                         time_t now, long long grace_days, alert_events *ev)
 {
-    for (size_t i = 0; i < reg->cat.n_rules; i++) {
-        const alert_rule *r = &reg->cat.rules[i];
+    size_t done = 0;
+    for (; c->rule < reg->cat.n_rules; c->rule++, c->area = 0) {
+        const alert_rule *r = &reg->cat.rules[c->rule];
         if (r->kind == RULE_LATE) {
+            if (done == max)
+                return 0;
             if (alerts_evaluate_late(db, reg, r, NULL, now, ev) < 0)
                 return -1;
+            done++;
             continue;
         }
-        for (size_t a = 0; a < reg->parts.n_areas; a++)
-            if (rules_watches_area(r, &reg->parts, (int)a) &&
-                alerts_evaluate_area(db, reg, r, (int)a, now, grace_days, ev) < 0)
+        for (; c->area < reg->parts.n_areas; c->area++) {
+            if (!rules_watches_area(r, &reg->parts, (int)c->area))
+                continue;
+            if (done == max)
+                return 0;
+            if (alerts_evaluate_area(db, reg, r, (int)c->area, now, grace_days, ev) < 0)
                 return -1;
+            done++;
+        }
     }
-    return 0;
+    return 1;
 }
 
 int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,

@@ -49,9 +49,17 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
  * become final. The rules are judged then, not an hour later. 0: no rule. */
 time_t alerts_next_deadline(const registry *reg, time_t now, long long grace_days);
 
-/* Every rule, every area and organisation (at start, after a reload, on the timer). */
-int alerts_evaluate_all(store *db, const registry *reg, time_t now, long long grace_days,
-                        alert_events *ev);
+/* Where a judgement of every rule, a piece at a time, has got to: rule, then area. */
+typedef struct {
+    size_t rule, area;
+} alerts_cursor;
+
+/* Every rule from c on, at most max subjects (an indicator rule in one area it watches, or
+ * a late rule for every organisation); c moves past those judged. 1 when the last rule is
+ * done, 0 when more is left, -1 on error (c then points at the subject that failed). */
+int alerts_evaluate_from(store *db, const registry *reg, alerts_cursor *c, size_t max,
+                         time_t now, long long grace_days, alert_events *ev);
+
 /* The indicator rules watching what a snapshot refresh changed. */
 int alerts_evaluate_changes(store *db, const registry *reg, const snapshot_changes *ch,
                             time_t now, long long grace_days, alert_events *ev);

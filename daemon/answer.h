@@ -23,7 +23,8 @@ typedef struct {
     const log_ctx *log;
     time_t started;
     bool secure;
-    void (*before_read)(void *self, const indicator *ind, int first, int last);
+    void (*before_read)(void *self, const indicator *ind, period_kind kind, int first,
+                        int last);
     void (*changed)(void *self, bool figures);
     void *hook_self;
     backup_copy *backup;     /* on the thread that answers backup requests, else NULL */

@@ -18,6 +18,10 @@ struct derive {
     long long snap_retry;     /* after a failed refresh, not before this monotonic ms */
     snapshot_changes touched; /* what refreshes changed since the rules last judged it */
     long long touched_since;  /* monotonic ms of the first such refresh; 0: none */
+    bool judging_touched;     /* judging touched, a piece a tick */
+    bool judging_all;         /* judging every rule, a piece a tick, from all_at on */
+    alerts_cursor all_at;
+    int turn;                 /* the kind of work a tick looks at first (derive_tick) */
     bool *late_due;           /* per organisation: submitted since its late rules were judged */
     size_t n_late_due;
     long long next_check;     /* monotonic ms of the next judgement of every rule */
@@ -28,6 +32,7 @@ struct derive {
     bool seeded;              /* the notifier knows what fired before the start */
     long long checkpoint_retry; /* after a checkpoint that could not finish */
     long long next_metrics;   /* monotonic ms of the next write of the metrics file */
+    mark_memo memo;           /* the marks queries computed since the last round */
 };
 
 long long derive_now_ms(void)
@@ -84,6 +89,7 @@ int derive_new(derive **out, const derive_env *env)
     d->env = *env;
     if (env->yield)
         d->yield = *env->yield;
+    d->yield.memo = &d->memo;
     notify_set_held(env->nt, held, d);
     *out = d;
     return 0;
@@ -96,15 +102,17 @@ void derive_free(derive **dp)
         return;
     snapshot_changes_free(&d->touched);
     coverage_free(&d->yield.cov);
+    mark_memo_free(&d->memo);
     free(d->late_due);
     free(d);
     *dp = NULL;
 }
 
 /* Judge alert rules in one transaction, then tell the world: what a refresh changed, the
- * late rules of organisations that submitted since, or (all) every rule. A failure loses
- * nothing: every judgement replays the periods, so the next one finds the same. */
-static void judge(derive *d, const snapshot_changes *touched, bool all)
+ * late rules of organisations that submitted since, or (all) the next all_max subjects of
+ * every rule from all_at on. A failure loses nothing: every judgement replays the periods,
+ * so the next one finds the same. 1: done, 0: more of every rule is left, -1: failed. */
+static int judge(derive *d, const snapshot_changes *touched, bool all, size_t all_max)
 {
     store *db = d->env.db;
     const registry *reg = d->env.reg;
@@ -113,12 +121,15 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     for (size_t i = 0; i < d->n_late_due && !any_late; i++)
         any_late = d->late_due[i];
     if (!all && !any_late && (!touched || !touched->n))
-        return;
+        return 1;
     alert_events ev = {0};
     long long start = derive_now_ms();
+    alerts_cursor was = d->all_at;
+    int rc = 1;
     bool ok = store_begin(db) == 0;
     if (all) {
-        ok = ok && alerts_evaluate_all(db, reg, now, d->env.set->grace_days, &ev) == 0;
+        ok = ok && (rc = alerts_evaluate_from(db, reg, &d->all_at, all_max, now,
+                                              d->env.set->grace_days, &ev)) >= 0;
     } else {
         if (touched)
             ok = ok && alerts_evaluate_changes(db, reg, touched, now, d->env.set->grace_days,
@@ -132,23 +143,25 @@ static void judge(derive *d, const snapshot_changes *touched, bool all)
     ok = ok && store_commit(db) == 0;
     if (ok) {
         log_msg(d->env.log, LOG_DEBUG, "alert rules: %s judged, %zu change%s (%lld ms)",
-                all ? "every rule" : "what changed", ev.n, ev.n == 1 ? "" : "s",
-                derive_now_ms() - start);
-        if (d->late_due)
+                all ? (rc ? "the last of every rule" : "a part of every rule")
+                    : "what changed",
+                ev.n, ev.n == 1 ? "" : "s", derive_now_ms() - start);
+        if (!all && d->late_due)
             memset(d->late_due, 0, d->n_late_due * sizeof *d->late_due);
         notify_events(d->env.nt, reg, &ev);
     } else {
         log_msg(d->env.log, LOG_ERR, "alerts: %s", store_errmsg(db));
         store_rollback(db);
+        d->all_at = was;
     }
     alert_events_free(&ev);
+    return ok ? rc : -1;
 }
 
-/* Every rule (at the start, after a reload, every alert_check_interval, and when a late
- * rule's deadline passes). */
-static void judge_all(derive *d)
+/* A judgement of every rule is done (or given up): the timers of the next. */
+static void all_judged(derive *d)
 {
-    judge(d, NULL, true);
+    d->judging_all = false;
     long long now_ms = derive_now_ms();
     time_t now = time(NULL);
     d->next_check = now_ms + d->env.set->alert_check_interval * 1000;
@@ -158,12 +171,35 @@ static void judge_all(derive *d)
         d->next_check = now_ms + (long long)(d->next_deadline - now + 1) * 1000;
 }
 
-/* The alert rules over what the refreshes changed since they last judged. */
-static void judge_changes(derive *d)
+/* The next max subjects of every rule; all_judged when the last is done. */
+static void judge_all_step(derive *d, size_t max)
 {
-    judge(d, &d->touched, false);
-    snapshot_changes_free(&d->touched);
-    d->touched_since = 0;
+    if (judge(d, NULL, true, max) != 0)
+        all_judged(d); /* done, or failed: the timer tries again */
+}
+
+/* Every rule (at the start, after a reload, every alert_check_interval, and when a late
+ * rule's deadline passes), a piece at a time between requests (derive_tick). */
+static void judge_all(derive *d)
+{
+    d->all_at = (alerts_cursor){0, 0};
+    d->judging_all = true;
+    judge_all_step(d, DERIVE_JUDGE_STEP);
+}
+
+/* The rules over the next max pairs that refreshes changed since they last judged (and
+ * the late rules of those who submitted since). */
+static void judge_changes(derive *d, size_t max)
+{
+    snapshot_changes some = d->touched;
+    if (some.n > max)
+        some.n = max;
+    judge(d, &some, false, 0);
+    /* Judged, or failed: every judgement of every rule replays them anyway. */
+    snapshot_changes_drop(&d->touched, d->env.reg, some.n);
+    d->judging_touched = d->touched.n > 0;
+    if (!d->judging_touched)
+        d->touched_since = 0;
 }
 
 /* A refresh failed: the marks stay, and the next try waits (a full disk, say). */
@@ -217,7 +253,7 @@ static void refresh_all(derive *d, bool check_digest)
     else if (d->commits == commits) /* none came in while it let requests in */
         d->snap_pending = false;
     note_changed(d, changed, check_digest, "everything marked", start);
-    judge_changes(d);
+    judge_changes(d, SIZE_MAX);
 }
 
 /* One round between polls; the rules judge when the marks are done, or a second after
@@ -241,7 +277,7 @@ static void refresh_round(derive *d)
     note_changed(d, changed, false, n > 0 ? what : NULL, start);
     if (!d->snap_pending ||
         (d->touched_since && derive_now_ms() - d->touched_since >= DERIVE_MAX_DELAY_MS))
-        judge_changes(d);
+        d->judging_touched = true; /* a piece each tick from now on */
 }
 
 /* When the next refresh round is due; only meaningful with snap_pending. */
@@ -259,6 +295,9 @@ void derive_restart(derive *d)
      * everything anyway. */
     snapshot_changes_free(&d->touched);
     d->touched_since = 0;
+    d->judging_touched = false;
+    d->judging_all = false;
+    mark_memo_clear(&d->memo); /* its indices are the old registry's */
     /* The coverage in memory names organisations and areas of the registry. */
     coverage_free(&d->yield.cov);
     if (coverage_new(&d->yield.cov, d->env.reg) < 0)
@@ -289,15 +328,16 @@ void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now
     d->commits++;
 }
 
-void derive_before_read(void *self, const indicator *ind, int first, int last)
+void derive_before_read(void *self, const indicator *ind, period_kind kind, int first,
+                        int last)
 {
     derive *d = self;
     size_t changed = 0;
     if (!d->snap_pending)
         return;
     long long start = derive_now_ms();
-    if (snapshot_refresh_for(d->env.db, d->env.reg, ind, first, last, time(NULL), &changed,
-                             &d->touched, d->yield.cov) < 0)
+    if (snapshot_refresh_for(d->env.db, d->env.reg, ind, kind, first, last, time(NULL), &changed,
+                             &d->touched, d->yield.cov, &d->memo) < 0)
         log_msg(d->env.log, LOG_ERR, "snapshots before a query (answered from those stored): %s",
                 store_errmsg(d->env.db));
     note_changed(d, changed, false, "before a query", start);
@@ -308,9 +348,20 @@ void derive_changed(void *self, bool figures)
     derive *d = self;
     if (figures)
         derive_committed(d, NULL, 0, derive_now_ms());
-    /* Every rule at the next tick: a retraction may leave an organisation late, a closed
-     * month may now be judged. */
+    /* Every rule from the next tick on (from the first again, when they are being
+     * judged): a retraction may leave an organisation late, a closed month may now be
+     * judged. */
     d->next_check = 0;
+    d->all_at = (alerts_cursor){0, 0};
+}
+
+/* What the rules have begun to judge, to the end now. */
+static void judge_pending(derive *d)
+{
+    if (d->judging_touched)
+        judge_changes(d, SIZE_MAX);
+    if (d->judging_all)
+        judge_all_step(d, SIZE_MAX);
 }
 
 void derive_before_judged(derive *d)
@@ -320,6 +371,7 @@ void derive_before_judged(derive *d)
     /* A late rule's deadline that passed since the rules last judged: judge them now. */
     if (d->next_deadline && time(NULL) >= d->next_deadline)
         judge_all(d);
+    judge_pending(d);
 }
 
 /* When the WAL is next copied into the database; LLONG_MAX when it holds nothing. */
@@ -365,6 +417,8 @@ static void write_metrics(derive *d, long long now_ms)
 
 long long derive_due(const derive *d)
 {
+    if (d->judging_touched || d->judging_all)
+        return 0; /* the next piece; requests waiting are served first */
     long long due = d->next_check;
     if (d->snap_pending && refresh_due(d) < due)
         due = refresh_due(d);
@@ -375,24 +429,73 @@ long long derive_due(const derive *d)
     return due;
 }
 
+/* The kinds of work a tick does, one piece of one kind per tick, taking turns. */
+enum { WORK_REFRESH, WORK_JUDGE_ALL, WORK_JUDGE_TOUCHED, WORK_CHECKPOINT, WORK_METRICS,
+       WORK_KINDS };
+
+static bool work_due(const derive *d, int kind, long long now_ms)
+{
+    switch (kind) {
+    case WORK_REFRESH:
+        return d->snap_pending && now_ms >= refresh_due(d);
+    case WORK_JUDGE_ALL:
+        return d->judging_all || now_ms >= d->next_check;
+    case WORK_JUDGE_TOUCHED:
+        return d->judging_touched;
+    case WORK_CHECKPOINT:
+        return now_ms >= checkpoint_due(d);
+    default:
+        return now_ms >= metrics_due(d);
+    }
+}
+
+static void work(derive *d, int kind, long long now_ms)
+{
+    switch (kind) {
+    case WORK_REFRESH:
+        /* The acknowledgements did not wait for the roll-up: the dirty marks were
+         * committed with the figures, so a crash before the refresh only delays the
+         * snapshots. */
+        refresh_round(d);
+        break;
+    case WORK_JUDGE_ALL:
+        if (d->judging_all)
+            judge_all_step(d, DERIVE_JUDGE_STEP);
+        else
+            judge_all(d);
+        break;
+    case WORK_JUDGE_TOUCHED:
+        judge_changes(d, DERIVE_JUDGE_STEP);
+        break;
+    case WORK_CHECKPOINT:
+        checkpoint(d, now_ms);
+        break;
+    default:
+        write_metrics(d, now_ms);
+    }
+}
+
 void derive_tick(derive *d, long long now_ms)
 {
-    /* The acknowledgements did not wait for the roll-up: the dirty marks were committed
-     * with the figures, so a crash before the refresh only delays the snapshots. */
-    if (d->snap_pending && now_ms >= refresh_due(d))
-        refresh_round(d);
-    if (derive_now_ms() >= d->next_check)
-        judge_all(d);
-    if (derive_now_ms() >= checkpoint_due(d))
-        checkpoint(d, derive_now_ms());
-    if (derive_now_ms() >= metrics_due(d))
-        write_metrics(d, derive_now_ms());
+    /* One piece, then the thread serves what waits (a query waits for one piece at most);
+     * the kinds take turns, so that a steady load of refresh rounds starves none. */
+    (void)now_ms;
+    for (int i = 0; i < WORK_KINDS; i++) {
+        int kind = (d->turn + i) % WORK_KINDS;
+        long long now = derive_now_ms();
+        if (work_due(d, kind, now)) {
+            work(d, kind, now);
+            d->turn = (kind + 1) % WORK_KINDS;
+            return;
+        }
+    }
 }
 
 void derive_finish(derive *d)
 {
     if (d->snap_pending)
         refresh_all(d, false);
+    judge_pending(d);
     if (store_checkpoint(d->env.db, true) < 0)
         log_msg(d->env.log, LOG_ERR, "checkpoint: %s", store_errmsg(d->env.db));
 }

@@ -44,6 +44,11 @@ typedef struct {
 #define DERIVE_MAX_DELAY_MS 1000
 #define DERIVE_ROUND_MARKS 256
 
+/* The alert rules judge what changed, and every rule on the timer, DERIVE_JUDGE_STEP
+ * subjects (a rule in one area) per transaction, with the requests that came meanwhile
+ * served in between; a query that shows their verdicts first has them finish. */
+#define DERIVE_JUDGE_STEP 4
+
 /* The WAL is copied into the database once commits have stopped for
  * DERIVE_CHECKPOINT_QUIET_MS (and the file emptied), and, under a steady load, whenever it
  * holds DERIVE_CHECKPOINT_FRAMES pages (about 16 MB) beside the commits. */
@@ -63,9 +68,11 @@ void derive_restart(derive *d);
  * (n_orgs) that stored figures: their late rules are due. */
 void derive_committed(derive *d, const bool *wrote, size_t n_orgs, long long now_ms);
 
-/* Before a query of ind over months first..last (month numbers) is answered: refresh the
- * snapshots it reads, so it sees every figure acknowledged before it. self is the derive. */
-void derive_before_read(void *self, const indicator *ind, int first, int last);
+/* Before a query of ind's periods of kind within months first..last (month numbers) is
+ * answered: refresh the snapshots it reads, so it sees every figure acknowledged before
+ * it. self is the derive. */
+void derive_before_read(void *self, const indicator *ind, period_kind kind, int first,
+                        int last);
 /* An op changed figures (their snapshots wait for a refresh) or only the states of months
  * (closed, reopened: every rule judges again). self is the derive. */
 void derive_changed(void *self, bool figures);
@@ -75,8 +82,10 @@ void derive_before_judged(derive *d);
 
 /* Monotonic ms when derive_tick must next run. */
 long long derive_due(const derive *d);
-/* Do what is due at now_ms: a refresh round, every rule (the alert_check_interval timer:
- * late rules and target paths move with the clock), or a checkpoint. */
+/* Do one piece of what is due at now_ms: a refresh round, a piece of the rules' judgement
+ * (of what changed, or of every rule on the alert_check_interval timer: late rules and
+ * target paths move with the clock), a checkpoint, or the metrics file. The kinds take
+ * turns; the caller serves waiting requests between two ticks. */
 void derive_tick(derive *d, long long now_ms);
 
 /* Stopping: bring the snapshots up to date, and empty the WAL. */

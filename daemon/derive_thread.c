@@ -315,7 +315,7 @@ int derive_thread_start(derive_thread **out, const derive_thread_env *env, lm_er
         goto fail;
     store_manual_checkpoints(env->primary);
     store_manual_checkpoints(t->db);
-    t->yield = (snapshot_yield){waiting, serve, t, NULL}; /* derive adds the coverage */
+    t->yield = (snapshot_yield){waiting, serve, t, NULL, NULL}; /* derive adds its own */
     derive_env denv = {t->db, env->reg, env->set, env->log, env->nt, keep_alive, t, &t->yield,
                        env->m};
     if (derive_new(&t->dv, &denv) < 0) {

@@ -64,9 +64,10 @@ typedef struct {
     const log_ctx *log;
     time_t started;          /* status: the daemon's start */
     bool secure;             /* status: CURVE or insecure mode */
-    /* A query of ind over months first..last calls this first, so that it sees every
-     * figure acknowledged before it (derive_before_read). */
-    void (*before_read)(void *self, const indicator *ind, int first, int last);
+    /* A query of ind's periods of one kind within months first..last calls this first, so
+     * that it sees every figure acknowledged before it (derive_before_read). */
+    void (*before_read)(void *self, const indicator *ind, period_kind kind, int first,
+                        int last);
     void *hook_self;         /* what before_read and changed are called with */
     /* After a handler changed what is derived: figures (their snapshots are recomputed), or
      * only the months' states (the rules judge again). derive_changed. */
@@ -110,9 +111,11 @@ void op_reply(const op_def *d, op_ctx *c);
 int op_refuse(op_ctx *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int op_fail(op_ctx *c, const lm_error *e);
 
-/* Before a query of ind at area at over months first..last reads the snapshots: bring
- * them, and the target's baseline when the data gives it, up to date (before_read). */
-void op_before_read(op_ctx *c, const indicator *ind, int at, int first, int last);
+/* Before a query of ind at area at over the periods from..to (of one kind) reads the
+ * snapshots: bring them up to date (before_read), and what their verdicts read: the
+ * target's baseline when the data gives it, and its goal period once they lie past it. */
+void op_before_read(op_ctx *c, const indicator *ind, int at, const period *from,
+                    const period *to);
 
 /* The handlers, one file each (op_NAME.c). */
 void op_ping(op_ctx *c);

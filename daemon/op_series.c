@@ -43,7 +43,7 @@ void op_series(op_ctx *c)
     }
     if ((n = count_periods(c, &from, &to)) < 0)
         return;
-    op_before_read(c, ind, at, period_first_month(&from), period_last_month(&to));
+    op_before_read(c, ind, at, &from, &to);
     proto_series_reply r = {0};
     figures_indicator(&r.ind, ind);
     snprintf(r.area, sizeof r.area, "%s", parts->areas[at].code);

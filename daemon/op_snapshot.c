@@ -91,7 +91,7 @@ void op_snapshot(op_ctx *c)
         return;
     }
     if (!req->has_as_of)
-        op_before_read(c, ind, at, period_first_month(&p), period_last_month(&p));
+        op_before_read(c, ind, at, &p, &p);
     proto_snapshot_reply r = {0};
     stored_snapshot s;
     if (snapshot_current(c->db, c->reg, ind, &p, at, req->has_as_of, req->as_of, &s) < 0) {

@@ -7,6 +7,7 @@
 
 #include "reply.h"
 #include "snapshot.h"
+#include "verdict.h"
 
 static const op_def ops[PROTO_OP_COUNT] = {
     [PROTO_OP_PING] = {PROTO_OP_PING, WHO_ANYONE, 0, NULL, NULL, op_ping},
@@ -119,13 +120,22 @@ int op_fail(op_ctx *c, const lm_error *e)
     return op_refuse(c, e->status ? e->status : PROTO_INTERNAL, "%s", e->msg);
 }
 
-void op_before_read(op_ctx *c, const indicator *ind, int at, int first, int last)
+void op_before_read(op_ctx *c, const indicator *ind, int at, const period *from,
+                    const period *to)
 {
     if (!c->before_read)
         return;
-    c->before_read(c->hook_self, ind, first, last);
+    c->before_read(c->hook_self, ind, from->kind, period_first_month(from),
+                   period_last_month(to));
     const target *t = snapshot_target(c->reg, ind, at);
-    if (t && t->has_baseline && !t->has_baseline_value)
-        c->before_read(c->hook_self, ind, period_first_month(&t->baseline_period),
+    if (!t)
+        return;
+    if (t->has_baseline && !t->has_baseline_value)
+        c->before_read(c->hook_self, ind, t->baseline_period.kind,
+                       period_first_month(&t->baseline_period),
                        period_last_month(&t->baseline_period));
+    if (verdict_after_goal(t, to))
+        c->before_read(c->hook_self, ind, t->goal_period.kind,
+                       period_first_month(&t->goal_period),
+                       period_last_month(&t->goal_period));
 }

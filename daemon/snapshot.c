@@ -180,11 +180,30 @@ void snapshot_changes_free(snapshot_changes *c)
     memset(c, 0, sizeof *c);
 }
 
+static size_t touched_bit(const registry *reg, const indicator *ind, int at)
+{
+    return (size_t)(ind - reg->cat.indicators) * reg->parts.n_areas + (size_t)at;
+}
+
+void snapshot_changes_drop(snapshot_changes *c, const registry *reg, size_t n)
+{
+    if (n > c->n)
+        n = c->n;
+    if (!n)
+        return;
+    for (size_t i = 0; i < n && c->seen; i++) {
+        size_t bit = touched_bit(reg, c->items[i].ind, c->items[i].at);
+        c->seen[bit / 8] &= (unsigned char)~(1u << (bit % 8));
+    }
+    memmove(c->items, c->items + n, (c->n - n) * sizeof *c->items);
+    c->n -= n;
+}
+
 /* Each pair once: a bit per (indicator, area), allocated on first use. */
 static int note_touched(snapshot_changes *c, const registry *reg, const snap_key *k)
 {
     size_t bits = reg->cat.n_indicators * reg->parts.n_areas;
-    size_t bit = (size_t)(k->ind - reg->cat.indicators) * reg->parts.n_areas + (size_t)k->at;
+    size_t bit = touched_bit(reg, k->ind, k->at);
     if (!c->seen && !(c->seen = calloc((bits + 7) / 8, 1)))
         return -1;
     if (c->seen[bit / 8] & (1u << (bit % 8)))
@@ -226,6 +245,7 @@ typedef struct {
     unsigned char *sets;  /* their reporters: n_set bytes each, cap_sets of them */
     size_t n_set, cap_sets;
     unsigned char *old;   /* scratch: a stored set, n_set bytes */
+    mark_memo *memo;      /* forgets the marks when they are cleared (NULL: none) */
     int *slots;           /* index into items by key; -1: empty; n_slots a power of 2 */
     size_t n_slots;
     const snapshot_yield *yield;
@@ -307,6 +327,37 @@ static int round_read(refresh_round *r)
     return 0;
 }
 
+/* The memo's key of a mark; false for a mark of something no longer configured. The
+ * indicator and kind are the query's (NULL: none). */
+static bool memo_key(const registry *reg, const indicator *ind, period_kind kind,
+                     const store_dirty_mark *mark, mark_memo_key *k)
+{
+    const metric *m = catalog_metric(&reg->cat, mark->metric);
+    period month;
+    int at = partners_area(&reg->parts, mark->area);
+    if (!m || at < 0 || period_parse(mark->period, &month) != 0)
+        return false;
+    *k = (mark_memo_key){ind ? (int)(ind - reg->cat.indicators) : -1, (int)kind,
+                         (int)(m - reg->cat.metrics), at, period_first_month(&month), mark->gen};
+    return true;
+}
+
+/* The memo forgets the marks just cleared (out of memory: all of them, which is as safe). */
+static void forget_marks(mark_memo *memo, const registry *reg, const store_dirty_mark *marks,
+                         size_t n)
+{
+    mark_memo_key *keys = malloc(n * sizeof *keys);
+    size_t k = 0;
+    if (!keys) {
+        mark_memo_clear(memo);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        k += memo_key(reg, NULL, PERIOD_MONTH, &marks[i], &keys[k]);
+    (void)mark_memo_forget(memo, keys, k); /* failing, it forgot them all */
+    free(keys);
+}
+
 /* End the read transaction; store what was computed, and clear the marks when given, in
  * one write transaction; count and note it. 0 or -1. */
 static int round_write(refresh_round *r, const store_dirty_mark *marks, size_t n_marks)
@@ -332,6 +383,9 @@ static int round_write(refresh_round *r, const store_dirty_mark *marks, size_t n
         store_rollback(db);
         return -1;
     }
+    /* A cleared mark that a figure sets again starts at gen 0, as remembered ones may. */
+    if (n_marks && r->memo)
+        forget_marks(r->memo, r->reg, marks, n_marks);
     for (size_t i = 0; i < r->n; i++) {
         if (!r->items[i].new_version)
             continue;
@@ -437,10 +491,17 @@ static int refresh_keys(refresh_round *r, snapcalc *c, const snap_key *keys, siz
     return 0;
 }
 
-/* Recompute what marks point at and clear them; or (within, the months of a query) only
- * the periods inside those months, leaving the marks for the rest. 0 or -1. */
+/* What a query reads: one indicator, in periods of one kind within months first..last. */
+typedef struct {
+    const indicator *ind;
+    period_kind kind;
+    int first, last;
+} query_scope;
+
+/* Recompute what marks point at and clear them; or (within, what a query reads) only
+ * those snapshots, leaving the marks for the rest. 0 or -1. */
 static int refresh_marks(store *db, const registry *reg, const store_dirty_mark *marks,
-                         size_t n, const int *within, time_t now, size_t *changed,
+                         size_t n, const query_scope *within, time_t now, size_t *changed,
                          snapshot_changes *touched, const snapshot_yield *yield)
 {
     snapcalc c;
@@ -451,12 +512,14 @@ static int refresh_marks(store *db, const registry *reg, const store_dirty_mark 
     if (keys && within) {
         size_t kept = 0;
         for (size_t i = 0; i < n_keys; i++)
-            if (keys[i].first >= within[0] && keys[i].last <= within[1])
+            if (keys[i].ind == within->ind && keys[i].p.kind == within->kind &&
+                keys[i].first >= within->first && keys[i].last <= within->last)
                 keys[kept++] = keys[i];
         n_keys = kept;
     }
     refresh_round r = {.db = db, .reg = reg, .now = now, .changed = changed, .touched = touched,
-                       .n_set = c.n_set, .yield = yield && yield->waiting ? yield : NULL};
+                       .n_set = c.n_set, .yield = yield && yield->waiting ? yield : NULL,
+                       .memo = yield ? yield->memo : NULL};
     c.cov = yield ? yield->cov : NULL;
     c.fresh = fresh_find;
     c.fresh_ctx = &r;
@@ -492,16 +555,34 @@ int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t ma
     return n;
 }
 
-int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
-                         int last, time_t now, size_t *changed, snapshot_changes *touched,
-                         coverage *cov)
+/* Leave out the marks the memo says a query already computed for what it reads. How many
+ * are left at the front of marks. */
+static size_t not_yet_computed(const registry *reg, const mark_memo *memo,
+                               store_dirty_mark *marks, size_t n, const query_scope *q)
 {
-    snapshot_yield only_cov = {NULL, NULL, NULL, cov};
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        mark_memo_key k;
+        if (memo && memo_key(reg, q->ind, q->kind, &marks[i], &k) &&
+            mark_memo_covers(memo, &k, q->first, q->last))
+            continue;
+        if (kept != i)
+            marks[kept] = marks[i];
+        kept++;
+    }
+    return kept;
+}
+
+int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind,
+                         period_kind kind, int first, int last, time_t now, size_t *changed,
+                         snapshot_changes *touched, coverage *cov, mark_memo *memo)
+{
+    snapshot_yield only_cov = {NULL, NULL, NULL, cov, NULL};
     const metric *ms[2 * INDICATOR_MAX_METRICS];
     size_t n_ms = snapcalc_metrics(ind, ms);
     char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
     period pl = period_month_from_number(last);
-    int within[2] = {first, last};
+    query_scope within = {ind, kind, first, last};
     store_dirty_mark *marks = malloc(MARKS_PER_ROUND * sizeof *marks);
     int rc = marks && period_format(&pl, to, sizeof to) == 0 ? 0 : -1;
     for (size_t k = 0; rc == 0 && k < n_ms; k++) {
@@ -516,11 +597,20 @@ int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, i
         do {
             n = store_dirty_take_metric(db, ms[k]->code, from, to, offset, marks,
                                         MARKS_PER_ROUND);
-            if (n < 0 || (n > 0 && refresh_marks(db, reg, marks, (size_t)n, within, now,
-                                                 changed, touched, &only_cov) < 0))
-                rc = -1;
             offset += (size_t)(n > 0 ? n : 0);
-        } while (rc == 0 && n == MARKS_PER_ROUND);
+            size_t todo = n > 0 ? not_yet_computed(reg, memo, marks, (size_t)n, &within) : 0;
+            if (n < 0 || (todo && refresh_marks(db, reg, marks, todo, &within, now, changed,
+                                                touched, &only_cov) < 0)) {
+                rc = -1;
+                break;
+            }
+            for (size_t i = 0; memo && i < todo; i++) {
+                mark_memo_key mk;
+                if (memo_key(reg, ind, kind, &marks[i], &mk) &&
+                    mark_memo_note(memo, &mk, first, last) < 0)
+                    break; /* out of memory: the memo is empty, and computes again */
+            }
+        } while (n == MARKS_PER_ROUND);
     }
     free(marks);
     return rc;

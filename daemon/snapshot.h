@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "coverage.h"
+#include "mark_memo.h"
 #include "period.h"
 #include "store.h"
 
@@ -37,17 +38,21 @@ typedef struct {
     unsigned char *seen;     /* owned: a bit per (indicator, area) of the registry */
 } snapshot_changes;
 void snapshot_changes_free(snapshot_changes *c);
+/* Take the first n pairs off (judged): a refresh that changes them again adds them anew. */
+void snapshot_changes_drop(snapshot_changes *c, const registry *reg, size_t n);
 
 /* What a long-lived refresher (the derive thread) gives each refresh:
  * - letting others in: between two subjects (an indicator in an area) the refresh asks
  *   waiting(ctx), and when it says so, stores what it has computed and calls serve(ctx),
  *   which may refresh and read snapshots itself (NULL waiting: never);
- * - cov: the coverage in memory (NULL: read from the store each time). */
+ * - cov: the coverage in memory (NULL: read from the store each time);
+ * - memo: the marks queries have computed (NULL: none), cleared whenever marks are. */
 typedef struct {
     bool (*waiting)(void *ctx);
     void (*serve)(void *ctx);
     void *ctx;
     coverage *cov;
+    mark_memo *memo;
 } snapshot_yield;
 
 /* Recompute every snapshot that a dirty mark points at (indicators of the metric, the
@@ -61,13 +66,14 @@ int snapshot_refresh(store *db, const registry *reg, time_t now, size_t *changed
 int snapshot_refresh_round(store *db, const registry *reg, time_t now, size_t max,
                            size_t *changed, snapshot_changes *touched,
                            const snapshot_yield *yield);
-/* What a query of ind over months first..last (month numbers) reads: the snapshots of
- * periods within those months that the marks of its metrics there point at, in every area,
+/* What a query of ind's periods of kind within months first..last (month numbers) reads:
+ * the snapshots of those periods that the marks of its metrics there point at, in every area,
  * adding to *changed. The marks stay, for the other periods they point at (a month's
- * quarter, year and school year), which the rounds recompute. 0 or -1. */
-int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind, int first,
-                         int last, time_t now, size_t *changed, snapshot_changes *touched,
-                         coverage *cov);
+ * quarter, year and school year), which the rounds recompute. memo (may be NULL) skips
+ * the marks an earlier query computed within these months, and remembers these. 0 or -1. */
+int snapshot_refresh_for(store *db, const registry *reg, const indicator *ind,
+                         period_kind kind, int first, int last, time_t now, size_t *changed,
+                         snapshot_changes *touched, coverage *cov, mark_memo *memo);
 /* The same, calling tick(tick_ctx) after each round of marks (a long recompute keeps the
  * service watchdog fed), and letting others in (yield, may be NULL). */
 int snapshot_refresh_ticking(store *db, const registry *reg, time_t now, size_t *changed,

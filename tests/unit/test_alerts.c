@@ -25,6 +25,8 @@
 #include "store.h"
 #include "testutil.h"
 
+#define GRACE 10 /* grace_days */
+
 #define CATALOG_CONF "config/catalog.conf"
 
 typedef struct {
@@ -174,6 +176,49 @@ static void test_late_before_and_after_the_days(void **state)
     assert_int_equal(ev.n, 1);
     assert_string_equal(ev.items[0].a.state, "resolved");
     assert_string_equal(ev.items[0].previous, "firing");
+    alert_events_free(&ev);
+}
+
+/* Every rule judged a piece at a time (one subject per transaction, as the derive thread
+ * does between requests) finds what one judgement at once would: the cursor visits each
+ * watched subject once, the late alert fires, and a judgement at once afterwards has
+ * nothing left to change. */
+static void test_every_rule_in_pieces(void **state)
+{
+    fixture *f = *state;
+    alert_events ev = {0};
+    time_t now = day(2026, 6, 20, 12); /* ko-a never reported: months owed since January */
+    size_t subjects = 0, steps = 0;
+    for (size_t k = 0; k < f->reg.cat.n_rules; k++) {
+        const alert_rule *r = &f->reg.cat.rules[k];
+        for (size_t a = 0; a < f->reg.parts.n_areas && r->kind != RULE_LATE; a++)
+            subjects += rules_watches_area(r, &f->reg.parts, (int)a);
+        subjects += r->kind == RULE_LATE;
+    }
+    assert_true(subjects > 2);
+    alerts_cursor c = {0, 0};
+    int rc;
+    do {
+        assert_int_equal(store_begin(f->db), 0);
+        rc = alerts_evaluate_from(f->db, &f->reg, &c, 1, now, GRACE, &ev);
+        assert_int_equal(store_commit(f->db), 0);
+        assert_true(rc >= 0);
+        steps++;
+    } while (rc == 0 && steps <= subjects);
+    assert_int_equal(rc, 1);
+    assert_int_equal(steps, subjects);
+    bool late_fired = false;
+    for (size_t i = 0; i < ev.n; i++)
+        late_fired |= strcmp(ev.items[i].a.subject, "ko-a") == 0 &&
+                      strcmp(ev.items[i].a.state, "firing") == 0;
+    assert_true(late_fired);
+    alert_events_free(&ev);
+    /* All at once now: everything was judged, nothing changes. */
+    alerts_cursor again = {0, 0};
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(alerts_evaluate_from(f->db, &f->reg, &again, SIZE_MAX, now, GRACE, &ev), 1);
+    assert_int_equal(store_commit(f->db), 0);
+    assert_int_equal(ev.n, 0);
     alert_events_free(&ev);
 }
 
@@ -450,7 +495,6 @@ static int setup_two(void **state)
     return load_fixture(state, partners_two, first_2026);
 }
 
-#define GRACE 10
 #define NOORD "WK016402"
 #define PLACED "vve.doelgroep.geplaatst"
 #define INDICATED "jgz.doelgroep.geindiceerd"
@@ -726,6 +770,7 @@ int main(void)
     tzset();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_late_before_and_after_the_days, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_rule_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_months_before_first_period_are_not_owed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_next_deadline_shipped, setup_shipped, teardown),

@@ -199,7 +199,7 @@ static void test_refresh_equals_recompute(void **state)
     /* A backfill in one go, then smaller batches that correct and add, refreshed as the
      * derive thread does: with the coverage kept in memory (new partners and areas appear
      * in the batches, so the copy must follow them). */
-    snapshot_yield with_cov = {NULL, NULL, NULL, NULL};
+    snapshot_yield with_cov = {NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(coverage_new(&with_cov.cov, &f->reg), 0);
     submit_batch(f, 0, 400);
     assert_int_equal(snapshot_refresh(f->db, &f->reg, 2000, &changed, NULL), 0);
@@ -242,10 +242,120 @@ static void test_refresh_equals_recompute(void **state)
     assert_true(check_everything(f, false) >= compared);
 }
 
+/* One figure of ko-a for vve.doelgroep.geplaatst in Noord, March 2026, in a transaction. */
+static void put_one(fixture *f, const char *req, double value, int64_t at)
+{
+    int64_t sub;
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(store_add_submission(f->db, "ko-a", req, at, 1, 1, &sub), 0);
+    assert_int_equal(store_put_observation(f->db, "ko-a", "vve.doelgroep.geplaatst", "2026-03",
+                                           "WK016401", value, sub, at), 0);
+    assert_int_equal(store_commit(f->db), 0);
+}
+
+/* The stored numerator of vve_bereik in Noord, March 2026. */
+static double stored_numerator(fixture *f)
+{
+    stored_snapshot s;
+    assert_int_equal(store_snapshot_get(f->db, "vve_bereik", "2026-03", "WK016401", INT64_MAX,
+                                        &s), 1);
+    assert_true(s.has_num);
+    return s.numerator;
+}
+
+/* A query computes the marks of its months and remembers them, so that the next query
+ * skips them; a round clears the marks, and a figure then sets one again at gen 0. The
+ * memo must not take it for the one it remembers: the round forgets the memo with the
+ * marks. Without that (the round given no memo) the query would answer the old figure,
+ * which this shows too, so that the test can fail. */
+static void test_query_memo_forgets_cleared_marks(void **state)
+{
+    fixture *f = *state;
+    const indicator *ind = catalog_indicator(&f->reg.cat, "vve_bereik");
+    int march = period_month_number(2026, 3);
+    size_t changed = 0;
+    assert_non_null(ind);
+    for (int forgets = 1; forgets >= 0; forgets--) {
+        mark_memo memo = {0};
+        snapshot_yield round = {NULL, NULL, NULL, NULL, forgets ? &memo : NULL};
+        put_one(f, forgets ? "a-1" : "b-1", 10, 1000);
+        assert_int_equal(snapshot_refresh_for(f->db, &f->reg, ind, PERIOD_MONTH, march, march, 1001, &changed,
+                                              NULL, NULL, &memo), 0);
+        assert_true(nearly(stored_numerator(f), 10));
+        assert_true(memo.n > 0); /* remembered */
+        /* The next query finds nothing to compute: the memo covers the mark. */
+        changed = 0;
+        assert_int_equal(snapshot_refresh_for(f->db, &f->reg, ind, PERIOD_MONTH, march, march, 1002, &changed,
+                                              NULL, NULL, &memo), 0);
+        assert_int_equal(changed, 0);
+        /* A round takes and clears the marks. */
+        assert_int_equal(snapshot_refresh_ticking(f->db, &f->reg, 1003, &changed, NULL, NULL,
+                                                  NULL, &round), 0);
+        assert_int_equal(memo.n, forgets ? 0 : 1);
+        /* A new figure sets the mark again, at gen 0 as before. */
+        put_one(f, forgets ? "a-2" : "b-2", 25, 1004);
+        assert_int_equal(snapshot_refresh_for(f->db, &f->reg, ind, PERIOD_MONTH, march, march, 1005, &changed,
+                                              NULL, NULL, &memo), 0);
+        if (forgets)
+            assert_true(nearly(stored_numerator(f), 25));
+        else
+            assert_true(nearly(stored_numerator(f), 10)); /* the hazard, shown */
+        assert_int_equal(snapshot_refresh_ticking(f->db, &f->reg, 1006, &changed, NULL, NULL,
+                                                  NULL, NULL), 0);
+        mark_memo_free(&memo);
+    }
+}
+
+/* What a query reads, refreshed by the query path alone (the marks stay, as under a steady
+ * load where the rounds come later): after each batch, queries of random indicators and
+ * periods of every kind, with one memo throughout, then each snapshot they read compared
+ * with one computed from scratch, in every area. */
+static void test_query_refresh_equals_recompute(void **state)
+{
+    fixture *f = *state;
+    static const period_kind kinds[] = {PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR,
+                                        PERIOD_SCHOOLYEAR};
+    const catalog *cat = &f->reg.cat;
+    mark_memo memo = {0};
+    size_t changed = 0, compared = 0;
+    submit_batch(f, 0, 300);
+    assert_int_equal(snapshot_refresh(f->db, &f->reg, 2000, &changed, NULL), 0);
+    for (int b = 1; b <= 10; b++) {
+        submit_batch(f, 100 + b, 40);
+        for (int q = 0; q < 12; q++) {
+            const indicator *ind = &cat->indicators[next_random() % cat->n_indicators];
+            period_kind kind = kinds[next_random() % 4];
+            period month = period_month_from_number(period_month_number(2025, 1) +
+                                                    (int)(next_random() % 24)), p;
+            assert_int_equal(period_containing(&month, kind, &p), 0);
+            /* A series of up to three periods of the kind, or one. */
+            period to = p;
+            for (int k = (int)(next_random() % 3); k > 0; k--)
+                assert_int_equal(period_next(&to, &to), 0);
+            assert_int_equal(snapshot_refresh_for(f->db, &f->reg, ind, kind,
+                                                  period_first_month(&p),
+                                                  period_last_month(&to), 3000 + b, &changed,
+                                                  NULL, NULL, &memo), 0);
+            for (period x = p;; ) {
+                for (size_t a = 0; a < f->reg.parts.n_areas; a++)
+                    compared += (size_t)check_key(f, ind, &x, (int)a, false);
+                if (period_compare(&x, &to) >= 0)
+                    break;
+                assert_int_equal(period_next(&x, &x), 0);
+            }
+        }
+    }
+    assert_true(compared > 200);
+    assert_true(memo.n > 0);
+    mark_memo_free(&memo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_refresh_equals_recompute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_memo_forgets_cleared_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_refresh_equals_recompute, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

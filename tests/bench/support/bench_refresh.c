@@ -91,7 +91,7 @@ int refresh_run(store *db, const registry *reg, const refresh_job *job, long lon
     out->ms = calloc((size_t)repeat, sizeof *out->ms);
     out->versions = calloc((size_t)repeat, sizeof *out->versions);
     /* As leamond's derive thread refreshes: with the coverage kept in memory. */
-    snapshot_yield as_leamond = {NULL, NULL, NULL, NULL};
+    snapshot_yield as_leamond = {NULL, NULL, NULL, NULL, NULL};
     if (!out->ms || !out->versions || coverage_new(&as_leamond.cov, reg) < 0)
         return lm_fail(err, 0, "out of memory");
     int rc = repeat_refresh(db, reg, job, repeat, &as_leamond, out, err);
