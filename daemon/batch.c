@@ -38,7 +38,12 @@ pending *batch_slot(batch *b)
 
 void batch_keep(batch *b)
 {
-    b->records += b->items[b->n++].req.n_records;
+    const pending *p = &b->items[b->n++];
+    b->records += p->req.n_records;
+    /* An error list can hold far more than its request's bytes: one record with a thousand
+     * unknown fields is a thousand errors of about 250 bytes each. */
+    b->bytes += p->size + p->req.n_records * sizeof *p->req.records +
+                p->errs.cap * sizeof *p->errs.items;
 }
 
 void batch_keep_overflow(batch *b)
@@ -392,4 +397,5 @@ void batch_clear(batch *b)
     }
     b->n = 0;
     b->records = 0;
+    b->bytes = 0;
 }

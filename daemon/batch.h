@@ -41,6 +41,7 @@ typedef struct {
     bool handed;           /* moved out (batch_take): answered elsewhere */
     submit_result res;
     int64_t received_us;   /* metrics_now_us when it was read */
+    size_t size;           /* bytes of the request as read */
     refused_cause cause;   /* why a 503 or 429, for the metrics */
 } pending;
 
@@ -58,6 +59,7 @@ typedef struct {
     pending *items;        /* owned: cap of them */
     size_t n, cap;
     size_t records;        /* decoded records held by the first n */
+    size_t bytes;          /* what the first n hold (batch_keep), for request_memory_budget */
     bool *wrote;           /* after batch_commit: a flag per organisation that stored figures */
     size_t n_wrote;        /* the registry's organisations at that commit */
 } batch;
@@ -66,8 +68,10 @@ int batch_init(batch *b, size_t cap);
 void batch_free(batch *b);
 
 /* The next free slot, zeroed (NULL when the batch is full); the reader decodes into it,
- * then keeps it with batch_keep, as read beyond one commit with batch_keep_overflow (a
- * submission's records are dropped at once: memory stays at one batch). */
+ * then keeps it with batch_keep, which counts what it holds: its size as read and what
+ * decoding it allocated (records, the list of their errors). Read beyond one commit, it is
+ * kept with batch_keep_overflow: a submission is then refused (503) and holds no records
+ * (the reader did not decode them; any it did are dropped at once). */
 pending *batch_slot(batch *b);
 void batch_keep(batch *b);
 void batch_keep_overflow(batch *b);

@@ -36,6 +36,10 @@ static const setting_desc table[] = {
         "file name is read instead; empty: insecure mode, loopback only"),
     INT(grace_days, 10, 0, 366, "days after a month ends before its figures are late"),
     INT(batch_max, 256, 1, 4096, "most requests committed in one transaction"),
+    INT(request_memory_budget, 67108864, 1048576, 17179869184LL,
+        "bytes the requests read for one transaction may hold until they are answered (their "
+        "size, their decoded records and errors); past it, submissions still waiting get 503 "
+        "without their records being decoded"),
     INT(limit_submissions_per_minute, 600, 0, 1000000,
         "submissions one organisation may send a minute (429 beyond it); 0: no limit"),
     INT(limit_records_per_day, 500000, 0, 1000000000,

@@ -21,6 +21,7 @@ typedef struct {
     char server_secret_key_file[CONFIG_PATH_MAX];
     long long grace_days;
     long long batch_max;
+    long long request_memory_budget;
     long long handshake_timeout;
     long long limit_submissions_per_minute;
     long long limit_records_per_day;

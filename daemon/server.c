@@ -268,9 +268,10 @@ static void reload(server *srv)
             srv->reg.parts.n_orgs, srv->reg.parts.n_staff, srv->reg.parts.n_keys);
 }
 
-/* Read one request's frames. Returns 1 (got one), 0 (none waiting), -1 (broken envelope,
- * already discarded). */
-static int receive(server *srv, pending *p, peer *to)
+/* Read one request's frames; with head_only (read beyond what one commit takes) without
+ * decoding a submission's records (proto_request_head). Returns 1 (got one), 0 (none
+ * waiting), -1 (broken envelope, already discarded). */
+static int receive(server *srv, pending *p, peer *to, bool head_only)
 {
     zmq_msg_init(&to->route);
     if (zmq_msg_recv(&to->route, srv->router, ZMQ_DONTWAIT) < 0) {
@@ -307,10 +308,13 @@ static int receive(server *srv, pending *p, peer *to)
         snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
         lm_error e;
         p->received_us = metrics_now_us();
-        atomic_fetch_add(&srv->m.bytes_in, zmq_msg_size(&payload));
+        p->size = zmq_msg_size(&payload);
+        atomic_fetch_add(&srv->m.bytes_in, p->size);
         atomic_fetch_add(&srv->m.queued, 1);
-        p->status = proto_request_decode(zmq_msg_data(&payload), zmq_msg_size(&payload), &p->req,
-                                         &p->errs, &e);
+        p->status = head_only
+                        ? proto_request_head(zmq_msg_data(&payload), p->size, &p->req, NULL, &e)
+                        : proto_request_decode(zmq_msg_data(&payload), p->size, &p->req,
+                                               &p->errs, &e);
         memcpy(p->why, e.msg, sizeof p->why);
     }
     zmq_msg_close(&body);
@@ -394,18 +398,23 @@ static void deliver_done(server *srv)
         deliver(srv, job);
 }
 
-/* Read what is waiting: a batch, and (when the batch is full and more is waiting) up to
- * one more batch's worth, whose submissions are turned away with 503 instead of waiting
- * behind several commits. Every message read counts, dropped ones too, so a flood of
- * malformed envelopes cannot keep the loop from signals and handshakes. */
+/* Read what is waiting: a batch (batch_max requests, BATCH_RECORDS records, or
+ * request_memory_budget bytes held, whichever comes first; the request that crosses the
+ * budget is kept, so the largest request fits), and when more is waiting up to batch_max
+ * more, read without decoding a submission's records: those submissions are turned away with
+ * 503 instead of waiting behind several commits, and cost no memory meanwhile. Every message
+ * read counts, dropped ones too, so a flood of malformed envelopes cannot keep the loop from
+ * signals and handshakes. */
 static void read_batch(server *srv)
 {
     batch *b = &srv->b;
     size_t max = (size_t)srv->set.batch_max, dropped = 0, refused = 0;
+    unsigned long long budget = (unsigned long long)srv->set.request_memory_budget;
     bool more = true;
-    for (size_t reads = 0; reads < max && b->records < BATCH_RECORDS; reads++) {
+    for (size_t reads = 0; reads < max && b->records < BATCH_RECORDS && b->bytes < budget;
+         reads++) {
         pending *p = batch_slot(b);
-        int r = p ? receive(srv, p, &srv->peers[b->n]) : 0;
+        int r = p ? receive(srv, p, &srv->peers[b->n], false) : 0;
         if (r == 0) {
             more = false;
             break;
@@ -417,7 +426,7 @@ static void read_batch(server *srv)
     }
     for (size_t extra = 0; more && extra < max && !srv->stopping; extra++) {
         pending *p = batch_slot(b);
-        int r = p ? receive(srv, p, &srv->peers[b->n]) : 0;
+        int r = p ? receive(srv, p, &srv->peers[b->n], true) : 0;
         if (r == 0)
             break;
         if (r < 0) {
@@ -430,8 +439,9 @@ static void read_batch(server *srv)
     if (refused) {
         srv->busy_refused += refused;
         log_msg(&srv->log, LOG_WARNING, "busy: more waiting than one commit takes (batch_max %lld "
-                "requests, %d records); %zu submission%s refused with 503 (%llu so far)",
-                srv->set.batch_max, BATCH_RECORDS, refused, refused == 1 ? "" : "s",
+                "requests, %d records, request_memory_budget %lld bytes); %zu submission%s "
+                "refused with 503 (%llu so far)", srv->set.batch_max, BATCH_RECORDS,
+                srv->set.request_memory_budget, refused, refused == 1 ? "" : "s",
                 srv->busy_refused);
     }
     if (dropped)

@@ -192,6 +192,15 @@ bool proto_request_has(const proto_request *req, proto_field f);
  * they could be read for the reply. */
 int proto_request_decode(const void *buf, size_t len, proto_request *req,
                          proto_errors *errs, lm_error *e);
+/* Decode one request frame as proto_request_decode does, but without unpacking it and
+ * without reading a submission's records: nothing is allocated, whatever the size. The
+ * status, the reason and req are what proto_request_decode gives (but for its refusals for
+ * want of memory), except that a submission that decodes (200) has no records (n_records
+ * 0), only their number in *n_records (n_records may be NULL). A record's own problems never
+ * change the status of a request, so a submission that will not be stored is answered as if
+ * it had been decoded. */
+int proto_request_head(const void *buf, size_t len, proto_request *req, size_t *n_records,
+                       lm_error *e);
 void proto_request_free(proto_request *req);
 
 /* Encode a request (client side). Returns 0 or -1. */

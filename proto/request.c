@@ -344,9 +344,10 @@ static int decode_field(proto_field f, const msgpack_object *v, proto_request *r
     return 0;
 }
 
-/* The records of a submission. */
+/* The records of a submission. With counted, only their number is taken (into *counted):
+ * the elements are neither read nor allocated. */
 static int decode_records(const msgpack_object *records, proto_request *req, proto_errors *errs,
-                          lm_error *e)
+                          size_t *counted, lm_error *e)
 {
     if (records->type != MSGPACK_OBJECT_ARRAY)
         return lm_fail(e, PROTO_BAD_REQUEST, "records must be an array, got %s",
@@ -358,6 +359,10 @@ static int decode_records(const msgpack_object *records, proto_request *req, pro
         return lm_fail(e, PROTO_TOO_LARGE,
                        "%u records in one submission; the limit is %d", (unsigned)n,
                        PROTO_MAX_RECORDS);
+    if (counted) {
+        *counted = n;
+        return 0;
+    }
     req->records = calloc(n, sizeof *req->records);
     if (!req->records)
         return lm_fail(e, PROTO_INTERNAL, "out of memory");
@@ -379,58 +384,66 @@ static int unknown_op(const msgpack_object *op, lm_error *e)
     return lm_fail(e, PROTO_NOT_FOUND, "unknown op '%s': this server knows %s", q, known);
 }
 
-static int decode_root(const msgpack_object *root, proto_request *req, proto_errors *errs,
-                       lm_error *e)
+/* The top-level fields of a request, taken one key and value at a time as they come in its
+ * map (from msgpack-c's unpacked map, or read from the bytes by proto_scan_object): the
+ * first value of each name, and the first problem with a key. */
+enum { TOP_V = PROTO_FIELD_COUNT, TOP_OP, TOP_ID, TOP_COUNT };
+
+typedef struct {
+    msgpack_object val[TOP_COUNT]; /* by value: a shallow object lives no longer than this */
+    bool seen[TOP_COUNT];
+    char problem[160];
+} top_fields;
+
+static void top_take(top_fields *t, const msgpack_object *key, const msgpack_object *val)
 {
-    if (root->type != MSGPACK_OBJECT_MAP)
-        return lm_fail(e, PROTO_BAD_REQUEST, "a request must be a msgpack map, got %s",
-                       type_name(root));
-    const msgpack_object_map *m = &root->via.map;
-    const msgpack_object *v = NULL, *op = NULL, *id = NULL, *val[PROTO_FIELD_COUNT] = {0};
-    /* Note the first problem with the map's keys, but read the id before reporting it, so
-     * that the reply carries the id and the client knows it is the answer to its request. */
-    char problem[160] = "";
-    for (uint32_t i = 0; i < m->size; i++) {
-        const msgpack_object_kv *kv = &m->ptr[i];
-        const msgpack_object **slot = NULL;
-        char q[40];
-        if (proto_key_is(&kv->key, "v"))
-            slot = &v;
-        else if (proto_key_is(&kv->key, "op"))
-            slot = &op;
-        else if (proto_key_is(&kv->key, "id"))
-            slot = &id;
-        for (int f = 0; !slot && f < PROTO_FIELD_COUNT; f++)
-            if (proto_key_is(&kv->key, fields[f].name))
-                slot = &val[f];
-        if (!slot) {
-            if (problem[0])
-                continue;
-            if (kv->key.type != MSGPACK_OBJECT_STR) {
-                snprintf(problem, sizeof problem, "map keys must be strings, got %s",
-                         type_name(&kv->key));
-                continue;
-            }
-            proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
-            snprintf(problem, sizeof problem, "unknown field '%s'", q);
-            continue;
+    int k = proto_key_is(key, "v") ? TOP_V : proto_key_is(key, "op") ? TOP_OP
+                                          : proto_key_is(key, "id") ? TOP_ID
+                                                                    : -1;
+    for (int f = 0; k < 0 && f < PROTO_FIELD_COUNT; f++)
+        if (proto_key_is(key, fields[f].name))
+            k = f;
+    char q[40];
+    if (k < 0) {
+        if (t->problem[0])
+            return;
+        if (key->type != MSGPACK_OBJECT_STR) {
+            snprintf(t->problem, sizeof t->problem, "map keys must be strings, got %s",
+                     type_name(key));
+            return;
         }
-        if (*slot) {
-            if (!problem[0]) {
-                proto_quote(q, sizeof q, kv->key.via.str.ptr, kv->key.via.str.size);
-                snprintf(problem, sizeof problem, "field '%s' appears twice", q);
-            }
-            continue;
-        }
-        *slot = &kv->val;
+        proto_quote(q, sizeof q, key->via.str.ptr, key->via.str.size);
+        snprintf(t->problem, sizeof t->problem, "unknown field '%s'", q);
+        return;
     }
+    if (t->seen[k]) {
+        if (!t->problem[0]) {
+            proto_quote(q, sizeof q, key->via.str.ptr, key->via.str.size);
+            snprintf(t->problem, sizeof t->problem, "field '%s' appears twice", q);
+        }
+        return;
+    }
+    t->seen[k] = true;
+    t->val[k] = *val;
+}
+
+/* Check and take the fields into req; records as decode_records (counted or decoded). */
+static int top_decode(const top_fields *t, proto_request *req, proto_errors *errs,
+                      size_t *counted, lm_error *e)
+{
+    const msgpack_object *val[TOP_COUNT];
+    for (int k = 0; k < TOP_COUNT; k++)
+        val[k] = t->seen[k] ? &t->val[k] : NULL;
+    const msgpack_object *v = val[TOP_V], *op = val[TOP_OP], *id = val[TOP_ID];
+    /* The problem with the map's keys is reported after the id is read, so that the reply
+     * carries the id and the client knows it is the answer to its request. */
     if (!id)
         return lm_fail(e, PROTO_BAD_REQUEST, "id is missing%s%s",
-                       problem[0] ? "; " : "", problem);
+                       t->problem[0] ? "; " : "", t->problem);
     if (top_str(id, "id", req->id, PROTO_MAX_ID, e) != 0)
         return -1;
-    if (problem[0])
-        return lm_fail(e, PROTO_BAD_REQUEST, "%s", problem);
+    if (t->problem[0])
+        return lm_fail(e, PROTO_BAD_REQUEST, "%s", t->problem);
     if (!v)
         return lm_fail(e, PROTO_BAD_REQUEST, "v (protocol version) is missing");
     if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
@@ -465,16 +478,27 @@ static int decode_root(const msgpack_object *root, proto_request *req, proto_err
         return 0;
     if (!records)
         return lm_fail(e, PROTO_BAD_REQUEST, "records is missing");
-    return decode_records(records, req, errs, e);
+    return decode_records(records, req, errs, counted, e);
+}
+
+static int decode_root(const msgpack_object *root, proto_request *req, proto_errors *errs,
+                       lm_error *e)
+{
+    if (root->type != MSGPACK_OBJECT_MAP)
+        return lm_fail(e, PROTO_BAD_REQUEST, "a request must be a msgpack map, got %s",
+                       type_name(root));
+    top_fields t = {0};
+    for (uint32_t i = 0; i < root->via.map.size; i++)
+        top_take(&t, &root->via.map.ptr[i].key, &root->via.map.ptr[i].val);
+    return top_decode(&t, req, errs, NULL, e);
 }
 
 /* ---- structure check before unpacking ----------------------------------- */
 
-int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_errors *errs,
-                         lm_error *err)
+/* What both decoders do first: req empty, and the size checked. 0, or the status of the
+ * refusal. (The structure is checked next, by proto_scan or proto_scan_object.) */
+static int decode_start(size_t len, proto_request *req, lm_error *e)
 {
-    lm_error local;
-    lm_error *e = err ? err : &local;
     lm_error_clear(e);
     memset(req, 0, sizeof *req);
     req->op = PROTO_OP_COUNT; /* unknown until read */
@@ -483,8 +507,33 @@ int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_
                 PROTO_MAX_MESSAGE);
         return e->status;
     }
+    return 0;
+}
+
+/* What both decoders do last: the status, and on a refusal req empty but for what
+ * identifies the request, for the reply and the log line. */
+static int decode_end(int rc, proto_request *req, const lm_error *e)
+{
+    int st = rc == 0 ? PROTO_OK : e->status;
+    if (st != PROTO_OK) {
+        char id[PROTO_MAX_ID + 1];
+        proto_op op = req->op;
+        memcpy(id, req->id, sizeof id);
+        proto_request_free(req);
+        memcpy(req->id, id, sizeof id);
+        req->op = op;
+    }
+    return st;
+}
+
+int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_errors *errs,
+                         lm_error *err)
+{
+    lm_error local;
+    lm_error *e = err ? err : &local;
+    int st = decode_start(len, req, e);
     size_t end = 0;
-    if (proto_scan(buf, len, &end, e) != 0)
+    if (st || proto_scan(buf, len, &end, e) != 0)
         return e->status;
     int rc;
     msgpack_unpacked u;
@@ -504,16 +553,49 @@ int proto_request_decode(const void *buf, size_t len, proto_request *req, proto_
         rc = lm_fail(e, PROTO_BAD_REQUEST,
                      "not a msgpack message (or nested deeper than the decoder allows)");
     msgpack_unpacked_destroy(&u);
-    int st = rc == 0 ? PROTO_OK : e->status;
-    if (st != PROTO_OK) {
-        /* Keep what identifies the request, for the reply and the log line. */
-        char id[PROTO_MAX_ID + 1];
-        proto_op op = req->op;
-        memcpy(id, req->id, sizeof id);
-        proto_request_free(req);
-        memcpy(req->id, id, sizeof id);
-        req->op = op;
+    return decode_end(rc, req, e);
+}
+
+/* The top-level map is walked in place, each key and value read shallow: a value is
+ * never unpacked, and none but the records would need to be (the others are strings,
+ * numbers and booleans, or of a wrong type, which its header tells). */
+int proto_request_head(const void *buf, size_t len, proto_request *req, size_t *n_records,
+                       lm_error *err)
+{
+    lm_error local;
+    lm_error *e = err ? err : &local;
+    size_t counted = 0;
+    if (n_records)
+        *n_records = 0;
+    const unsigned char *p = buf;
+    msgpack_object root, key, val;
+    size_t pos = 0, end = 0, kend = 0, vend = 0, head = 0;
+    /* (proto_scan_object checks the whole message, as proto_scan does for the decoder.) */
+    if (decode_start(len, req, e) || proto_scan_object(p, len, &root, &pos, &end, e) != 0)
+        return e->status;
+    int rc = 0;
+    if (root.type == MSGPACK_OBJECT_MAP && end != len)
+        rc = lm_fail(e, PROTO_BAD_REQUEST, "%zu bytes after the end of the request map",
+                     len - end);
+    else if (root.type != MSGPACK_OBJECT_MAP)
+        rc = decode_root(&root, req, NULL, e); /* refused for its type alone */
+    else {
+        top_fields t = {0};
+        for (uint32_t i = 0; rc == 0 && i < root.via.map.size; i++) {
+            if (proto_scan_object(p + pos, len - pos, &key, &head, &kend, e) != 0 ||
+                proto_scan_object(p + pos + kend, len - pos - kend, &val, &head, &vend,
+                                  e) != 0)
+                rc = -1;
+            else
+                top_take(&t, &key, &val);
+            pos += kend + vend;
+        }
+        if (rc == 0)
+            rc = top_decode(&t, req, NULL, &counted, e);
     }
+    int st = decode_end(rc, req, e);
+    if (st == PROTO_OK && n_records)
+        *n_records = counted;
     return st;
 }
 

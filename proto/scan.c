@@ -1,7 +1,9 @@
-/* scan.c: the structure of a msgpack message checked before it is unpacked (scan.h). */
+/* scan.c: the structure of a msgpack message checked before it is unpacked, and one object
+ * read from it without unpacking it (scan.h). */
 #include "scan.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "proto.h"
 
@@ -92,4 +94,96 @@ int proto_scan(const unsigned char *buf, size_t len, size_t *end, lm_error *e)
     return 0;
 truncated:
     return lm_fail(e, PROTO_BAD_REQUEST, "truncated msgpack message");
+}
+
+/* proto_scan, then the object's tag and header read as msgpack-c reads them. */
+int proto_scan_object(const unsigned char *buf, size_t len, msgpack_object *out, size_t *head,
+                      size_t *end, lm_error *e)
+{
+    if (proto_scan(buf, len, end, e) != 0)
+        return -1;
+    memset(out, 0, sizeof *out);
+    unsigned char t = buf[0];
+    const unsigned char *p = buf + 1;
+    size_t n = 0; /* header bytes after the tag */
+    if (t <= 0x7f) {
+        out->type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+        out->via.u64 = t;
+    } else if (t >= 0xe0) {
+        out->type = MSGPACK_OBJECT_NEGATIVE_INTEGER;
+        out->via.i64 = (int8_t)t;
+    } else if (t <= 0x8f) {
+        out->type = MSGPACK_OBJECT_MAP;
+        out->via.map.size = t & 0x0f;
+    } else if (t <= 0x9f) {
+        out->type = MSGPACK_OBJECT_ARRAY;
+        out->via.array.size = t & 0x0f;
+    } else if (t <= 0xbf) {
+        out->type = MSGPACK_OBJECT_STR;
+        out->via.str.size = t & 0x1f;
+        out->via.str.ptr = (const char *)p;
+    } else if (t == 0xc0) {
+        out->type = MSGPACK_OBJECT_NIL;
+    } else if (t == 0xc2 || t == 0xc3) {
+        out->type = MSGPACK_OBJECT_BOOLEAN;
+        out->via.boolean = t == 0xc3;
+    } else if (t >= 0xc4 && t <= 0xc6) { /* bin 8, 16, 32 */
+        n = (size_t)1 << (t - 0xc4);
+        out->type = MSGPACK_OBJECT_BIN;
+        out->via.bin.size = (uint32_t)be(p, n);
+        out->via.bin.ptr = (const char *)p + n;
+    } else if (t >= 0xc7 && t <= 0xc9) { /* ext 8, 16, 32: size, type, data */
+        n = ((size_t)1 << (t - 0xc7)) + 1;
+        out->type = MSGPACK_OBJECT_EXT;
+        out->via.ext.size = (uint32_t)be(p, n - 1);
+        out->via.ext.type = (int8_t)p[n - 1];
+        out->via.ext.ptr = (const char *)p + n;
+    } else if (t == 0xca) {
+        uint32_t bits = (uint32_t)be(p, 4);
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        n = 4;
+        out->type = MSGPACK_OBJECT_FLOAT32;
+        out->via.f64 = f;
+    } else if (t == 0xcb) {
+        uint64_t bits = be(p, 8);
+        n = 8;
+        out->type = MSGPACK_OBJECT_FLOAT64;
+        memcpy(&out->via.f64, &bits, sizeof out->via.f64);
+    } else if (t >= 0xcc && t <= 0xcf) { /* uint 8, 16, 32, 64 */
+        n = (size_t)1 << (t - 0xcc);
+        out->type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+        out->via.u64 = be(p, n);
+    } else if (t >= 0xd0 && t <= 0xd3) { /* int 8, 16, 32, 64 */
+        n = (size_t)1 << (t - 0xd0);
+        uint64_t u = be(p, n);
+        int64_t v = n == 1 ? (int8_t)u : n == 2 ? (int16_t)u : n == 4 ? (int32_t)u : (int64_t)u;
+        /* As msgpack-c: a signed encoding of a value >= 0 reads as a positive integer. */
+        out->type = v < 0 ? MSGPACK_OBJECT_NEGATIVE_INTEGER : MSGPACK_OBJECT_POSITIVE_INTEGER;
+        if (v < 0)
+            out->via.i64 = v;
+        else
+            out->via.u64 = (uint64_t)v;
+    } else if (t >= 0xd4 && t <= 0xd8) { /* fixext 1, 2, 4, 8, 16: type, data */
+        n = 1;
+        out->type = MSGPACK_OBJECT_EXT;
+        out->via.ext.size = 1u << (t - 0xd4);
+        out->via.ext.type = (int8_t)p[0];
+        out->via.ext.ptr = (const char *)p + 1;
+    } else if (t >= 0xd9 && t <= 0xdb) { /* str 8, 16, 32 */
+        n = (size_t)1 << (t - 0xd9);
+        out->type = MSGPACK_OBJECT_STR;
+        out->via.str.size = (uint32_t)be(p, n);
+        out->via.str.ptr = (const char *)p + n;
+    } else if (t == 0xdc || t == 0xdd) {
+        n = t == 0xdc ? 2 : 4;
+        out->type = MSGPACK_OBJECT_ARRAY;
+        out->via.array.size = (uint32_t)be(p, n);
+    } else { /* 0xde, 0xdf: map 16, 32 (proto_scan refused every other tag) */
+        n = t == 0xde ? 2 : 4;
+        out->type = MSGPACK_OBJECT_MAP;
+        out->via.map.size = (uint32_t)be(p, n);
+    }
+    *head = 1 + n;
+    return 0;
 }

@@ -3,8 +3,10 @@
  * Every input is decoded as leamond decodes a request frame (proto_request_decode). A
  * request that decodes (200) must survive proto_request_encode and a second decode with the
  * same fields; its msgpack is also rendered as JSON and read with the proto_get_* helpers,
- * as the client reads replies. The sanitizers catch memory errors, leaks and undefined
- * behaviour; a broken invariant aborts through CHECK. Built and run by `make fuzz`.
+ * as the client reads replies. Read as leamond reads a request beyond one commit
+ * (proto_request_head), every input must give what the decoder gave, records aside. The
+ * sanitizers catch memory errors, leaks and undefined behaviour; a broken invariant aborts
+ * through CHECK. Built and run by `make fuzz`.
  */
 #include "proto.h"
 
@@ -167,6 +169,28 @@ static void check_round_trip(const proto_request *req, const proto_errors *errs)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* The head of a request is its decoding without the records: the same status, reason and
+ * fields, and for a submission their number. (The decoder's refusals for want of memory
+ * are its own: the head allocates nothing.) */
+static void check_head(const uint8_t *data, size_t size, int st, const proto_request *req,
+                       const lm_error *why)
+{
+    if (st == PROTO_INTERNAL || strcmp(why->msg, "message too large to decode") == 0)
+        return;
+    proto_request h, full;
+    lm_error hwhy;
+    memcpy(&full, req, sizeof full); /* with its padding, which both zeroed */
+    size_t counted = 0;
+    int hst = proto_request_head(data, size, &h, &counted, &hwhy);
+    CHECK(hst == st);
+    CHECK(strcmp(hwhy.msg, why->msg) == 0);
+    CHECK(h.records == NULL && h.n_records == 0);
+    CHECK(counted == (st == PROTO_OK ? req->n_records : 0));
+    full.records = NULL;
+    full.n_records = 0;
+    CHECK(memcmp(&h, &full, sizeof h) == 0);
+}
+
 static void check_errors_sort(proto_errors *errs)
 {
     proto_errors_sort(errs);
@@ -204,6 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     proto_errors_init(&errs);
     int st = proto_request_decode(data, size, &req, &errs, &why);
     check_decoded(st, &req, &errs, &why);
+    check_head(data, size, st, &req, &why);
     if (st == PROTO_OK) {
         check_round_trip(&req, &errs);
         check_reader(data, size, &req);

@@ -1,6 +1,7 @@
 # t_limits.sh: what no client can take from the others, and what nobody else may read: a
-# flood of connections that never finish their handshake, the open-file limit, the modes of
-# the files leamond creates under a lax umask.
+# flood of connections that never finish their handshake, the open-file limit, the limits
+# per organisation, the memory that pipelined requests may hold, the modes of the files
+# leamond creates under a lax umask.
 
 test_idle_connections_cannot_lock_partners_out() {
     setup_insecure
@@ -88,16 +89,40 @@ test_a_partner_past_its_limit_gets_429_and_others_go_on() {
     assert_contains "$(cat "$T/metrics.prom")" 'leamond_refused_total{cause="submissions_a_minute"} 1' "and its cause"
 }
 
-test_pipelined_big_requests_stay_within_the_memory_budget() {
+# The peak RSS of leamond (VmHWM, KiB).
+peak_kib() {
+    awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status"
+}
+
+# Send $2 requests on each of $1 connections at once, each connection all of them before
+# it reads a reply: the JSON of file $3 with '#' replaced by the connection's number and
+# '@' (by lmraw) by the request's. Every reply goes to $T/replies; fails unless each
+# request got one.
+pipeline() { # conns per file
+    local i pids=()
+    for i in $(seq 1 "$1"); do
+        sed "s/#/$i/g" "$3" > "$T/request.$i.json"
+        "$LMRAW" --timeout 60000 --repeat "$2" "$EP" --file "$T/request.$i.json" > "$T/replies.$i" &
+        pids+=($!)
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || fail "client $((i + 1)) got no reply to every request"
+    done
+    cat "$T"/replies.* > "$T/replies"
+}
+
+test_pipelined_big_submissions_stay_within_the_memory_budget() {
     setup_insecure
     # ASan keeps freed memory in quarantine; that is not leamond's: measure without it.
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
-    write_conf "limit_submissions_per_minute = 0; limit_records_per_day = 0; limit_corrections_per_day = 0;"
+    write_conf "request_memory_budget = 4194304; limit_submissions_per_minute = 0;
+                limit_records_per_day = 0; limit_corrections_per_day = 0;"
     LM_ARGS[1]=$EP
     start_daemon
     # A submission of every figure ko-a may send from 2020 on: 7 metrics, 3 wijken, 82
-    # months, 1,722 records, about 100 KB; each one stored (a commit is what makes them queue).
-    awk 'BEGIN { printf "{\"v\":1,\"op\":\"submit\",\"id\":\"big-@\",\"reporter\":\"ko-a\",\"records\":[";
+    # months, 1,722 records, about 100 KB; decoded, 230 KB of records. Each is stored (a
+    # commit is what makes them queue). Its id names its connection (#) and number (@).
+    awk 'BEGIN { printf "{\"v\":1,\"op\":\"submit\",\"id\":\"big-#-@\",\"reporter\":\"ko-a\",\"records\":[";
                  split("vve.peuters.geplaatst vve.doelgroep.geplaatst vve.uren.per_week vve.plaatsen vve.wachtlijst vve.uitstroom vve.warme_overdracht", m, " ");
                  split("WK016401 WK016402 WK016404", a, " "); n = 0;
                  for (y = 2020; y <= 2026; y++) for (mo = 1; mo <= 12; mo++) {
@@ -106,30 +131,91 @@ test_pipelined_big_requests_stay_within_the_memory_budget() {
                          printf "%s{\"metric\":\"%s\",\"area\":\"%s\",\"period\":\"%04d-%02d\",\"value\":%d}",
                                 n++ ? "," : "", m[i], a[k], y, mo, i == 3 ? 16 : 1 }
                  print "]}" }' > "$T/big.json"
-    local before after pids=() i conns=16
-    # ThreadSanitizer's run checks every request is answered, not the budget (below): a
-    # quarter of the load is enough for that, at a tenth of the speed.
+    local before after conns=16 per=64 size
+    size=$(stat -c %s "$T/big.json") # (as JSON: more than the msgpack sent)
+    # ThreadSanitizer's run checks every request is answered and stored or refused, not the
+    # budget (below): a quarter of the load is enough for that, at a tenth of the speed.
     [[ "$BUILD" != *tsan* ]] || conns=4
-    before=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
-    # 16 connections, each with 64 of them in flight: 100 MB that a queue of 256 per
-    # connection would hold at once while the commits go on.
-    for i in $(seq 1 "$conns"); do
-        "$LMRAW" --timeout 60000 --repeat 64 "$EP" --file "$T/big.json" > "$T/replies.$i" &
-        pids+=($!)
-    done
-    for i in "${!pids[@]}"; do
-        wait "${pids[$i]}" || fail "client $((i + 1)) got no reply to every request"
-    done
-    after=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
-    assert_eq $((conns * 64)) "$(cat "$T"/replies.* | grep -c -E '"status":(200|503)')" "every request answered (200, or 503 when read beyond a batch)"
+    before=$(peak_kib)
+    # 16 connections, each with 64 in flight: 1,024 submissions, 100 MB on the wire and
+    # 230 MB of records decoded, if they were all decoded at once.
+    pipeline "$conns" "$per" "$T/big.json"
+    after=$(peak_kib)
+    # Every submission was either stored (200) or turned away with a retry hint (503).
+    local ok busy
+    ok=$(grep -c '"status":200' "$T/replies")
+    busy=$(grep '"status":503' "$T/replies" | grep -c '"retry_after_ms":1000')
+    assert_eq $((conns * per)) $((ok + busy)) "every submission answered 200, or 503 with retry_after_ms"
+    [ "$ok" -gt 0 ] || fail "nothing stored"
+    [ "$busy" -gt 0 ] || fail "no submission turned away: the load did not reach the budget"
+    assert_contains "$(grep -m1 '"status":503' "$T/replies")" 'the daemon is busy' "says why"
+    # What was acknowledged is stored, whole; what was turned away is not.
+    grep '"status":200' "$T/replies" | grep -o '"id":"big-[0-9]*-[0-9]*"' | cut -d'"' -f4 |
+        sort > "$T/acked"
+    sql "select request_id from submission where reporter = 'ko-a' and records = 1722" |
+        sort > "$T/stored"
+    assert_eq "$ok" "$(wc -l < "$T/acked")" "ids of the acknowledged ones"
+    [ -z "$(comm -23 "$T/acked" "$T/stored")" ] ||
+        fail "acknowledged, not stored: $(comm -23 "$T/acked" "$T/stored" | head -n 5 | tr '\n' ' ')"
+    [ -z "$(comm -13 "$T/acked" "$T/stored")" ] ||
+        fail "stored, not acknowledged: $(comm -13 "$T/acked" "$T/stored" | head -n 5 | tr '\n' ' ')"
+    assert_eq "$ok" "$(sql "select count(*) from submission")" "nothing else stored"
+    wait_log "busy: more waiting than one commit takes (batch_max 256 requests, 50000 records, request_memory_budget 4194304 bytes)"
+    # Peak memory: a batch holds its budget and the request that crosses it, one request is
+    # being decoded, and ZeroMQ queues 8 requests a connection (RECEIVE_HWM) and reads a
+    # ninth; with 8 MiB for the rest (allocator, threads), against 230 MiB of records if
+    # every submission in flight were decoded.
     local grew=$(((after - before) / 1024))
-    echo "    peak RSS grew by $grew MiB ($((before / 1024)) -> $((after / 1024)) MiB)"
+    local queues=$((conns * 9 * size / 1048576)) bound full=$((conns * per * 1722 * 136 / 1048576))
+    bound=$((queues + 2 * 4 + 4 + 8))
+    echo "    peak RSS grew by $grew MiB ($((before / 1024)) -> $((after / 1024)) MiB); bound $bound MiB (queues $queues); $ok stored, $busy turned away"
     if [[ "$BUILD" == *tsan* ]]; then
         # ThreadSanitizer's shadow memory is several times what leamond uses: the budget is
         # checked by the plain and the AddressSanitizer runs.
         echo "    (ThreadSanitizer build: budget not checked here)"
     else
-        [ "$grew" -lt 48 ] || fail "peak RSS grew by $grew MiB for 1,024 pipelined 100 KB submissions (budget 48)"
+        [ $((4 * bound)) -lt "$full" ] ||
+            fail "the bound ($bound MiB) is not well below full decoding ($full MiB)"
+        [ "$grew" -le "$bound" ] ||
+            fail "peak RSS grew by $grew MiB for $((conns * per)) pipelined submissions of $((size / 1024)) KiB (bound $bound MiB)"
+    fi
+    lm ping >/dev/null || fail "still serving"
+}
+
+test_requests_that_decode_large_are_held_to_the_budget() {
+    setup_insecure
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+    write_conf "request_memory_budget = 4194304; limit_submissions_per_minute = 0;"
+    LM_ARGS[1]=$EP
+    start_daemon
+    # A record with a thousand unknown fields (and none it needs): 8 KB on the wire, 1,003
+    # errors, of which 1,000 are listed, of about 250 bytes each decoded. 256 of them (batch_max) would hold 64 MB, 512 with the
+    # requests read beyond one commit.
+    awk 'BEGIN { printf "{\"v\":1,\"op\":\"submit\",\"id\":\"odd-#-@\",\"reporter\":\"ko-a\",\"records\":[{";
+                 for (i = 0; i < 1000; i++) printf "%s\"x%d\":0", i ? "," : "", i;
+                 print "}]}" }' > "$T/odd.json"
+    local before after conns=16 per=64
+    [[ "$BUILD" != *tsan* ]] || conns=4
+    before=$(peak_kib)
+    pipeline "$conns" "$per" "$T/odd.json"
+    after=$(peak_kib)
+    local invalid busy
+    invalid=$(grep '"status":422' "$T/replies" | grep -c '"error_count":1003')
+    busy=$(grep '"status":503' "$T/replies" | grep -c '"retry_after_ms":1000')
+    assert_eq $((conns * per)) $((invalid + busy)) "every request answered 422 with its errors, or 503"
+    [ "$invalid" -gt 0 ] && [ "$busy" -gt 0 ] || fail "$invalid answered 422, $busy 503: both expected"
+    assert_eq 0 "$(sql "select count(*) from submission")" "nothing stored"
+    # The batch stops at its budget (and the request that crosses it), the requests beyond
+    # it are not decoded, and the replies of a batch, each listing 1,000 errors (130 KB),
+    # wait to be sent: a few MiB, with 12 MiB for the rest, where counting the requests'
+    # bytes alone would let a batch hold 64 MB, and decoding those beyond it another 64 MB.
+    local grew=$(((after - before) / 1024)) bound=$((3 * 4 + 12))
+    echo "    peak RSS grew by $grew MiB ($((before / 1024)) -> $((after / 1024)) MiB); bound $bound MiB; $invalid answered 422, $busy 503"
+    if [[ "$BUILD" == *tsan* ]]; then
+        echo "    (ThreadSanitizer build: budget not checked here)"
+    else
+        [ "$grew" -le "$bound" ] ||
+            fail "peak RSS grew by $grew MiB for $((conns * per)) requests of 8 KB that decode to 250 KB (bound $bound MiB)"
     fi
     lm ping >/dev/null || fail "still serving"
 }

@@ -247,8 +247,9 @@ typedef struct {
     double value;
 } rec;
 
-/* Encode req as a client does and decode it into the next slot as the daemon does. */
-static pending *read_into_slot(fixture *f, const proto_request *req)
+/* Encode req as a client does and decode it into the next slot as the daemon does; with
+ * head_only as the daemon reads a request beyond one commit (proto_request_head). */
+static pending *read_slot(fixture *f, const proto_request *req, bool head_only)
 {
     pending *p = batch_slot(&f->b);
     assert_non_null(p);
@@ -256,7 +257,9 @@ static pending *read_into_slot(fixture *f, const proto_request *req)
     msgpack_sbuffer_init(&sb);
     assert_int_equal(proto_request_encode(req, &sb), 0);
     lm_error e;
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
+    p->size = sb.size;
+    p->status = head_only ? proto_request_head(sb.data, sb.size, &p->req, NULL, &e)
+                          : proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
     memcpy(p->why, e.msg, sizeof p->why);
     msgpack_sbuffer_destroy(&sb);
     if (p->status != PROTO_OK)
@@ -264,8 +267,41 @@ static pending *read_into_slot(fixture *f, const proto_request *req)
     return p;
 }
 
-static pending *read_submit(fixture *f, const char *id, const char *reporter, const rec *recs,
-                            size_t n, bool dry_run)
+static pending *read_into_slot(fixture *f, const proto_request *req)
+{
+    return read_slot(f, req, false);
+}
+
+/* A submission from ko-a packed by hand (records no client would send) into sb, fresh: the
+ * fields up to the header of its array of n records, which the caller packs with pk. */
+static void pack_submission(msgpack_sbuffer *sb, msgpack_packer *pk, const char *id, uint32_t n)
+{
+    msgpack_sbuffer_init(sb);
+    msgpack_packer_init(pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(pk, 5);
+    proto_pack_kv_int(pk, "v", 1);
+    proto_pack_kv_str(pk, "op", "submit");
+    proto_pack_kv_str(pk, "id", id);
+    proto_pack_kv_str(pk, "reporter", "ko-a");
+    proto_pack_str(pk, "records");
+    msgpack_pack_array(pk, n);
+}
+
+/* What pack_submission and the records after it wrote, decoded into the next slot. */
+static pending *read_packed(fixture *f, msgpack_sbuffer *sb)
+{
+    pending *p = batch_slot(&f->b);
+    assert_non_null(p);
+    lm_error e;
+    p->size = sb->size;
+    p->status = proto_request_decode(sb->data, sb->size, &p->req, &p->errs, &e);
+    memcpy(p->why, e.msg, sizeof p->why);
+    msgpack_sbuffer_destroy(sb);
+    return p;
+}
+
+static pending *read_submit_as(fixture *f, const char *id, const char *reporter,
+                               const rec *recs, size_t n, bool dry_run, bool head_only)
 {
     proto_request req;
     memset(&req, 0, sizeof req);
@@ -284,9 +320,15 @@ static pending *read_submit(fixture *f, const char *id, const char *reporter, co
     }
     req.records = records;
     req.n_records = n;
-    pending *p = read_into_slot(f, &req);
+    pending *p = read_slot(f, &req, head_only);
     free(records);
     return p;
+}
+
+static pending *read_submit(fixture *f, const char *id, const char *reporter, const rec *recs,
+                            size_t n, bool dry_run)
+{
+    return read_submit_as(f, id, reporter, recs, n, dry_run, false);
 }
 
 /* A submission kept for this batch's commit. */
@@ -605,16 +647,8 @@ static void test_type_error_from_decoding_is_a_422(void **state)
      *   {"metric":"vve.uren.per_week","period":"2026-10","value":"16"},
      *   {"metric":"vve.plaatsen","period":"2026-13","value":4}]} */
     msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 5);
-    proto_pack_kv_int(&pk, "v", 1);
-    proto_pack_kv_str(&pk, "op", "submit");
-    proto_pack_kv_str(&pk, "id", "t-16");
-    proto_pack_kv_str(&pk, "reporter", "ko-a");
-    proto_pack_str(&pk, "records");
-    msgpack_pack_array(&pk, 2);
+    pack_submission(&sb, &pk, "t-16", 2);
     msgpack_pack_map(&pk, 3);
     proto_pack_kv_str(&pk, "metric", "vve.uren.per_week");
     proto_pack_kv_str(&pk, "period", "2026-10");
@@ -623,12 +657,7 @@ static void test_type_error_from_decoding_is_a_422(void **state)
     proto_pack_kv_str(&pk, "metric", "vve.plaatsen");
     proto_pack_kv_str(&pk, "period", "2026-13");
     proto_pack_kv_int(&pk, "value", 4);
-    pending *p = batch_slot(&f->b);
-    assert_non_null(p);
-    lm_error e;
-    p->status = proto_request_decode(sb.data, sb.size, &p->req, &p->errs, &e);
-    memcpy(p->why, e.msg, sizeof p->why);
-    msgpack_sbuffer_destroy(&sb);
+    pending *p = read_packed(f, &sb);
     assert_int_equal(p->status, PROTO_OK);
     batch_keep(&f->b);
     assert_false(run_batch(f, now));
@@ -803,7 +832,12 @@ static void test_overflow_submission_gets_503_and_its_records_go(void **state)
                                                             .id = "ping-over",
                                                             .reporter = "ko-b"});
     batch_keep_overflow(&f->b);
-    assert_int_equal(f->b.n, 3);
+    /* As the daemon reads beyond one commit: the records are never decoded. */
+    pending *head = read_submit_as(f, "ko-b-head", "ko-b", KO_B, N(KO_B), true, true);
+    assert_null(head->req.records);
+    assert_int_equal(head->req.n_records, 0);
+    batch_keep_overflow(&f->b);
+    assert_int_equal(f->b.n, 4);
     assert_int_equal(f->b.records, 3); /* only the kept submission's */
 
     assert_true(run_batch(f, now));
@@ -816,8 +850,12 @@ static void test_overflow_submission_gets_503_and_its_records_go(void **state)
     assert_int_equal(over->res.retry_after_ms, 1000);
     assert_false(over->write);
     assert_int_equal(late_ping->status, PROTO_OK);
+    assert_outcome(head, PROTO_UNAVAILABLE, why, 0, false);
+    assert_int_equal(head->res.retry_after_ms, 1000);
+    assert_int_equal(head->cause, REFUSED_BUSY);
     assert_int_equal(stored_as(f, "ko-a", "ko-a-kept"), 1);
     assert_int_equal(stored_as(f, "ko-b", "ko-b-over"), 0);
+    assert_int_equal(stored_as(f, "ko-b", "ko-b-head"), 0);
     assert_int_equal(observations(f, "ko-b"), 0);
     const char *const wrote[] = {"ko-a", NULL};
     assert_wrote(f, wrote);
@@ -830,6 +868,54 @@ static void test_overflow_submission_gets_503_and_its_records_go(void **state)
     assert_int_equal(a.r.retry_after_ms, 1000);
     assert_int_equal(a.r.accepted, 0);
     proto_submit_reply_free(&a.r);
+    /* Read without its records, the same reply, its dry run flag and all. */
+    reply_to(f, head, &a);
+    assert_int_equal(a.head.status, PROTO_UNAVAILABLE);
+    assert_string_equal(a.head.error, why);
+    assert_true(a.r.has_retry);
+    assert_int_equal(a.r.retry_after_ms, 1000);
+    assert_true(a.r.dry_run);
+    proto_submit_reply_free(&a.r);
+}
+
+/* What a request holds from its reading to its reply counts against request_memory_budget:
+ * its size as read, its records, and the list of their errors, which can be far larger
+ * than the request. */
+static void test_batch_counts_what_its_requests_hold(void **state)
+{
+    fixture *f = *state;
+    pending *p = submit(f, "ko-a-held", "ko-a", KO_A, N(KO_A));
+    assert_true(p->size > 0);
+    size_t one = p->size + N(KO_A) * sizeof(proto_record);
+    assert_int_equal(f->b.bytes, one);
+    pending *ping = request(f, PROTO_OP_PING, "ping-held", "ko-a");
+    assert_int_equal(f->b.bytes, one + ping->size);
+    /* A record with 300 unknown fields: 300 errors from the decoder. */
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    pack_submission(&sb, &pk, "odd", 1);
+    msgpack_pack_map(&pk, 300);
+    for (int i = 0; i < 300; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "x%d", i);
+        proto_pack_kv_int(&pk, key, i);
+    }
+    size_t size = sb.size;
+    pending *odd = read_packed(f, &sb);
+    assert_int_equal(odd->status, PROTO_OK);
+    assert_int_equal(odd->size, size);
+    assert_true(odd->errs.cap >= 300);
+    batch_keep(&f->b);
+    size_t errors = odd->errs.cap * sizeof(proto_error);
+    assert_int_equal(f->b.bytes, one + ping->size + odd->size + sizeof(proto_record) + errors);
+    assert_true(errors > 20 * odd->size);
+    /* Beyond one commit nothing is counted: the reader decoded nothing there. */
+    size_t before = f->b.bytes;
+    read_submit_as(f, "ko-a-beyond", "ko-a", KO_A, N(KO_A), false, true);
+    batch_keep_overflow(&f->b);
+    assert_int_equal(f->b.bytes, before);
+    batch_clear(&f->b);
+    assert_int_equal(f->b.bytes, 0);
 }
 
 /* ---- group commit -------------------------------------------------------- */
@@ -1179,6 +1265,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_organisation_past_its_limit_gets_429, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow_submission_gets_503_and_its_records_go,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_counts_what_its_requests_hold, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_submissions_of_a_batch_share_one_transaction, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_failing_submission_does_not_fail_the_others,

@@ -513,6 +513,7 @@ static void test_settings_defaults(void **state)
     assert_string_equal(s.server_secret_key_file, "");
     assert_int_equal(s.grace_days, 10);
     assert_int_equal(s.batch_max, 256);
+    assert_int_equal(s.request_memory_budget, 64 * 1024 * 1024);
     assert_string_equal(s.log_level, "info");
 }
 
@@ -529,6 +530,7 @@ static void test_settings_paths(void **state)
                "server_secret_key_file = \"keys/server.key\";\n"
                "grace_days = 0;\n"
                "batch_max = 4096;\n"
+               "request_memory_budget = 4194304;\n"
                "log_level = \"debug\";\n",
                path, sizeof path);
     if (settings_load(&s, path, &err) != 0)
@@ -545,6 +547,7 @@ static void test_settings_paths(void **state)
     assert_string_equal(s.partners, want);
     assert_int_equal(s.grace_days, 0);
     assert_int_equal(s.batch_max, 4096);
+    assert_int_equal(s.request_memory_budget, 4 * 1024 * 1024);
     assert_string_equal(s.log_level, "debug");
 
     /* An empty file: every default, relative paths next to it, no secret key. */
@@ -608,6 +611,9 @@ static void test_settings_bad(void **state)
         {"\n\nbatch_max = 0;\n", 3, "batch_max", "0 is outside 1..4096"},
         {"batch_max = 4097;\n", 1, "batch_max", "4097 is outside 1..4096"},
         {"batch_max = 9000000000L;\n", 1, "batch_max", "9000000000 is outside 1..4096"},
+        /* Below one request of the largest size: a batch could not take it. */
+        {"request_memory_budget = 1048575;\n", 1, "request_memory_budget",
+         "1048575 is outside 1048576..17179869184"},
         {"log_level = \"loud\";\n", 1, "log_level",
          "'loud' is not one of debug, info, warning, error"},
         {"log_level = \"INFO\";\n", 1, "log_level", "'INFO' is not one of"},
@@ -739,7 +745,8 @@ static void test_settings_help(void **state)
     static const char *const lines[] = {
         "listen", "(default \"tcp://127.0.0.1:7710\")", "database", "(default \"leamon.db\")",
         "catalog", "partners", "server_secret_key_file", "(default \"\")", "grace_days",
-        "(default 10)", "batch_max", "(default 256)", "log_level", "(default \"info\")",
+        "(default 10)", "batch_max", "(default 256)", "request_memory_budget",
+        "(default 67108864)", "log_level", "(default \"info\")",
         "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)", "sendmail",
         "(default \"/usr/sbin/sendmail\")", "mail_from"};
     char *out = NULL;
@@ -755,7 +762,7 @@ static void test_settings_help(void **state)
     size_t n = 0;
     for (const char *p = out; *p; p++)
         n += *p == '\n';
-    assert_int_equal(n, 20);
+    assert_int_equal(n, 21);
     free(out);
 }
 
