@@ -393,21 +393,48 @@ int alerts_evaluate_area(store *db, const registry *reg, const alert_rule *r, in
     return reconcile(db, &c, now, ev);
 }
 
-/* Which months of the window (texts, oldest first) each organisation reported the metric
- * in (rows from store_first_reports): a bit per month, an entry per organisation. One pass
- * over the rows, not one per organisation and month. NULL when out of memory. */
+/* The month of the window (texts, oldest first) that a period is, as a bit; 0: none. */
 _Static_assert(ALERTS_LATE_LOOKBACK <= 32, "a bit per month of the window");
-static unsigned *reported_months(const partners *parts, const store_obs *rows, size_t n,
-                                 char texts[][PERIOD_TEXT_MAX], size_t n_texts)
+static unsigned window_bit(const char *month, char texts[][PERIOD_TEXT_MAX], size_t n_texts)
+{
+    for (size_t k = 0; k < n_texts; k++)
+        if (strcmp(month, texts[k]) == 0)
+            return 1u << k;
+    return 0;
+}
+
+/* Which months of the window each organisation reported the metric in: an entry per
+ * organisation of reg, a bit per month. Every organisation's at once (due NULL: one read of
+ * all reports, one pass over them); else only those whose flag in due is set, each from its
+ * own reports (an organisation that just submitted: cheaper than everyone's, as the
+ * database grows). NULL with a database error or out of memory. */
+static unsigned *reported_months(store *db, const partners *parts, const alert_rule *r,
+                                 const bool *due, char texts[][PERIOD_TEXT_MAX], size_t n_texts)
 {
     unsigned *months = calloc(parts->n_orgs ? parts->n_orgs : 1, sizeof *months);
-    if (!months)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
+    store_obs *rows = NULL;
+    size_t n = 0, cap = 0;
+    const char *first = texts[0], *last = texts[n_texts - 1];
+    bool ok = months && (due || store_first_reports(db, r->m->code, first, last, &rows, &n,
+                                                    &cap) == 0);
+    for (size_t i = 0; ok && !due && i < n; i++) {
         const organisation *o = partners_org(parts, rows[i].reporter);
-        for (size_t k = 0; o && k < n_texts; k++)
-            if (strcmp(rows[i].period, texts[k]) == 0)
-                months[o - parts->orgs] |= 1u << k;
+        if (o)
+            months[o - parts->orgs] |= window_bit(rows[i].period, texts, n_texts);
+    }
+    for (size_t k = 0; ok && due && k < parts->n_orgs; k++) {
+        if (!due[k])
+            continue;
+        n = 0;
+        ok = store_first_reports_of(db, parts->orgs[k].id, r->m->code, first, last, &rows, &n,
+                                    &cap) == 0;
+        for (size_t i = 0; ok && i < n; i++)
+            months[k] |= window_bit(rows[i].period, texts, n_texts);
+    }
+    free(rows);
+    if (!ok) {
+        free(months);
+        return NULL;
     }
     return months;
 }
@@ -436,17 +463,13 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
     for (size_t i = 0; i < ALERTS_LATE_LOOKBACK; i++)
         if (period_format(&ps[i], texts[i], sizeof texts[i]) != 0)
             return -1;
-    store_obs *rows = NULL;
-    size_t n_rows = 0, cap = 0;
     int rc = -1;
     period owed_from;
     if (alerts_owed_from(db, &reg->cat, &owed_from) < 0)
         return -1;
-    unsigned *reported_in = NULL;
-    if (store_first_reports(db, r->m->code, texts[0], texts[ALERTS_LATE_LOOKBACK - 1], &rows,
-                            &n_rows, &cap) < 0 ||
-        !(reported_in = reported_months(parts, rows, n_rows, texts, ALERTS_LATE_LOOKBACK)))
-        goto out;
+    unsigned *reported_in = reported_months(db, parts, r, due, texts, ALERTS_LATE_LOOKBACK);
+    if (!reported_in)
+        return -1;
     for (size_t k = 0; k < parts->n_orgs; k++) {
         const organisation *o = &parts->orgs[k];
         if ((due && !due[k]) || !rules_watches_org(r, parts, o))
@@ -468,7 +491,6 @@ int alerts_evaluate_late(store *db, const registry *reg, const alert_rule *r,
     }
     rc = 0;
 out:
-    free(rows);
     free(reported_in);
     return rc;
 }

@@ -126,7 +126,9 @@ static int judge(derive *d, const snapshot_changes *touched, bool all, size_t al
     long long start = derive_now_ms();
     alerts_cursor was = d->all_at;
     int rc = 1;
-    bool ok = store_begin(db) == 0;
+    /* Without waiting for the disk, as the snapshots: a power cut may undo the last
+     * judgement, and the next one finds the same again from the snapshots. */
+    bool ok = store_begin_derived(db) == 0;
     if (all) {
         ok = ok && (rc = alerts_evaluate_from(db, reg, &d->all_at, all_max, now,
                                               d->env.set->grace_days, &ev)) >= 0;
@@ -140,7 +142,7 @@ static int judge(derive *d, const snapshot_changes *touched, bool all, size_t al
                 ok = alerts_evaluate_late(db, reg, &reg->cat.rules[k], d->late_due, now,
                                           &ev) == 0;
     }
-    ok = ok && store_commit(db) == 0;
+    ok = ok && store_commit_derived(db) == 0;
     if (ok) {
         log_msg(d->env.log, LOG_DEBUG, "alert rules: %s judged, %zu change%s (%lld ms)",
                 all ? (rc ? "the last of every rule" : "a part of every rule")

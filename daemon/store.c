@@ -34,6 +34,11 @@ static const char *const sql_text[ST_COUNT] = {
                          " WHERE metric = ?1 AND area IN (SELECT DISTINCT area FROM coverage"
                          " WHERE metric = ?1) AND period BETWEEN ?2 AND ?3"
                          " GROUP BY reporter, period",
+    /* One reporter's, through its index (the planner would take the key by metric, and
+     * read everyone's): an organisation that just submitted. */
+    [ST_FIRST_REPORTS_OF] = "SELECT reporter, period, min(reported_at) FROM observation"
+                            " INDEXED BY observation_by_reporter WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4"
+                            " GROUP BY period",
     [ST_COVERAGE_READ] = "SELECT reporter, area FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
     [ST_OBS_REPORTER] = "SELECT reporter, area, period, value, reported_at FROM observation"

@@ -110,6 +110,10 @@ int store_observations(store *s, const char *metric, const char *first, const ch
 /* Per reporter and month, the first time metric was reported (reported_at holds it). */
 int store_first_reports(store *s, const char *metric, const char *first, const char *last,
                         store_obs **rows, size_t *n, size_t *cap);
+/* The same for one reporter, whatever the area: a read of its own figures only. */
+int store_first_reports_of(store *s, const char *reporter, const char *metric,
+                           const char *first, const char *last, store_obs **rows, size_t *n,
+                           size_t *cap);
 
 /* The same for one reporter and one area. */
 int store_observations_of(store *s, const char *reporter, const char *metric, const char *area,

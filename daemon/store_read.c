@@ -93,6 +93,17 @@ int store_first_reports(store *s, const char *metric, const char *first, const c
     return collect(s, st, rows, n, cap, read_first);
 }
 
+int store_first_reports_of(store *s, const char *reporter, const char *metric,
+                           const char *first, const char *last, store_obs **rows, size_t *n,
+                           size_t *cap)
+{
+    sqlite3_stmt *st = s->st[ST_FIRST_REPORTS_OF];
+    if (store_bind_text(s, st, 1, reporter) < 0 || store_bind_text(s, st, 2, metric) < 0 ||
+        store_bind_text(s, st, 3, first) < 0 || store_bind_text(s, st, 4, last) < 0)
+        return -1;
+    return collect(s, st, rows, n, cap, read_first);
+}
+
 static void read_coverage(sqlite3_stmt *st, store_obs *o)
 {
     memset(o, 0, sizeof *o);

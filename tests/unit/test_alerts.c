@@ -222,6 +222,43 @@ static void test_every_rule_in_pieces(void **state)
     alert_events_free(&ev);
 }
 
+/* Judged for the organisations that submitted (each from its own reports), the late rule
+ * comes out as judged for everyone; one that did not submit is left alone. */
+static void test_late_for_those_who_submitted(void **state)
+{
+    fixture *f = *state;
+    alert_events ev = {0};
+    const alert_rule *r = catalog_rule(&f->reg.cat, "opvang_niet_gemeld");
+    const organisation *ko = partners_org(&f->reg.parts, "ko-a");
+    assert_non_null(r);
+    assert_non_null(ko);
+    bool due[8] = {false};
+    assert_true(f->reg.parts.n_orgs <= 8);
+    report(f, "ko-a", "2026-01", day(2026, 2, 3, 12));
+    /* Nobody due: nothing judged, though ko-a is two months behind. */
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(alerts_evaluate_late(f->db, &f->reg, r, due, day(2026, 4, 11, 0), &ev), 0);
+    assert_int_equal(store_commit(f->db), 0);
+    assert_int_equal(ev.n, 0);
+    /* ko-a due: firing, February and March missing. */
+    due[ko - f->reg.parts.orgs] = true;
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(alerts_evaluate_late(f->db, &f->reg, r, due, day(2026, 4, 11, 0), &ev), 0);
+    assert_int_equal(store_commit(f->db), 0);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.items[0].a.subject, "ko-a");
+    assert_string_equal(ev.items[0].a.state, "firing");
+    alert_events_free(&ev);
+    /* ko-a sends March: the latest month is in. */
+    report(f, "ko-a", "2026-03", day(2026, 4, 12, 9));
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(alerts_evaluate_late(f->db, &f->reg, r, due, day(2026, 4, 12, 10), &ev), 0);
+    assert_int_equal(store_commit(f->db), 0);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.items[0].a.state, "resolved");
+    alert_events_free(&ev);
+}
+
 static void test_months_before_first_period_are_not_owed(void **state)
 {
     fixture *f = *state;
@@ -771,6 +808,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_late_before_and_after_the_days, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_rule_in_pieces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_late_for_those_who_submitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_months_before_first_period_are_not_owed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_next_deadline_shipped, setup_shipped, teardown),
