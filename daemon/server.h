@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "config.h"
+#include "checkpointer.h"
 #include "derive_thread.h"
 #include "log.h"
 #include "metrics.h"
@@ -38,6 +39,7 @@ typedef struct {
     quotas q;            /* per-organisation limits; the loop's alone */
     void *monitor;       /* the request socket's connection events */
     derive_thread *dt;   /* snapshots, rules, and the requests that read them */
+    checkpointer *cp;    /* the WAL checkpoints */
     batch b;             /* the requests of one round */
     peer *peers;         /* their envelopes, index by index */
     backup_copy backup;  /* the backup copy being handed out */

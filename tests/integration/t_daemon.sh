@@ -75,6 +75,36 @@ test_submit_stores_and_supersedes_with_audit() {
     assert_eq "wal" "$(sql 'pragma journal_mode')" "WAL mode"
 }
 
+# The WAL holds the commits until they stop; a second later the checkpoints have copied it
+# into the database and emptied the file (not SQLite inside a commit, nor the thread that
+# answers the queries: a thread of their own).
+# The WAL's size once it is empty, or after 5 s.
+wal_size_after_quiet() {
+    local size i
+    for i in $(seq 1 50); do
+        size=$(stat -c %s "$T/leamon.db-wal")
+        [ "$size" -eq 0 ] && break
+        sleep 0.1
+    done
+    echo "$size"
+}
+
+test_wal_is_emptied_once_commits_stop() {
+    setup_insecure
+    start_daemon
+    local r size
+    r=$(raw "$(submit_json w1 ko-a "[{\"metric\":\"vve.plaatsen\",\"period\":\"$LAST_MONTH\",\"value\":40}]")")
+    assert_contains "$r" '"status":200' "submission"
+    size=$(stat -c %s "$T/leamon.db-wal")
+    [ "$size" -gt 0 ] || fail "the WAL holds the commit at first (size $size)"
+    assert_eq 0 "$(wal_size_after_quiet)" "WAL emptied within 5 s of the last commit"
+    assert_eq "40.0" "$(sql "select value from observation")" "the figure is in the database"
+    # Commits again: the WAL takes them, and is emptied again.
+    r=$(raw "$(submit_json w2 ko-a "[{\"metric\":\"vve.plaatsen\",\"period\":\"$LAST_MONTH\",\"value\":41}]")")
+    assert_contains "$r" '"status":200' "second submission"
+    assert_eq 0 "$(wal_size_after_quiet)" "WAL emptied again"
+}
+
 test_repeated_request_id_returns_stored_reply() {
     setup_insecure
     start_daemon
