@@ -164,7 +164,11 @@ static int read_event(void *mon, uint16_t *event, uint32_t *value)
 static void refused_message(const rpc_t *self, const char *endpoint, uint16_t event,
                             uint32_t value, lm_error *err)
 {
-    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value == 500)
+        lm_fail(err, 0, "the daemon refused the connection: this key already holds as many "
+                        "connections as the daemon allows one key (max_connections_per_key); "
+                        "retry once some of them have closed [ZAP status 500]");
+    else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
         lm_fail(err, 0, "the daemon refused this client's key (not in its partners file?) "
                         "[ZAP status %u]", (unsigned)value);
     else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&

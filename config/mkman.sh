@@ -79,9 +79,11 @@ EOF
     head_ leamond.conf 5 "File Formats"
     printf '.SH NAME\nleamond.conf \\- settings of leamond\n'
     printf '.SH DESCRIPTION\nlibconfig syntax: \\fBname = value;\\fR, strings in double quotes, lists in\nparentheses. Relative paths are taken from the directory of the file.\n\\fBleamond \\-\\-check \\-c FILE\\fR checks a file and prints the effective settings; an\nunknown setting is refused with its file and line.\n.SH SETTINGS\n'
+    # (awk reads to the end: leamond would die of SIGPIPE writing the rest, and pipefail
+    # would fail the script)
     "$TOP/$BUILD/leamond" --help | awk '
         /^Settings of the configuration file/ { on = 1; next }
-        on && /^$/ { exit }
+        on && /^$/ { on = 0; next }
         on { name = $1; $1 = ""; sub(/^ +/, ""); gsub(/\\/, "\\e"); print ".TP\n.B " name; print }'
     cat <<'EOF'
 .SH ALERT DELIVERY

@@ -28,7 +28,47 @@ static int send_frame(void *sock, const void *data, size_t n, bool more)
     return zmq_send(sock, data, n, more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
 }
 
-void auth_handle(void *zap, const registry *reg, const log_ctx *lg)
+static bool frame_is(zmq_msg_t *m, const char *text)
+{
+    size_t n = strlen(text);
+    return zmq_msg_size(m) == n && memcmp(zmq_msg_data(m), text, n) == 0;
+}
+
+/* A connection to the request socket by a known key, under the cap: its place, and the
+ * serial its requests will carry, written as ZAP metadata (ZMTP properties: a name of one
+ * length byte, a value of four, big-endian) into meta. Returns the status. */
+static const char *admit(const auth_cap *cap, const uint8_t *key, const char *who,
+                         char *meta, size_t *meta_len, char *text, size_t text_size,
+                         const log_ctx *lg)
+{
+    cap->drain(cap->ctx); /* every connection accepted before this handshake */
+    long long serial = conn_cap_admit(cap->cap, key);
+    if (serial < 0) {
+        snprintf(text, text_size, "out of memory");
+        log_msg(lg, LOG_ERR, "out of memory: refused a connection by %s", who);
+        return "500";
+    }
+    if (serial == 0) {
+        /* 500, not 300: libzmq drops a 300 silently, and the client could not tell it from
+         * a connection lost; a 500 reaches it as the handshake's failure. */
+        snprintf(text, text_size, "this key holds its limit of connections");
+        log_msg(lg, LOG_WARNING, "refused a connection by %s: its key holds %lld connections "
+                "already (max_connections_per_key)", who, cap->max);
+        return "500";
+    }
+    char value[24];
+    int vlen = snprintf(value, sizeof value, "%lld", serial);
+    size_t nlen = strlen(AUTH_CONNECTION_PROPERTY);
+    meta[0] = (char)nlen;
+    memcpy(meta + 1, AUTH_CONNECTION_PROPERTY, nlen);
+    uint8_t be[4] = {0, 0, 0, (uint8_t)vlen};
+    memcpy(meta + 1 + nlen, be, sizeof be);
+    memcpy(meta + 5 + nlen, value, (size_t)vlen);
+    *meta_len = 5 + nlen + (size_t)vlen;
+    return "200";
+}
+
+void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_cap *cap)
 {
     for (;;) {
         /* version, request id, domain, address, identity, mechanism, credentials... */
@@ -48,31 +88,38 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg)
             if (m == &scratch)
                 zmq_msg_close(m);
         }
-        char status[4] = "400", text[96] = "malformed ZAP request", user[41] = "";
-        if (n >= 6 && zmq_msg_size(&f[0]) == 3 && memcmp(zmq_msg_data(&f[0]), "1.0", 3) == 0) {
-            const char *mech = zmq_msg_data(&f[5]);
-            size_t mlen = zmq_msg_size(&f[5]);
-            if (mlen == 4 && memcmp(mech, "NULL", 4) == 0) {
+        const char *status = "400";
+        char text[96] = "malformed ZAP request", user[41] = "";
+        char meta[64];
+        size_t meta_len = 0;
+        if (n >= 6 && frame_is(&f[0], "1.0")) {
+            if (frame_is(&f[5], "NULL")) {
                 /* Insecure mode only: a CURVE server socket never asks for NULL. */
-                memcpy(status, "200", 4);
+                status = "200";
                 snprintf(text, sizeof text, "OK");
-            } else if (mlen == 5 && memcmp(mech, "CURVE", 5) == 0 && n >= 7 &&
+            } else if (frame_is(&f[5], "CURVE") && n >= 7 &&
                        zmq_msg_size(&f[6]) == CURVE_KEY_BYTES) {
                 const uint8_t *key = zmq_msg_data(&f[6]);
                 char z85[41];
                 zmq_z85_encode(z85, key, CURVE_KEY_BYTES);
                 const key_entry *k = partners_key(&reg->parts, key);
                 /* The alert socket's domain: alerts are for staff only. */
-                bool alerts = zmq_msg_size(&f[2]) == 13 &&
-                              memcmp(zmq_msg_data(&f[2]), "leamon-alerts", 13) == 0;
+                bool alerts = frame_is(&f[2], "leamon-alerts");
+                const char *who = !k ? "" : k->staff ? reg->parts.staff[k->index].id
+                                                     : reg->parts.orgs[k->index].id;
                 if (k && alerts && !k->staff) {
                     snprintf(text, sizeof text, "alerts are for staff keys");
                     log_msg(lg, LOG_WARNING, "refused an alert subscription by organisation %s",
-                            reg->parts.orgs[k->index].id);
+                            who);
                 } else if (k) {
-                    memcpy(status, "200", 4);
-                    snprintf(text, sizeof text, "OK");
-                    memcpy(user, z85, sizeof user);
+                    /* The cap counts the request socket's connections only. */
+                    status = cap && cap->cap && frame_is(&f[2], "leamon")
+                                 ? admit(cap, key, who, meta, &meta_len, text, sizeof text, lg)
+                                 : "200";
+                    if (strcmp(status, "200") == 0) {
+                        snprintf(text, sizeof text, "OK");
+                        memcpy(user, z85, sizeof user);
+                    }
                 } else {
                     snprintf(text, sizeof text, "unknown key");
                     log_msg(lg, LOG_WARNING, "refused a connection with unknown key %s", z85);
@@ -85,7 +132,8 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg)
                   send_frame(zap, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), true) == 0 &&
                   send_frame(zap, status, 3, true) == 0 &&
                   send_frame(zap, text, strlen(text), true) == 0 &&
-                  send_frame(zap, user, strlen(user), true) == 0 && send_frame(zap, "", 0, false) == 0;
+                  send_frame(zap, user, strlen(user), true) == 0 &&
+                  send_frame(zap, meta, meta_len, false) == 0;
         if (!ok)
             log_msg(lg, LOG_ERR, "cannot answer a ZAP request: %s", zmq_strerror(zmq_errno()));
         for (int i = 0; i < n && i < ZAP_FRAMES; i++)

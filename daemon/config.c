@@ -49,6 +49,13 @@ static const setting_desc table[] = {
         "audit row; 429 beyond it); 0: no limit"),
     INT(handshake_timeout, 5, 1, 60,
         "seconds a new connection has to finish its handshake before it is dropped"),
+    INT(max_connections_per_key, 64, 0, 1000000,
+        "connections one CURVE key may hold at once; the handshake of one more is refused "
+        "(ZAP status 500) until one of them closes; 0: no limit (and none in insecure mode)"),
+    INT(first_request_timeout, 30, 1, 3600,
+        "with max_connections_per_key, seconds a connection has from its start to send its "
+        "first request, after which it is closed (until then leamond cannot tell whose it "
+        "is)"),
     STR(publish, SET_STRING, "",
         "ZeroMQ endpoint of the alert socket (PUB); empty: the listen port + 1; \"off\": none"),
     STR(alert_hook, SET_STRING, "",

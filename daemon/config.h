@@ -23,6 +23,8 @@ typedef struct {
     long long batch_max;
     long long request_memory_budget;
     long long handshake_timeout;
+    long long max_connections_per_key;
+    long long first_request_timeout;
     long long limit_submissions_per_minute;
     long long limit_records_per_day;
     long long limit_corrections_per_day;

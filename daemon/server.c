@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -32,6 +33,8 @@
 struct peer {
     zmq_msg_t route;       /* ROUTER routing id of the sender */
     bool req_envelope;     /* REQ sockets put an empty delimiter before the payload */
+    int fd;                /* the connection's descriptor (ZMQ_SRCFD), -1 if unknown */
+    unsigned long long serial; /* its admission by the ZAP handler (conn_cap.h), 0 if none */
 };
 
 int server_block_signals(void)
@@ -192,6 +195,10 @@ int server_start(server *srv, const settings *set, lm_error *err)
             "rule%s", srv->nt.rt.n_receivers, srv->nt.rt.n_receivers == 1 ? "" : "s",
             srv->nt.rt.n_routes, srv->nt.rt.n_routes == 1 ? "" : "s", srv->nt.rt.n_inhibits,
             srv->nt.rt.n_inhibits == 1 ? "" : "s");
+    if (srv->secure && set->max_connections_per_key > 0 &&
+        !(srv->cap = conn_cap_new(set->max_connections_per_key,
+                                  set->first_request_timeout * 1000)))
+        return lm_fail(err, 0, "out of memory");
     if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 || start_quotas(srv) < 0 ||
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");
@@ -218,6 +225,8 @@ void server_free(server *srv)
     free(srv->peers);
     srv->peers = NULL;
     conn_monitor_close(&srv->monitor, srv->router);
+    conn_cap_free(srv->cap);
+    srv->cap = NULL;
     if (srv->router)
         zmq_close(srv->router);
     if (srv->zap)
@@ -308,6 +317,10 @@ static int receive(server *srv, pending *p, peer *to, bool head_only)
         rc = -1; /* counted and logged once per batch by serve_batch */
     } else {
         to->req_envelope = empty_first;
+        /* Which connection sent it, for the cap per key (conn_cap.h). */
+        const char *serial = zmq_msg_gets(&payload, AUTH_CONNECTION_PROPERTY);
+        to->fd = zmq_msg_get(&payload, ZMQ_SRCFD);
+        to->serial = serial ? strtoull(serial, NULL, 10) : 0;
         const char *uid = zmq_msg_gets(&payload, "User-Id");
         snprintf(p->user_id, sizeof p->user_id, "%s", uid ? uid : "");
         lm_error e;
@@ -455,6 +468,55 @@ static void read_batch(server *srv)
                 dropped == 1 ? "" : "s");
 }
 
+/* The monitor's events, into the metrics and the cap per key. */
+static void read_monitor(void *ctx)
+{
+    server *srv = ctx;
+    if (conn_monitor_read(srv->monitor, &srv->m.connections, srv->cap, derive_now_ms()) < 0)
+        log_msg(&srv->log, LOG_ERR, "out of memory: a connection is not counted against its key");
+}
+
+/* The requests of the batch say whose their connections are. The monitor first: a
+ * descriptor closed and accepted anew since must not be taken for the old connection. */
+static void claim_connections(server *srv)
+{
+    if (!srv->cap)
+        return;
+    read_monitor(srv);
+    for (size_t i = 0; i < srv->b.n; i++)
+        conn_cap_seen(srv->cap, srv->peers[i].fd, srv->peers[i].serial);
+}
+
+static void close_connection(void *ctx, int fd, uint64_t tag)
+{
+    server *srv = ctx;
+    /* The descriptor may have been closed and taken by another connection since the
+     * monitor was read: only the same addresses make it the same connection. */
+    if (tag == 0 || conn_monitor_tag(fd) != tag) {
+        log_msg(&srv->log, LOG_DEBUG, "connection %d: gone before it was closed", fd);
+        return;
+    }
+    /* libzmq sees the peer gone, drops the connection and reports it disconnected. */
+    if (shutdown(fd, SHUT_RDWR) != 0)
+        log_msg(&srv->log, LOG_DEBUG, "connection %d: shutdown: %s", fd, strerror(errno));
+}
+
+/* Close the connections that sent no request within first_request_timeout: until one does,
+ * its key's place is held by an admission no disconnect can give back. */
+static void sweep_connections(server *srv, long long now)
+{
+    if (!srv->cap || now < srv->next_sweep || !conn_cap_waiting(srv->cap))
+        return;
+    read_monitor(srv);
+    size_t closed = conn_cap_expire(srv->cap, now, close_connection, srv);
+    if (closed)
+        log_msg(&srv->log, LOG_WARNING, "closed %zu connection%s that sent no request within "
+                "first_request_timeout (%lld s)", closed, closed == 1 ? "" : "s",
+                srv->set.first_request_timeout);
+    long long every = srv->set.first_request_timeout * 1000 / 4;
+    srv->next_sweep = now + (every > 1000 ? 1000 : every);
+}
+
 /* One round: take what is waiting, check it, commit it, answer it. */
 static void serve_batch(server *srv)
 {
@@ -462,6 +524,7 @@ static void serve_batch(server *srv)
     read_batch(srv);
     if (b->n == 0)
         return;
+    claim_connections(srv);
     time_t now = time(NULL);
     batch_env env = {srv->db, &srv->reg, &srv->set, &srv->log, srv->secure, &srv->q};
     batch_check(b, &env, now);
@@ -535,11 +598,19 @@ int server_run(server *srv)
     };
     while (!srv->stopping) {
         keep_alive(srv);
-        /* Sleep until a request, a signal, a reply of the derive thread, or the watchdog:
-         * with nothing to do the loop uses no CPU. */
-        long long wait = srv->watchdog_ms ? srv->next_watchdog - derive_now_ms() : -1;
+        /* Sleep until a request, a signal, a reply of the derive thread, the watchdog, or
+         * the next look for connections without a request: with nothing to do the loop
+         * uses no CPU. */
+        long long now = derive_now_ms();
+        sweep_connections(srv, now);
+        long long wait = srv->watchdog_ms ? srv->next_watchdog - now : -1;
         if (srv->watchdog_ms && wait < 0)
             wait = 0;
+        if (srv->cap && conn_cap_waiting(srv->cap)) {
+            long long sweep = srv->next_sweep > now ? srv->next_sweep - now : 0;
+            if (wait < 0 || sweep < wait)
+                wait = sweep;
+        }
         int ready = zmq_poll(items, 5, wait);
         if (ready < 0) {
             if (zmq_errno() == EINTR)
@@ -554,10 +625,12 @@ int server_run(server *srv)
             deliver_done(srv);
         if (hup)
             reload(srv);
-        if (items[1].revents & ZMQ_POLLIN)
-            auth_handle(srv->zap, &srv->reg, &srv->log);
         if (items[4].revents & ZMQ_POLLIN)
-            conn_monitor_read(srv->monitor, &srv->m.connections);
+            read_monitor(srv);
+        if (items[1].revents & ZMQ_POLLIN) {
+            auth_cap cap = {srv->cap, srv->set.max_connections_per_key, read_monitor, srv};
+            auth_handle(srv->zap, &srv->reg, &srv->log, &cap);
+        }
         if (items[0].revents & ZMQ_POLLIN)
             serve_batch(srv);
     }

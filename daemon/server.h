@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "config.h"
 #include "checkpointer.h"
+#include "conn_cap.h"
 #include "derive_thread.h"
 #include "log.h"
 #include "metrics.h"
@@ -38,6 +39,8 @@ typedef struct {
     metrics m;           /* counted by both threads */
     quotas q;            /* per-organisation limits; the loop's alone */
     void *monitor;       /* the request socket's connection events */
+    conn_cap *cap;       /* connections per key; NULL without max_connections_per_key or CURVE */
+    long long next_sweep; /* monotonic ms of the next look for connections without a request */
     derive_thread *dt;   /* snapshots, rules, and the requests that read them */
     checkpointer *cp;    /* the WAL checkpoints */
     batch b;             /* the requests of one round */

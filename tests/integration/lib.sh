@@ -14,6 +14,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LEAMOND="$TOP/$BUILD/leamond"
 LEAMON="$TOP/$BUILD/leamon"
 LMRAW="$TOP/$BUILD/tools/lmraw"
+LMCONNS="$TOP/$BUILD/tools/lmconns"
 
 fail() {
     echo "    FAIL: $*" >&2

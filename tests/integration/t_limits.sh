@@ -1,7 +1,7 @@
 # t_limits.sh: what no client can take from the others, and what nobody else may read: a
-# flood of connections that never finish their handshake, the open-file limit, the limits
-# per organisation, the memory that pipelined requests may hold, the modes of the files
-# leamond creates under a lax umask.
+# flood of connections that never finish their handshake, the connections one key may
+# hold, the open-file limit, the limits per organisation, the memory that pipelined
+# requests may hold, the modes of the files leamond creates under a lax umask.
 
 test_idle_connections_cannot_lock_partners_out() {
     setup_insecure
@@ -25,6 +25,102 @@ test_idle_connections_cannot_lock_partners_out() {
     for fd in "${fds[@]}"; do exec {fd}>&-; done
     assert_eq yes "$ok" "a partner is answered within seconds of a flood of idle connections"
     lm ping >/dev/null || fail "still serving"
+}
+
+# Start lmconns with ko-a's key (its arguments: $@) in the background, output in
+# $T/conns, and wait until it holds its connections. Sets CONNS_PID.
+hold_connections() {
+    "$LMCONNS" --server-key "$SERVER_KEY" --key "$T/keys/ko-a.key" "$@" "$EP" > "$T/conns" 2>&1 &
+    CONNS_PID=$!
+    local _
+    for _ in $(seq 1 200); do
+        grep -q '^holding' "$T/conns" && return 0
+        sleep 0.05
+    done
+    kill "$CONNS_PID"
+    fail "lmconns did not get to hold its connections: $(cat "$T/conns")"
+}
+
+# Wait up to 10 s for a line $1 in $T/conns.
+wait_conns() {
+    local _
+    for _ in $(seq 1 200); do
+        grep -qx "$1" "$T/conns" && return 0
+        sleep 0.05
+    done
+    fail "no line '$1' from lmconns: $(cat "$T/conns")"
+}
+
+# Wait up to 10 s until leamond has closed every connection to it (none established or
+# closed by the client only, in /proc/net/tcp): it has then seen them go, and a key's
+# places are free again.
+wait_all_closed() {
+    local _ hex
+    printf -v hex '%04X' "$PORT"
+    for _ in $(seq 1 200); do
+        awk -v p=":$hex" '$2 ~ p "$" && ($4 == "01" || $4 == "08") { n++ } END { exit n > 0 }' \
+            /proc/net/tcp && return 0
+        sleep 0.05
+    done
+    fail "leamond still holds connections on port $PORT"
+}
+
+test_one_key_cannot_hold_more_than_its_connections() {
+    setup_secure
+    write_conf 'server_secret_key_file = "keys/server.key"; max_connections_per_key = 3;'
+    LM_ARGS[1]=$EP
+    start_daemon
+    # Five connections with ko-a's key, one after another, all held: the first three are
+    # admitted, the handshakes of the other two refused with ZAP status 500; then a ping on
+    # each of the three.
+    hold_connections 5
+    local handshakes="1 ok,2 ok,3 ok,4 refused 500,5 refused 500"
+    assert_eq "$handshakes,1 pong 200,2 pong 200,3 pong 200,holding" "$(paste -sd, "$T/conns")" \
+        "connections of one key"
+    wait_log 'refused a connection by ko-a: its key holds 3 connections already'
+    # Meanwhile another key is served, and ko-a's own client is told why it is refused.
+    as ko-c ping >/dev/null || fail "another key is not served while ko-a holds its connections"
+    assert_status 1 "a sixth connection of ko-a" as ko-a ping
+    assert_contains "$OUT" "this key already holds as many connections as the daemon allows" \
+        "the client says why"
+    assert_contains "$OUT" "[ZAP status 500]" "and the status"
+    # Once they close, ko-a connects again.
+    kill "$CONNS_PID"
+    wait "$CONNS_PID" || fail "lmconns failed: $(cat "$T/conns")"
+    wait_all_closed
+    as ko-a ping >/dev/null || fail "ko-a is refused once its connections have closed"
+}
+
+test_connections_that_send_nothing_are_closed_and_free_their_key() {
+    setup_secure
+    write_conf 'server_secret_key_file = "keys/server.key"; max_connections_per_key = 2;
+                first_request_timeout = 3;'
+    LM_ARGS[1]=$EP
+    start_daemon
+    # Two connections that send nothing: until leamond knows whose they are they hold two
+    # of ko-a's places, and it closes them after first_request_timeout.
+    hold_connections --idle 2
+    assert_eq "1 ok,2 ok,holding" "$(paste -sd, "$T/conns")" "idle connections"
+    assert_status 1 "a third connection while two sit idle" as ko-a ping
+    assert_contains "$OUT" "[ZAP status 500]" "refused for the cap"
+    wait_conns "1 closed"
+    wait_conns "2 closed"
+    wait_log 'connections\{0,1\} that sent no request within first_request_timeout (3 s)'
+    kill "$CONNS_PID"
+    wait "$CONNS_PID" || fail "lmconns failed: $(cat "$T/conns")"
+    as ko-a ping >/dev/null || fail "ko-a is refused after its idle connections were closed"
+    wait_all_closed
+    # Connections that have sent a request stay open however long they then wait, and hold
+    # the key's places.
+    hold_connections 2
+    assert_eq "1 ok,2 ok,1 pong 200,2 pong 200,holding" "$(paste -sd, "$T/conns")" \
+        "connections that asked"
+    sleep 4.5
+    assert_not_contains "$(cat "$T/conns")" "closed" "a connection that asked was closed"
+    assert_status 1 "a third connection while two that asked are open" as ko-a ping
+    assert_contains "$OUT" "[ZAP status 500]" "refused for the cap"
+    kill "$CONNS_PID"
+    wait "$CONNS_PID" || fail "lmconns failed: $(cat "$T/conns")"
 }
 
 test_open_file_limit_is_raised_to_the_hard_limit() {

@@ -748,7 +748,8 @@ static void test_settings_help(void **state)
         "(default 10)", "batch_max", "(default 256)", "request_memory_budget",
         "(default 67108864)", "log_level", "(default \"info\")",
         "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)", "sendmail",
-        "(default \"/usr/sbin/sendmail\")", "mail_from"};
+        "(default \"/usr/sbin/sendmail\")", "mail_from", "max_connections_per_key", "(default 64)",
+        "first_request_timeout", "(default 30)"};
     char *out = NULL;
     size_t len = 0;
     (void)state;
@@ -762,7 +763,7 @@ static void test_settings_help(void **state)
     size_t n = 0;
     for (const char *p = out; *p; p++)
         n += *p == '\n';
-    assert_int_equal(n, 21);
+    assert_int_equal(n, 23);
     free(out);
 }
 
