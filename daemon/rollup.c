@@ -49,6 +49,33 @@ void rollup_sort(rollup_fig *figs, size_t n)
         qsort(figs, n, sizeof *figs, by_part);
 }
 
+/* One stable counting pass from in to out by reporter or by area (ids below k). */
+static void count_pass(const rollup_fig *in, rollup_fig *out, size_t n, size_t *counts,
+                       size_t k, bool by_reporter)
+{
+    memset(counts, 0, (k + 1) * sizeof *counts);
+    for (size_t i = 0; i < n; i++)
+        counts[(size_t)(by_reporter ? in[i].reporter : in[i].area) + 1]++;
+    for (size_t v = 1; v <= k; v++)
+        counts[v] += counts[v - 1];
+    for (size_t i = 0; i < n; i++)
+        out[counts[(size_t)(by_reporter ? in[i].reporter : in[i].area)]++] = in[i];
+}
+
+void rollup_sort_read(rollup_fig *figs, size_t n, rollup_fig *tmp, size_t *counts,
+                      size_t n_reporters, size_t n_areas)
+{
+    bool in_range = true;
+    for (size_t i = 0; i < n && in_range; i++)
+        in_range = figs[i].reporter >= 0 && (size_t)figs[i].reporter < n_reporters &&
+                   figs[i].area >= 0 && (size_t)figs[i].area < n_areas;
+    if (n > 1 && in_range) {
+        count_pass(figs, tmp, n, counts, n_areas, false);
+        count_pass(tmp, figs, n, counts, n_reporters, true);
+    }
+    rollup_sort(figs, n);
+}
+
 void rollup_compute(const indicator *ind, int first, int last, rollup_fig *figs, size_t n,
                     rollup_result *out)
 {

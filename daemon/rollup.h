@@ -40,6 +40,14 @@ typedef struct {
  * array, or any selection from one, costs rollup_compute one pass instead of a sort). */
 void rollup_sort(rollup_fig *figs, size_t n);
 
+/* The same without comparing, for figures as a read gives them: metric by metric in the
+ * order of their codes, and within one metric and area by month. Two stable counting
+ * passes (by area, then by reporter) put them in order in O(n); figures that came in another
+ * order are sorted after all. Reporters and areas must be below n_reporters and n_areas;
+ * tmp has room for n figures, counts for the larger of the two bounds plus one. */
+void rollup_sort_read(rollup_fig *figs, size_t n, rollup_fig *tmp, size_t *counts,
+                      size_t n_reporters, size_t n_areas);
+
 /* Compute ind over months first..last (month numbers, inclusive) from figs (n of them,
  * sorted in place). Figures outside the months (but those a carry reaches) or not counted
  * by the indicator are ignored. */

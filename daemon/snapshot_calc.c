@@ -26,6 +26,12 @@ static char *subtree_json(const partners *p, int at)
     return json;
 }
 
+static int by_code(const void *a, const void *b)
+{
+    const metric *const *x = a, *const *y = b;
+    return strcmp((*x)->code, (*y)->code);
+}
+
 size_t snapcalc_metrics(const indicator *ind, const metric **out)
 {
     size_t n = 0;
@@ -69,7 +75,9 @@ int snapcalc_init(snapcalc *c, const registry *reg)
     c->due = calloc(n, sizeof *c->due);
     c->set = calloc(n_set, 1);
     c->kid = calloc(n_set, 1);
-    if (!c->expect || !c->due || !c->set || !c->kid) {
+    size_t ids = c->n_orgs > reg->parts.n_areas ? c->n_orgs : reg->parts.n_areas;
+    c->counts = calloc(ids + 1, sizeof *c->counts);
+    if (!c->expect || !c->due || !c->set || !c->kid || !c->counts) {
         snapcalc_free(c);
         return -1;
     }
@@ -91,6 +99,7 @@ void snapcalc_free(snapcalc *c)
     free(c->due);
     free(c->set);
     free(c->kid);
+    free(c->counts);
     memset(c, 0, sizeof *c);
 }
 
@@ -106,6 +115,8 @@ int snapcalc_subject(snapcalc *c, store *db, const indicator *ind, int at, bool 
     c->n_figs = 0;
     c->by_children = false;
     c->n_ms = snapcalc_metrics(ind, c->ms);
+    /* In the order of their codes: their figures are read in that order (snapcalc_gather). */
+    qsort(c->ms, c->n_ms, sizeof *c->ms, by_code);
     c->carry = 0;
     for (size_t k = 0; k < c->n_ms; k++)
         c->carry = c->ms[k]->carry > c->carry ? c->ms[k]->carry : c->carry;
@@ -215,8 +226,13 @@ int snapcalc_gather(snapcalc *c, store *db, int first, int last)
             append_rows(c, c->ms[k], &c->figs, &c->n_figs, &c->cap_figs) < 0)
             return -1;
     }
-    /* Once here: each period's selection keeps the order, so rollup_compute need not sort. */
-    rollup_sort(c->figs, c->n_figs);
+    /* Once here: each period's selection keeps the order, so rollup_compute need not sort.
+     * The figures came metric by metric, each by area and month: counted into order. */
+    if (GROW(c->sel, c->cap_sel, c->n_figs ? c->n_figs : 1) == 0)
+        rollup_sort_read(c->figs, c->n_figs, c->sel, c->counts, c->n_orgs,
+                         c->reg->parts.n_areas);
+    else
+        rollup_sort(c->figs, c->n_figs);
     return 0;
 }
 

@@ -33,6 +33,7 @@ struct snapcalc {
     size_t n_figs, cap_figs, cap_sel;
     store_obs *rows;                             /* scratch for the reads */
     size_t n_rows, cap_rows;
+    size_t *counts;                              /* scratch for rollup_sort_read */
     /* per organisation: expected (in the months its metrics are due: due, a bit per month of
      * the year) */
     unsigned char *expect;

@@ -666,6 +666,46 @@ static void test_outside_period_ignored(void **state)
     assert_int_equal(r.parts, 1);
 }
 
+/* Figures as a read gives them (metric by metric in code order, areas in any order, each
+ * area's by month, reporters mixed) come out of rollup_sort_read exactly as a sort by
+ * rollup_sort leaves them; and figures in no order at all are sorted too. */
+static void test_sort_read_equals_sort(void **state)
+{
+    (void)state;
+    enum { N_REP = 37, N_AREA = 9 };
+    const char *codes[] = {"jgz.doelgroep.geindiceerd", "vve.doelgroep.geplaatst",
+                           "vve.peuters.geplaatst"}; /* in the order of their codes */
+    rollup_fig read[600], sorted[600], tmp[600];
+    size_t counts[N_REP + 1], n = 0;
+    uint32_t rng = 7;
+    for (size_t k = 0; k < 3; k++) {
+        const metric *m = catalog_metric(&cat, codes[k]);
+        assert_non_null(m);
+        for (int a = N_AREA - 1; a >= 0; a -= 2) /* areas not in index order */
+            for (int month = 0; month < 10; month++)
+                for (int r = 0; r < N_REP && n < 600; r += 3) {
+                    rng = rng * 1103515245u + 12345u;
+                    if ((rng >> 16) % 3 == 0)
+                        continue;
+                    read[n++] = (rollup_fig){(r * 7) % N_REP, KIND_KINDEROPVANG, a,
+                                             MONTH(2026, 1) + month, m, (double)(rng >> 20)};
+                }
+    }
+    assert_true(n > 300);
+    memcpy(sorted, read, n * sizeof *read);
+    rollup_sort(sorted, n);
+    rollup_sort_read(read, n, tmp, counts, N_REP, N_AREA);
+    assert_memory_equal(read, sorted, n * sizeof *read);
+    /* Reversed: not the order of a read, still sorted. */
+    for (size_t i = 0; i < n / 2; i++) {
+        rollup_fig x = read[i];
+        read[i] = read[n - 1 - i];
+        read[n - 1 - i] = x;
+    }
+    rollup_sort_read(read, n, tmp, counts, N_REP, N_AREA);
+    assert_memory_equal(read, sorted, n * sizeof *read);
+}
+
 /* No figures at all (figs NULL, n 0): no value for any type, with a reason. */
 static void test_empty_input(void **state)
 {
@@ -820,6 +860,7 @@ int main(void)
         cmocka_unit_test(test_unused_metrics_ignored),
         cmocka_unit_test(test_outside_period_ignored),
         cmocka_unit_test(test_empty_input),
+        cmocka_unit_test(test_sort_read_equals_sort),
         cmocka_unit_test(test_hand_built_ratio),
         cmocka_unit_test(test_hand_built_mean_two_metrics),
         cmocka_unit_test(test_long_codes_reason),
