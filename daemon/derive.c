@@ -30,6 +30,7 @@ struct derive {
     unsigned long commits;    /* how many derive_committed calls so far */
     snapshot_yield yield;     /* env's, with the coverage of the registry */
     bool seeded;              /* the notifier knows what fired before the start */
+    long long checkpoint_retry; /* after a checkpoint that could not finish */
     long long next_metrics;   /* monotonic ms of the next write of the metrics file */
     mark_memo memo;           /* the marks queries computed since the last round */
 };
@@ -375,6 +376,33 @@ void derive_before_judged(derive *d)
     judge_pending(d);
 }
 
+/* When the WAL is next copied into the database; LLONG_MAX when it holds nothing. */
+static long long checkpoint_due(const derive *d)
+{
+    long frames = store_wal_frames(d->env.db);
+    if (frames <= 0)
+        return LLONG_MAX;
+    long long due = frames >= DERIVE_CHECKPOINT_FRAMES
+                        ? 0
+                        : d->last_commit + DERIVE_CHECKPOINT_QUIET_MS;
+    return due > d->checkpoint_retry ? due : d->checkpoint_retry;
+}
+
+/* Under load alongside the commits; once they stop, all of it, and the file emptied. */
+static void checkpoint(derive *d, long long now_ms)
+{
+    bool quiet = now_ms - d->last_commit >= DERIVE_CHECKPOINT_QUIET_MS && !d->snap_pending;
+    long frames = store_wal_frames(d->env.db);
+    int rc = store_checkpoint(d->env.db, quiet);
+    if (rc < 0)
+        log_msg(d->env.log, LOG_ERR, "checkpoint: %s", store_errmsg(d->env.db));
+    else
+        log_msg(d->env.log, LOG_DEBUG, "checkpoint (%s) of %ld WAL pages: %s",
+                quiet ? "all, WAL emptied" : "beside the commits", frames,
+                rc == 0 ? "done" : "not finished, again in a second");
+    d->checkpoint_retry = rc != 0 ? now_ms + DERIVE_MAX_DELAY_MS : 0;
+}
+
 static long long metrics_due(const derive *d)
 {
     return d->env.m && d->env.set->metrics_file[0] ? d->next_metrics : LLONG_MAX;
@@ -396,13 +424,16 @@ long long derive_due(const derive *d)
     long long due = d->next_check;
     if (d->snap_pending && refresh_due(d) < due)
         due = refresh_due(d);
+    if (checkpoint_due(d) < due)
+        due = checkpoint_due(d);
     if (metrics_due(d) < due)
         due = metrics_due(d);
     return due;
 }
 
 /* The kinds of work a tick does, one piece of one kind per tick, taking turns. */
-enum { WORK_REFRESH, WORK_JUDGE_ALL, WORK_JUDGE_TOUCHED, WORK_METRICS, WORK_KINDS };
+enum { WORK_REFRESH, WORK_JUDGE_ALL, WORK_JUDGE_TOUCHED, WORK_CHECKPOINT, WORK_METRICS,
+       WORK_KINDS };
 
 static bool work_due(const derive *d, int kind, long long now_ms)
 {
@@ -413,6 +444,8 @@ static bool work_due(const derive *d, int kind, long long now_ms)
         return d->judging_all || now_ms >= d->next_check;
     case WORK_JUDGE_TOUCHED:
         return d->judging_touched;
+    case WORK_CHECKPOINT:
+        return now_ms >= checkpoint_due(d);
     default:
         return now_ms >= metrics_due(d);
     }
@@ -435,6 +468,9 @@ static void work(derive *d, int kind, long long now_ms)
         break;
     case WORK_JUDGE_TOUCHED:
         judge_changes(d, DERIVE_JUDGE_STEP);
+        break;
+    case WORK_CHECKPOINT:
+        checkpoint(d, now_ms);
         break;
     default:
         write_metrics(d, now_ms);
@@ -462,4 +498,6 @@ void derive_finish(derive *d)
     if (d->snap_pending)
         refresh_all(d, false);
     judge_pending(d);
+    if (store_checkpoint(d->env.db, true) < 0)
+        log_msg(d->env.log, LOG_ERR, "checkpoint: %s", store_errmsg(d->env.db));
 }

@@ -4,8 +4,8 @@
  *
  * It runs on the derive thread (derive_thread.h), on a connection of its own: the thread
  * tells it what was committed (derive_committed) and runs it when it is due (derive_due,
- * derive_tick); a query first calls derive_before_read. The WAL checkpoints are the
- * checkpointer's (checkpointer.h). */
+ * derive_tick); a query first calls derive_before_read. It also checkpoints the WAL,
+ * which SQLite no longer does inside the commits of figures. */
 #ifndef LEAMON_DERIVE_H
 #define LEAMON_DERIVE_H
 
@@ -49,6 +49,12 @@ typedef struct {
  * served in between; a query that shows their verdicts first has them finish. */
 #define DERIVE_JUDGE_STEP 4
 
+/* The WAL is copied into the database once commits have stopped for
+ * DERIVE_CHECKPOINT_QUIET_MS (and the file emptied), and, under a steady load, whenever it
+ * holds DERIVE_CHECKPOINT_FRAMES pages (about 16 MB) beside the commits. */
+#define DERIVE_CHECKPOINT_QUIET_MS 1000
+#define DERIVE_CHECKPOINT_FRAMES 4000
+
 int derive_new(derive **out, const derive_env *env);
 void derive_free(derive **d);
 
@@ -78,11 +84,11 @@ void derive_before_judged(derive *d);
 long long derive_due(const derive *d);
 /* Do one piece of what is due at now_ms: a refresh round, a piece of the rules' judgement
  * (of what changed, or of every rule on the alert_check_interval timer: late rules and
- * target paths move with the clock), or the metrics file. The kinds take
+ * target paths move with the clock), a checkpoint, or the metrics file. The kinds take
  * turns; the caller serves waiting requests between two ticks. */
 void derive_tick(derive *d, long long now_ms);
 
-/* Stopping: bring the snapshots up to date, and finish what the rules began to judge. */
+/* Stopping: bring the snapshots up to date, and empty the WAL. */
 void derive_finish(derive *d);
 
 /* Monotonic milliseconds. */

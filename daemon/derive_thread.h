@@ -2,9 +2,9 @@
  * needs nothing derived; this thread, on a database connection of its own, keeps the
  * snapshots and alerts current (derive.h), answers the requests that read or change them
  * (ops flagged OP_DERIVED: snapshot, series, completeness, alerts, ack, silence,
- * silences, unsilence) and sends the alert events out (notify.h: PUB socket and hook).
- * So a commit of figures never waits for a refresh, and a query never waits for a commit
- * (nor for a checkpoint: those are checkpointer.h's).
+ * silences, unsilence), sends the alert events out (notify.h: PUB socket and hook) and
+ * checkpoints the WAL. So a commit of figures never waits for a refresh, and a query
+ * never waits for a commit.
  *
  * The loop tells it what happened over one inproc socket, in order: figures committed,
  * figures or months changed by an op, a request to answer. A request handed over after a
@@ -81,7 +81,7 @@ void derive_thread_resume(derive_thread *t);
 bool derive_thread_alive(const derive_thread *t, long long ms);
 
 /* Stop: the thread answers what was handed over (to deliver), brings the snapshots up to
- * date, gives running hooks their time, and ends. */
+ * date, empties the WAL, gives running hooks their time, and ends. */
 void derive_thread_stop(derive_thread **t, void (*deliver)(void *ctx, derive_job *job),
                         void *ctx);
 

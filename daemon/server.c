@@ -202,9 +202,6 @@ int server_start(server *srv, const settings *set, lm_error *err)
     if (batch_init(&srv->b, 2 * (size_t)srv->set.batch_max) < 0 || start_quotas(srv) < 0 ||
         !(srv->peers = calloc(2 * (size_t)srv->set.batch_max, sizeof *srv->peers)))
         return lm_fail(err, 0, "out of memory");
-    /* The checkpointer first: it hooks into the commits before another thread makes any. */
-    if (checkpointer_start(&srv->cp, srv->set.database, srv->db, &srv->log, err) < 0)
-        return -1;
     derive_thread_env denv = {&srv->set, &srv->reg, &srv->log, srv->db, srv->zmq, &srv->nt,
                               &srv->m, srv->started, srv->secure};
     return derive_thread_start(&srv->dt, &denv, err);
@@ -219,7 +216,6 @@ void server_free(server *srv)
         derive_thread_stop(&srv->dt, deliver, srv); /* it closes the notifier */
     else
         notify_close(&srv->nt);
-    checkpointer_stop(&srv->cp, srv->db);
     batch_free(&srv->b);
     quotas_free(&srv->q);
     free(srv->peers);
@@ -645,10 +641,9 @@ int server_run(server *srv)
         waiting = zmq_getsockopt(srv->router, ZMQ_EVENTS, &events, &sz) == 0 &&
                   (events & ZMQ_POLLIN);
     }
-    /* The derive thread answers what it was handed and brings the snapshots up to date;
-     * then the last checkpoint empties the WAL. */
+    /* The derive thread answers what it was handed, brings the snapshots up to date and
+     * empties the WAL. */
     derive_thread_stop(&srv->dt, deliver, srv);
-    checkpointer_stop(&srv->cp, srv->db);
     log_msg(&srv->log, LOG_INFO, "stopped");
     return 0;
 }

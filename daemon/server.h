@@ -10,7 +10,6 @@
 
 #include "batch.h"
 #include "config.h"
-#include "checkpointer.h"
 #include "conn_cap.h"
 #include "derive_thread.h"
 #include "log.h"
@@ -42,7 +41,6 @@ typedef struct {
     conn_cap *cap;       /* connections per key; NULL without max_connections_per_key or CURVE */
     long long next_sweep; /* monotonic ms of the next look for connections without a request */
     derive_thread *dt;   /* snapshots, rules, and the requests that read them */
-    checkpointer *cp;    /* the WAL checkpoints */
     batch b;             /* the requests of one round */
     peer *peers;         /* their envelopes, index by index */
     backup_copy backup;  /* the backup copy being handed out */

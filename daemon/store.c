@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* How long a statement waits for a lock another process holds (the sqlite3 shell, a
  * backup tool) before it fails with SQLITE_BUSY. */
@@ -442,7 +441,6 @@ static store_shared *shared_new(void)
     atomic_init(&sh->wal_frames, 0);
     atomic_init(&sh->coverage_gen, 0);
     atomic_init(&sh->users, 1);
-    atomic_init(&sh->last_commit_ms, 0);
     return sh;
 }
 
@@ -483,10 +481,7 @@ int store_open(store **out, const char *path, lm_error *err)
     return 0;
 }
 
-/* Another connection to primary's database, sharing its lock, with cache_kib of page
- * cache; primary's own cache set to primary_kib (0: left). */
-static int open_beside(store **out, const char *path, store *primary, int cache_kib,
-                       int primary_kib, lm_error *err)
+int store_open_shared(store **out, const char *path, store *primary, lm_error *err)
 {
     store *s = calloc(1, sizeof *s);
     *out = NULL;
@@ -494,32 +489,20 @@ static int open_beside(store **out, const char *path, store *primary, int cache_
         return lm_fail(err, 0, "out of memory");
     s->sh = primary->sh;
     atomic_fetch_add(&s->sh->users, 1);
+    /* The page cache is split: the writer's upserts touch few pages at a time, the reader's
+     * refreshes read the snapshots and figures of whole areas. */
     if (open_connection(s, path, false, err) < 0) {
         store_close(&s);
         return -1;
     }
-    char own[64], prim[64];
-    snprintf(own, sizeof own, "PRAGMA cache_size = -%d", cache_kib);
-    snprintf(prim, sizeof prim, "PRAGMA cache_size = -%d", primary_kib);
-    if (store_exec(s, own) < 0 || (primary_kib && store_exec(primary, prim) < 0)) {
+    if (store_exec(s, "PRAGMA cache_size = -24576") < 0 ||
+        store_exec(primary, "PRAGMA cache_size = -8192") < 0) {
         lm_fail(err, 0, "%s: page cache: %s", path, s->last_rc ? s->msg : primary->msg);
         store_close(&s);
         return -1;
     }
     *out = s;
     return 0;
-}
-
-int store_open_shared(store **out, const char *path, store *primary, lm_error *err)
-{
-    /* The page cache is split: the writer's upserts touch few pages at a time, the reader's
-     * refreshes read the snapshots and figures of whole areas. */
-    return open_beside(out, path, primary, 24576, 8192, err);
-}
-
-int store_open_side(store **out, const char *path, store *primary, lm_error *err)
-{
-    return open_beside(out, path, primary, 1024, 0, err);
 }
 
 static int open_connection(store *s, const char *path, bool migrating, lm_error *err)
@@ -577,25 +560,8 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
     (void)db;
     (void)name;
-    store_shared *sh = arg;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    atomic_store(&sh->wal_frames, frames);
-    atomic_store(&sh->last_commit_ms, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    if (sh->on_commit)
-        sh->on_commit(sh->on_commit_ctx, frames);
+    atomic_store(&((store_shared *)arg)->wal_frames, frames);
     return SQLITE_OK;
-}
-
-void store_on_commit(store *s, void (*fn)(void *ctx, long frames), void *ctx)
-{
-    s->sh->on_commit = fn;
-    s->sh->on_commit_ctx = ctx;
-}
-
-long long store_last_commit_ms(const store *s)
-{
-    return atomic_load(&s->sh->last_commit_ms);
 }
 
 void store_manual_checkpoints(store *s)

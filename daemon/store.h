@@ -22,9 +22,6 @@ int store_open(store **out, const char *path, lm_error *err);
  * transactions take turns on one lock, and they share the page cache one had (24 MiB for
  * the new one, 8 MiB for primary). */
 int store_open_shared(store **out, const char *path, store *primary, lm_error *err);
-/* A small connection to primary's database (1 MiB of page cache), for a thread that only
- * checkpoints (checkpointer.h). */
-int store_open_side(store **out, const char *path, store *primary, lm_error *err);
 void store_close(store **s);
 
 /* Checkpoints are the caller's (store_checkpoint) instead of SQLite's, which runs one
@@ -38,12 +35,6 @@ long store_wal_frames(const store *s);
  * or truncating (waits for the writers, then empties the WAL file). 0, 1 when it could
  * not finish now (busy), or -1. */
 int store_checkpoint(store *s, bool truncate);
-/* fn(ctx, frames) after every commit of any connection of s's database with manual
- * checkpoints, on the committing thread, with the WAL's pages (NULL: none). Set it while no
- * other thread commits. */
-void store_on_commit(store *s, void (*fn)(void *ctx, long frames), void *ctx);
-/* Monotonic ms of the last such commit; 0: none since the start. */
-long long store_last_commit_ms(const store *s);
 
 /* A read transaction: every read until store_read_end sees one state of the database,
  * and writers go on meanwhile (WAL). */

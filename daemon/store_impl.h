@@ -48,10 +48,6 @@ typedef struct {
     atomic_long wal_frames;  /* frames in the WAL, as of the last commit or checkpoint */
     atomic_ulong coverage_gen; /* moves on at each commit that changed the coverage table */
     atomic_int users;        /* connections sharing it; the last one frees it */
-    atomic_llong last_commit_ms; /* monotonic ms of the last commit; 0: none yet */
-    /* Told of every commit (store_on_commit); set while no other thread commits. */
-    void (*on_commit)(void *ctx, long frames);
-    void *on_commit_ctx;
 } store_shared;
 
 struct store {

@@ -76,8 +76,7 @@ test_submit_stores_and_supersedes_with_audit() {
 }
 
 # The WAL holds the commits until they stop; a second later the checkpoints have copied it
-# into the database and emptied the file (not SQLite inside a commit, nor the thread that
-# answers the queries: a thread of their own).
+# into the database and emptied the file (the derive thread's, not SQLite inside a commit).
 # The WAL's size once it is empty, or after 5 s.
 wal_size_after_quiet() {
     local size i
