@@ -68,7 +68,8 @@ static const char *admit(const auth_cap *cap, const uint8_t *key, const char *wh
     return "200";
 }
 
-void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_cap *cap)
+void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_cap *cap,
+                 metrics *counts)
 {
     for (;;) {
         /* version, request id, domain, address, identity, mechanism, credentials... */
@@ -119,10 +120,14 @@ void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_c
                     if (strcmp(status, "200") == 0) {
                         snprintf(text, sizeof text, "OK");
                         memcpy(user, z85, sizeof user);
+                    } else if (counts) {
+                        atomic_fetch_add(&counts->connections_ended[CONN_KEY_CAP], 1);
                     }
                 } else {
                     snprintf(text, sizeof text, "unknown key");
                     log_msg(lg, LOG_WARNING, "refused a connection with unknown key %s", z85);
+                    if (counts)
+                        atomic_fetch_add(&counts->connections_ended[CONN_UNKNOWN_KEY], 1);
                 }
             } else {
                 snprintf(text, sizeof text, "mechanism not allowed");

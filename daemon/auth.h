@@ -12,6 +12,7 @@
 #include "error.h"
 #include "identity.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Bind the ZAP endpoint in ctx; must happen before the request socket binds. */
 int auth_start(void *ctx, void **zap, lm_error *err);
@@ -29,8 +30,9 @@ typedef struct {
 } auth_cap;
 
 /* Answer every ZAP request waiting on zap, without blocking. cap: NULL, or the cap on the
- * request socket's connections per key. */
-void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_cap *cap);
+ * request socket's connections per key; the refusals are counted in counts (NULL: not). */
+void auth_handle(void *zap, const registry *reg, const log_ctx *lg, const auth_cap *cap,
+                 metrics *counts);
 
 /* Who sent a request: in secure mode from user_id (the client key, Z85, set by auth_handle),
  * else from the reporter the request names. claimed is the request's "reporter" field ("" if

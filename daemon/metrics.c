@@ -149,6 +149,14 @@ static int write_all(FILE *f, const metrics *m, store *db, const registry *reg,
             fprintf(f, "leamond_record_errors_by_code_total{code=\"%s\"} %llu\n",
                     error_codes[i], n);
     }
+    static const char *const conn_causes[CONN_CAUSES] = {"unknown_key", "key_cap",
+                                                         "no_request"};
+    fprintf(f, "# HELP leamond_connections_ended_total Connections refused at the handshake "
+               "(unknown_key, key_cap) or closed by leamond (no_request), by cause.\n"
+               "# TYPE leamond_connections_ended_total counter\n");
+    for (size_t i = 0; i < CONN_CAUSES; i++)
+        fprintf(f, "leamond_connections_ended_total{cause=\"%s\"} %llu\n", conn_causes[i],
+                (unsigned long long)atomic_load(&m->connections_ended[i]));
     fprintf(f, "# HELP leamond_refused_total Requests refused for now (503, 429), by cause.\n"
                "# TYPE leamond_refused_total counter\n");
     for (size_t i = 0; i < REFUSED_CAUSES; i++)

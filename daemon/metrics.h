@@ -37,6 +37,14 @@ typedef enum {
     REFUSED_CAUSES
 } refused_cause;
 
+/* Why a connection was refused at its handshake, or closed by leamond. */
+typedef enum {
+    CONN_UNKNOWN_KEY,    /* refused: a key no partner or staff member has */
+    CONN_KEY_CAP,        /* refused: its key holds max_connections_per_key already */
+    CONN_NO_REQUEST,     /* closed: no request within first_request_timeout */
+    CONN_CAUSES
+} conn_cause;
+
 typedef struct {
     atomic_uint_fast64_t requests[PROTO_OP_COUNT + 1][METRICS_STATUSES]; /* + unknown op */
     atomic_uint_fast64_t errors_by_code[METRICS_ERROR_CODES];
@@ -46,6 +54,7 @@ typedef struct {
     metrics_hist commit, batch_requests, refresh;
     atomic_int_fast64_t queued;            /* requests read and not yet answered */
     atomic_int_fast64_t connections;       /* open on the request socket */
+    atomic_uint_fast64_t connections_ended[CONN_CAUSES]; /* refused or closed, by cause */
     time_t started;
 } metrics;
 

@@ -505,6 +505,7 @@ static void sweep_connections(server *srv, long long now)
         return;
     read_monitor(srv);
     size_t closed = conn_cap_expire(srv->cap, now, close_connection, srv);
+    atomic_fetch_add(&srv->m.connections_ended[CONN_NO_REQUEST], closed);
     if (closed)
         log_msg(&srv->log, LOG_WARNING, "closed %zu connection%s that sent no request within "
                 "first_request_timeout (%lld s)", closed, closed == 1 ? "" : "s",
@@ -625,7 +626,7 @@ int server_run(server *srv)
             read_monitor(srv);
         if (items[1].revents & ZMQ_POLLIN) {
             auth_cap cap = {srv->cap, srv->set.max_connections_per_key, read_monitor, srv};
-            auth_handle(srv->zap, &srv->reg, &srv->log, &cap);
+            auth_handle(srv->zap, &srv->reg, &srv->log, &cap, &srv->m);
         }
         if (items[0].revents & ZMQ_POLLIN)
             serve_batch(srv);

@@ -7,6 +7,7 @@
 #   stop_daemon                 SIGTERM, wait; sets DAEMON_RC
 #   lm ARGS                     run leamon against the daemon ($LM_ARGS are added)
 #   sql QUERY                   query the test database
+#   metrics_value / wait_metric / wait_metric_at_least   read the metrics file $T/metrics.prom
 #   fail MSG / assert_eq / assert_contains / assert_not_contains / assert_status
 
 BUILD=${BUILD:-build}
@@ -220,6 +221,28 @@ wait_connected() { # port count
         sleep 0.05
     done
     fail "$2 client connections to port $1 expected within 10 s, $n there"
+}
+
+metrics_value() { # name-with-labels -> its value in metrics.prom ("" when absent)
+    awk -v k="$1" '$1 == k { print $2 }' "$T/metrics.prom" 2>/dev/null
+}
+
+wait_metric() { # name-with-labels value: wait up to 5 s for the file (metrics.prom) to say so
+    for _ in $(seq 1 100); do
+        [ "$(metrics_value "$1")" = "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$1: expected $2, got '$(metrics_value "$1")' in: $(cat "$T/metrics.prom" 2>/dev/null)"
+}
+
+wait_metric_at_least() { # name-with-labels value: wait up to 5 s for at least that value
+    local v
+    for _ in $(seq 1 100); do
+        v=$(metrics_value "$1")
+        [ -n "$v" ] && [ "$v" -ge "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$1: expected at least $2, got '$v' in: $(cat "$T/metrics.prom" 2>/dev/null)"
 }
 
 sql() { # waits up to 5 s for leamond's write lock (a test's own write may meet a refresh)

@@ -67,7 +67,8 @@ wait_all_closed() {
 
 test_one_key_cannot_hold_more_than_its_connections() {
     setup_secure
-    write_conf 'server_secret_key_file = "keys/server.key"; max_connections_per_key = 3;'
+    write_conf 'server_secret_key_file = "keys/server.key"; max_connections_per_key = 3;
+                metrics_file = "metrics.prom"; metrics_interval = 1;'
     LM_ARGS[1]=$EP
     start_daemon
     # Five connections with ko-a's key, one after another, all held: the first three are
@@ -78,6 +79,8 @@ test_one_key_cannot_hold_more_than_its_connections() {
     assert_eq "$handshakes,1 pong 200,2 pong 200,3 pong 200,holding" "$(paste -sd, "$T/conns")" \
         "connections of one key"
     wait_log 'refused a connection by ko-a: its key holds 3 connections already'
+    wait_metric_at_least 'leamond_connections_ended_total{cause="key_cap"}' 2
+    wait_metric 'leamond_connections_ended_total{cause="no_request"}' 0
     # Meanwhile another key is served, and ko-a's own client is told why it is refused.
     as ko-c ping >/dev/null || fail "another key is not served while ko-a holds its connections"
     assert_status 1 "a sixth connection of ko-a" as ko-a ping
@@ -94,7 +97,7 @@ test_one_key_cannot_hold_more_than_its_connections() {
 test_connections_that_send_nothing_are_closed_and_free_their_key() {
     setup_secure
     write_conf 'server_secret_key_file = "keys/server.key"; max_connections_per_key = 2;
-                first_request_timeout = 3;'
+                first_request_timeout = 3; metrics_file = "metrics.prom"; metrics_interval = 1;'
     LM_ARGS[1]=$EP
     start_daemon
     # Two connections that send nothing: until leamond knows whose they are they hold two
@@ -106,6 +109,8 @@ test_connections_that_send_nothing_are_closed_and_free_their_key() {
     wait_conns "1 closed"
     wait_conns "2 closed"
     wait_log 'connections\{0,1\} that sent no request within first_request_timeout (3 s)'
+    wait_metric 'leamond_connections_ended_total{cause="no_request"}' 2
+    wait_metric_at_least 'leamond_connections_ended_total{cause="key_cap"}' 1
     kill "$CONNS_PID"
     wait "$CONNS_PID" || fail "lmconns failed: $(cat "$T/conns")"
     as ko-a ping >/dev/null || fail "ko-a is refused after its idle connections were closed"

@@ -1,18 +1,6 @@
 # t_metrics.sh: the metrics file for node_exporter's textfile collector, written by a real
 # leamond as it serves: the counters move with what it answers.
 
-metrics_value() { # name-with-labels -> its value in metrics.prom ("" when absent)
-    awk -v k="$1" '$1 == k { print $2 }' "$T/metrics.prom" 2>/dev/null
-}
-
-wait_metric() { # name-with-labels value: wait up to 5 s for the file to say so
-    for _ in $(seq 1 100); do
-        [ "$(metrics_value "$1")" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "$1: expected $2, got '$(metrics_value "$1")' in: $(cat "$T/metrics.prom" 2>/dev/null)"
-}
-
 test_metrics_file_moves_with_what_is_answered() {
     setup_insecure
     write_conf 'metrics_file = "metrics.prom"; metrics_interval = 1;'
