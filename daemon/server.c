@@ -479,8 +479,19 @@ static void claim_connections(server *srv)
     if (!srv->cap)
         return;
     read_monitor(srv);
-    for (size_t i = 0; i < srv->b.n; i++)
-        conn_cap_seen(srv->cap, srv->peers[i].fd, srv->peers[i].serial);
+    for (size_t i = 0; i < srv->b.n; i++) {
+        const peer *p = &srv->peers[i];
+        /* A libzmq that no longer tells a request's descriptor (ZMQ_SRCFD is deprecated)
+         * would have every connection closed as one that never asked: no cap rather. */
+        if (p->serial && p->fd < 0) {
+            log_msg(&srv->log, LOG_ERR, "libzmq does not tell which connection a request came "
+                    "on (ZMQ_SRCFD): max_connections_per_key is off until leamond restarts");
+            conn_cap_free(srv->cap);
+            srv->cap = NULL;
+            return;
+        }
+        conn_cap_seen(srv->cap, p->fd, p->serial);
+    }
 }
 
 static void close_connection(void *ctx, int fd, uint64_t tag)
