@@ -88,8 +88,11 @@ static int load(coverage *c, store *db, const metric *m, metric_pairs *mp)
 
 int coverage_of(coverage *c, store *db, const metric *m, const coverage_pair **pairs, size_t *n)
 {
-    /* The generation first: rows read after it are at least that new. */
-    unsigned long gen = store_coverage_gen(db);
+    /* The generation first, in the caller's transaction: rows read after it are at least
+     * that new, and rows read in an older snapshot go with an older number. */
+    unsigned long gen;
+    if (store_coverage_gen(db, &gen) < 0)
+        return -1;
     if (gen != c->gen) {
         for (size_t i = 0; i < c->reg->cat.n_metrics; i++)
             c->by_metric[i].loaded = false;

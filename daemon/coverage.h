@@ -2,7 +2,9 @@
  * by the derive thread as (organisation, area) index pairs of its registry. A refresh asks
  * it for every subject; reading the table for a gemeente with many partners would cost more
  * than the rest of its refresh. The copy is read again whenever a commit on any connection
- * has changed the table (store_coverage_gen). */
+ * has changed the table: the number that says so (store_coverage_gen) is written in that
+ * commit and read in the caller's transaction, so a copy read in an older snapshot is never
+ * taken for current. */
 #ifndef LEAMON_COVERAGE_H
 #define LEAMON_COVERAGE_H
 

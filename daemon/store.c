@@ -39,6 +39,10 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_FIRST_REPORTS_OF] = "SELECT reporter, period, min(reported_at) FROM observation"
                             " INDEXED BY observation_by_reporter WHERE reporter = ?1 AND metric = ?2 AND period BETWEEN ?3 AND ?4"
                             " GROUP BY period",
+    /* In the transaction that changed the coverage, so that a reader sees the new number
+     * exactly when it sees the new rows (store_coverage_gen). */
+    [ST_COVERAGE_BUMP] = "INSERT INTO meta(key, value) VALUES ('coverage_gen', '1')"
+                         " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
     [ST_COVERAGE_READ] = "SELECT reporter, area FROM coverage WHERE metric = ?1 AND area IN"
                          " (SELECT value FROM json_each(?2))",
     [ST_OBS_REPORTER] = "SELECT reporter, area, period, value, reported_at FROM observation"
@@ -439,7 +443,6 @@ static store_shared *shared_new(void)
         return NULL;
     }
     atomic_init(&sh->wal_frames, 0);
-    atomic_init(&sh->coverage_gen, 0);
     atomic_init(&sh->users, 1);
     return sh;
 }
@@ -653,13 +656,10 @@ int store_begin(store *s)
     return rc;
 }
 
-/* A commit went through: if it changed the coverage, its generation moves on (after the
- * commit, so that whoever sees the new generation sees the rows). */
-static void covered(store *s)
+/* Before a COMMIT: a transaction that changed the coverage moves its generation on. */
+static int cover(store *s)
 {
-    if (s->coverage_changed)
-        atomic_fetch_add(&s->sh->coverage_gen, 1);
-    s->coverage_changed = false;
+    return s->coverage_changed ? store_run(s, ST_COVERAGE_BUMP) : 0;
 }
 
 int store_begin_derived(store *s)
@@ -678,25 +678,30 @@ int store_commit_derived(store *s)
 {
     /* A failed COMMIT leaves the transaction open (the caller rolls back, which restores
      * FULL) and its error the one to report. */
-    if (store_run(s, ST_COMMIT) < 0)
+    if (cover(s) < 0 || store_run(s, ST_COMMIT) < 0)
         return -1;
-    covered(s);
+    s->coverage_changed = false;
     unlock_writes(s);
     return store_run(s, ST_SYNC_FULL);
 }
 
 int store_commit(store *s)
 {
-    int rc = store_run(s, ST_COMMIT);
+    int rc = cover(s) < 0 ? -1 : store_run(s, ST_COMMIT);
     if (rc == 0)
-        covered(s);
+        s->coverage_changed = false;
     unlock_writes(s);
     return rc;
 }
 
-unsigned long store_coverage_gen(const store *s)
+int store_coverage_gen(store *s, unsigned long *out)
 {
-    return atomic_load(&s->sh->coverage_gen);
+    char text[32];
+    int found = store_meta_get(s, "coverage_gen", text, sizeof text);
+    if (found < 0)
+        return -1;
+    *out = found ? strtoul(text, NULL, 10) : 0;
+    return 0;
 }
 
 int store_savepoint(store *s) { return store_run(s, ST_SAVEPOINT); }

@@ -123,9 +123,10 @@ int store_observations_of(store *s, const char *reporter, const char *metric, co
 /* Who ever reported metric for which of the areas of areas_json: a row per reporter and
  * area (only the reporter and area fields are set). */
 /* A number that moves on at every commit, on any connection to the database, that changed
- * who reported what for which area: a copy of the coverage kept in memory is stale once it
- * has moved. */
-unsigned long store_coverage_gen(const store *s);
+ * who reported what for which area, stored in that commit's own transaction: read in the
+ * same transaction as the rows, it is new exactly when they are. A copy of the coverage
+ * kept in memory is stale once it has moved. 0 or -1. */
+int store_coverage_gen(store *s, unsigned long *out);
 int store_coverage(store *s, const char *metric, const char *areas_json, store_obs **rows,
                    size_t *n, size_t *cap);
 

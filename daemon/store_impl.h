@@ -15,7 +15,7 @@
 enum {
     ST_BEGIN, ST_BEGIN_READ, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
     ST_FIND_SUB, ST_ADD_SUB, ST_PUT_OBS, ST_MARK_DIRTY, ST_COVERAGE,
-    ST_OBS_RANGE, ST_SNAP_LATEST, ST_SNAP_PUT, ST_FIRST_REPORTS, ST_FIRST_REPORTS_OF, ST_COVERAGE_READ,
+    ST_OBS_RANGE, ST_SNAP_LATEST, ST_SNAP_PUT, ST_FIRST_REPORTS, ST_FIRST_REPORTS_OF, ST_COVERAGE_BUMP, ST_COVERAGE_READ,
     ST_DIRTY_TAKE, ST_DIRTY_TAKE_METRIC, ST_DIRTY_CLEAR, ST_SYNC_FULL, ST_SYNC_NORMAL,
     ST_OBS_REPORTER, ST_COUNT_OBS, ST_COUNT_OBS_OF, ST_COUNT_SUBS, ST_COUNT_SUBS_OF,
     ST_LAST_SUB, ST_LAST_SUB_OF, ST_DIRTY_ALL, ST_META_GET, ST_META_SET,
@@ -46,7 +46,6 @@ enum {
 typedef struct {
     pthread_mutex_t write;
     atomic_long wal_frames;  /* frames in the WAL, as of the last commit or checkpoint */
-    atomic_ulong coverage_gen; /* moves on at each commit that changed the coverage table */
     atomic_int users;        /* connections sharing it; the last one frees it */
 } store_shared;
 

@@ -350,12 +350,61 @@ static void test_query_refresh_equals_recompute(void **state)
     mark_memo_free(&memo);
 }
 
+/* The coverage kept in memory by the thread that refreshes (another connection) follows the
+ * commits of the one that stores figures, and never takes rows read in an older snapshot
+ * for current: asked inside a read transaction that began before a commit that added a
+ * reporter for an area, it answers without it (as that transaction sees the table), and in
+ * the next transaction with it. */
+static void test_coverage_copy_follows_the_other_connection(void **state)
+{
+    fixture *f = *state;
+    char path[256];
+    lm_error err;
+    store *reader = NULL;
+    coverage *cov = NULL;
+    path_join(path, sizeof path, tmpdir, "snapshot.sqlite");
+    assert_int_equal(store_open_shared(&reader, path, f->db, &err), 0);
+    assert_int_equal(coverage_new(&cov, &f->reg), 0);
+    const metric *m = catalog_metric(&f->reg.cat, "vve.doelgroep.geplaatst");
+    const organisation *ko_c = partners_org(&f->reg.parts, "ko-c");
+    int noord = partners_area(&f->reg.parts, "WK016401");
+    assert_non_null(m);
+    assert_non_null(ko_c);
+    const coverage_pair *pairs;
+    size_t n;
+    /* Nothing yet; a read transaction opens before ko-c's first figure for Noord. */
+    assert_int_equal(store_read_begin(reader), 0);
+    assert_int_equal(coverage_of(cov, reader, m, &pairs, &n), 0);
+    assert_int_equal(n, 0);
+    int64_t sub;
+    assert_int_equal(store_begin(f->db), 0);
+    assert_int_equal(store_add_submission(f->db, "ko-c", "cov-1", 1000, 1, 1, &sub), 0);
+    assert_int_equal(store_put_observation(f->db, "ko-c", m->code, "2026-03", "WK016401", 4,
+                                           sub, 1000), 0);
+    assert_int_equal(store_commit(f->db), 0);
+    /* In the old transaction: the table as it saw it. */
+    assert_int_equal(coverage_of(cov, reader, m, &pairs, &n), 0);
+    assert_int_equal(n, 0);
+    store_read_end(reader);
+    /* In a new one: ko-c covers Noord. */
+    assert_int_equal(store_read_begin(reader), 0);
+    assert_int_equal(coverage_of(cov, reader, m, &pairs, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(pairs[0].org, (int)(ko_c - f->reg.parts.orgs));
+    assert_int_equal(pairs[0].area, noord);
+    store_read_end(reader);
+    coverage_free(&cov);
+    store_close(&reader);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_refresh_equals_recompute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_memo_forgets_cleared_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_refresh_equals_recompute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coverage_copy_follows_the_other_connection, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
