@@ -49,7 +49,7 @@ static const setting_desc table[] = {
         "audit row; 429 beyond it); 0: no limit"),
     INT(handshake_timeout, 5, 1, 60,
         "seconds a new connection has to finish its handshake before it is dropped"),
-    INT(max_connections_per_key, 64, 0, 1000000,
+    INT(max_connections_per_key, 16, 0, 1000000,
         "connections one CURVE key may hold at once; the handshake of one more is refused "
         "(ZAP status 500) until one of them closes; 0: no limit (and none in insecure mode)"),
     INT(first_request_timeout, 30, 1, 3600,

@@ -748,7 +748,7 @@ static void test_settings_help(void **state)
         "(default 10)", "batch_max", "(default 256)", "request_memory_budget",
         "(default 67108864)", "log_level", "(default \"info\")",
         "publish", "alert_hook", "alert_hook_timeout", "alert_check_interval", "(default 3600)", "sendmail",
-        "(default \"/usr/sbin/sendmail\")", "mail_from", "max_connections_per_key", "(default 64)",
+        "(default \"/usr/sbin/sendmail\")", "mail_from", "max_connections_per_key", "(default 16)",
         "first_request_timeout", "(default 30)"};
     char *out = NULL;
     size_t len = 0;
