@@ -152,7 +152,7 @@ unit: $(UNIT_BINS)
 # targets) takes about four minutes on 2 cores; BENCH_LONG=1 adds 10 M figures to it and runs
 # bench_snapshot first. BENCH_ARGS passes flags to bench_load (see its --help).
 bench: deps
-	$(MAKE) $(BENCH_BINS)
+	$(MAKE) all $(BENCH_BINS)
 	@if [ -n "$(BENCH_LONG)" ]; then echo "== $(BUILD)/bench/bench_snapshot"; \
 	  $(BUILD)/bench/bench_snapshot || exit 1; fi
 	@echo "== $(BUILD)/bench/bench_load"; $(BUILD)/bench/bench_load $(if $(BENCH_LONG),--long) $(BENCH_ARGS)
