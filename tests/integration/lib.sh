@@ -6,6 +6,7 @@
 #   start_daemon [ARGS]         start leamond on $T/leamond.conf, wait until it listens
 #   stop_daemon                 SIGTERM, wait; sets DAEMON_RC
 #   lm ARGS                     run leamon against the daemon ($LM_ARGS are added)
+#   submit_as WHO PERIOD AREA m=v...   submit figures as WHO, or fail the test
 #   sql QUERY                   query the test database
 #   metrics_value / wait_metric / wait_metric_at_least   read the metrics file $T/metrics.prom
 #   fail MSG / assert_eq / assert_contains / assert_not_contains / assert_status
@@ -149,6 +150,13 @@ as() {
     else
         "$LEAMON" "${LM_ARGS[@]}" --reporter "$who" "$@"
     fi
+}
+
+submit_as() { # reporter period area metric=value...: stored, or the test fails
+    local who=$1 period=$2 area=$3
+    shift 3
+    as "$who" submit --period "$period" --area "$area" "$@" >/dev/null ||
+        fail "submit as $who for $period: $*"
 }
 
 lm() {

@@ -5,23 +5,16 @@
 #
 # Helpers are prefixed ex_: run.sh sources every t_*.sh into one shell.
 
-ex_put() { # reporter period area metric=value...
-    local who=$1 period=$2 area=$3
-    shift 3
-    "$LEAMON" "${LM_ARGS[@]}" --reporter "$who" submit --period "$period" --area "$area" "$@" >/dev/null ||
-        fail "submit as $who for $period: $*"
-}
-
 ex_setup() {
     setup_insecure
     start_daemon
     local m
     for m in "$TWO_MONTHS_AGO" "$LAST_MONTH"; do
-        ex_put ko-a "$m" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23 vve.uren.per_week=15.5
-        ex_put ko-c "$m" WK016401 vve.doelgroep.geplaatst=30 vve.peuters.geplaatst=61 vve.uren.per_week=16
-        ex_put ggd "$m" WK016402 jgz.doelgroep.geindiceerd=10
-        ex_put ggd "$m" WK016401 jgz.doelgroep.geindiceerd=60
-        ex_put rbl "$m" GM0164 rbl.thuiszitters=1234 rbl.leerplichtigen=2300 rbl.vrijstellingen=12
+        submit_as ko-a "$m" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23 vve.uren.per_week=15.5
+        submit_as ko-c "$m" WK016401 vve.doelgroep.geplaatst=30 vve.peuters.geplaatst=61 vve.uren.per_week=16
+        submit_as ggd "$m" WK016402 jgz.doelgroep.geindiceerd=10
+        submit_as ggd "$m" WK016401 jgz.doelgroep.geindiceerd=60
+        submit_as rbl "$m" GM0164 rbl.thuiszitters=1234 rbl.leerplichtigen=2300 rbl.vrijstellingen=12
     done
 }
 

@@ -9,13 +9,6 @@ RP_M1=$LAST_MONTH
 RP_M2=$TWO_MONTHS_AGO
 RP_M3=$(date -d "$(date +%Y-%m-15) -3 month" +%Y-%m)
 
-rp_put() { # reporter period area metric=value...
-    local who=$1 period=$2 area=$3
-    shift 3
-    "$LEAMON" "${LM_ARGS[@]}" --reporter "$who" submit --period "$period" --area "$area" "$@" >/dev/null ||
-        fail "submit as $who for $period: $*"
-}
-
 # Three months of figures from five partners. In the middle month the GGD sends nothing
 # (a gap in vve_bereik); in the first, Kinderopvang C leaves out its placements (an
 # incomplete point). Names with HTML's special characters test the escaping.
@@ -26,22 +19,22 @@ rp_setup() {
     start_daemon
     local m th=(23 8 14) ko_c=(28 29 30) i=0
     for m in "$RP_M3" "$RP_M2" "$RP_M1"; do
-        rp_put ko-a "$m" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23 \
+        submit_as ko-a "$m" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23 \
             vve.uren.per_week=16 vve.wachtlijst=3
         if [ "$m" = "$RP_M3" ]; then
-            rp_put ko-c "$m" WK016401 vve.peuters.geplaatst=61 vve.uren.per_week=15.5 vve.wachtlijst=12
+            submit_as ko-c "$m" WK016401 vve.peuters.geplaatst=61 vve.uren.per_week=15.5 vve.wachtlijst=12
         else
-            rp_put ko-c "$m" WK016401 vve.doelgroep.geplaatst="${ko_c[$i]}" vve.peuters.geplaatst=61 \
+            submit_as ko-c "$m" WK016401 vve.doelgroep.geplaatst="${ko_c[$i]}" vve.peuters.geplaatst=61 \
                 vve.uren.per_week=15.5 vve.wachtlijst=12
         fi
         if [ "$m" != "$RP_M2" ]; then
-            rp_put ggd "$m" WK016402 jgz.doelgroep.geindiceerd=10
-            rp_put ggd "$m" WK016401 jgz.doelgroep.geindiceerd=60
+            submit_as ggd "$m" WK016402 jgz.doelgroep.geindiceerd=10
+            submit_as ggd "$m" WK016401 jgz.doelgroep.geindiceerd=60
         fi
-        rp_put rbl "$m" GM0164 rbl.thuiszitters="${th[$i]}" rbl.leerplichtigen=2300 rbl.vrijstellingen=12
+        submit_as rbl "$m" GM0164 rbl.thuiszitters="${th[$i]}" rbl.leerplichtigen=2300 rbl.vrijstellingen=12
         i=$((i + 1))
     done
-    rp_put po-a "$RP_M1" WK016404 school.rijke_schooldag=37 school.leerlingen=410
+    submit_as po-a "$RP_M1" WK016404 school.rijke_schooldag=37 school.leerlingen=410
 }
 
 rp_report() { # file [options...]
@@ -170,9 +163,9 @@ test_report_numbers_match_the_daemon() {
 # calls those figures open.
 test_report_running_month_is_not_final() {
     rp_setup
-    rp_put ko-a "$THIS_MONTH" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23
-    rp_put ggd "$THIS_MONTH" WK016402 jgz.doelgroep.geindiceerd=10
-    rp_put ggd "$THIS_MONTH" WK016401 jgz.doelgroep.geindiceerd=60
+    submit_as ko-a "$THIS_MONTH" WK016402 vve.doelgroep.geplaatst=9 vve.peuters.geplaatst=23
+    submit_as ggd "$THIS_MONTH" WK016402 jgz.doelgroep.geindiceerd=10
+    submit_as ggd "$THIS_MONTH" WK016401 jgz.doelgroep.geindiceerd=60
     as viewer report --period "$THIS_MONTH" --from "$RP_M3" --out "$T/run.html" > "$T/report.out" 2>&1 ||
         fail "leamon report --period $THIS_MONTH: $(cat "$T/report.out")"
     assert_contains "$(as viewer snapshot vve_bereik --period "$THIS_MONTH" --format json)" \

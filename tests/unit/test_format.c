@@ -17,6 +17,7 @@
 #include "cmd_query.h"
 #include "mpw.h"
 #include "proto.h"
+#include "reply_build.h"
 
 /* Central European time without the tz database: the same rules as Europe/Amsterdam. */
 #define TZ_NL "CET-1CEST,M3.5.0,M10.5.0/3"
@@ -32,7 +33,6 @@ static int set_tz(void **state)
 
 /* ---- replies, as proto's typed readers give them ----------------------------- */
 
-#define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
 typedef struct {
     char *text; /* what a printer wrote */

@@ -18,6 +18,7 @@
 #include "leamon.h"
 #include "mpw.h"
 #include "period.h"
+#include "reply_build.h"
 #include "proto.h"
 #include "report/html.h"
 #include "report/model.h"
@@ -37,14 +38,6 @@ static int set_tz(void **state)
         return -1;
     tzset();
     return 0;
-}
-
-/* The month number of a month's text ("2026-10"). */
-static int month_no(const char *text)
-{
-    period p;
-    assert_int_equal(period_parse(text, &p), 0);
-    return period_first_month(&p);
 }
 
 /* ---- text.c ----------------------------------------------------------------- */
@@ -107,9 +100,9 @@ static void test_nl_months_and_periods(void **state)
     nl_period(b, sizeof b, "later");
     assert_string_equal(b, "later");
 
-    month_code(b, sizeof b, month_no("2026-10"));
+    month_code(b, sizeof b, test_month_no("2026-10"));
     assert_string_equal(b, "2026-10");
-    nl_month_year(b, sizeof b, month_no("2026-03"));
+    nl_month_year(b, sizeof b, test_month_no("2026-03"));
     assert_string_equal(b, "mrt 2026");
     nl_period_short(b, sizeof b, "2026-10");
     assert_string_equal(b, "okt 2026");
@@ -394,19 +387,6 @@ static void test_shown_emit(void **state)
 
 /* ---- model.c ---------------------------------------------------------------- */
 
-#define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
-
-static proto_area_info area(const char *code, const char *name, const char *level,
-                            const char *parent)
-{
-    proto_area_info a;
-    memset(&a, 0, sizeof a);
-    SET(a.code, code);
-    SET(a.name, name);
-    SET(a.level, level);
-    SET(a.parent, parent);
-    return a;
-}
 
 /* An alert of rule on vve_bereik in area. */
 static proto_alert alert(const char *rule, const char *kind, double threshold, const char *area)
@@ -432,10 +412,10 @@ typedef struct {
 
 static void catalog(catalog_fixture *x, bool with_areas)
 {
-    x->areas[0] = area("WK016401", "Hengelose Es", "wijk", "GM0164");
-    x->areas[1] = area("GM0164", "Hengelo", "gemeente", "");
-    x->areas[2] = area("", "nameless", "wijk", "GM0164");
-    x->areas[3] = area("WK016402", "Noord", "wijk", "GM0164");
+    x->areas[0] = test_area("WK016401", "Hengelose Es", "wijk", "GM0164");
+    x->areas[1] = test_area("GM0164", "Hengelo", "gemeente", "");
+    x->areas[2] = test_area("", "nameless", "wijk", "GM0164");
+    x->areas[3] = test_area("WK016402", "Noord", "wijk", "GM0164");
     x->inds[0] = indicator("percent", "ratio");
     SET(x->inds[0].code, "vve_bereik");
     x->inds[1] = indicator("percent", "ratio");
@@ -556,27 +536,27 @@ static void test_model_grid(void **state)
     (void)state;
     report_t r;
     memset(&r, 0, sizeof r);
-    r.first_month = month_no("2026-08");
-    r.last_month = month_no("2026-11");
+    r.first_month = test_month_no("2026-08");
+    r.last_month = test_month_no("2026-11");
     r.now = 1793883720; /* in November 2026 */
     report_grid_months(&r);
-    assert_int_equal(r.grid_first, month_no("2026-08"));
-    assert_int_equal(r.grid_last, month_no("2026-11"));
+    assert_int_equal(r.grid_first, test_month_no("2026-08"));
+    assert_int_equal(r.grid_last, test_month_no("2026-11"));
     r.now = 1790000000; /* in September 2026: the later months have not begun */
     report_grid_months(&r);
-    assert_int_equal(r.grid_last, month_no("2026-09"));
-    r.first_month = month_no("2024-08");
+    assert_int_equal(r.grid_last, test_month_no("2026-09"));
+    r.first_month = test_month_no("2024-08");
     r.now = 1793883720;
     report_grid_months(&r);
     assert_int_equal(r.grid_last - r.grid_first + 1, GRID_MONTHS);
-    assert_int_equal(r.grid_first, month_no("2025-12"));
+    assert_int_equal(r.grid_first, test_month_no("2025-12"));
 
-    r.first_month = month_no("2026-10");
+    r.first_month = test_month_no("2026-10");
     report_grid_months(&r);
     compl_fixture x;
-    assert_int_equal(report_grid_add(&r, month_no("2026-10"), completeness(&x, "on_time", "late")),
+    assert_int_equal(report_grid_add(&r, test_month_no("2026-10"), completeness(&x, "on_time", "late")),
                      0);
-    assert_int_equal(report_grid_add(&r, month_no("2026-11"), completeness(&x, "open", "on_time")),
+    assert_int_equal(report_grid_add(&r, test_month_no("2026-11"), completeness(&x, "open", "on_time")),
                      0);
     report_grid_sort(&r);
     assert_int_equal(r.norgs, 3);
@@ -700,14 +680,14 @@ static void test_model_figures(void **state)
 static void test_page_running_banner(void **state)
 {
     (void)state;
-    proto_area_info top = area("GM0164", "Hengelo", "gemeente", "");
+    proto_area_info top = test_area("GM0164", "Hengelo", "gemeente", "");
     report_t r;
     memset(&r, 0, sizeof r);
     r.ed = internal;
     assert_int_equal(period_parse("2026-12", &r.p), 0);
     SET(r.period_text, "2026-12");
-    r.first_month = month_no("2026-08");
-    r.last_month = month_no("2026-12");
+    r.first_month = test_month_no("2026-08");
+    r.last_month = test_month_no("2026-12");
     r.now = 1796403366;
     r.top = &top;
     const char *banner = "<p class=\"banner run\">De maand december 2026 is nog niet voorbij: de "

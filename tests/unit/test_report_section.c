@@ -18,6 +18,7 @@
 
 #include "leamon.h"
 #include "period.h"
+#include "reply_build.h"
 #include "proto.h"
 #include "report/alerts.h"
 #include "report/grid.h"
@@ -28,17 +29,9 @@
 #include "report/svg.h"
 #include "report/text.h"
 
-#define SET(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 #define NKIDS 4
 #define NPTS 4
 #define NALERTS 3
-
-static int month_no(const char *text)
-{
-    period p;
-    assert_int_equal(period_parse(text, &p), 0);
-    return period_first_month(&p);
-}
 
 static proto_figure figure(double value, double num, double den, const char *state)
 {
@@ -71,18 +64,6 @@ typedef struct {
     report_t r;
     ind_figures fg;
 } fixture;
-
-static proto_area_info area(const char *code, const char *name, const char *level,
-                            const char *parent)
-{
-    proto_area_info a;
-    memset(&a, 0, sizeof a);
-    SET(a.code, code);
-    SET(a.name, name);
-    SET(a.level, level);
-    SET(a.parent, parent);
-    return a;
-}
 
 static proto_area_figure kid(const char *code, const char *name, double num, double den)
 {
@@ -139,17 +120,17 @@ static void make_alert(fixture *x, size_t i, const char *rule, const char *kind,
 static void setup(fixture *x, bool pub)
 {
     memset(x, 0, sizeof *x);
-    x->areas[0] = area("GM0164", "Hengelo", "gemeente", "");
-    x->areas[1] = area("WK016401", "Hengelose Es", "wijk", "GM0164");
-    x->areas[2] = area("WK016402", "Noord", "wijk", "GM0164");
-    x->areas[3] = area("WK016403", "Hasseler Es", "wijk", "GM0164");
-    x->areas[4] = area("WK016404", "Groot Driene", "wijk", "GM0164");
+    x->areas[0] = test_area("GM0164", "Hengelo", "gemeente", "");
+    x->areas[1] = test_area("WK016401", "Hengelose Es", "wijk", "GM0164");
+    x->areas[2] = test_area("WK016402", "Noord", "wijk", "GM0164");
+    x->areas[3] = test_area("WK016403", "Hasseler Es", "wijk", "GM0164");
+    x->areas[4] = test_area("WK016404", "Groot Driene", "wijk", "GM0164");
     report_t *r = &x->r;
     r->ed = (edition_t){pub, 10};
     assert_int_equal(period_parse("2026-11", &r->p), 0);
     SET(r->period_text, "2026-11");
-    r->first_month = month_no("2026-08");
-    r->last_month = month_no("2026-11");
+    r->first_month = test_month_no("2026-08");
+    r->last_month = test_month_no("2026-11");
     r->now = 1796403366; /* 4 December 2026 */
     r->areas = x->areas;
     r->nareas = NKIDS + 1;
