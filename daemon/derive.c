@@ -481,12 +481,10 @@ void derive_tick(derive *d, long long now_ms)
 {
     /* One piece, then the thread serves what waits (a query waits for one piece at most);
      * the kinds take turns, so that a steady load of refresh rounds starves none. */
-    (void)now_ms;
     for (int i = 0; i < WORK_KINDS; i++) {
         int kind = (d->turn + i) % WORK_KINDS;
-        long long now = derive_now_ms();
-        if (work_due(d, kind, now)) {
-            work(d, kind, now);
+        if (work_due(d, kind, now_ms)) {
+            work(d, kind, now_ms);
             d->turn = (kind + 1) % WORK_KINDS;
             return;
         }
